@@ -1,0 +1,159 @@
+#pragma once
+/// compile(customers) -> CompiledSet: every customer's effective schedule (inheritance, zone
+/// cascade), its rules validated and put in evaluation order, its status, errors, warnings
+/// and lint, and a precomputed timeline around the compile instant for fast lookups.
+/// Pure: the compile instant and the tz database come in as arguments. SPEC section 3.
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include "hoursd/recurrence.hpp"
+#include "hoursd/schedule.hpp"
+#include "hoursd/timeline.hpp"
+#include "hoursd/zones.hpp"
+
+namespace hoursd {
+
+enum class PriorityOrder { ascending, descending };  // ascending: lower number checked first
+enum class ConditionPolicy { skip_rule, ignore_condition };
+
+struct CompileOptions {
+  /// Which priority number is checked first. Ties keep list order either way.
+  PriorityOrder priority_order = PriorityOrder::ascending;
+  /// What a rule with a non-empty `condition` does: never match, or match as if unset.
+  ConditionPolicy condition_policy = ConditionPolicy::skip_rule;
+  /// State while `forceClosed` is set; std::nullopt means the schedule's defaultState.
+  std::optional<std::string> force_closed_state;
+  /// Zone for a schedule with no zone of its own and none up its parent chain.
+  std::string default_zone = "UTC";
+  /// How far ahead lint looks for occurrences, and "next transition" searches.
+  std::chrono::days horizon{400};
+  /// The precomputed timeline covers [now - lookback, now + lookahead). Lookups outside
+  /// it are still answered (computed on demand), only slower.
+  std::chrono::days lookback{3};
+  std::chrono::days lookahead{14};
+};
+
+enum class Severity { info, warning, error };
+std::string_view to_string(Severity s);
+
+/// One finding about a customer or rule. `rule_id` and `field` are "" when not about one.
+struct Issue {
+  Severity severity = Severity::error;
+  std::string rule_id;
+  std::string field;  // upstream field name, e.g. "byMonth", "timeZoneId", "parentCustomerId"
+  std::string message;
+};
+
+/// A lint finding (SPEC section 3, "Lint"). `code` is stable, e.g. "rule_shadowed".
+struct Lint {
+  std::string code;
+  std::string rule_id;
+  std::string message;
+};
+
+/// A rule after validation. Rules that cannot decide (invalid, empty state, condition
+/// skipped) are kept so explain can say why, with `evaluable` false.
+struct CompiledRule {
+  std::size_t list_index = 0;  // position in the upstream rules list
+  std::string id;
+  std::string name;
+  int priority = 0;
+  std::string state;
+  RuleType type = RuleType::time;
+  std::string customer_state;
+  std::string flow_id;
+  std::string flow_params_json;
+  bool evaluable = false;
+  std::string not_evaluable_reason;  // "" when evaluable
+
+  // Time rules only.
+  bool all_day = false;
+  date::local_seconds dtstart{};
+  std::chrono::seconds length{0};         // wall-clock length of every occurrence
+  std::optional<Recurrence> recurrence;   // std::nullopt: one occurrence at dtstart
+};
+
+enum class CustomerStatus { ok, degraded, invalid, unscheduled };
+std::string_view to_string(CustomerStatus s);
+
+/// A validated schedule, shared by its owner and every customer inheriting it.
+struct EffectiveSchedule {
+  std::string owner_id;       // the customer whose own schedule this is
+  ZoneRef zone;
+  std::string zone_source;    // "own", "parent <id>" or "default"
+  bool force_closed = false;
+  std::string force_closed_state;  // the state while force_closed ("" = null)
+  std::string default_state;       // "" means null
+  std::vector<CompiledRule> rules;  // evaluation order (priority, then list order)
+  std::vector<Issue> issues;        // about the schedule and its rules
+  bool has_customer_state_rules = false;
+};
+
+struct CompiledCustomer {
+  std::string id;
+  std::string name;
+  std::string reference_id;
+  std::string parent_id;  // "" when none
+  std::vector<Tag> tags;
+  std::string date_last_modified;
+  CustomerStatus status = CustomerStatus::unscheduled;
+  std::vector<Issue> issues;  // inheritance problems plus the schedule's issues
+  std::vector<Lint> lint;
+  /// Null when invalid or unscheduled.
+  std::shared_ptr<const EffectiveSchedule> schedule;
+  /// This customer's id, then each ancestor whose schedule it inherits, up to the owner.
+  std::vector<std::string> chain;
+  /// Index of the parent in CompiledSet::customers(), when the parent is synced.
+  std::optional<std::size_t> parent;
+  /// Precomputed segments around the compile instant (empty when there is no schedule).
+  Timeline timeline;
+};
+
+/// All compiled customers of one snapshot. Immutable once built; safe to share between
+/// threads. Customers keep input order; lookups by id and referenceId are hashed.
+class CompiledSet {
+ public:
+  const std::vector<CompiledCustomer>& customers() const { return customers_; }
+  const CompiledCustomer* find(std::string_view id) const;
+  const CompiledCustomer* find_by_reference(std::string_view reference_id) const;
+  /// The customer's parent, if synced.
+  const CompiledCustomer* parent_of(const CompiledCustomer& c) const;
+  const CompileOptions& options() const { return options_; }
+  date::sys_seconds compiled_at() const { return compiled_at_; }
+  /// The IANA tz database version in use ("2026a").
+  const std::string& tzdata_version() const { return tzdata_version_; }
+
+ private:
+  friend CompiledSet compile(const std::vector<Customer>&, const CompileOptions&,
+                             const date::tzdb&, date::sys_seconds);
+  std::vector<CompiledCustomer> customers_;
+  std::unordered_map<std::string, std::size_t> by_id_;
+  std::unordered_map<std::string, std::size_t> by_reference_;
+  CompileOptions options_;
+  date::sys_seconds compiled_at_{};
+  std::string tzdata_version_;
+};
+
+/// Compiles `customers` as of instant `now`. Never fails as a whole: each customer carries
+/// its own status and issues. Customers with a duplicate id after the first are reported
+/// invalid. Pure; safe to call from several threads.
+CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
+                    const date::tzdb& tzdb, date::sys_seconds now);
+
+/// Validates one schedule on its own (what-if evaluation): as compile() would for a
+/// customer with no parent. Inherit is ignored.
+std::shared_ptr<const EffectiveSchedule> compile_schedule(const Schedule& schedule,
+                                                          const CompileOptions& options,
+                                                          const date::tzdb& tzdb);
+
+}  // namespace hoursd

@@ -1,0 +1,106 @@
+#pragma once
+/// Plain data decoded from the upstream API: CustomerInfo, Schedule, SchedulingRule and the
+/// small types they hold. Field names follow the upstream DTOs (camelCase there, snake_case
+/// here). Every upstream field is optional; an absent or null string is stored as "", an
+/// absent list as empty, and an absent enum as std::nullopt. Dates and times stay as the
+/// upstream wrote them: the compiler parses them, so a bad value invalidates one rule, not the
+/// customer. Nested objects the daemon never interprets (data, flowParams, billing and app
+/// settings, integration data) are kept as compact JSON text ("" when absent).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hoursd {
+
+enum class RuleType { always, customer_state, time };  // SimpleSchedulingRuleTypes
+
+enum class Frequency { none, secondly, minutely, hourly, daily, weekly, monthly, yearly };
+
+/// .NET DayOfWeek numbering, which the upstream uses for integer values.
+enum class Weekday { sunday = 0, monday, tuesday, wednesday, thursday, friday, saturday };
+
+/// Upstream enum names ("Weekly", "CustomerState", "Monday"), for JSON and messages.
+std::string_view to_string(RuleType t);
+std::string_view to_string(Frequency f);
+std::string_view to_string(Weekday d);
+
+struct ScheduleDay {
+  int offset = 0;                      // 0: every such weekday; +n/-n: nth / nth-last
+  std::optional<Weekday> day_of_week;  // absent makes the rule invalid
+};
+
+struct SchedulingRule {
+  std::string id;
+  std::string name;
+  int priority = 0;
+  std::string state;      // "" means the rule is skipped
+  std::string source;
+  std::string condition;  // non-empty: cannot be evaluated here (condition_policy decides)
+  std::optional<RuleType> simple_rule_type;
+  std::string customer_state;
+  std::string flow_id;
+  std::string flow_params_json;  // Struct, as compact JSON text
+  bool is_all_day = false;
+  std::string start_date;  // YYYY-MM-DD, ISO date-time, or M/D/YYYY
+  std::string start_time;  // HH:MM, HH:MM:SS, h:mm AM|PM, or ISO date-time
+  std::string end_time;
+  std::vector<int> by_set_position;
+  std::vector<int> by_month;
+  std::vector<int> by_week_no;
+  std::vector<int> by_year_day;
+  std::vector<int> by_month_day;
+  std::vector<ScheduleDay> by_day;
+  std::vector<int> by_hour;
+  std::vector<int> by_minute;
+  int interval = 0;  // < 1 means 1
+  int count = 0;     // < 1 means unbounded
+  std::string until_date;
+  std::optional<Frequency> frequency;  // absent means None
+};
+
+struct Schedule {
+  std::string time_zone_id;  // IANA or Windows id; "" cascades to the parent's zone
+  bool inherit = false;
+  bool force_closed = false;
+  std::vector<SchedulingRule> rules;
+  std::string default_state;  // "" means null
+};
+
+struct Tag {
+  std::string id;
+  std::string name;
+  std::string color;  // TagColors name, kept as given
+};
+
+struct CustomerBreadcrumb {
+  std::string id;
+  std::string name;
+};
+
+struct Customer {
+  std::string id;
+  std::string date_created;
+  std::string date_last_modified;
+  std::string created_by;
+  std::string last_modified_by;
+  std::string account_id;
+  std::string parent_customer_id;  // "" means no parent
+  std::vector<CustomerBreadcrumb> breadcrumb;
+  std::string account_name;
+  bool is_staging = false;
+  std::string name;
+  std::string reference_id;
+  std::string data_json;
+  std::vector<Tag> tags;
+  std::optional<Schedule> schedule;  // absent or null counts as {inherit: true}
+  std::string integration_data_json;
+  bool override_billing_settings = false;
+  std::string billing_settings_json;
+  bool override_app_settings = false;
+  std::string app_settings_json;
+};
+
+}  // namespace hoursd

@@ -1,0 +1,64 @@
+#pragma once
+/// Interval sets and the Timeline: the piecewise-constant answer to "who decides at t?"
+/// over a window, merged from per-rule interval sets in priority order. Pure data and
+/// arithmetic on instants; knows nothing of rules, zones or customers.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <date/date.h>
+
+namespace hoursd {
+
+/// Half-open [begin, end) in UTC.
+struct Window {
+  date::sys_seconds begin;
+  date::sys_seconds end;
+  bool contains(date::sys_seconds t) const { return begin <= t && t < end; }
+  friend bool operator==(const Window&, const Window&) = default;
+};
+using Interval = Window;
+
+/// Sorted, pairwise disjoint, non-adjacent, non-empty intervals.
+using IntervalSet = std::vector<Interval>;
+
+/// The union of `intervals` (any order, empties dropped) as an IntervalSet.
+IntervalSet unite(std::vector<Interval> intervals);
+
+/// Who decides a segment: an index into the schedule's rules, or one of these.
+inline constexpr std::int32_t kDefaultDecider = -1;      // no rule matched: defaultState
+inline constexpr std::int32_t kForceClosedDecider = -2;  // forceClosed is set
+
+struct Segment {
+  date::sys_seconds begin;  // the segment lasts until the next one's begin (or window end)
+  std::int32_t decider;
+};
+
+/// Segments covering a window; adjacent segments always have different deciders.
+class Timeline {
+ public:
+  Timeline() = default;
+
+  /// The timeline over `window` where the decider at t is the lowest index i with t in
+  /// by_priority[i], else kDefaultDecider. Sets need not be clipped to the window.
+  static Timeline merge(Window window, std::span<const IntervalSet> by_priority);
+  /// One segment over the whole window.
+  static Timeline constant(Window window, std::int32_t decider);
+
+  bool empty() const { return segments_.empty(); }
+  Window window() const { return window_; }
+  const std::vector<Segment>& segments() const { return segments_; }
+
+  /// Index of the segment holding t. REQUIRES: window().contains(t).
+  std::size_t index_at(date::sys_seconds t) const;
+  /// End of segment i: the next segment's begin, or the window's end.
+  date::sys_seconds end_of(std::size_t i) const;
+
+ private:
+  Window window_{};
+  std::vector<Segment> segments_;
+};
+
+}  // namespace hoursd

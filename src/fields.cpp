@@ -1,0 +1,1 @@
+// fields: in progress

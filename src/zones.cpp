@@ -1,0 +1,37 @@
+#include "hoursd/zones.hpp"
+
+#include <stdexcept>
+
+namespace hoursd {
+
+Result<ZoneRef> find_zone(const date::tzdb& tzdb, std::string_view id) {
+  if (id.empty()) return fail(ErrorCode::unknown_zone, "time zone id is empty");
+  std::string_view iana = id;
+  const bool from_windows = iana.find('/') == std::string_view::npos && iana != "UTC";
+  if (from_windows) {
+    if (auto mapped = windows_zone_to_iana(id)) iana = *mapped;
+  }
+  // tzdb::locate_zone throws on unknown names; this is the one place that is caught.
+  try {
+    const date::time_zone* zone = tzdb.locate_zone(iana);
+    return ZoneRef{zone, std::string(id), iana != id};
+  } catch (const std::runtime_error&) {
+    return fail(ErrorCode::unknown_zone,
+                "unknown time zone \"" + std::string(id) + "\" (neither IANA nor Windows)");
+  }
+}
+
+date::sys_seconds to_instant(date::local_seconds local, const date::time_zone& zone) {
+  // get_info(local) reports a gap as `nonexistent` and an overlap as `ambiguous`; in all
+  // three cases `first` holds the offset in force before the local time's transition,
+  // which is exactly RFC 5545 section 3.3.5's reading for both gap and overlap.
+  const date::local_info info = zone.get_info(local);
+  return date::sys_seconds{local.time_since_epoch() - info.first.offset};
+}
+
+LocalTime to_local(date::sys_seconds t, const date::time_zone& zone) {
+  const date::sys_info info = zone.get_info(t);
+  return LocalTime{date::local_seconds{t.time_since_epoch() + info.offset}, info.offset};
+}
+
+}  // namespace hoursd
