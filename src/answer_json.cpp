@@ -1,1 +1,174 @@
-// answer_json: in progress
+#include "hoursd/answer_json.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace hoursd {
+namespace {
+
+using nlohmann::json;
+
+json nullable(const std::optional<std::string_view>& s) {
+  return s ? json(std::string(*s)) : json(nullptr);
+}
+
+const char* reason_of(Decider d) {
+  switch (d.kind) {
+    case Decider::Kind::rule: return "rule";
+    case Decider::Kind::default_state: return "default";
+    case Decider::Kind::force_closed: return "forceClosed";
+  }
+  return "?";
+}
+
+json flow_params(const std::string& text) {
+  if (text.empty()) return nullptr;
+  return json::parse(text, nullptr, /*allow_exceptions=*/false);  // stored as valid JSON
+}
+
+json zone_json(const EffectiveSchedule& s) {
+  return {{"id", s.zone.zone ? std::string(s.zone.zone->name()) : s.zone.given},
+          {"given", s.zone.given},
+          {"source", s.zone_source}};
+}
+
+}  // namespace
+
+std::string format_utc(date::sys_seconds t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+
+std::string format_local(const LocalTime& t) {
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(t.offset).count();
+  const auto magnitude = minutes < 0 ? -minutes : minutes;
+  auto two = [](long v) { return std::string{char('0' + v / 10 % 10), char('0' + v % 10)}; };
+  return date::format("%Y-%m-%dT%H:%M:%S", t.local) + (minutes < 0 ? "-" : "+") +
+         two(magnitude / 60) + ":" + two(magnitude % 60);
+}
+
+namespace {
+
+// Reads `width` digits at `pos` into `out`; false when they are not all digits.
+bool digits(std::string_view s, std::size_t pos, std::size_t width, int& out) {
+  if (pos + width > s.size()) return false;
+  out = 0;
+  for (std::size_t i = pos; i < pos + width; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+// YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm); a hand parser because date::parse trips
+// GCC 12's -Wmaybe-uninitialized inside date.h, and CI builds with -Werror.
+std::optional<date::sys_seconds> parse_instant(std::string_view s) {
+  int y, mo, d, h, mi, sec;
+  const bool shape = s.size() >= 20 && s[4] == '-' && s[7] == '-' &&
+                     (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && s[13] == ':' &&
+                     s[16] == ':';
+  if (!shape || !digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || !digits(s, 8, 2, d) ||
+      !digits(s, 11, 2, h) || !digits(s, 14, 2, mi) || !digits(s, 17, 2, sec)) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  if (s[pos] == '.') {
+    do ++pos; while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9');
+    if (pos == 20) return std::nullopt;
+  }
+  int offset_minutes = 0;
+  if (pos + 1 == s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    offset_minutes = 0;
+  } else if (pos + 6 == s.size() && (s[pos] == '+' || s[pos] == '-') && s[pos + 3] == ':') {
+    int oh, om;
+    if (!digits(s, pos + 1, 2, oh) || !digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
+    offset_minutes = (s[pos] == '-' ? -1 : 1) * (oh * 60 + om);
+  } else {
+    return std::nullopt;
+  }
+  const date::year_month_day ymd{date::year{y}, date::month(unsigned(mo)), date::day(unsigned(d))};
+  if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  const auto local = date::sys_days{ymd} + std::chrono::hours(h) + std::chrono::minutes(mi) +
+                     std::chrono::seconds(std::min(sec, 59));  // a leap second reads as :59
+  return local - std::chrono::minutes(offset_minutes);
+}
+
+}  // namespace
+
+Result<date::sys_seconds> parse_rfc3339(std::string_view text) {
+  if (auto t = parse_instant(text)) return *t;
+  return fail(ErrorCode::invalid_argument,
+              "\"" + std::string(text) + "\" is not an RFC 3339 date-time (2026-12-01T09:00:00Z)");
+}
+
+json rule_json(const CompiledRule& r) {
+  return {{"id", r.id},
+          {"name", r.name},
+          {"priority", r.priority},
+          {"type", std::string(to_string(r.type))},
+          {"flowId", r.flow_id.empty() ? json(nullptr) : json(r.flow_id)},
+          {"flowParams", flow_params(r.flow_params_json)}};
+}
+
+json transition_json(const Transition& t, const EffectiveSchedule& s) {
+  return {{"at", format_utc(t.at)},
+          {"local", format_local(t.local)},
+          {"zone", std::string(s.zone.zone->name())},
+          {"from", nullable(t.from_state)},
+          {"to", nullable(t.to_state)},
+          {"reason", reason_of(t.to)},
+          {"rule", t.to.rule ? rule_json(*t.to.rule) : json(nullptr)}};
+}
+
+json issues_json(const std::vector<Issue>& issues) {
+  json out = json::array();
+  for (const Issue& i : issues) {
+    out.push_back({{"severity", std::string(to_string(i.severity))},
+                   {"ruleId", i.rule_id.empty() ? json(nullptr) : json(i.rule_id)},
+                   {"field", i.field.empty() ? json(nullptr) : json(i.field)},
+                   {"message", i.message}});
+  }
+  return out;
+}
+
+json lint_json(const std::vector<Lint>& lint) {
+  json out = json::array();
+  for (const Lint& l : lint) {
+    out.push_back({{"code", l.code},
+                   {"ruleId", l.rule_id.empty() ? json(nullptr) : json(l.rule_id)},
+                   {"message", l.message}});
+  }
+  return out;
+}
+
+json state_json(const CompiledCustomer& c, const StateAnswer& a, const AnswerOptions& options) {
+  json out = {{"id", c.id},
+              {"referenceId", c.reference_id.empty() ? json(nullptr) : json(c.reference_id)},
+              {"name", c.name},
+              {"at", format_utc(a.at)},
+              {"status", std::string(to_string(c.status))},
+              {"chain", c.chain},
+              {"warnings", issues_json(c.issues)}};
+  std::optional<std::string_view> state = a.state;
+  if (c.status == CustomerStatus::invalid && !options.fallback_state.empty()) {
+    state = options.fallback_state;
+  }
+  const auto& open = options.open_states;
+  out["state"] = nullable(state);
+  out["open"] = state && std::find(open.begin(), open.end(), *state) != open.end();
+  if (!a.evaluated) {
+    out["reason"] = c.status == CustomerStatus::invalid ? "invalid" : "unscheduled";
+    for (const char* k : {"rule", "since", "until", "next", "zone"}) out[k] = nullptr;
+    return out;
+  }
+  const EffectiveSchedule& s = *c.schedule;
+  out["reason"] = reason_of(a.decider);
+  out["rule"] = a.decider.rule ? rule_json(*a.decider.rule) : json(nullptr);
+  out["since"] = a.since ? transition_json(*a.since, s) : json(nullptr);
+  out["until"] = a.next ? transition_json(*a.next, s) : json(nullptr);
+  out["next"] = a.next ? json{{"at", format_utc(a.next->at)}, {"state", nullable(a.next->to_state)}}
+                       : json(nullptr);
+  out["zone"] = zone_json(s);
+  return out;
+}
+
+}  // namespace hoursd

@@ -1,1 +1,180 @@
-// evaluator: in progress
+// Evaluation: per-rule interval sets over a window, merged in priority order into a
+// Timeline (SPEC section 3, "State at t"), and the answers read off it.
+
+#include "hoursd/evaluator.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace hoursd {
+namespace {
+
+using std::chrono::days;
+
+/// Most occurrence starts one rule may contribute to one window.
+constexpr std::size_t kMaxStartsPerWindow = 500'000;
+
+// Occurrences of a Time rule overlapping `window`, as instants. Each occurrence is its
+// local start plus the rule's wall-clock length, both ends mapped by to_instant().
+Result<IntervalSet> time_intervals(const CompiledRule& rule, const date::time_zone& zone,
+                                   Window window) {
+  // Local bounds wide enough for any UTC offset (+/-1 day) and for occurrences that began
+  // before the window and still run (their length).
+  const date::local_seconds from = to_local(window.begin, zone).local - rule.length - days(1);
+  const date::local_seconds to = to_local(window.end, zone).local + days(1);
+  std::vector<date::local_seconds> starts;
+  if (rule.recurrence) {
+    auto expanded = rule.recurrence->starts(from, to, kMaxStartsPerWindow + 1);
+    if (!expanded) return fail(expanded.error());
+    if (expanded->size() > kMaxStartsPerWindow) {
+      return fail(ErrorCode::out_of_range, "rule " + rule.id + ": more than " +
+                                               std::to_string(kMaxStartsPerWindow) +
+                                               " occurrences in one window");
+    }
+    starts = std::move(*expanded);
+  } else if (from <= rule.dtstart && rule.dtstart < to) {
+    starts.push_back(rule.dtstart);
+  }
+  std::vector<Interval> out;
+  out.reserve(starts.size());
+  for (date::local_seconds s : starts) {
+    const Interval i{to_instant(s, zone), to_instant(s + rule.length, zone)};
+    if (i.begin < window.end && window.begin < i.end) out.push_back(i);
+  }
+  return unite(std::move(out));
+}
+
+// Where the parent's state equals `wanted`, over `window`.
+Result<IntervalSet> state_intervals(const CompiledSet& set, const CompiledCustomer* parent,
+                                    const std::string& wanted, Window window) {
+  if (parent == nullptr || !parent->schedule) return IntervalSet{};
+  auto tl = customer_timeline(set, *parent, window);
+  if (!tl) return fail(tl.error());
+  IntervalSet out;
+  for (std::size_t i = 0; i < tl->segments().size(); ++i) {
+    auto state = state_of(*parent->schedule, decider_of(*parent->schedule, tl->segments()[i].decider));
+    if (state && *state == wanted) out.push_back({tl->segments()[i].begin, tl->end_of(i)});
+  }
+  return unite(std::move(out));
+}
+
+Transition make_transition(const EffectiveSchedule& s, const Timeline& tl, std::size_t i) {
+  const Segment& seg = tl.segments()[i];
+  Transition t;
+  t.at = seg.begin;
+  t.local = to_local(seg.begin, *s.zone.zone);
+  t.from_state = state_of(s, decider_of(s, tl.segments()[i - 1].decider));
+  t.to = decider_of(s, seg.decider);
+  t.to_state = state_of(s, t.to);
+  return t;
+}
+
+StateAnswer answer_from(const EffectiveSchedule& s, const Timeline& tl, date::sys_seconds t,
+                        bool since_known, bool next_known) {
+  const std::size_t i = tl.index_at(t);
+  StateAnswer a;
+  a.at = t;
+  a.evaluated = true;
+  a.decider = decider_of(s, tl.segments()[i].decider);
+  a.state = state_of(s, a.decider);
+  if (since_known && i > 0) a.since = make_transition(s, tl, i);
+  if (next_known && i + 1 < tl.segments().size()) a.next = make_transition(s, tl, i + 1);
+  return a;
+}
+
+}  // namespace
+
+Decider decider_of(const EffectiveSchedule& schedule, std::int32_t decider) {
+  if (decider == kForceClosedDecider) return {Decider::Kind::force_closed, nullptr};
+  if (decider == kDefaultDecider) return {Decider::Kind::default_state, nullptr};
+  return {Decider::Kind::rule, &schedule.rules[static_cast<std::size_t>(decider)]};
+}
+
+std::optional<std::string_view> state_of(const EffectiveSchedule& schedule, Decider d) {
+  const std::string* s = nullptr;
+  switch (d.kind) {
+    case Decider::Kind::rule: s = &d.rule->state; break;
+    case Decider::Kind::default_state: s = &schedule.default_state; break;
+    case Decider::Kind::force_closed: s = &schedule.force_closed_state; break;
+  }
+  if (s->empty()) return std::nullopt;
+  return std::string_view(*s);
+}
+
+Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
+                                                const EffectiveSchedule& schedule,
+                                                const CompiledCustomer* parent, Window window) {
+  std::vector<IntervalSet> sets(schedule.rules.size());
+  for (std::size_t r = 0; r < schedule.rules.size(); ++r) {
+    const CompiledRule& rule = schedule.rules[r];
+    if (!rule.evaluable) continue;
+    Result<IntervalSet> got = IntervalSet{};
+    switch (rule.type) {
+      case RuleType::always: got = IntervalSet{window}; break;
+      case RuleType::time: got = time_intervals(rule, *schedule.zone.zone, window); break;
+      case RuleType::customer_state:
+        got = state_intervals(set, parent, rule.customer_state, window);
+        break;
+    }
+    if (!got) return fail(got.error());
+    sets[r] = std::move(*got);
+  }
+  return sets;
+}
+
+Result<Timeline> schedule_timeline(const CompiledSet& set, const EffectiveSchedule& schedule,
+                                   const CompiledCustomer* parent, Window window) {
+  if (schedule.force_closed) return Timeline::constant(window, kForceClosedDecider);
+  auto sets = rule_intervals(set, schedule, parent, window);
+  if (!sets) return fail(sets.error());
+  return Timeline::merge(window, *sets);
+}
+
+Result<Timeline> customer_timeline(const CompiledSet& set, const CompiledCustomer& c,
+                                   Window window) {
+  if (!c.schedule) return Timeline{};
+  if (!c.timeline.empty() && c.timeline.covers(window)) return c.timeline.slice(window);
+  return schedule_timeline(set, *c.schedule, set.parent_of(c), window);
+}
+
+// The precomputed timeline answers when it holds the segments on both sides of the one
+// holding t. Otherwise the window grows, each side on its own, up to the horizon.
+Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c,
+                             date::sys_seconds t) {
+  if (!c.schedule) return StateAnswer{t, false, std::nullopt, {}, std::nullopt, std::nullopt};
+  const EffectiveSchedule& s = *c.schedule;
+  const Timeline& pre = c.timeline;
+  if (!pre.empty() && pre.window().contains(t)) {
+    const std::size_t i = pre.index_at(t);
+    if (i > 0 && i + 1 < pre.segments().size()) return answer_from(s, pre, t, true, true);
+  }
+  const days horizon = set.options().horizon;
+  const std::array<days, 3> steps{days(2), days(35), horizon};
+  std::size_t back = 0, ahead = 0;
+  for (;;) {
+    const Window w{t - std::min(steps[back], horizon), t + std::min(steps[ahead], horizon) +
+                                                           std::chrono::seconds(1)};
+    auto tl = schedule_timeline(set, s, set.parent_of(c), w);
+    if (!tl) return fail(tl.error());
+    const std::size_t i = tl->index_at(t);
+    const bool since_known = i > 0 || back + 1 == steps.size();
+    const bool next_known = i + 1 < tl->segments().size() || ahead + 1 == steps.size();
+    if (since_known && next_known) return answer_from(s, *tl, t, true, true);
+    if (!since_known) ++back;
+    if (!next_known) ++ahead;
+  }
+}
+
+Result<std::vector<Transition>> transitions(const CompiledSet& set, const CompiledCustomer& c,
+                                            Window window, std::size_t limit) {
+  std::vector<Transition> out;
+  if (!c.schedule) return out;
+  auto tl = customer_timeline(set, c, window);
+  if (!tl) return fail(tl.error());
+  for (std::size_t i = 1; i < tl->segments().size() && out.size() < limit; ++i) {
+    out.push_back(make_transition(*c.schedule, *tl, i));
+  }
+  return out;
+}
+
+}  // namespace hoursd

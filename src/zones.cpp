@@ -1,8 +1,21 @@
 #include "hoursd/zones.hpp"
 
-#include <stdexcept>
+#include <algorithm>
 
 namespace hoursd {
+namespace {
+
+// Searches the given tzdb itself: Debian's libdate-tz exports only the free
+// date::locate_zone, which reads the process-wide database, not tzdb::locate_zone. Built
+// with USE_OS_TZDB, links (US/Eastern) are zones of their own and tzdb.zones is sorted.
+const date::time_zone* lookup(const date::tzdb& tzdb, std::string_view name) {
+  auto z = std::lower_bound(tzdb.zones.begin(), tzdb.zones.end(), name,
+                            [](const date::time_zone& a, std::string_view n) { return a.name() < n; });
+  if (z != tzdb.zones.end() && z->name() == name) return &*z;
+  return nullptr;
+}
+
+}  // namespace
 
 Result<ZoneRef> find_zone(const date::tzdb& tzdb, std::string_view id) {
   if (id.empty()) return fail(ErrorCode::unknown_zone, "time zone id is empty");
@@ -11,14 +24,11 @@ Result<ZoneRef> find_zone(const date::tzdb& tzdb, std::string_view id) {
   if (from_windows) {
     if (auto mapped = windows_zone_to_iana(id)) iana = *mapped;
   }
-  // tzdb::locate_zone throws on unknown names; this is the one place that is caught.
-  try {
-    const date::time_zone* zone = tzdb.locate_zone(iana);
+  if (const date::time_zone* zone = lookup(tzdb, iana)) {
     return ZoneRef{zone, std::string(id), iana != id};
-  } catch (const std::runtime_error&) {
-    return fail(ErrorCode::unknown_zone,
-                "unknown time zone \"" + std::string(id) + "\" (neither IANA nor Windows)");
   }
+  return fail(ErrorCode::unknown_zone,
+              "unknown time zone \"" + std::string(id) + "\" (neither IANA nor Windows)");
 }
 
 date::sys_seconds to_instant(date::local_seconds local, const date::time_zone& zone) {

@@ -45,6 +45,12 @@ struct StateAnswer {
   std::optional<Transition> next;
 };
 
+/// Per rule of `schedule` (same order), the instants in `window` where it matches; empty
+/// for rules that are not evaluable. Intervals may reach past the window's ends.
+Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
+                                                const EffectiveSchedule& schedule,
+                                                const CompiledCustomer* parent, Window window);
+
 /// The timeline of `schedule` over `window`. `parent` is the customer whose state
 /// CustomerState rules compare against (nullptr: such rules never match).
 /// Errors: ErrorCode::out_of_range when a rule expands past its bound in this window.

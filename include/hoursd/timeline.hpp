@@ -55,6 +55,10 @@ class Timeline {
   std::size_t index_at(date::sys_seconds t) const;
   /// End of segment i: the next segment's begin, or the window's end.
   date::sys_seconds end_of(std::size_t i) const;
+  /// The same timeline cut to `w`. REQUIRES: w lies within window().
+  Timeline slice(Window w) const;
+  /// True when `w` lies within window().
+  bool covers(Window w) const { return window_.begin <= w.begin && w.end <= window_.end; }
 
  private:
   Window window_{};

@@ -1,0 +1,45 @@
+#pragma once
+/// JSON renderings of compiled customers and their answers (SPEC section 4 field names),
+/// shared by the CLI and the HTTP API, and RFC 3339 instants in and out. Shell component.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hoursd/evaluator.hpp"
+#include "hoursd/result.hpp"
+
+namespace hoursd {
+
+struct AnswerOptions {
+  /// States for which `open` is true.
+  std::vector<std::string> open_states{"Business Hours"};
+  /// State reported for invalid customers; "" means null.
+  std::string fallback_state;
+};
+
+/// "2026-03-08T07:00:00Z".
+std::string format_utc(date::sys_seconds t);
+/// Local wall time with its offset, "2026-03-08T03:00:00-04:00".
+std::string format_local(const LocalTime& t);
+
+/// Parses RFC 3339 with any offset ("Z", "+05:30", "-04:00"; fractions of a second are
+/// truncated). Errors: ErrorCode::invalid_argument naming the text.
+Result<date::sys_seconds> parse_rfc3339(std::string_view text);
+
+/// The deciding rule {id, name, priority, type, flowId, flowParams}.
+nlohmann::json rule_json(const CompiledRule& rule);
+/// {at, local, zone, from, to, reason, rule}.
+nlohmann::json transition_json(const Transition& t, const EffectiveSchedule& s);
+/// [{severity, ruleId, field, message}] and [{code, ruleId, message}].
+nlohmann::json issues_json(const std::vector<Issue>& issues);
+nlohmann::json lint_json(const std::vector<Lint>& lint);
+
+/// The state answer of customer `c`: id, referenceId, name, at, status, state, open,
+/// reason, rule, since, until, next {at, state}, zone, chain, warnings.
+nlohmann::json state_json(const CompiledCustomer& c, const StateAnswer& a,
+                          const AnswerOptions& options);
+
+}  // namespace hoursd

@@ -1,0 +1,282 @@
+// Compiling one upstream schedule: each SchedulingRule validated into a CompiledRule
+// (SPEC section 3, "A rule matches t" and "Occurrences of a Time rule"), then put in
+// evaluation order. Field errors name the upstream field and value.
+
+#include "rules.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "fields.hpp"
+
+namespace hoursd {
+namespace {
+
+using std::chrono::days;
+using std::chrono::seconds;
+
+struct Range {
+  const char* field;
+  const std::vector<int>* values;
+  int min, max;     // allowed magnitude range
+  bool allow_negative;
+  const char* rrule_part;
+};
+
+std::string join(const std::vector<int>& values) {
+  std::string out;
+  for (int v : values) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(v);
+  }
+  return out;
+}
+
+// The RRULE weekday code of a .NET DayOfWeek.
+const char* ical_weekday(Weekday d) {
+  static const char* kCodes[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
+  return kCodes[static_cast<int>(d)];
+}
+
+const char* ical_frequency(Frequency f) {
+  switch (f) {
+    case Frequency::secondly: return "SECONDLY";
+    case Frequency::minutely: return "MINUTELY";
+    case Frequency::hourly: return "HOURLY";
+    case Frequency::daily: return "DAILY";
+    case Frequency::weekly: return "WEEKLY";
+    case Frequency::monthly: return "MONTHLY";
+    case Frequency::yearly: return "YEARLY";
+    case Frequency::none: break;
+  }
+  return "";
+}
+
+// Collects the errors of one rule, each naming its field.
+class RuleErrors {
+ public:
+  explicit RuleErrors(const SchedulingRule& r) : rule_(r) {}
+  void add(const char* field, std::string message) {
+    issues_.push_back({Severity::error, rule_.id, field, rule_label() + ": " + message});
+  }
+  void warn(const char* field, std::string message, Severity s = Severity::warning) {
+    issues_.push_back({s, rule_.id, field, rule_label() + ": " + message});
+  }
+  bool has_errors() const {
+    return std::any_of(issues_.begin(), issues_.end(),
+                       [](const Issue& i) { return i.severity == Severity::error; });
+  }
+  std::vector<Issue> take() { return std::move(issues_); }
+  std::string rule_label() const {
+    return "rule " + (rule_.id.empty() ? std::string("(no id)") : rule_.id);
+  }
+
+ private:
+  const SchedulingRule& rule_;
+  std::vector<Issue> issues_;
+};
+
+void check_ranges(const SchedulingRule& r, RuleErrors& errors) {
+  const Range ranges[] = {
+      {"byMonth", &r.by_month, 1, 12, false, "BYMONTH"},
+      {"byMonthDay", &r.by_month_day, 1, 31, true, "BYMONTHDAY"},
+      {"byYearDay", &r.by_year_day, 1, 366, true, "BYYEARDAY"},
+      {"byWeekNo", &r.by_week_no, 1, 53, true, "BYWEEKNO"},
+      {"byHour", &r.by_hour, 0, 23, false, "BYHOUR"},
+      {"byMinute", &r.by_minute, 0, 59, false, "BYMINUTE"},
+      {"bySetPosition", &r.by_set_position, 1, 366, true, "BYSETPOS"},
+  };
+  for (const Range& range : ranges) {
+    for (std::size_t i = 0; i < range.values->size(); ++i) {
+      const int v = (*range.values)[i];
+      const int magnitude = v < 0 ? -v : v;
+      const bool ok = (v >= 0 || range.allow_negative) && magnitude >= range.min &&
+                      magnitude <= range.max;
+      if (!ok) {
+        errors.add(range.field, std::string(range.field) + "[" + std::to_string(i) + "] = " +
+                                    std::to_string(v) + " is out of range (" +
+                                    (range.allow_negative ? "+/-" : "") +
+                                    std::to_string(range.min) + ".." +
+                                    std::to_string(range.max) + ")");
+      }
+    }
+  }
+}
+
+void check_by_day(const SchedulingRule& r, Frequency freq, RuleErrors& errors) {
+  for (std::size_t i = 0; i < r.by_day.size(); ++i) {
+    const ScheduleDay& d = r.by_day[i];
+    const std::string where = "byDay[" + std::to_string(i) + "]";
+    if (!d.day_of_week) {
+      errors.add("byDay", where + ".dayOfWeek is missing");
+      continue;
+    }
+    if (d.offset == 0) continue;
+    const int limit = freq == Frequency::monthly ? 5 : freq == Frequency::yearly ? 53 : 0;
+    if (limit == 0) {
+      errors.add("byDay", where + ".offset " + std::to_string(d.offset) +
+                              " needs frequency Monthly or Yearly (RFC 5545), not " +
+                              std::string(to_string(freq)));
+    } else if (d.offset < -limit || d.offset > limit) {
+      errors.add("byDay", where + ".offset " + std::to_string(d.offset) + " is out of range (+/-1.." +
+                              std::to_string(limit) + " for " + std::string(to_string(freq)) + ")");
+    } else if (freq == Frequency::yearly && !r.by_week_no.empty()) {
+      errors.add("byDay", where + ".offset " + std::to_string(d.offset) +
+                              " cannot be combined with byWeekNo (RFC 5545)");
+    }
+  }
+}
+
+std::string build_rrule(const SchedulingRule& r, Frequency freq, const std::string& until) {
+  std::string s = std::string("FREQ=") + ical_frequency(freq);
+  if (r.interval > 1) s += ";INTERVAL=" + std::to_string(r.interval);
+  if (r.count >= 1) s += ";COUNT=" + std::to_string(r.count);
+  if (!until.empty()) s += ";UNTIL=" + until;
+  const std::pair<const char*, const std::vector<int>*> lists[] = {
+      {"BYMONTH", &r.by_month},       {"BYWEEKNO", &r.by_week_no},
+      {"BYYEARDAY", &r.by_year_day},  {"BYMONTHDAY", &r.by_month_day},
+      {"BYHOUR", &r.by_hour},         {"BYMINUTE", &r.by_minute},
+      {"BYSETPOS", &r.by_set_position}};
+  for (const auto& [part, values] : lists) {
+    if (!values->empty()) s += std::string(";") + part + "=" + join(*values);
+  }
+  if (!r.by_day.empty()) {
+    s += ";BYDAY=";
+    for (std::size_t i = 0; i < r.by_day.size(); ++i) {
+      if (i) s += ',';
+      if (r.by_day[i].offset != 0) s += std::to_string(r.by_day[i].offset);
+      s += ical_weekday(*r.by_day[i].day_of_week);
+    }
+  }
+  return s + ";WKST=MO";
+}
+
+bool has_recurrence_fields(const SchedulingRule& r) {
+  return r.interval > 1 || r.count >= 1 || !r.until_date.empty() || !r.by_day.empty() ||
+         !r.by_month.empty() || !r.by_week_no.empty() || !r.by_year_day.empty() ||
+         !r.by_month_day.empty() || !r.by_hour.empty() || !r.by_minute.empty() ||
+         !r.by_set_position.empty();
+}
+
+// The date part of DTSTART and the occurrence length, or errors.
+void compile_span(const SchedulingRule& r, CompiledRule& out, RuleErrors& errors) {
+  date::local_days start_day{date::year{1970} / 1 / 1};
+  if (!r.start_date.empty()) {
+    auto d = parse_date(r.start_date);
+    if (!d) return errors.add("startDate", "startDate " + d.error().message);
+    start_day = *d;
+  } else if (r.frequency.value_or(Frequency::none) != Frequency::none) {
+    errors.warn("startDate", "startDate is missing; recurrence starts on 1970-01-01",
+                Severity::info);
+  }
+  out.all_day = r.is_all_day;
+  if (r.is_all_day) {
+    out.dtstart = start_day;
+    out.length = days(1);
+    return;
+  }
+  if (r.start_time.empty()) return errors.add("startTime", "startTime is missing");
+  if (r.end_time.empty()) return errors.add("endTime", "endTime is missing");
+  auto start = parse_time_of_day(r.start_time);
+  if (!start) return errors.add("startTime", "startTime " + start.error().message);
+  auto end = parse_time_of_day(r.end_time);
+  if (!end) return errors.add("endTime", "endTime " + end.error().message);
+  out.dtstart = start_day + *start;
+  out.length = *end > *start ? *end - *start : *end - *start + days(1);  // overnight
+}
+
+void compile_recurrence(const SchedulingRule& r, CompiledRule& out, RuleErrors& errors) {
+  const Frequency freq = r.frequency.value_or(Frequency::none);
+  if (freq == Frequency::none) {
+    if (r.start_date.empty()) {
+      errors.add("startDate", "startDate is required when frequency is None (one occurrence)");
+    } else if (has_recurrence_fields(r)) {
+      errors.warn("frequency", "frequency is None: interval, count, untilDate and by* are ignored");
+    }
+    return;
+  }
+  check_ranges(r, errors);
+  check_by_day(r, freq, errors);
+  if (r.count >= 1 && !r.until_date.empty()) {
+    errors.add("untilDate", "count and untilDate cannot both be set (RFC 5545)");
+  }
+  std::string until;
+  if (!r.until_date.empty()) {
+    auto d = parse_date(r.until_date);
+    if (!d) return errors.add("untilDate", "untilDate " + d.error().message);
+    until = date::format("%Y%m%d", *d);  // a date UNTIL covers that whole local day
+  }
+  if (errors.has_errors()) return;
+  auto rec = Recurrence::parse(build_rrule(r, freq, until), out.dtstart);
+  if (!rec) return errors.add("frequency", rec.error().message);
+  out.recurrence = std::move(*rec);
+}
+
+// The rule's type; a missing one is read from the fields present, with a warning.
+std::optional<RuleType> rule_type(const SchedulingRule& r, RuleErrors& errors) {
+  if (r.simple_rule_type) return r.simple_rule_type;
+  if (!r.start_time.empty() || r.is_all_day || !r.start_date.empty() || r.frequency) {
+    errors.warn("simpleRuleType", "simpleRuleType is missing; read as Time from its time fields");
+    return RuleType::time;
+  }
+  errors.add("simpleRuleType", "simpleRuleType is missing");
+  return std::nullopt;
+}
+
+CompiledRule compile_rule(const SchedulingRule& r, std::size_t index,
+                          const CompileOptions& options, std::vector<Issue>& issues) {
+  RuleErrors errors(r);
+  CompiledRule out;
+  out.list_index = index;
+  out.id = r.id;
+  out.name = r.name;
+  out.priority = r.priority;
+  out.state = r.state;
+  out.customer_state = r.customer_state;
+  out.flow_id = r.flow_id;
+  out.flow_params_json = r.flow_params_json;
+  const auto type = rule_type(r, errors);
+  if (type) out.type = *type;
+  if (type == RuleType::time) {
+    compile_span(r, out, errors);
+    if (!errors.has_errors()) compile_recurrence(r, out, errors);
+  } else if (type == RuleType::customer_state && r.customer_state.empty()) {
+    errors.add("customerState", "customerState is empty");
+  }
+
+  if (errors.has_errors()) {
+    out.not_evaluable_reason = "invalid";
+  } else if (r.state.empty()) {
+    out.not_evaluable_reason = "state is empty";
+    errors.warn("state", "state is empty: the rule is skipped");
+  } else if (!r.condition.empty() && options.condition_policy == ConditionPolicy::skip_rule) {
+    out.not_evaluable_reason = "condition cannot be evaluated here";
+    errors.warn("condition", "condition \"" + r.condition +
+                                 "\" cannot be evaluated here: the rule is skipped");
+  } else if (!r.condition.empty()) {
+    errors.warn("condition", "condition \"" + r.condition + "\" is ignored (ignore-condition)");
+  }
+  out.evaluable = out.not_evaluable_reason.empty();
+  for (Issue& i : errors.take()) issues.push_back(std::move(i));
+  return out;
+}
+
+}  // namespace
+
+void compile_rules(const Schedule& schedule, const CompileOptions& options,
+                   EffectiveSchedule& out) {
+  for (std::size_t i = 0; i < schedule.rules.size(); ++i) {
+    out.rules.push_back(compile_rule(schedule.rules[i], i, options, out.issues));
+  }
+  const bool ascending = options.priority_order == PriorityOrder::ascending;
+  std::stable_sort(out.rules.begin(), out.rules.end(),
+                   [ascending](const CompiledRule& a, const CompiledRule& b) {
+                     return ascending ? a.priority < b.priority : a.priority > b.priority;
+                   });
+  out.has_customer_state_rules =
+      std::any_of(out.rules.begin(), out.rules.end(), [](const CompiledRule& r) {
+        return r.evaluable && r.type == RuleType::customer_state;
+      });
+}
+
+}  // namespace hoursd
