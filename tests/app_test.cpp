@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "hoursd/customers_json.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -159,6 +161,85 @@ TEST(App, BinaryRunsTheBundledSample) {
   const json parsed = json::parse(out);
   EXPECT_GE(parsed["customers"].size(), 15u);
   EXPECT_TRUE(parsed["decodeErrors"].empty());
+}
+
+}  // namespace
+}  // namespace hoursd
+
+namespace hoursd {
+namespace {
+
+// One row of the hand-worked table in examples/README.md.
+struct ExpectedRow {
+  std::string customer, at, state, decided_by, since, until, next;
+};
+
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(' ');
+  const auto e = s.find_last_not_of(' ');
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// Rows look like: | c-1001 | AT | STATE | DECIDED BY | SINCE | UNTIL → NEXT | why |
+std::vector<ExpectedRow> read_expected_rows() {
+  std::ifstream in(std::string(HOURSD_SOURCE_DIR) + "/examples/README.md");
+  std::vector<ExpectedRow> rows;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| c-", 0) != 0) continue;
+    std::vector<std::string> cells;
+    std::stringstream ss(line.substr(1));
+    for (std::string cell; std::getline(ss, cell, '|');) cells.push_back(trim(cell));
+    if (cells.size() < 6) continue;
+    ExpectedRow row{cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], ""};
+    if (auto arrow = row.until.find(" → "); arrow != std::string::npos) {
+      row.next = row.until.substr(arrow + std::string(" → ").size());
+      row.until = row.until.substr(0, arrow);
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::string decided_by(const StateAnswer& a) {
+  switch (a.decider.kind) {
+    case Decider::Kind::rule: return a.decider.rule->id;
+    case Decider::Kind::default_state: return "default";
+    case Decider::Kind::force_closed: return "forceClosed";
+  }
+  return "?";
+}
+
+// The sample's README lists expected answers worked out by hand from the SPEC (not by
+// running hoursd); every row must hold.
+TEST(App, SampleCustomersMatchTheHandWorkedTable) {
+  std::ifstream in(std::string(HOURSD_SOURCE_DIR) + "/examples/customers.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto decoded = decode_customers(text.str());
+  ASSERT_OK(decoded);
+  ASSERT_TRUE(decoded->errors.empty()) << decoded->errors[0].message;
+  const auto rows = read_expected_rows();
+  ASSERT_GE(rows.size(), 100u);
+  for (const ExpectedRow& row : rows) {
+    SCOPED_TRACE(row.customer + " at " + row.at);
+    const auto at = utc(row.at);
+    const CompiledSet set = compile(decoded->customers, CompileOptions{}, date::get_tzdb(), at);
+    const CompiledCustomer* c = set.find(row.customer);
+    ASSERT_NE(c, nullptr);
+    auto a = state_at(set, *c, at);
+    ASSERT_OK(a);
+    if (row.state.rfind("null", 0) == 0) {
+      EXPECT_FALSE(a->state.has_value());
+      EXPECT_EQ(row.state, "null (" + std::string(to_string(c->status)) + ")");
+      continue;
+    }
+    ASSERT_TRUE(a->state.has_value());
+    EXPECT_EQ(*a->state, row.state);
+    EXPECT_EQ(decided_by(*a), row.decided_by);
+    EXPECT_EQ(a->since ? format_utc(a->since->at) : "none", row.since);
+    EXPECT_EQ(a->next ? format_utc(a->next->at) : "none", row.until);
+    if (a->next && !row.next.empty()) EXPECT_EQ(a->next->to_state.value_or("null"), row.next);
+  }
 }
 
 }  // namespace
