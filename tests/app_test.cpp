@@ -238,7 +238,9 @@ TEST(App, SampleCustomersMatchTheHandWorkedTable) {
     EXPECT_EQ(decided_by(*a), row.decided_by);
     EXPECT_EQ(a->since ? format_utc(a->since->at) : "none", row.since);
     EXPECT_EQ(a->next ? format_utc(a->next->at) : "none", row.until);
-    if (a->next && !row.next.empty()) EXPECT_EQ(a->next->to_state.value_or("null"), row.next);
+    if (a->next && !row.next.empty()) {
+      EXPECT_EQ(a->next->to_state.value_or("null"), row.next);
+    }
   }
 }
 
