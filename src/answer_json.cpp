@@ -6,7 +6,7 @@
 namespace hoursd {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 json nullable(const std::optional<std::string_view>& s) {
   return s ? json(std::string(*s)) : json(nullptr);
@@ -141,33 +141,33 @@ json lint_json(const std::vector<Lint>& lint) {
 }
 
 json state_json(const CompiledCustomer& c, const StateAnswer& a, const AnswerOptions& options) {
-  json out = {{"id", c.id},
-              {"referenceId", c.reference_id.empty() ? json(nullptr) : json(c.reference_id)},
-              {"name", c.name},
-              {"at", format_utc(a.at)},
-              {"status", std::string(to_string(c.status))},
-              {"chain", c.chain},
-              {"warnings", issues_json(c.issues)}};
   std::optional<std::string_view> state = a.state;
   if (c.status == CustomerStatus::invalid && !options.fallback_state.empty()) {
     state = options.fallback_state;
   }
   const auto& open = options.open_states;
-  out["state"] = nullable(state);
-  out["open"] = state && std::find(open.begin(), open.end(), *state) != open.end();
-  if (!a.evaluated) {
+  json out = {{"id", c.id},
+              {"referenceId", c.reference_id.empty() ? json(nullptr) : json(c.reference_id)},
+              {"name", c.name},
+              {"at", format_utc(a.at)},
+              {"state", nullable(state)},
+              {"open", state && std::find(open.begin(), open.end(), *state) != open.end()},
+              {"status", std::string(to_string(c.status))}};
+  if (a.evaluated) {
+    const EffectiveSchedule& s = *c.schedule;
+    out["reason"] = reason_of(a.decider);
+    out["rule"] = a.decider.rule ? rule_json(*a.decider.rule) : json(nullptr);
+    out["since"] = a.since ? transition_json(*a.since, s) : json(nullptr);
+    out["until"] = a.next ? transition_json(*a.next, s) : json(nullptr);
+    out["next"] = a.next ? json{{"at", format_utc(a.next->at)}, {"state", nullable(a.next->to_state)}}
+                         : json(nullptr);
+    out["zone"] = zone_json(s);
+  } else {
     out["reason"] = c.status == CustomerStatus::invalid ? "invalid" : "unscheduled";
     for (const char* k : {"rule", "since", "until", "next", "zone"}) out[k] = nullptr;
-    return out;
   }
-  const EffectiveSchedule& s = *c.schedule;
-  out["reason"] = reason_of(a.decider);
-  out["rule"] = a.decider.rule ? rule_json(*a.decider.rule) : json(nullptr);
-  out["since"] = a.since ? transition_json(*a.since, s) : json(nullptr);
-  out["until"] = a.next ? transition_json(*a.next, s) : json(nullptr);
-  out["next"] = a.next ? json{{"at", format_utc(a.next->at)}, {"state", nullable(a.next->to_state)}}
-                       : json(nullptr);
-  out["zone"] = zone_json(s);
+  out["chain"] = c.chain;
+  out["warnings"] = issues_json(c.issues);
   return out;
 }
 

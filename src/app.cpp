@@ -20,7 +20,7 @@
 namespace hoursd {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 constexpr std::size_t kMaxTransitions = 100'000;
 

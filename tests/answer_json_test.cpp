@@ -7,7 +7,7 @@
 namespace hoursd {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 using std::chrono::hours;
 using std::chrono::minutes;
 using test::utc;

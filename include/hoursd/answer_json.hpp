@@ -30,16 +30,16 @@ std::string format_local(const LocalTime& t);
 Result<date::sys_seconds> parse_rfc3339(std::string_view text);
 
 /// The deciding rule {id, name, priority, type, flowId, flowParams}.
-nlohmann::json rule_json(const CompiledRule& rule);
+nlohmann::ordered_json rule_json(const CompiledRule& rule);
 /// {at, local, zone, from, to, reason, rule}.
-nlohmann::json transition_json(const Transition& t, const EffectiveSchedule& s);
+nlohmann::ordered_json transition_json(const Transition& t, const EffectiveSchedule& s);
 /// [{severity, ruleId, field, message}] and [{code, ruleId, message}].
-nlohmann::json issues_json(const std::vector<Issue>& issues);
-nlohmann::json lint_json(const std::vector<Lint>& lint);
+nlohmann::ordered_json issues_json(const std::vector<Issue>& issues);
+nlohmann::ordered_json lint_json(const std::vector<Lint>& lint);
 
 /// The state answer of customer `c`: id, referenceId, name, at, status, state, open,
 /// reason, rule, since, until, next {at, state}, zone, chain, warnings.
-nlohmann::json state_json(const CompiledCustomer& c, const StateAnswer& a,
+nlohmann::ordered_json state_json(const CompiledCustomer& c, const StateAnswer& a,
                           const AnswerOptions& options);
 
 }  // namespace hoursd
