@@ -15,6 +15,7 @@
 #include "hoursd/customers_json.hpp"
 #include "hoursd/evaluator.hpp"
 #include "hoursd/recurrence.hpp"
+#include "hoursd/tzdata.hpp"
 #include "hoursd/zones.hpp"
 
 namespace hoursd {
@@ -154,7 +155,7 @@ int run_evaluate(const Flags& f, Context& ctx) {
     return kExitFailure;
   }
   json out = {{"at", format_utc(at)},
-              {"tzdata", set.tzdata_version()},
+              {"tzdata", tzdata_version(ctx.tzdb)},
               {"customers", std::move(customers)},
               {"decodeErrors", decode_errors_json(decoded->errors)}};
   ctx.out << out.dump(2) << "\n";

@@ -315,7 +315,6 @@ CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions
   CompiledSet set;
   set.options_ = options;
   set.compiled_at_ = now;
-  set.tzdata_version_ = tzdb.version;
   Builder(customers, options, tzdb, set, set.customers_, set.by_id_).run(now);
   for (std::size_t i = 0; i < set.customers_.size(); ++i) {
     const std::string& ref = set.customers_[i].reference_id;

@@ -130,8 +130,6 @@ class CompiledSet {
   const CompiledCustomer* parent_of(const CompiledCustomer& c) const;
   const CompileOptions& options() const { return options_; }
   date::sys_seconds compiled_at() const { return compiled_at_; }
-  /// The IANA tz database version in use ("2026a").
-  const std::string& tzdata_version() const { return tzdata_version_; }
 
  private:
   friend CompiledSet compile(const std::vector<Customer>&, const CompileOptions&,
@@ -141,7 +139,6 @@ class CompiledSet {
   std::unordered_map<std::string, std::size_t> by_reference_;
   CompileOptions options_;
   date::sys_seconds compiled_at_{};
-  std::string tzdata_version_;
 };
 
 /// Compiles `customers` as of instant `now`. Never fails as a whole: each customer carries
