@@ -15,50 +15,7 @@
 // on purpose; GCC's -Wextra would flag every one of them.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
-// Field-by-field equality for the decoded structs, written out here so the round-trip and
-// fixture tests compare every member. Adding a member to schedule.hpp means adding it here.
 namespace hoursd {
-
-bool operator==(const ScheduleDay& a, const ScheduleDay& b) {
-  return std::tie(a.offset, a.day_of_week) == std::tie(b.offset, b.day_of_week);
-}
-
-bool operator==(const SchedulingRule& a, const SchedulingRule& b) {
-  auto fields = [](const SchedulingRule& r) {
-    return std::tie(r.id, r.name, r.priority, r.state, r.source, r.condition,
-                    r.simple_rule_type, r.customer_state, r.flow_id, r.flow_params_json,
-                    r.is_all_day, r.start_date, r.start_time, r.end_time, r.by_set_position,
-                    r.by_month, r.by_week_no, r.by_year_day, r.by_month_day, r.by_day, r.by_hour,
-                    r.by_minute, r.interval, r.count, r.until_date, r.frequency);
-  };
-  return fields(a) == fields(b);
-}
-
-bool operator==(const Schedule& a, const Schedule& b) {
-  auto fields = [](const Schedule& s) {
-    return std::tie(s.time_zone_id, s.inherit, s.force_closed, s.rules, s.default_state);
-  };
-  return fields(a) == fields(b);
-}
-
-bool operator==(const Tag& a, const Tag& b) {
-  return std::tie(a.id, a.name, a.color) == std::tie(b.id, b.name, b.color);
-}
-
-bool operator==(const CustomerBreadcrumb& a, const CustomerBreadcrumb& b) {
-  return std::tie(a.id, a.name) == std::tie(b.id, b.name);
-}
-
-bool operator==(const Customer& a, const Customer& b) {
-  auto fields = [](const Customer& c) {
-    return std::tie(c.id, c.date_created, c.date_last_modified, c.created_by,
-                    c.last_modified_by, c.account_id, c.parent_customer_id, c.breadcrumb,
-                    c.account_name, c.is_staging, c.name, c.reference_id, c.data_json, c.tags,
-                    c.schedule, c.integration_data_json, c.override_billing_settings,
-                    c.billing_settings_json, c.override_app_settings, c.app_settings_json);
-  };
-  return fields(a) == fields(b);
-}
 
 // Failures print customers as JSON rather than as bytes.
 void PrintTo(const Customer& c, std::ostream* os) { *os << encode_customers({c}); }

@@ -4,7 +4,7 @@
 /// here). Every upstream field is optional; an absent or null string is stored as "", an
 /// absent list as empty, and an absent enum as std::nullopt. Dates and times stay as the
 /// upstream wrote them: the compiler parses them, so a bad value invalidates one rule, not the
-/// customer. Nested objects the daemon never interprets (data, flowParams, billing and app
+/// customer. Equality compares every field. Nested objects the daemon never interprets (data, flowParams, billing and app
 /// settings, integration data) are kept as compact JSON text ("" when absent).
 
 #include <cstdint>
@@ -30,6 +30,8 @@ std::string_view to_string(Weekday d);
 struct ScheduleDay {
   int offset = 0;                      // 0: every such weekday; +n/-n: nth / nth-last
   std::optional<Weekday> day_of_week;  // absent makes the rule invalid
+
+  friend bool operator==(const ScheduleDay&, const ScheduleDay&) = default;
 };
 
 struct SchedulingRule {
@@ -59,6 +61,8 @@ struct SchedulingRule {
   int count = 0;     // < 1 means unbounded
   std::string until_date;
   std::optional<Frequency> frequency;  // absent means None
+
+  friend bool operator==(const SchedulingRule&, const SchedulingRule&) = default;
 };
 
 struct Schedule {
@@ -67,17 +71,23 @@ struct Schedule {
   bool force_closed = false;
   std::vector<SchedulingRule> rules;
   std::string default_state;  // "" means null
+
+  friend bool operator==(const Schedule&, const Schedule&) = default;
 };
 
 struct Tag {
   std::string id;
   std::string name;
   std::string color;  // TagColors name, kept as given
+
+  friend bool operator==(const Tag&, const Tag&) = default;
 };
 
 struct CustomerBreadcrumb {
   std::string id;
   std::string name;
+
+  friend bool operator==(const CustomerBreadcrumb&, const CustomerBreadcrumb&) = default;
 };
 
 struct Customer {
@@ -101,6 +111,8 @@ struct Customer {
   std::string billing_settings_json;
   bool override_app_settings = false;
   std::string app_settings_json;
+
+  friend bool operator==(const Customer&, const Customer&) = default;
 };
 
 }  // namespace hoursd
