@@ -29,12 +29,17 @@ bool has_own_schedule(const Customer& c) { return c.schedule && !c.schedule->inh
 class Builder {
  public:
   Builder(const std::vector<Customer>& in, const CompileOptions& options, const date::tzdb& tzdb,
-          CompiledSet& set, std::vector<CompiledCustomer>& out,
+          const PreviousCompile* previous, CompiledSet& set, std::vector<CompiledCustomer>& out,
           std::unordered_map<std::string, std::size_t>& by_id)
-      : in_(in), options_(options), tzdb_(tzdb), set_(set), out_(out), by_id_(by_id) {}
+      : in_(in), options_(options), tzdb_(tzdb), prev_(previous), set_(set), out_(out),
+        by_id_(by_id) {}
+
+  /// How many customers got a new timeline (built, or copied from a new owner's).
+  std::size_t recompiled() const { return recompiled_; }
 
   void run(date::sys_seconds now) {
     index_ids();
+    match_previous();
     for (std::size_t i = 0; i < in_.size(); ++i) compile_own(i);
     for (std::size_t i = 0; i < in_.size(); ++i) resolve_inheritance(i);
     find_dependency_cycles();
@@ -70,23 +75,53 @@ class Builder {
     }
   }
 
+  // A customer is unchanged when its id, dateLastModified, parent and schedule are.
+  void match_previous() {
+    prev_index_.assign(in_.size(), kNone);
+    reused_.assign(in_.size(), false);
+    if (!prev_) return;
+    for (std::size_t i = 0; i < in_.size(); ++i) {
+      const CompiledCustomer* old = prev_->set.find(in_[i].id);
+      if (!old) continue;
+      const std::size_t j = static_cast<std::size_t>(old - prev_->set.customers().data());
+      const Customer& before = prev_->customers[j];
+      if (before.date_last_modified == in_[i].date_last_modified &&
+          before.parent_customer_id == in_[i].parent_customer_id &&
+          before.schedule == in_[i].schedule) {
+        prev_index_[i] = j;
+      }
+    }
+  }
+
+  const CompiledCustomer* previous_of(std::size_t i) const {
+    return prev_index_[i] == kNone ? nullptr : &prev_->set.customers()[prev_index_[i]];
+  }
+
   void invalidate(std::size_t i, Issue why) {
     invalid_[i] = true;
     out_[i].issues.push_back(std::move(why));
   }
 
   // Step 2. The zone of an own schedule, cascading to the nearest ancestor's own zone.
+  // An unchanged schedule whose zone resolves the same way is taken over from the
+  // previous compile as it is.
   void compile_own(std::size_t i) {
     if (!has_own_schedule(in_[i])) return;
     const Schedule& s = *in_[i].schedule;
     auto sched = std::make_shared<EffectiveSchedule>();
     sched->owner_id = in_[i].id;
-    sched->force_closed = s.force_closed;
-    sched->default_state = s.default_state;
-    sched->force_closed_state = options_.force_closed_state.value_or(s.default_state);
     std::string zone_id = s.time_zone_id;
     sched->zone_source = "own";
     if (zone_id.empty()) cascade_zone(i, zone_id, *sched);
+    if (const CompiledCustomer* old = previous_of(i); old && old->schedule &&
+        old->schedule->owner_id == sched->owner_id && old->schedule->zone.given == zone_id &&
+        old->schedule->zone_source == sched->zone_source) {
+      own_[i] = old->schedule;
+      return;
+    }
+    sched->force_closed = s.force_closed;
+    sched->default_state = s.default_state;
+    sched->force_closed_state = options_.force_closed_state.value_or(s.default_state);
     auto zone = find_zone(tzdb_, zone_id);
     if (zone) {
       sched->zone = *zone;
@@ -227,8 +262,13 @@ class Builder {
       precompute(owner, window, now);
       c.timeline = out_[owner].timeline;
       c.lint.insert(c.lint.end(), schedule_lint_[owner].begin(), schedule_lint_[owner].end());
+      schedule_lint_[i] = schedule_lint_[owner];
+      reused_[i] = reused_[owner];
+      if (!reused_[i]) ++recompiled_;
       return;
     }
+    if (take_previous_timeline(i)) return;
+    ++recompiled_;
     const EffectiveSchedule& s = *c.schedule;
     auto sets = rule_intervals(set_, s, set_.parent_of(c), window);
     if (!sets) {  // a rule expands past its bound: lookups will report the same error
@@ -240,6 +280,21 @@ class Builder {
                                 : Timeline::merge(window, *sets);
     schedule_lint_[i] = schedule_lint(s, *sets, c.timeline, now, options_.horizon);
     c.lint.insert(c.lint.end(), schedule_lint_[i].begin(), schedule_lint_[i].end());
+  }
+
+  // The previous compile's timeline and lint still hold when the schedule object is the
+  // same and, for CustomerState rules, the parent's timeline was taken over too. Its window
+  // is the previous compile's; lookups outside it are computed, so only speed depends on it.
+  bool take_previous_timeline(std::size_t i) {
+    const CompiledCustomer* old = previous_of(i);
+    CompiledCustomer& c = out_[i];
+    if (!old || old->schedule != c.schedule || old->timeline.empty()) return false;
+    if (c.schedule->has_customer_state_rules && !(c.parent && reused_[*c.parent])) return false;
+    c.timeline = old->timeline;
+    c.lint = old->lint;
+    schedule_lint_[i] = old->lint;
+    reused_[i] = true;
+    return true;
   }
 
   // An inheritor without CustomerState rules has exactly its owner's timeline and lint.
@@ -264,13 +319,17 @@ class Builder {
   const std::vector<Customer>& in_;
   const CompileOptions& options_;
   const date::tzdb& tzdb_;
+  const PreviousCompile* prev_;
   CompiledSet& set_;
   std::vector<CompiledCustomer>& out_;
   std::unordered_map<std::string, std::size_t>& by_id_;
   std::vector<std::size_t> parent_;
   std::vector<bool> invalid_;
   std::vector<bool> done_;
-  std::unordered_map<std::size_t, std::shared_ptr<EffectiveSchedule>> own_;
+  std::vector<std::size_t> prev_index_;  // the same, unchanged customer in prev_, or kNone
+  std::vector<bool> reused_;             // timeline taken over from prev_
+  std::size_t recompiled_ = 0;
+  std::unordered_map<std::size_t, std::shared_ptr<const EffectiveSchedule>> own_;
   std::unordered_map<std::size_t, std::size_t> owner_;
   std::unordered_map<std::size_t, std::vector<Lint>> schedule_lint_;
 };
@@ -311,11 +370,14 @@ const CompiledCustomer* CompiledSet::parent_of(const CompiledCustomer& c) const 
 }
 
 CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
-                    const date::tzdb& tzdb, date::sys_seconds now) {
+                    const date::tzdb& tzdb, date::sys_seconds now,
+                    const PreviousCompile* previous) {
   CompiledSet set;
   set.options_ = options;
   set.compiled_at_ = now;
-  Builder(customers, options, tzdb, set, set.customers_, set.by_id_).run(now);
+  Builder builder(customers, options, tzdb, previous, set, set.customers_, set.by_id_);
+  builder.run(now);
+  set.recompiled_ = builder.recompiled();
   for (std::size_t i = 0; i < set.customers_.size(); ++i) {
     const std::string& ref = set.customers_[i].reference_id;
     if (!ref.empty()) set.by_reference_.emplace(ref, i);  // the first one wins

@@ -158,13 +158,14 @@ bool has_recurrence_fields(const SchedulingRule& r) {
          !r.by_set_position.empty();
 }
 
-// The date part of DTSTART and the occurrence length, or errors.
+// The date part of DTSTART and the occurrence length. Every bad field is reported, not
+// just the first, so one round of fixes upstream is enough.
 void compile_span(const SchedulingRule& r, CompiledRule& out, RuleErrors& errors) {
   date::local_days start_day{date::year{1970} / 1 / 1};
   if (!r.start_date.empty()) {
     auto d = parse_date(r.start_date);
-    if (!d) return errors.add("startDate", "startDate " + d.error().message);
-    start_day = *d;
+    if (d) start_day = *d;
+    else errors.add("startDate", "startDate " + d.error().message);
   } else if (r.frequency.value_or(Frequency::none) != Frequency::none) {
     errors.warn("startDate", "startDate is missing; recurrence starts on 1970-01-01",
                 Severity::info);
@@ -175,12 +176,18 @@ void compile_span(const SchedulingRule& r, CompiledRule& out, RuleErrors& errors
     out.length = days(1);
     return;
   }
-  if (r.start_time.empty()) return errors.add("startTime", "startTime is missing");
-  if (r.end_time.empty()) return errors.add("endTime", "endTime is missing");
-  auto start = parse_time_of_day(r.start_time);
-  if (!start) return errors.add("startTime", "startTime " + start.error().message);
-  auto end = parse_time_of_day(r.end_time);
-  if (!end) return errors.add("endTime", "endTime " + end.error().message);
+  auto time_field = [&](const char* field, const std::string& text) -> std::optional<seconds> {
+    if (text.empty()) {
+      errors.add(field, std::string(field) + " is missing");
+      return std::nullopt;
+    }
+    auto t = parse_time_of_day(text);
+    if (!t) errors.add(field, std::string(field) + " " + t.error().message);
+    return t ? std::optional<seconds>(*t) : std::nullopt;
+  };
+  const auto start = time_field("startTime", r.start_time);
+  const auto end = time_field("endTime", r.end_time);
+  if (!start || !end) return;
   out.dtstart = start_day + *start;
   out.length = *end > *start ? *end - *start : *end - *start + days(1);  // overnight
 }
@@ -206,7 +213,7 @@ void compile_recurrence(const SchedulingRule& r, CompiledRule& out, RuleErrors& 
     if (!d) return errors.add("untilDate", "untilDate " + d.error().message);
     until = date::format("%Y%m%d", *d);  // a date UNTIL covers that whole local day
   }
-  if (errors.has_errors()) return;
+  if (errors.has_errors()) return;  // field errors already name the problem
   auto rec = Recurrence::parse(build_rrule(r, freq, until), out.dtstart);
   if (!rec) return errors.add("frequency", rec.error().message);
   out.recurrence = std::move(*rec);
@@ -239,7 +246,7 @@ CompiledRule compile_rule(const SchedulingRule& r, std::size_t index,
   if (type) out.type = *type;
   if (type == RuleType::time) {
     compile_span(r, out, errors);
-    if (!errors.has_errors()) compile_recurrence(r, out, errors);
+    compile_recurrence(r, out, errors);
   } else if (type == RuleType::customer_state && r.customer_state.empty()) {
     errors.add("customerState", "customerState is empty");
   }

@@ -1,1 +1,193 @@
-// sync: in progress
+// The sync loop's one step and the published snapshot (SPEC section 2).
+
+#include "hoursd/sync.hpp"
+
+#include <unordered_map>
+
+#include "hoursd/log.hpp"
+#include "hoursd/store.hpp"
+
+namespace hoursd {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+/// A previous compile older than this is not reused: its precomputed windows have moved
+/// too far from now to be worth taking over.
+constexpr std::chrono::hours kMaxReuseAge{1};
+
+/// Customers added, removed or modified between two lists (ids are unique in both).
+std::size_t count_changes(const std::vector<Customer>& before, const std::vector<Customer>& after) {
+  std::unordered_map<std::string_view, const Customer*> old;
+  for (const Customer& c : before) old.emplace(c.id, &c);
+  std::size_t changed = 0;
+  for (const Customer& c : after) {
+    auto it = old.find(c.id);
+    if (it == old.end() || !(*it->second == c)) ++changed;
+    if (it != old.end()) old.erase(it);
+  }
+  return changed + old.size();
+}
+
+std::size_t count_invalid(const CompiledSet& set) {
+  std::size_t n = 0;
+  for (const CompiledCustomer& c : set.customers()) n += c.status == CustomerStatus::invalid;
+  return n;
+}
+
+// The shrink guard: refuse to replace many customers with few (an upstream listing bug
+// would otherwise unroute them all at once).
+std::optional<std::string> shrink_refusal(std::size_t before, std::size_t after, double max_ratio) {
+  if (max_ratio <= 0 || before == 0 || after >= before) return std::nullopt;
+  const double dropped = double(before - after) / double(before);
+  if (dropped <= max_ratio) return std::nullopt;
+  return "sync held back: customers would drop from " + std::to_string(before) + " to " +
+         std::to_string(after) + ", more than sync.max_shrink_ratio " + std::to_string(max_ratio);
+}
+
+}  // namespace
+
+bool is_stale(const SyncStatus& s, date::sys_seconds now, std::chrono::seconds stale_after) {
+  return !s.last_success || now - *s.last_success > stale_after;
+}
+
+Syncer::Syncer(Config config, std::unique_ptr<Source> source, const date::tzdb& tzdb,
+               const Clock& clock)
+    : config_(std::move(config)), source_(std::move(source)), tzdb_(tzdb), clock_(clock) {}
+
+SyncStatus Syncer::status() const {
+  std::lock_guard lock(status_mutex_);
+  return status_;
+}
+
+void Syncer::publish(std::shared_ptr<const Snapshot> s) {
+  {
+    std::lock_guard lock(status_mutex_);
+    status_.generation = s->generation;
+    status_.invalid = count_invalid(s->compiled);
+  }
+  std::atomic_store(&current_, std::move(s));
+}
+
+Result<void> Syncer::load_persisted() {
+  std::lock_guard sync_lock(sync_mutex_);
+  auto stored = load_snapshot(config_.sync.state_dir);
+  if (!stored) {
+    std::lock_guard lock(status_mutex_);
+    status_.last_error = "persisted snapshot ignored: " + stored.error().message;
+    return fail(stored.error().code, status_.last_error);
+  }
+  if (!*stored) return {};
+  auto snap = std::make_shared<Snapshot>();
+  snap->generation = (*stored)->generation;
+  snap->synced_at = (*stored)->synced_at;
+  snap->source = (*stored)->source;
+  snap->customers = std::move((*stored)->customers);
+  snap->compiled = compile(snap->customers, config_.engine, tzdb_, clock_.now());
+  {
+    std::lock_guard lock(status_mutex_);
+    status_.loaded_from_disk = true;
+    status_.last_success = snap->synced_at;
+    status_.fetched = snap->customers.size();
+  }
+  publish(std::move(snap));
+  return {};
+}
+
+Result<void> Syncer::sync_once(std::stop_token stop) {
+  std::lock_guard sync_lock(sync_mutex_);
+  const auto started = std::chrono::steady_clock::now();
+  const date::sys_seconds now = clock_.now();
+  {
+    std::lock_guard lock(status_mutex_);
+    status_.last_attempt = now;
+    ++status_.attempts;
+  }
+  auto failed = [&](const Error& e, bool held_back) -> Result<void> {
+    std::lock_guard lock(status_mutex_);
+    status_.last_error = e.message;
+    status_.held_back = held_back;
+    status_.duration = duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+    ++status_.failures;
+    return fail(e);
+  };
+
+  auto fetched = source_->fetch(stop);
+  if (!fetched) return failed(fetched.error(), false);
+  const auto previous = current();
+  const std::size_t before = previous ? previous->customers.size() : 0;
+  if (auto refusal = shrink_refusal(before, fetched->customers.size(), config_.sync.max_shrink_ratio)) {
+    return failed({ErrorCode::out_of_range, *refusal}, true);
+  }
+
+  const std::size_t changed =
+      previous ? count_changes(previous->customers, fetched->customers) : fetched->customers.size();
+  std::size_t recompiled = 0;
+  if (!previous || changed > 0) {
+    auto snap = std::make_shared<Snapshot>();
+    snap->generation = previous ? previous->generation + 1 : 1;
+    snap->synced_at = now;
+    snap->source = source_->describe();
+    snap->customers = std::move(fetched->customers);
+    const bool reuse = previous && now - previous->compiled.compiled_at() < kMaxReuseAge;
+    const PreviousCompile prior{previous ? previous->customers : snap->customers,
+                                previous ? previous->compiled : snap->compiled};
+    snap->compiled = compile(snap->customers, config_.engine, tzdb_, now, reuse ? &prior : nullptr);
+    recompiled = snap->compiled.recompiled();
+    persist(*snap);
+    publish(std::move(snap));
+  }
+
+  std::lock_guard lock(status_mutex_);
+  status_.last_success = now;
+  status_.last_error.clear();
+  status_.held_back = false;
+  status_.loaded_from_disk = status_.loaded_from_disk && changed == 0;
+  status_.pages = fetched->stats.pages;
+  status_.fetched = previous && changed == 0 ? previous->customers.size() : current()->customers.size();
+  status_.changed = changed;
+  status_.compiled = recompiled;
+  status_.duration = duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+  ++status_.successes;
+  return {};
+}
+
+void Syncer::persist(const Snapshot& snap) {
+  StoredSnapshot stored{snap.generation, snap.synced_at, snap.source, snap.customers};
+  auto saved = save_snapshot(config_.sync.state_dir, stored);
+  std::lock_guard lock(status_mutex_);
+  status_.persist_error = saved ? "" : saved.error().message;
+  if (!saved) log(LogLevel::error, "sync", "snapshot not persisted", {{"error", saved.error().message}});
+}
+
+void Syncer::refresh() {
+  std::lock_guard sync_lock(sync_mutex_);
+  recompile_current();
+}
+
+void Syncer::reconfigure(Config config, std::unique_ptr<Source> source) {
+  std::lock_guard sync_lock(sync_mutex_);
+  config_ = std::move(config);
+  source_ = std::move(source);
+  recompile_current();
+}
+
+SyncConfig Syncer::sync_config() const {
+  std::lock_guard sync_lock(sync_mutex_);
+  return config_.sync;
+}
+
+void Syncer::recompile_current() {
+  const auto previous = current();
+  if (!previous) return;
+  auto snap = std::make_shared<Snapshot>();
+  snap->generation = previous->generation;
+  snap->synced_at = previous->synced_at;
+  snap->source = previous->source;
+  snap->customers = previous->customers;
+  snap->compiled = compile(snap->customers, config_.engine, tzdb_, clock_.now());
+  publish(std::move(snap));
+}
+
+}  // namespace hoursd

@@ -119,6 +119,17 @@ struct CompiledCustomer {
   Timeline timeline;
 };
 
+class CompiledSet;
+
+/// A previous compile of the same snapshot lineage, whose unchanged customers (same id,
+/// dateLastModified, parent and schedule) compile() takes over instead of compiling anew,
+/// together with every customer depending on them that is unchanged too.
+/// REQUIRES: compiled with the same CompileOptions and tzdb.
+struct PreviousCompile {
+  const std::vector<Customer>& customers;  // the input of that compile
+  const CompiledSet& set;
+};
+
 /// All compiled customers of one snapshot. Immutable once built; safe to share between
 /// threads. Customers keep input order; lookups by id and referenceId are hashed.
 class CompiledSet {
@@ -130,22 +141,28 @@ class CompiledSet {
   const CompiledCustomer* parent_of(const CompiledCustomer& c) const;
   const CompileOptions& options() const { return options_; }
   date::sys_seconds compiled_at() const { return compiled_at_; }
+  /// How many customers got a new timeline in this compile (not taken over from the
+  /// previous one).
+  std::size_t recompiled() const { return recompiled_; }
 
  private:
   friend CompiledSet compile(const std::vector<Customer>&, const CompileOptions&,
-                             const date::tzdb&, date::sys_seconds);
+                             const date::tzdb&, date::sys_seconds, const PreviousCompile*);
   std::vector<CompiledCustomer> customers_;
   std::unordered_map<std::string, std::size_t> by_id_;
   std::unordered_map<std::string, std::size_t> by_reference_;
   CompileOptions options_;
   date::sys_seconds compiled_at_{};
+  std::size_t recompiled_ = 0;
 };
 
 /// Compiles `customers` as of instant `now`. Never fails as a whole: each customer carries
 /// its own status and issues. Customers with a duplicate id after the first are reported
-/// invalid. Pure; safe to call from several threads.
+/// invalid. With `previous`, unchanged customers are taken over from it. Pure; safe to call
+/// from several threads.
 CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
-                    const date::tzdb& tzdb, date::sys_seconds now);
+                    const date::tzdb& tzdb, date::sys_seconds now,
+                    const PreviousCompile* previous = nullptr);
 
 /// Validates one schedule on its own (what-if evaluation): as compile() would for a
 /// customer with no parent. Inherit is ignored.

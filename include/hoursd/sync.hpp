@@ -39,6 +39,7 @@ struct SyncStatus {
   std::optional<date::sys_seconds> last_attempt;
   std::optional<date::sys_seconds> last_success;
   std::string last_error;        // "" after a success
+  std::string persist_error;     // the last snapshot could not be written ("" = written)
   bool held_back = false;        // the last sync tripped the shrink guard
   bool loaded_from_disk = false; // the published snapshot came from the state directory
   int pages = 0;
@@ -72,12 +73,19 @@ class Syncer {
   /// and publishes the result under the same generation.
   void refresh();
 
+  /// Replaces the config and source (SIGHUP) and recompiles the published customers with
+  /// the new engine options. Waits for a running sync to finish.
+  void reconfigure(Config config, std::unique_ptr<Source> source);
+
   std::shared_ptr<const Snapshot> current() const { return std::atomic_load(&current_); }
   SyncStatus status() const;
-  const Config& config() const { return config_; }
+  /// The sync settings in force (a copy: reconfigure() may replace them).
+  SyncConfig sync_config() const;
 
  private:
   void publish(std::shared_ptr<const Snapshot> s);
+  void persist(const Snapshot& s);  // records a failure in status; the sync still succeeds
+  void recompile_current();         // REQUIRES: sync_mutex_ held
   Config config_;
   std::unique_ptr<Source> source_;
   const date::tzdb& tzdb_;
@@ -85,7 +93,7 @@ class Syncer {
   std::shared_ptr<const Snapshot> current_;
   mutable std::mutex status_mutex_;
   SyncStatus status_;
-  std::mutex sync_mutex_;  // one sync at a time
+  mutable std::mutex sync_mutex_;  // one sync at a time; guards config_ and source_
 };
 
 }  // namespace hoursd

@@ -1,0 +1,48 @@
+#pragma once
+/// The long-running side of the command line: `serve` (the daemon under systemd), `sync`
+/// (one sync, for operators) and `check-config`. Shell component.
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "hoursd/config.hpp"
+#include "hoursd/result.hpp"
+#include "hoursd/sync.hpp"
+
+namespace hoursd {
+
+/// Exit code for a configuration error (EX_CONFIG); the unit's RestartPreventExitStatus.
+inline constexpr int kExitConfig = 78;
+
+/// Flags that override the config file.
+struct ConfigOverrides {
+  std::optional<std::filesystem::path> config_file;  // absent: every default
+  std::optional<std::string> source;
+  std::optional<std::string> listen;
+  std::optional<std::filesystem::path> state_dir;
+};
+
+/// The config file (if any) with the overrides applied and validated again.
+/// Errors: as load_config_file, or ErrorCode::invalid_argument naming the bad flag.
+Result<Config> effective_config(const ConfigOverrides& overrides);
+
+/// The sync status as JSON text (no secrets): for `hoursd sync` and GET /v1/status.
+std::string sync_status_text(const SyncStatus& status, date::sys_seconds now,
+                             std::chrono::seconds stale_after, const std::string& source);
+
+/// `hoursd serve`: binds, loads the persisted snapshot, syncs in the background, serves
+/// until SIGTERM or SIGINT (exit 0); SIGHUP re-reads the config and resyncs. Notifies
+/// systemd (READY, STATUS, WATCHDOG) when run under it.
+int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& err);
+
+/// `hoursd sync`: one sync against the persisted snapshot, status JSON on `out`; 0 on
+/// success, 1 on failure.
+int sync_once_command(const Config& config, std::ostream& out);
+
+/// `hoursd check-config FILE`: 0 and a summary when the file and its secrets are usable,
+/// kExitConfig and every problem otherwise.
+int check_config(const std::filesystem::path& file, std::ostream& out);
+
+}  // namespace hoursd
