@@ -29,7 +29,12 @@ struct SecretRef {
 };
 
 /// Reads the secret (a trailing newline is dropped). Errors: ErrorCode::io_error or
-/// ErrorCode::not_found naming where it looked, never the secret's value.
+/// ErrorCode::not_found naming where it looked, never the secret's value: not_found for a
+/// missing file, an unset variable, an unset $CREDENTIALS_DIRECTORY or a missing credential,
+/// and for an empty `ref` (callers check ref.empty() first). ErrorCode::invalid_argument
+/// when more than one source is set, the credential name is not a plain file name, or the
+/// secret is empty (an empty password or token is always a mistake). A file over 64 KiB is
+/// an io_error. Thread-safe as long as nobody calls setenv meanwhile.
 Result<std::string> read_secret(const SecretRef& ref);
 
 enum class AuthMode { none, basic, cookie };
@@ -97,8 +102,23 @@ struct Config {
 /// Parses TOML `text`. Every key is optional; unknown sections and keys, wrong types and
 /// out-of-range values are errors naming the key (ErrorCode::invalid_argument), e.g.
 /// "upstream.count_per_page: 0 is not in 1..1000". `origin` names the file in messages.
+/// Sections [upstream], [sync], [server], [engine] (CompileOptions and AnswerOptions) and
+/// [log] (level); keys are the field names. Durations are integers whose unit ends the key
+/// name (connect_timeout_ms, interval_s, horizon_days); strings such as "10s" are refused. A
+/// SecretRef is a table with exactly one key: password = { file = "..." }, { env = "..." } or
+/// { credential = "..." }. All errors are collected, each "origin:line: key: problem", in
+/// file order and joined by "; "; checks between keys (auth needs username and password,
+/// backoff_initial_ms <= backoff_max_ms, stale_after_s >= interval_s) run once every key is
+/// valid. engine.default_zone is checked against date::get_tzdb(). Never echoes a value that
+/// may be a secret (a string where a SecretRef belongs, a URL with user info).
 Result<Config> load_config(std::string_view text, std::string_view origin = "config");
-/// Reads and parses a file. Errors: ErrorCode::io_error, or as load_config.
+/// Reads and parses a file; `path` as given is the origin. Errors: ErrorCode::io_error
+/// (unreadable, or over 1 MiB), or as load_config.
 Result<Config> load_config_file(const std::filesystem::path& path);
+
+/// The effective config as TOML that load_config reads back to the same Config: every key in
+/// the order of examples/hoursd.toml, unset secrets and force_closed_state as comments.
+/// Secrets are never read, so only where they come from appears. For check-config and dumps.
+std::string describe_config(const Config& config);
 
 }  // namespace hoursd
