@@ -76,7 +76,7 @@ class Budget {
 Failure over_budget(const Impl& r) {
   return fail(ErrorCode::out_of_range, "rule " + r.text + ": more than " +
                                            std::to_string(kMaxExpansionSteps) +
-                                           " candidates needed; narrow the window");
+                                           " candidates needed");
 }
 
 /// Receives each period's matching candidates in ascending order and keeps the occurrences in
