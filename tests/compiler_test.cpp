@@ -408,6 +408,13 @@ TEST(Compiler, WindowsZoneIdIsAccepted) {
   EXPECT_EQ(c.schedule->zone.given, "Eastern Standard Time");
 }
 
+TEST(Compiler, ReportsTheTzdataVersionInUse) {
+  const CompiledSet set = compile_all({});
+  EXPECT_FALSE(set.tzdata_version().empty());
+  EXPECT_EQ(set.tzdata_version(), test::tzdb().version);
+  EXPECT_EQ(set.compiled_at(), kNow);
+}
+
 // ---- Rule order (SPEC 3, "State at t" 2) ------------------------------------------------
 
 TEST(Compiler, RulesAreCheckedByAscendingPriorityByDefaultTiesInListOrder) {
@@ -926,6 +933,27 @@ TEST(Compiler, LintFindsAStartInsideADstGap) {
   EXPECT_TRUE(has_lint(c, "start_in_dst_gap", "gap")) << dump_lint(c);
   EXPECT_FALSE(has_lint(c, "start_in_dst_gap", "after")) << dump_lint(c);
   EXPECT_FALSE(has_lint(c, "start_in_dst_gap", "across")) << dump_lint(c);
+}
+
+TEST(Compiler, LintLooksAtEveryOccurrenceOfRecurringRules) {
+  // Compiled 2024-03-01 in New York: a daily 02:30 start falls in the 2024-03-10 gap; a
+  // weekly rule that ended in 2023 has no occurrence ahead; a daily 09:00 rule is clean.
+  SchedulingRule gap = timed("gap", "Night", "2024-01-01", "02:30", "04:00");
+  gap.frequency = Frequency::daily;
+  SchedulingRule ended = timed("ended", "Open", "2023-01-02", "09:00", "17:00");
+  ended.frequency = Frequency::weekly;
+  ended.until_date = "2023-06-30";
+  SchedulingRule day = timed("day", "Open", "2024-01-01", "09:00", "17:00");
+  day.frequency = Frequency::daily;
+  const CompiledSet set = compile_all(
+      {customer("C", "", schedule("America/New_York", {gap, ended, day}))}, {},
+      utc("2024-03-01T12:00:00Z"));
+  const CompiledCustomer& c = get(set, "C");
+  EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
+  EXPECT_TRUE(has_lint(c, "start_in_dst_gap", "gap")) << dump_lint(c);
+  EXPECT_TRUE(has_lint(c, "no_occurrence_in_horizon", "ended")) << dump_lint(c);
+  EXPECT_FALSE(has_lint(c, "no_occurrence_in_horizon", "day")) << dump_lint(c);
+  EXPECT_FALSE(has_lint(c, "start_in_dst_gap", "day")) << dump_lint(c);
 }
 
 TEST(Compiler, LintSaysForceClosed) {

@@ -806,6 +806,23 @@ TEST(Evaluator, MinutelyRuleWithoutGapsIsOneStretchWithNoTransition) {
   EXPECT_EQ(text(a.next), "none");
 }
 
+TEST(Evaluator, WeeksStartOnMonday) {
+  // Every other week on Monday and Sunday from Monday 2024-05-06, UTC. With WKST=MO the
+  // first week is Mon 05-06..Sun 05-12 (both open), the next one (05-13..05-19) is
+  // skipped, then Mon 05-20 and Sun 05-26. (With weeks starting on Sunday, Sun 05-12
+  // would be skipped and Sun 05-19 open.)
+  SchedulingRule r = weekdays("r", "Open", "2024-05-06", "09:00", "17:00");
+  r.by_day = {{0, Weekday::monday}, {0, Weekday::sunday}};
+  r.interval = 2;
+  expect_states(compile_one(schedule("UTC", {r})), "C",
+                {{"2024-05-06T10:00:00Z", "Open"},
+                 {"2024-05-12T10:00:00Z", "Open"},
+                 {"2024-05-13T10:00:00Z", "Closed"},
+                 {"2024-05-19T10:00:00Z", "Closed"},
+                 {"2024-05-20T10:00:00Z", "Open"},
+                 {"2024-05-26T10:00:00Z", "Open"}});
+}
+
 TEST(Evaluator, OverlappingOccurrencesOfOneRuleAreOneStretch) {
   // Daily at 09:00 and 10:00 (BYHOUR), each occurrence 09:00-12:00's length, 3 hours:
   // [09:00, 12:00) and [10:00, 13:00) unite to 09:00-13:00 with no transition at 10:00.
@@ -950,6 +967,29 @@ TEST(EvaluatorDst, NewYorkEndInTheGapOrOverlapIsMappedTheSameWay) {
              "2024-11-02T12:00:00Z", "2024-11-04T00:00:00Z",
              {"2024-11-03T04:00:00Z = 2024-11-03T00:00:00-04:00 Closed->Open [endoverlap]",
               "2024-11-03T05:30:00Z = 2024-11-03T01:30:00-04:00 Open->Closed [default]"}});
+}
+
+TEST(EvaluatorDst, NewYorkDailyRuleStartingInTheGapOrOverlapKeepsItsNight) {
+  // Daily 02:30-05:00: 03-09 EST 07:30Z-10:00Z; 03-10 02:30 is in the gap, read with
+  // EST: 07:30Z (03:30 EDT) to 05:00 EDT = 09:00Z; 03-11 EDT 06:30Z-09:00Z.
+  check_dst({"America/New_York", {daily(kRule, "Open", "2024-01-01", "02:30", "05:00")},
+             "2024-03-09T00:00:00Z", "2024-03-12T00:00:00Z",
+             {"2024-03-09T07:30:00Z = 2024-03-09T02:30:00-05:00 Closed->Open [rule]",
+              "2024-03-09T10:00:00Z = 2024-03-09T05:00:00-05:00 Open->Closed [default]",
+              "2024-03-10T07:30:00Z = 2024-03-10T03:30:00-04:00 Closed->Open [rule]",
+              "2024-03-10T09:00:00Z = 2024-03-10T05:00:00-04:00 Open->Closed [default]",
+              "2024-03-11T06:30:00Z = 2024-03-11T02:30:00-04:00 Closed->Open [rule]",
+              "2024-03-11T09:00:00Z = 2024-03-11T05:00:00-04:00 Open->Closed [default]"}});
+  // Daily 01:30-03:00: 11-02 EDT 05:30Z-07:00Z; 11-03 the first 01:30 (EDT, 05:30Z) to
+  // 03:00 EST = 08:00Z; 11-04 EST 06:30Z-08:00Z.
+  check_dst({"America/New_York", {daily(kRule, "Open", "2024-01-01", "01:30", "03:00")},
+             "2024-11-02T00:00:00Z", "2024-11-05T00:00:00Z",
+             {"2024-11-02T05:30:00Z = 2024-11-02T01:30:00-04:00 Closed->Open [rule]",
+              "2024-11-02T07:00:00Z = 2024-11-02T03:00:00-04:00 Open->Closed [default]",
+              "2024-11-03T05:30:00Z = 2024-11-03T01:30:00-04:00 Closed->Open [rule]",
+              "2024-11-03T08:00:00Z = 2024-11-03T03:00:00-05:00 Open->Closed [default]",
+              "2024-11-04T06:30:00Z = 2024-11-04T01:30:00-05:00 Closed->Open [rule]",
+              "2024-11-04T08:00:00Z = 2024-11-04T03:00:00-05:00 Open->Closed [default]"}});
 }
 
 TEST(EvaluatorDst, NewYorkStartInTheFallBackOverlapIsTheFirstOne) {
