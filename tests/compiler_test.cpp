@@ -1,12 +1,12 @@
 #include "hoursd/compiler.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "hoursd/evaluator.hpp"
 #include "test_util.hpp"
@@ -131,14 +131,12 @@ std::string dump_issues(const CompiledCustomer& c) {
 }
 
 bool has_lint(const CompiledCustomer& c, const std::string& code, const std::string& rule_id) {
-  return std::any_of(c.lint.begin(), c.lint.end(), [&](const Lint& l) {
-    return l.code == code && l.rule_id == rule_id;
-  });
+  return std::any_of(c.lint.begin(), c.lint.end(),
+                     [&](const Lint& l) { return l.code == code && l.rule_id == rule_id; });
 }
 
 bool has_lint_code(const CompiledCustomer& c, const std::string& code) {
-  return std::any_of(c.lint.begin(), c.lint.end(),
-                     [&](const Lint& l) { return l.code == code; });
+  return std::any_of(c.lint.begin(), c.lint.end(), [&](const Lint& l) { return l.code == code; });
 }
 
 std::string dump_lint(const CompiledCustomer& c) {
@@ -200,9 +198,9 @@ TEST(Compiler, InheritTrueUsesTheParentsScheduleAndIgnoresItsOwnFields) {
 TEST(Compiler, InheritanceChainNamesEveryCustomerUpToTheOwner) {
   // G owns the schedule; P inherits it (absent schedule), C inherits through P
   // ({inherit: true}), and listing children before parents changes nothing.
-  const CompiledSet set = compile_all(
-      {customer("C", "P", inherit()), customer("P", "G", std::nullopt),
-       customer("G", "", schedule("Asia/Kolkata", {always("r1", "Open")}))});
+  const CompiledSet set =
+      compile_all({customer("C", "P", inherit()), customer("P", "G", std::nullopt),
+                   customer("G", "", schedule("Asia/Kolkata", {always("r1", "Open")}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
   EXPECT_EQ(c.chain, (std::vector<std::string>{"C", "P", "G"}));
@@ -213,9 +211,9 @@ TEST(Compiler, InheritanceChainNamesEveryCustomerUpToTheOwner) {
 }
 
 TEST(Compiler, OwnScheduleIsUsedEvenWhenTheParentHasOne) {
-  const CompiledSet set = compile_all(
-      {customer("P", "", schedule("America/New_York", {always("r1", "Open")})),
-       customer("C", "P", schedule("Europe/London", {always("r2", "Mine")}))});
+  const CompiledSet set =
+      compile_all({customer("P", "", schedule("America/New_York", {always("r1", "Open")})),
+                   customer("C", "P", schedule("Europe/London", {always("r2", "Mine")}))});
   const CompiledCustomer& c = get(set, "C");
   ASSERT_NE(c.schedule, nullptr);
   EXPECT_EQ(c.schedule->owner_id, "C");
@@ -236,18 +234,20 @@ TEST(Compiler, InheritingFromAParentThatIsNotSyncedIsInvalid) {
     const CompiledCustomer& c = get(set, "C");
     EXPECT_EQ(c.status, CustomerStatus::invalid) << k.what;
     EXPECT_EQ(c.schedule, nullptr) << k.what;
-    EXPECT_TRUE(std::any_of(c.issues.begin(), c.issues.end(), [](const Issue& i) {
-      return i.severity == Severity::error && i.message.find("parent P9 not synced") != std::string::npos;
-    })) << k.what << dump_issues(c);
+    EXPECT_TRUE(std::any_of(c.issues.begin(), c.issues.end(),
+                            [](const Issue& i) {
+                              return i.severity == Severity::error &&
+                                     i.message.find("parent P9 not synced") != std::string::npos;
+                            }))
+        << k.what << dump_issues(c);
   }
 }
 
 TEST(Compiler, InheritingWithNoParentAtAllIsUnscheduled) {
   // C has no parent; D's parent E has no schedule and no parent either.
-  const CompiledSet set = compile_all({customer("C", "", std::nullopt),
-                                       customer("I", "", inherit()),
-                                       customer("D", "E", std::nullopt),
-                                       customer("E", "", std::nullopt)});
+  const CompiledSet set =
+      compile_all({customer("C", "", std::nullopt), customer("I", "", inherit()),
+                   customer("D", "E", std::nullopt), customer("E", "", std::nullopt)});
   for (const char* id : {"C", "I", "D", "E"}) {
     const CompiledCustomer& c = get(set, id);
     EXPECT_EQ(c.status, CustomerStatus::unscheduled) << id;
@@ -259,11 +259,10 @@ TEST(Compiler, InheritingWithNoParentAtAllIsUnscheduled) {
 TEST(Compiler, InheritanceCycleMakesEveryMemberInvalid) {
   // A -> C -> B -> A (each inherits from its parent); D inherits into the cycle; S is its
   // own parent.
-  const CompiledSet set = compile_all({customer("A", "C", std::nullopt),
-                                       customer("B", "A", inherit()),
-                                       customer("C", "B", std::nullopt),
-                                       customer("D", "A", std::nullopt),
-                                       customer("S", "S", std::nullopt)});
+  const CompiledSet set =
+      compile_all({customer("A", "C", std::nullopt), customer("B", "A", inherit()),
+                   customer("C", "B", std::nullopt), customer("D", "A", std::nullopt),
+                   customer("S", "S", std::nullopt)});
   for (const char* id : {"A", "B", "C", "D", "S"}) {
     const CompiledCustomer& c = get(set, id);
     EXPECT_EQ(c.status, CustomerStatus::invalid) << id;
@@ -274,9 +273,8 @@ TEST(Compiler, InheritanceCycleMakesEveryMemberInvalid) {
 
 TEST(Compiler, CycleOfParentsWithOwnSchedulesIsNotAnInheritanceCycle) {
   // A and B are each other's parent but own their schedules: nothing is inherited.
-  const CompiledSet set = compile_all(
-      {customer("A", "B", schedule("UTC", {always("a", "Open")})),
-       customer("B", "A", schedule("UTC", {always("b", "Open")}))});
+  const CompiledSet set = compile_all({customer("A", "B", schedule("UTC", {always("a", "Open")})),
+                                       customer("B", "A", schedule("UTC", {always("b", "Open")}))});
   EXPECT_EQ(get(set, "A").status, CustomerStatus::ok) << dump_issues(get(set, "A"));
   EXPECT_EQ(get(set, "B").status, CustomerStatus::ok) << dump_issues(get(set, "B"));
 }
@@ -338,14 +336,12 @@ TEST(Compiler, EmptyZoneCascadesToTheParentsEffectiveZoneElseTheDefaultWithAWarn
        {},
        "America/New_York"},
       {"the grandparent's zone through a parent whose own zone is empty too",
-       {customer("G", "", schedule("America/New_York", {})),
-        customer("P", "G", schedule("", {})),
+       {customer("G", "", schedule("America/New_York", {})), customer("P", "G", schedule("", {})),
         customer("C", "P", schedule("", {always("r1", "Open")}))},
        {},
        "America/New_York"},
       {"the grandparent's zone through a parent that inherits it",
-       {customer("G", "", schedule("Australia/Sydney", {})),
-        customer("P", "G", std::nullopt),
+       {customer("G", "", schedule("Australia/Sydney", {})), customer("P", "G", std::nullopt),
         customer("C", "P", schedule("", {always("r1", "Open")}))},
        {},
        "Australia/Sydney"},
@@ -360,8 +356,7 @@ TEST(Compiler, EmptyZoneCascadesToTheParentsEffectiveZoneElseTheDefaultWithAWarn
        {},
        "UTC"},
       {"a parent without a schedule: the default zone",
-       {customer("P", "", std::nullopt),
-        customer("C", "P", schedule("", {always("r1", "Open")}))},
+       {customer("P", "", std::nullopt), customer("C", "P", schedule("", {always("r1", "Open")}))},
        {},
        "UTC"},
       {"no parent: the configured default zone",
@@ -398,9 +393,10 @@ TEST(Compiler, UnknownZoneMakesTheCustomerInvalid) {
 }
 
 TEST(Compiler, WindowsZoneIdIsAccepted) {
-  if (windows_zones_version() == "none") GTEST_SKIP() << "the CLDR Windows zone table has not landed";
-  const CompiledSet set = compile_all(
-      {customer("C", "", schedule("Eastern Standard Time", {always("r1", "Open")}))});
+  if (windows_zones_version() == "none")
+    GTEST_SKIP() << "the CLDR Windows zone table has not landed";
+  const CompiledSet set =
+      compile_all({customer("C", "", schedule("Eastern Standard Time", {always("r1", "Open")}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
   EXPECT_EQ(zone_name(c), "America/New_York");
@@ -418,25 +414,21 @@ TEST(Compiler, ReportsTheTzdataVersionInUse) {
 // ---- Rule order (SPEC 3, "State at t" 2) ------------------------------------------------
 
 TEST(Compiler, RulesAreCheckedByAscendingPriorityByDefaultTiesInListOrder) {
-  const Schedule s = schedule("UTC", {always("a", "A", 5), always("b", "B", 1),
-                                      always("c", "C", 5), always("d", "D", -2),
-                                      always("e", "E", 1)});
+  const Schedule s = schedule("UTC", {always("a", "A", 5), always("b", "B", 1), always("c", "C", 5),
+                                      always("d", "D", -2), always("e", "E", 1)});
   const CompiledSet set = compile_all({customer("X", "", s)});
   ASSERT_NE(get(set, "X").schedule, nullptr);
-  EXPECT_EQ(rule_ids(*get(set, "X").schedule),
-            (std::vector<std::string>{"d", "b", "e", "a", "c"}));
+  EXPECT_EQ(rule_ids(*get(set, "X").schedule), (std::vector<std::string>{"d", "b", "e", "a", "c"}));
 }
 
 TEST(Compiler, DescendingPriorityOrderChecksTheHighestNumberFirstTiesInListOrder) {
-  const Schedule s = schedule("UTC", {always("a", "A", 5), always("b", "B", 1),
-                                      always("c", "C", 5), always("d", "D", -2),
-                                      always("e", "E", 1)});
+  const Schedule s = schedule("UTC", {always("a", "A", 5), always("b", "B", 1), always("c", "C", 5),
+                                      always("d", "D", -2), always("e", "E", 1)});
   CompileOptions o;
   o.priority_order = PriorityOrder::descending;
   const CompiledSet set = compile_all({customer("X", "", s)}, o);
   ASSERT_NE(get(set, "X").schedule, nullptr);
-  EXPECT_EQ(rule_ids(*get(set, "X").schedule),
-            (std::vector<std::string>{"a", "c", "b", "e", "d"}));
+  EXPECT_EQ(rule_ids(*get(set, "X").schedule), (std::vector<std::string>{"a", "c", "b", "e", "d"}));
 }
 
 // ---- Skipped rules and statuses (SPEC 3, "A rule matches t" and "Customer status") ------
@@ -444,7 +436,8 @@ TEST(Compiler, DescendingPriorityOrderChecksTheHighestNumberFirstTiesInListOrder
 TEST(Compiler, ConditionSkipsTheRuleByDefaultWithAWarning) {
   SchedulingRule r = always("r1", "Open", 1);
   r.condition = "caller.vip == true";
-  const CompiledSet set = compile_all({customer("C", "", schedule("UTC", {r, always("r2", "Other", 2)}))});
+  const CompiledSet set =
+      compile_all({customer("C", "", schedule("UTC", {r, always("r2", "Other", 2)}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::degraded) << dump_issues(c);
   EXPECT_FALSE(rule(c, "r1").evaluable);
@@ -677,19 +670,72 @@ TEST(Compiler, TwoBadValuesInOneRuleAreBothReported) {
 // The good twins of the recurring bad values above: in range, allowed combinations.
 // Needs the Recurrence component (frequency other than None).
 const BadValueCase kGoodRecurringValues[] = {
-    {"untilDate", "", [](SchedulingRule& r) { r.frequency = Frequency::weekly; r.until_date = "12/31/2024"; }},
-    {"byMonth", "", [](SchedulingRule& r) { r.frequency = Frequency::yearly; r.by_month = {1, 12}; }},
-    {"byMonthDay", "", [](SchedulingRule& r) { r.frequency = Frequency::monthly; r.by_month_day = {31, -1}; }},
-    {"byYearDay", "", [](SchedulingRule& r) { r.frequency = Frequency::yearly; r.by_year_day = {366, -366}; }},
-    {"byWeekNo", "", [](SchedulingRule& r) { r.frequency = Frequency::yearly; r.by_week_no = {53, -1}; }},
-    {"byHour", "", [](SchedulingRule& r) { r.frequency = Frequency::daily; r.by_hour = {0, 23}; }},
-    {"byMinute", "", [](SchedulingRule& r) { r.frequency = Frequency::daily; r.by_minute = {0, 59}; }},
-    {"byDay", "", [](SchedulingRule& r) { r.frequency = Frequency::monthly; r.by_day = {{5, Weekday::monday}, {-1, Weekday::friday}}; }},
-    {"byDay", "", [](SchedulingRule& r) { r.frequency = Frequency::yearly; r.by_day = {{53, Weekday::monday}, {-1, Weekday::sunday}}; }},
-    {"byDay", "", [](SchedulingRule& r) { r.frequency = Frequency::weekly; r.by_day = {{0, Weekday::monday}, {0, Weekday::friday}}; }},
-    {"count", "", [](SchedulingRule& r) { r.frequency = Frequency::daily; r.count = 3; }},
-    {"interval", "", [](SchedulingRule& r) { r.frequency = Frequency::weekly; r.interval = 2; }},
-    {"bySetPosition", "", [](SchedulingRule& r) { r.frequency = Frequency::monthly; r.by_day = {{0, Weekday::monday}, {0, Weekday::tuesday}}; r.by_set_position = {-1}; }},
+    {"untilDate", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::weekly;
+       r.until_date = "12/31/2024";
+     }},
+    {"byMonth", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::yearly;
+       r.by_month = {1, 12};
+     }},
+    {"byMonthDay", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::monthly;
+       r.by_month_day = {31, -1};
+     }},
+    {"byYearDay", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::yearly;
+       r.by_year_day = {366, -366};
+     }},
+    {"byWeekNo", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::yearly;
+       r.by_week_no = {53, -1};
+     }},
+    {"byHour", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::daily;
+       r.by_hour = {0, 23};
+     }},
+    {"byMinute", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::daily;
+       r.by_minute = {0, 59};
+     }},
+    {"byDay", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::monthly;
+       r.by_day = {{5, Weekday::monday}, {-1, Weekday::friday}};
+     }},
+    {"byDay", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::yearly;
+       r.by_day = {{53, Weekday::monday}, {-1, Weekday::sunday}};
+     }},
+    {"byDay", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::weekly;
+       r.by_day = {{0, Weekday::monday}, {0, Weekday::friday}};
+     }},
+    {"count", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::daily;
+       r.count = 3;
+     }},
+    {"interval", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::weekly;
+       r.interval = 2;
+     }},
+    {"bySetPosition", "",
+     [](SchedulingRule& r) {
+       r.frequency = Frequency::monthly;
+       r.by_day = {{0, Weekday::monday}, {0, Weekday::tuesday}};
+       r.by_set_position = {-1};
+     }},
 };
 
 TEST(Compiler, InRangeRecurrenceValuesCompileWithoutErrors) {
@@ -737,8 +783,8 @@ const DateFormatCase kDateFormats[] = {
 
 TEST(Compiler, AcceptsEveryDateFormatOfTheSpec) {
   for (const DateFormatCase& k : kDateFormats) {
-    const CompiledSet set = compile_all(
-        {customer("C", "", schedule("UTC", {timed("r1", "Open", k.start_date, "09:00", "17:00")}))});
+    const CompiledSet set = compile_all({customer(
+        "C", "", schedule("UTC", {timed("r1", "Open", k.start_date, "09:00", "17:00")}))});
     const CompiledCustomer& c = get(set, "C");
     EXPECT_EQ(c.status, CustomerStatus::ok) << k.start_date << dump_issues(c);
     ASSERT_NE(c.schedule, nullptr) << k.start_date;
@@ -750,8 +796,8 @@ TEST(Compiler, AcceptsEveryDateFormatOfTheSpec) {
 struct TimeFormatCase {
   const char* start_time;
   const char* end_time;
-  const char* dtstart;    // on startDate 2026-12-01, local
-  seconds length;         // wall-clock length of an occurrence
+  const char* dtstart;  // on startDate 2026-12-01, local
+  seconds length;       // wall-clock length of an occurrence
 };
 
 const TimeFormatCase kTimeFormats[] = {
@@ -765,8 +811,7 @@ const TimeFormatCase kTimeFormats[] = {
     {"10:15 AM", "10:45 AM", "2026-12-01T10:15:00", minutes(30)},
     // An ISO date-time: its time part as written, the date and offset ignored.
     {"2026-12-01T09:15:00Z", "2026-12-01T17:45:00Z", "2026-12-01T09:15:00", hours(8) + minutes(30)},
-    {"1970-01-01T09:15:00+05:30", "1970-01-01T10:00:00-08:00", "2026-12-01T09:15:00",
-     minutes(45)},
+    {"1970-01-01T09:15:00+05:30", "1970-01-01T10:00:00-08:00", "2026-12-01T09:15:00", minutes(45)},
     {"0001-01-01T08:00:00", "0001-01-01T12:00:00", "2026-12-01T08:00:00", hours(4)},
     // endTime <= startTime: the end is on the next day; equal means 24 hours.
     {"22:00", "06:00", "2026-12-01T22:00:00", hours(8)},
@@ -791,8 +836,8 @@ TEST(Compiler, AcceptsEveryTimeFormatOfTheSpec) {
 }
 
 TEST(Compiler, AllDayRuleIsOneLocalDayAndNeedsNoTimes) {
-  const CompiledSet set = compile_all(
-      {customer("C", "", schedule("UTC", {all_day("r1", "Holiday", "12/25/2026")}))});
+  const CompiledSet set =
+      compile_all({customer("C", "", schedule("UTC", {all_day("r1", "Holiday", "12/25/2026")}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
   ASSERT_NE(c.schedule, nullptr);
@@ -845,12 +890,13 @@ TEST(Compiler, CustomerStateChainWithoutACycleStaysOk) {
 
 TEST(Compiler, LintFindsRulesWithNoOccurrenceInTheHorizon) {
   // Compiled at 2024-05-01T12:00Z with the default 400-day horizon (to 2025-06-05).
-  const CompiledSet set = compile_all({customer(
-      "C", "", schedule("UTC", {timed("past", "Open", "2024-04-01", "09:00", "17:00"),
-                                timed("soon", "Open", "2024-06-01", "09:00", "17:00"),
-                                timed("far", "Open", "2025-07-01", "09:00", "17:00"),
-                                // Started yesterday evening, still running now.
-                                timed("running", "Open", "2024-05-01", "06:00", "13:00")}))});
+  const CompiledSet set = compile_all(
+      {customer("C", "",
+                schedule("UTC", {timed("past", "Open", "2024-04-01", "09:00", "17:00"),
+                                 timed("soon", "Open", "2024-06-01", "09:00", "17:00"),
+                                 timed("far", "Open", "2025-07-01", "09:00", "17:00"),
+                                 // Started yesterday evening, still running now.
+                                 timed("running", "Open", "2024-05-01", "06:00", "13:00")}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_TRUE(has_lint(c, "no_occurrence_in_horizon", "past")) << dump_lint(c);
   EXPECT_TRUE(has_lint(c, "no_occurrence_in_horizon", "far")) << dump_lint(c);
@@ -869,9 +915,10 @@ TEST(Compiler, LintHorizonFollowsTheConfiguredHorizon) {
 }
 
 TEST(Compiler, LintFindsRulesShadowedByAnEarlierAlways) {
-  const CompiledSet set = compile_all({customer(
-      "C", "", schedule("UTC", {timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 5),
-                                always("open", "Open", 1), always("other", "Other", 7)}))});
+  const CompiledSet set = compile_all(
+      {customer("C", "",
+                schedule("UTC", {timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 5),
+                                 always("open", "Open", 1), always("other", "Other", 7)}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_TRUE(has_lint(c, "rule_shadowed", "lunch")) << dump_lint(c);
   EXPECT_TRUE(has_lint(c, "rule_shadowed", "other")) << dump_lint(c);
@@ -882,14 +929,16 @@ TEST(Compiler, LintDoesNotCountASkippedAlwaysAsShadowing) {
   SchedulingRule vip = always("vip", "VIP", 1);
   vip.condition = "caller.vip";
   const CompiledSet set = compile_all({customer(
-      "C", "", schedule("UTC", {vip, timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 5)}))});
+      "C", "",
+      schedule("UTC", {vip, timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 5)}))});
   EXPECT_FALSE(has_lint(get(set, "C"), "rule_shadowed", "lunch")) << dump_lint(get(set, "C"));
 }
 
 TEST(Compiler, LintDoesNotCallAnAlwaysAfterATimeRuleShadowed) {
-  const CompiledSet set = compile_all({customer(
-      "C", "", schedule("UTC", {timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 1),
-                                always("open", "Open", 5)}))});
+  const CompiledSet set = compile_all(
+      {customer("C", "",
+                schedule("UTC", {timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 1),
+                                 always("open", "Open", 5)}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_FALSE(has_lint_code(c, "rule_shadowed")) << dump_lint(c);
 }
@@ -914,7 +963,8 @@ TEST(Compiler, LintFindsSamePriorityRulesThatOverlapWithDifferentStates) {
   EXPECT_TRUE(has_lint_code(get(set, "differ"), "same_priority_overlap"))
       << dump_lint(get(set, "differ"));
   for (const char* id : {"same-state", "other-priority", "no-overlap"}) {
-    EXPECT_FALSE(has_lint_code(get(set, id), "same_priority_overlap")) << id << dump_lint(get(set, id));
+    EXPECT_FALSE(has_lint_code(get(set, id), "same_priority_overlap"))
+        << id << dump_lint(get(set, id));
   }
 }
 
@@ -922,13 +972,13 @@ TEST(Compiler, LintFindsAStartInsideADstGap) {
   // America/New_York springs forward on Sunday 2024-03-10 at 02:00 EST (07:00Z) to 03:00
   // EDT: local 02:00-03:00 does not exist that night. Compiled on 2024-03-01.
   const date::sys_seconds now = utc("2024-03-01T12:00:00Z");
-  const CompiledSet set = compile_all(
-      {customer("C", "",
-                schedule("America/New_York",
-                         {timed("gap", "Night", "2024-03-10", "02:30", "05:00"),
-                          timed("after", "Night", "2024-03-10", "03:30", "05:00"),
-                          timed("across", "Night", "2024-03-10", "01:30", "05:00")}))},
-      {}, now);
+  const CompiledSet set =
+      compile_all({customer("C", "",
+                            schedule("America/New_York",
+                                     {timed("gap", "Night", "2024-03-10", "02:30", "05:00"),
+                                      timed("after", "Night", "2024-03-10", "03:30", "05:00"),
+                                      timed("across", "Night", "2024-03-10", "01:30", "05:00")}))},
+                  {}, now);
   const CompiledCustomer& c = get(set, "C");
   EXPECT_TRUE(has_lint(c, "start_in_dst_gap", "gap")) << dump_lint(c);
   EXPECT_FALSE(has_lint(c, "start_in_dst_gap", "after")) << dump_lint(c);
@@ -945,9 +995,9 @@ TEST(Compiler, LintLooksAtEveryOccurrenceOfRecurringRules) {
   ended.until_date = "2023-06-30";
   SchedulingRule day = timed("day", "Open", "2024-01-01", "09:00", "17:00");
   day.frequency = Frequency::daily;
-  const CompiledSet set = compile_all(
-      {customer("C", "", schedule("America/New_York", {gap, ended, day}))}, {},
-      utc("2024-03-01T12:00:00Z"));
+  const CompiledSet set =
+      compile_all({customer("C", "", schedule("America/New_York", {gap, ended, day}))}, {},
+                  utc("2024-03-01T12:00:00Z"));
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
   EXPECT_TRUE(has_lint(c, "start_in_dst_gap", "gap")) << dump_lint(c);
@@ -964,18 +1014,19 @@ TEST(Compiler, LintSaysForceClosed) {
 }
 
 TEST(Compiler, LintReportsInheritanceProblems) {
-  const CompiledSet set = compile_all({customer("missing-parent", "P9", std::nullopt),
-                                       customer("A", "B", std::nullopt),
-                                       customer("B", "A", std::nullopt)});
+  const CompiledSet set =
+      compile_all({customer("missing-parent", "P9", std::nullopt), customer("A", "B", std::nullopt),
+                   customer("B", "A", std::nullopt)});
   for (const char* id : {"missing-parent", "A", "B"}) {
     EXPECT_TRUE(has_lint_code(get(set, id), "inheritance")) << id << dump_lint(get(set, id));
   }
 }
 
 TEST(Compiler, LintReportsInvalidValuesByRule) {
-  const CompiledSet set = compile_all({customer(
-      "C", "", schedule("UTC", {timed("bad", "Open", "2024-05-02", "9 o'clock", "17:00"),
-                                timed("good", "Open", "2024-05-02", "09:00", "17:00")}))});
+  const CompiledSet set = compile_all(
+      {customer("C", "",
+                schedule("UTC", {timed("bad", "Open", "2024-05-02", "9 o'clock", "17:00"),
+                                 timed("good", "Open", "2024-05-02", "09:00", "17:00")}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_TRUE(has_lint(c, "invalid_value", "bad")) << dump_lint(c);
   EXPECT_FALSE(has_lint(c, "invalid_value", "good")) << dump_lint(c);
@@ -983,10 +1034,10 @@ TEST(Compiler, LintReportsInvalidValuesByRule) {
 
 TEST(Compiler, CleanScheduleHasNoLint) {
   const CompiledSet set = compile_all({customer(
-      "C", "", schedule("America/New_York",
-                        {timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 1),
-                         timed("day", "Open", "2024-05-02", "09:00", "17:00", 2),
-                         all_day("holiday", "Holiday", "2024-07-04", 3)}))});
+      "C", "",
+      schedule("America/New_York", {timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 1),
+                                    timed("day", "Open", "2024-05-02", "09:00", "17:00", 2),
+                                    all_day("holiday", "Holiday", "2024-07-04", 3)}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
   EXPECT_TRUE(c.lint.empty()) << dump_lint(c);

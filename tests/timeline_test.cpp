@@ -1,10 +1,10 @@
 #include "hoursd/timeline.hpp"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "test_util.hpp"
 
@@ -207,9 +207,8 @@ TEST(Timeline, DefaultTimelineIsEmpty) { EXPECT_TRUE(Timeline{}.empty()); }
 //   [00:00, 09:00) default, [09:00, 12:00) 1, [12:00, 13:00) 0, [13:00, 17:00) 1,
 //   [17:00, 24:00) default.
 Timeline lookup_timeline() {
-  const std::vector<IntervalSet> sets{
-      {iv("2024-05-06T12:00:00Z", "2024-05-06T13:00:00Z")},
-      {iv("2024-05-06T09:00:00Z", "2024-05-06T17:00:00Z")}};
+  const std::vector<IntervalSet> sets{{iv("2024-05-06T12:00:00Z", "2024-05-06T13:00:00Z")},
+                                      {iv("2024-05-06T09:00:00Z", "2024-05-06T17:00:00Z")}};
   return Timeline::merge(iv(kDayBegin, kDayEnd), sets);
 }
 
@@ -249,11 +248,13 @@ struct SliceCase {
 
 const SliceCase kSliceCases[] = {
     // The whole window: unchanged.
-    {"2024-05-06T00:00:00Z", "2024-05-07T00:00:00Z",
+    {"2024-05-06T00:00:00Z",
+     "2024-05-07T00:00:00Z",
      {"2024-05-06T00:00:00Z -1", "2024-05-06T09:00:00Z 1", "2024-05-06T12:00:00Z 0",
       "2024-05-06T13:00:00Z 1", "2024-05-06T17:00:00Z -1"}},
     // Starting inside a segment: the first segment begins at the slice begin.
-    {"2024-05-06T10:00:00Z", "2024-05-06T16:00:00Z",
+    {"2024-05-06T10:00:00Z",
+     "2024-05-06T16:00:00Z",
      {"2024-05-06T10:00:00Z 1", "2024-05-06T12:00:00Z 0", "2024-05-06T13:00:00Z 1"}},
     // Starting exactly on a boundary, ending exactly on one: the segment starting at the
     // slice end is not included.
@@ -261,7 +262,8 @@ const SliceCase kSliceCases[] = {
     // Inside one segment.
     {"2024-05-06T18:00:00Z", "2024-05-06T19:00:00Z", {"2024-05-06T18:00:00Z -1"}},
     // Ending one second after a boundary keeps the segment that began there.
-    {"2024-05-06T08:00:00Z", "2024-05-06T09:00:01Z",
+    {"2024-05-06T08:00:00Z",
+     "2024-05-06T09:00:01Z",
      {"2024-05-06T08:00:00Z -1", "2024-05-06T09:00:00Z 1"}},
 };
 
