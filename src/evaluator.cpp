@@ -5,14 +5,30 @@
 
 #include <algorithm>
 #include <array>
+#include <vector>
 
 namespace hoursd {
 namespace {
 
 using std::chrono::days;
 
-/// Most occurrence starts one rule may contribute to one window.
-constexpr std::size_t kMaxStartsPerWindow = 500'000;
+/// Most occurrence starts one rule may contribute to one window (a MINUTELY rule over two
+/// 400-day horizons is about 1.2 million); past it the lookup fails, naming the rule.
+constexpr std::size_t kMaxStartsPerWindow = 4'000'000;
+/// Starts fetched per call, so memory stays small when occurrences touch and merge.
+constexpr std::size_t kStartsPerChunk = 4096;
+
+// Appends [begin, end) to `out`, merging it into the last interval when they overlap or
+// touch (the common case: starts ascend). Out-of-order ones (around DST gaps) are left for
+// the final unite().
+void append_interval(std::vector<Interval>& out, Interval i) {
+  if (!(i.begin < i.end)) return;
+  if (!out.empty() && out.back().begin <= i.begin && i.begin <= out.back().end) {
+    out.back().end = std::max(out.back().end, i.end);
+  } else {
+    out.push_back(i);
+  }
+}
 
 // Occurrences of a Time rule overlapping `window`, as instants. Each occurrence is its
 // local start plus the rule's wall-clock length, both ends mapped by to_instant().
@@ -20,26 +36,29 @@ Result<IntervalSet> time_intervals(const CompiledRule& rule, const date::time_zo
                                    Window window) {
   // Local bounds wide enough for any UTC offset (+/-1 day) and for occurrences that began
   // before the window and still run (their length).
-  const date::local_seconds from = to_local(window.begin, zone).local - rule.length - days(1);
+  date::local_seconds from = to_local(window.begin, zone).local - rule.length - days(1);
   const date::local_seconds to = to_local(window.end, zone).local + days(1);
-  std::vector<date::local_seconds> starts;
-  if (rule.recurrence) {
-    auto expanded = rule.recurrence->starts(from, to, kMaxStartsPerWindow + 1);
-    if (!expanded) return fail(expanded.error());
-    if (expanded->size() > kMaxStartsPerWindow) {
+  std::vector<Interval> out;
+  auto add = [&](date::local_seconds s) {
+    const Interval i{to_instant(s, zone), to_instant(s + rule.length, zone)};
+    if (i.begin < window.end && window.begin < i.end) append_interval(out, i);
+  };
+  if (!rule.recurrence) {
+    if (from <= rule.dtstart && rule.dtstart < to) add(rule.dtstart);
+    return unite(std::move(out));
+  }
+  for (std::size_t total = 0;;) {
+    auto chunk = rule.recurrence->starts(from, to, kStartsPerChunk);
+    if (!chunk) return fail(chunk.error());
+    for (date::local_seconds s : *chunk) add(s);
+    total += chunk->size();
+    if (total > kMaxStartsPerWindow) {
       return fail(ErrorCode::out_of_range, "rule " + rule.id + ": more than " +
                                                std::to_string(kMaxStartsPerWindow) +
                                                " occurrences in one window");
     }
-    starts = std::move(*expanded);
-  } else if (from <= rule.dtstart && rule.dtstart < to) {
-    starts.push_back(rule.dtstart);
-  }
-  std::vector<Interval> out;
-  out.reserve(starts.size());
-  for (date::local_seconds s : starts) {
-    const Interval i{to_instant(s, zone), to_instant(s + rule.length, zone)};
-    if (i.begin < window.end && window.begin < i.end) out.push_back(i);
+    if (chunk->size() < kStartsPerChunk) break;
+    from = chunk->back() + std::chrono::seconds(1);
   }
   return unite(std::move(out));
 }

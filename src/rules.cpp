@@ -127,6 +127,21 @@ void check_by_day(const SchedulingRule& r, Frequency freq, RuleErrors& errors) {
   }
 }
 
+// The BYxxx parts RFC 5545 section 3.3.10 allows only with some frequencies.
+void check_combinations(const SchedulingRule& r, Frequency freq, RuleErrors& errors) {
+  const std::string f(to_string(freq));
+  if (!r.by_week_no.empty() && freq != Frequency::yearly) {
+    errors.add("byWeekNo", "byWeekNo needs frequency Yearly (RFC 5545), not " + f);
+  }
+  if (!r.by_year_day.empty() &&
+      (freq == Frequency::daily || freq == Frequency::weekly || freq == Frequency::monthly)) {
+    errors.add("byYearDay", "byYearDay cannot be used with frequency " + f + " (RFC 5545)");
+  }
+  if (!r.by_month_day.empty() && freq == Frequency::weekly) {
+    errors.add("byMonthDay", "byMonthDay cannot be used with frequency Weekly (RFC 5545)");
+  }
+}
+
 std::string build_rrule(const SchedulingRule& r, Frequency freq, const std::string& until) {
   std::string s = std::string("FREQ=") + ical_frequency(freq);
   if (r.interval > 1) s += ";INTERVAL=" + std::to_string(r.interval);
@@ -204,6 +219,7 @@ void compile_recurrence(const SchedulingRule& r, CompiledRule& out, RuleErrors& 
   }
   check_ranges(r, errors);
   check_by_day(r, freq, errors);
+  check_combinations(r, freq, errors);
   if (r.count >= 1 && !r.until_date.empty()) {
     errors.add("untilDate", "count and untilDate cannot both be set (RFC 5545)");
   }
