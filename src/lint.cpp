@@ -64,8 +64,10 @@ std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(
 void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon,
                std::vector<Lint>& out) {
   const auto gaps = dst_gaps(*s.zone.zone, now, horizon);
+  // All-day rules too: where the gap is at midnight (America/Sao_Paulo until 2019) the
+  // day itself starts late.
   for (const CompiledRule& r : s.rules) {
-    if (!r.evaluable || r.type != RuleType::time || r.all_day) continue;
+    if (!r.evaluable || r.type != RuleType::time) continue;
     for (const auto& [begin, end] : gaps) {
       if (!has_occurrence(r, begin, end)) continue;
       out.push_back({"start_in_dst_gap", r.id,

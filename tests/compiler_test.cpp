@@ -656,8 +656,7 @@ TEST(Compiler, CountAndUntilDateTogetherIsAnError) {
       << dump_issues(c);
 }
 
-// ENGINE BUG: the compiler stops at a rule's first bad field, so the bad startTime here is
-// never reported (SPEC 3: anything else "makes the rule invalid with an error naming the
+// Every bad field of a rule is reported, not only the first (SPEC 3: "an error naming the
 // field and the value"; "Each carries its errors and warnings, by rule id and field").
 TEST(Compiler, TwoBadValuesInOneRuleAreBothReported) {
   const SchedulingRule r = timed("r1", "Open", "2024-13-01", "25:00", "17:00", 1);

@@ -149,7 +149,7 @@ std::string text(const Decider& d) {
 std::string offset_text(std::chrono::seconds offset) {
   const char sign = offset < std::chrono::seconds(0) ? '-' : '+';
   const long s = std::abs(static_cast<long>(offset.count()));
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%c%02ld:%02ld", sign, s / 3600, s / 60 % 60);
   return buf;
 }
