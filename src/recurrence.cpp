@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <optional>
 
-#include "ical/pattern.hpp"
-#include "ical/rule.hpp"
+#include "rrule/pattern.hpp"
+#include "rrule/rule.hpp"
 
 // How a rule is expanded (RFC 5545 sections 3.3.10 and 3.8.5.3, with the SPEC's departure):
 // 1. The parts, with DTSTART's defaults made explicit, form a Pattern; date_matches() and
@@ -32,16 +32,16 @@ namespace {
 
 using date::local_days;
 using date::local_seconds;
-using ical::allows;
-using ical::Civil;
-using ical::civil;
-using ical::date_matches;
-using ical::Freq;
-using ical::Pattern;
-using ical::RuleParts;
-using ical::time_matches;
-using ical::week1_start;
-using ical::week_number;
+using rrule::allows;
+using rrule::Civil;
+using rrule::civil;
+using rrule::date_matches;
+using rrule::Freq;
+using rrule::Pattern;
+using rrule::RuleParts;
+using rrule::time_matches;
+using rrule::week1_start;
+using rrule::week_number;
 using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
@@ -319,11 +319,11 @@ Result<std::optional<local_seconds>> count_end(const Impl& r, int count) {
 }  // namespace
 
 Result<Recurrence> Recurrence::parse(std::string_view rrule, date::local_seconds dtstart) {
-  auto parts = ical::parse_rule_parts(rrule);
+  auto parts = rrule::parse_rule_parts(rrule);
   if (!parts) return fail(parts.error());
   if (auto ok = check_supported(dtstart); !ok) return fail(ok.error());
   auto impl = std::make_shared<Impl>();
-  impl->text = ical::to_text(*parts);
+  impl->text = rrule::to_text(*parts);
   impl->dtstart = dtstart;
   impl->pattern = make_pattern(*parts, dtstart);
   if (parts->until) {

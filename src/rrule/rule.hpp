@@ -12,7 +12,7 @@
 
 #include "hoursd/result.hpp"
 
-namespace hoursd::ical {
+namespace hoursd::rrule {
 
 /// Ordered from finest to coarsest, so `freq > Freq::hourly` reads "coarser than hourly".
 enum class Freq { secondly, minutely, hourly, daily, weekly, monthly, yearly };
@@ -52,4 +52,4 @@ Result<RuleParts> parse_rule_parts(std::string_view text);
 /// Canonical RRULE text: upper case, fixed part order, INTERVAL and WKST only when not 1/MO.
 std::string to_text(const RuleParts& parts);
 
-}  // namespace hoursd::ical
+}  // namespace hoursd::rrule

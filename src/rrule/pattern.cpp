@@ -1,8 +1,8 @@
-#include "ical/pattern.hpp"
+#include "rrule/pattern.hpp"
 
 #include <algorithm>
 
-namespace hoursd::ical {
+namespace hoursd::rrule {
 
 using date::local_days;
 using date::local_seconds;
@@ -105,4 +105,4 @@ WeekNo week_number(local_days d, date::weekday wkst) {
   return WeekNo{y, int((d - start).count() / 7 + 1), int((next - start).count() / 7)};
 }
 
-}  // namespace hoursd::ical
+}  // namespace hoursd::rrule

@@ -1,11 +1,11 @@
-#include "ical/rule.hpp"
+#include "rrule/rule.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 
-namespace hoursd::ical {
+namespace hoursd::rrule {
 namespace {
 
 constexpr std::array<std::string_view, 7> kFreqNames = {"SECONDLY", "MINUTELY", "HOURLY", "DAILY",
@@ -319,4 +319,4 @@ std::string to_text(const RuleParts& r) {
   return s;
 }
 
-}  // namespace hoursd::ical
+}  // namespace hoursd::rrule

@@ -7,9 +7,9 @@
 
 #include <vector>
 
-#include "ical/rule.hpp"
+#include "rrule/rule.hpp"
 
-namespace hoursd::ical {
+namespace hoursd::rrule {
 
 /// The rule's BYxxx parts with RFC 5545's DTSTART-derived defaults made explicit ("information
 /// not contained in the rule ... is derived from DTSTART"), so nothing later reads DTSTART's
@@ -58,4 +58,4 @@ struct WeekNo {
 };
 WeekNo week_number(date::local_days d, date::weekday wkst);
 
-}  // namespace hoursd::ical
+}  // namespace hoursd::rrule
