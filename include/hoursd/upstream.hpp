@@ -37,7 +37,9 @@ struct FetchResult {
 /// an Error (ErrorCode::io_error for transport, timeouts and HTTP statuses, with the
 /// status and the ServiceStack responseStatus message when present; ErrorCode::bad_json
 /// when a page or a customer does not decode; ErrorCode::invalid_argument for 401/403 and
-/// other configuration errors, which are not retried). Messages never contain secrets.
+/// other configuration errors, which are not retried; ErrorCode::out_of_range when a page
+/// count or response size passes max_pages or max_response_bytes; ErrorCode::not_found when
+/// the file of a file: source is missing). Messages never contain secrets.
 /// One fetch at a time per Source; `stop` cancels between attempts and pages.
 class Source {
  public:
