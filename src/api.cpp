@@ -275,7 +275,7 @@ ApiResponse handle_request(const ApiRequest& request, const ApiEnv& env) {
 
 std::vector<RouteInfo> api_routes() {
   std::vector<RouteInfo> out;
-  for (const api::Route& r : api::kRoutes) out.push_back({r.method, r.pattern});
+  for (const api::Route& r : api::kRoutes) out.push_back({r.method, r.pattern, r.query});
   return out;
 }
 

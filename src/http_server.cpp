@@ -95,7 +95,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session() { server_.remove(this, counted_); }
 
   void start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::await_request, shared_from_this()));
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::begin, shared_from_this()));
   }
 
   /// The server is stopping: a connection waiting for its next request closes now; one
@@ -107,6 +107,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  void begin();
   void await_request();
   void on_first_bytes(beast::error_code ec, std::size_t n);
   void read_header();
@@ -129,7 +130,7 @@ class Session : public std::enable_shared_from_this<Session> {
   http::response<http::string_body> response_;
   std::array<char, kReadChunk> drain_buffer_;
   Server& server_;
-  bool counted_ = false;    // within max_connections; otherwise every request gets 503
+  bool counted_ = false;    // within max_connections; otherwise answered 503 and closed
   bool busy_ = false;       // between the first byte of a request and its response written
   std::size_t served_ = 0;  // responses written on this connection
   std::string peer_;
@@ -138,6 +139,15 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string method_, target_, route_;
   unsigned status_ = 0;
 };
+
+// A connection over max_connections is answered 503 at once, without waiting for its
+// request (the lingering close then drains it), so overload costs as little as possible.
+void Session::begin() {
+  if (counted_) return await_request();
+  busy_ = true;
+  started_ = Clock::now();
+  reject(503, "overloaded", "over " + std::to_string(server_.config().max_connections) + " connections");
+}
 
 // A fresh connection waits read_timeout for its first request, a kept-alive one
 // idle_timeout for its next; pipelined bytes already buffered are read at once.
@@ -234,13 +244,9 @@ ApiRequest to_api_request(http::request<http::string_body>&& req) {
 void Session::answer() {
   http::request<http::string_body> req = parser_->release();
   const unsigned version = req.version();
-  const bool keep_alive = req.keep_alive() && counted_ && !server_.stopping();
+  const bool keep_alive = req.keep_alive() && !server_.stopping();
   method_ = std::string(req.method_string());
   target_ = std::string(req.target());
-  if (!counted_) {
-    return reject(503, "overloaded",
-                  "over " + std::to_string(server_.config().max_connections) + " connections");
-  }
   ApiResponse res = handle_request(to_api_request(std::move(req)), server_.env());
   const unsigned status = res.status;
   send(status, std::move(res), keep_alive, version);

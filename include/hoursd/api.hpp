@@ -54,10 +54,12 @@ struct ApiEnv {
 /// 400/401/404/405 (with Allow)/413/503 as SPEC section 4 says. Thread-safe.
 ApiResponse handle_request(const ApiRequest& request, const ApiEnv& env);
 
-/// One entry of handle_request's route table: "GET", "/v1/customers/{id}/state".
+/// One entry of handle_request's route table: "GET", "/v1/customers/{id}/state", and the
+/// query parameters it accepts, comma-separated ("at,format"; "" for none).
 struct RouteInfo {
   std::string_view method;
   std::string_view pattern;
+  std::string_view query;
 };
 
 /// Every route handle_request answers, in table order (for docs checks and metrics labels).
