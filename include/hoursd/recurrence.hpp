@@ -1,7 +1,8 @@
 #pragma once
-/// RFC 5545 recurrence rules (RRULE) expanded in floating local time with libical.
-/// Time zones play no part here: callers map the local starts to instants with
-/// to_instant() (zones.hpp), which keeps libical's own DST handling out of the answers.
+/// RFC 5545 recurrence rules (RRULE) expanded in floating local time. The expansion is our
+/// own: libical 3.0.16's iterator is wrong for several rule forms and cannot be bounded
+/// (src/recurrence.cpp says where and why). Time zones play no part here: callers map the
+/// local starts to instants with to_instant() (zones.hpp), which holds the DST policy.
 
 #include <cstddef>
 #include <memory>
@@ -30,8 +31,10 @@ class Recurrence {
   /// Parses `rrule` (the value, without "RRULE:"), e.g. "FREQ=WEEKLY;BYDAY=MO,TU".
   /// Errors: ErrorCode::bad_rule for syntax errors, out-of-range values and combinations
   /// RFC 5545 forbids (numeric BYDAY offset outside MONTHLY/YEARLY, BYWEEKNO outside YEARLY,
-  /// COUNT with UNTIL, ...); ErrorCode::unsupported_rule for valid rules that libical 3.0
-  /// expands wrongly and we do not correct. The message names the offending part.
+  /// COUNT with UNTIL, ...); ErrorCode::unsupported_rule for valid rules we do not expand
+  /// (UTC UNTIL on this floating rule, BYSECOND=60, RSCALE, DTSTART outside years 1..9999);
+  /// ErrorCode::out_of_range when finding the COUNT-th occurrence needs more than
+  /// kMaxExpansionSteps candidates. The message names the offending part.
   static Result<Recurrence> parse(std::string_view rrule, date::local_seconds dtstart);
 
   /// Occurrence starts s with from <= s < to, ascending, at most `limit` of them.
