@@ -54,4 +54,22 @@ struct ApiEnv {
 /// 400/401/404/405 (with Allow)/413/503 as SPEC section 4 says. Thread-safe.
 ApiResponse handle_request(const ApiRequest& request, const ApiEnv& env);
 
+/// One entry of handle_request's route table: "GET", "/v1/customers/{id}/state", and the
+/// query parameters it accepts, comma-separated ("at,format"; "" for none).
+struct RouteInfo {
+  std::string_view method;
+  std::string_view pattern;
+  std::string_view query;
+};
+
+/// Every route handle_request answers, in table order (for docs checks and metrics labels).
+std::vector<RouteInfo> api_routes();
+
+/// The metrics label of requests matching no route.
+inline constexpr std::string_view kUnmatchedRoute = "unmatched";
+
+/// The route pattern `target`'s path matches (whatever the method), else kUnmatchedRoute.
+/// Lets the server label responses it writes itself (413, 431) like handle_request does.
+std::string_view route_label(std::string_view target);
+
 }  // namespace hoursd
