@@ -98,9 +98,10 @@ class FakeUpstream {
   void set_customers_json(std::string_view json_array);
   /// Which paging fields a normal (not simplified) page carries; all three by default.
   void set_paging_fields(bool total_count, bool total_pages, bool has_more_pages);
-  /// Called on the server thread after a customers page was answered normally, with the
-  /// page number and no lock held: it may call set_customers() to change the data between
-  /// pages, which is what the client sees from the next page on.
+  /// Called on the server thread with the page number once a customers page's normal
+  /// answer is built (also under a stall or truncate fault), before it is sent, with no
+  /// lock held: it may call set_customers() to change the data between pages, and every
+  /// later request sees the change.
   void on_page_served(std::function<void(int page)> hook);
   /// Answer with "Connection: close" and close after each response.
   void set_keep_alive(bool keep_alive);

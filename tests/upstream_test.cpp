@@ -387,6 +387,21 @@ TEST(Upstream, SecretsEchoedByTheServerAreRedacted) {
   EXPECT_EQ((*source)->describe().find("s3cret"), std::string::npos);
 }
 
+TEST(Upstream, SecretsEchoedByTheServerStayOutOfRetryLogs) {
+  FakeUpstream fake;
+  fake.require_basic("alice", "s3cret-Pa55");
+  fake.add_fault(0, Fault::http(503, "overloaded; your password is s3cret-Pa55"));
+  UpstreamConfig c = config_for(fake);
+  c.auth = AuthMode::basic;
+  c.username = "alice";
+  ::testing::internal::CaptureStderr();
+  auto r = fetch(c, "s3cret-Pa55");
+  const std::string logged = ::testing::internal::GetCapturedStderr();
+  expect_failure(r, ErrorCode::io_error, "your password is [redacted]");
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "retrying", logged);
+  EXPECT_EQ(logged.find("s3cret-Pa55"), std::string::npos) << logged;
+}
+
 TEST(Upstream, ForbiddenIsAConfigurationErrorAndNotRetried) {
   FakeUpstream fake;
   fake.add_fault(FakeUpstream::kAnyPage,
