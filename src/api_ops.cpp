@@ -43,17 +43,17 @@ json snapshot_json(const Snapshot* s) {
           {"byStatus", status_counts(*s)}};
 }
 
-json status_json(const Call& call) {
-  const SyncStatus& st = call.status;
-  const Snapshot* snap = call.snapshot.get();
+json status_json(const SyncStatus& st, const Snapshot* snap, date::sys_seconds now,
+                 std::chrono::seconds stale_after, const std::string& tzdata) {
   return {{"ready", snap != nullptr},
           {"generation", snap ? snap->generation : 0},
-          {"stale", is_stale(st, call.now, call.config().sync.stale_after)},
-          {"tzdata", call.env.tzdata_version},
-          {"now", format_utc(call.now)},
+          {"stale", is_stale(st, now, stale_after)},
+          {"tzdata", tzdata},
+          {"now", format_utc(now)},
           {"lastAttempt", optional_time(st.last_attempt)},
           {"lastSuccess", optional_time(st.last_success)},
           {"lastError", st.last_error.empty() ? json(nullptr) : json(st.last_error)},
+          {"persistError", st.persist_error.empty() ? json(nullptr) : json(st.persist_error)},
           {"heldBack", st.held_back},
           {"loadedFromDisk", st.loaded_from_disk},
           {"pages", st.pages},
@@ -66,6 +66,11 @@ json status_json(const Call& call) {
           {"successes", st.successes},
           {"failures", st.failures},
           {"snapshot", snapshot_json(snap)}};
+}
+
+json status_json(const Call& call) {
+  return status_json(call.status, call.snapshot.get(), call.now, call.config().sync.stale_after,
+                     call.env.tzdata_version);
 }
 
 // The effective configuration as TOML (config.hpp's describe_config: secrets appear only
@@ -113,6 +118,7 @@ json customer_dump(const CompiledSet& set, const CompiledCustomer& c) {
 
 }  // namespace
 
+
 ApiResponse get_status(Call& call) { return json_response(status_json(call)); }
 
 ApiResponse get_healthz(Call&) { return json_response({{"ok", true}}); }
@@ -148,3 +154,13 @@ ApiResponse get_dump(Call& call) {
 }
 
 }  // namespace hoursd::api
+
+namespace hoursd {
+
+std::string sync_status_text(const SyncStatus& status, const Snapshot* snapshot,
+                             date::sys_seconds now, std::chrono::seconds stale_after,
+                             const std::string& tzdata) {
+  return api::status_json(status, snapshot, now, stale_after, tzdata).dump(2);
+}
+
+}  // namespace hoursd

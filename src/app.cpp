@@ -13,7 +13,9 @@
 #include "hoursd/answer_json.hpp"
 #include "hoursd/compiler.hpp"
 #include "hoursd/customers_json.hpp"
+#include "hoursd/daemon.hpp"
 #include "hoursd/evaluator.hpp"
+#include "hoursd/log.hpp"
 #include "hoursd/recurrence.hpp"
 #include "hoursd/tzdata.hpp"
 #include "hoursd/zones.hpp"
@@ -226,7 +228,61 @@ int run_expand(const Flags& f, Context& ctx) {
   return kExitOk;
 }
 
+// ---- serve, sync, check-config -------------------------------------------------------
+
+ConfigOverrides overrides_from(const Flags& f) {
+  ConfigOverrides o;
+  if (auto v = flag(f, "config")) o.config_file = *v;
+  if (auto v = flag(f, "source")) o.source = *v;
+  if (auto v = flag(f, "listen")) o.listen = *v;
+  if (auto v = flag(f, "state-dir")) o.state_dir = *v;
+  return o;
+}
+
+int run_serve(const Flags& f, Context& ctx) {
+  const ConfigOverrides o = overrides_from(f);
+  auto config = effective_config(o);
+  if (!config) return ctx.err << "error config: " << config.error().message << "\n", kExitConfig;
+  if (LogLevel level; parse_log_level(config->log_level, level)) set_log_level(level);
+  return serve(*config, o, ctx.err);
+}
+
+int run_sync(const Flags& f, Context& ctx) {
+  auto config = effective_config(overrides_from(f));
+  if (!config) return ctx.err << "error config: " << config.error().message << "\n", kExitConfig;
+  return sync_once_command(*config, ctx.out);
+}
+
+int run_check_config(const Flags& f, Context& ctx) {
+  auto file = flag(f, "config");
+  if (!file) return usage_error(ctx, "check-config needs --config FILE");
+  return check_config(*file, ctx.out);
+}
+
 const Subcommand kSubcommands[] = {
+    {"serve",
+     "hoursd serve [--config FILE] [--listen HOST:PORT] [--source file:PATH|https://HOST|http://HOST]\n"
+     "             [--state-dir DIR]\n"
+     "  The daemon: loads the persisted snapshot from the state directory, syncs customers\n"
+     "  from the source every sync.interval, and answers the HTTP API on --listen (default\n"
+     "  127.0.0.1:8080). Flags override the config file; with no file every setting has its\n"
+     "  default. SIGHUP re-reads the config and resyncs; SIGTERM drains and exits 0. A\n"
+     "  configuration error exits 78.",
+     {"config", "listen", "source", "state-dir"},
+     run_serve},
+    {"sync",
+     "hoursd sync [--config FILE] [--source file:PATH|https://HOST|http://HOST] [--state-dir DIR]\n"
+     "  One sync against the persisted snapshot in the state directory, then prints the sync\n"
+     "  status as JSON (counts, generation, errors; never secrets). Exit 0 on success, 1 on\n"
+     "  failure, 78 on a configuration error. Checks credentials and connectivity.",
+     {"config", "source", "state-dir"},
+     run_sync},
+    {"check-config",
+     "hoursd check-config --config FILE\n"
+     "  Validates FILE (unknown keys, bad values, unreadable secrets are each named).\n"
+     "  Exit 0 when usable, 78 otherwise.",
+     {"config"},
+     run_check_config},
     {"evaluate",
      "hoursd evaluate --customers FILE [--id ID] [--at RFC3339] [--from RFC3339 --to RFC3339]\n"
      "  Compiles the customers in FILE (a ListResponse page or an array of CustomerInfo) and\n"

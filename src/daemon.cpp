@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hoursd/answer_json.hpp"
+#include "hoursd/api.hpp"
 #include "hoursd/http_server.hpp"
 #include "hoursd/log.hpp"
 #include "hoursd/metrics.hpp"
@@ -30,13 +30,6 @@ using std::chrono::seconds;
 
 /// How often the published snapshot is recompiled so its precomputed windows follow time.
 constexpr std::chrono::hours kRefreshEvery{1};
-
-std::optional<std::string> stamp(const std::optional<date::sys_seconds>& t) {
-  if (!t) return std::nullopt;
-  return format_utc(*t);
-}
-
-json nullable(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
 Result<std::unique_ptr<Source>> source_for(const UpstreamConfig& config) {
   std::string password;
@@ -159,43 +152,22 @@ Result<Config> effective_config(const ConfigOverrides& o) {
   return config;
 }
 
-std::string sync_status_text(const SyncStatus& s, date::sys_seconds now, seconds stale_after,
-                             const std::string& source) {
-  json out = {{"ok", s.last_error.empty() && s.last_success.has_value()},
-              {"source", source},
-              {"generation", s.generation},
-              {"lastAttempt", nullable(stamp(s.last_attempt))},
-              {"lastSuccess", nullable(stamp(s.last_success))},
-              {"lastError", s.last_error.empty() ? json(nullptr) : json(s.last_error)},
-              {"persistError", s.persist_error.empty() ? json(nullptr) : json(s.persist_error)},
-              {"heldBack", s.held_back},
-              {"loadedFromDisk", s.loaded_from_disk},
-              {"stale", is_stale(s, now, stale_after)},
-              {"pages", s.pages},
-              {"customers", s.fetched},
-              {"changed", s.changed},
-              {"compiled", s.compiled},
-              {"invalid", s.invalid},
-              {"durationMs", s.duration.count()},
-              {"attempts", s.attempts},
-              {"failures", s.failures}};
-  return out.dump(2);
-}
-
 int sync_once_command(const Config& config, std::ostream& out) {
   auto source = source_for(config.upstream);
   if (!source) {
-    out << json{{"ok", false}, {"lastError", source.error().message}}.dump(2) << "\n";
+    out << json{{"ready", false}, {"lastError", source.error().message}}.dump(2) << "\n";
     return kExitConfig;
   }
-  const std::string described = (*source)->describe();
   SystemClock clock;
   Syncer syncer(config, std::move(*source), date::get_tzdb(), clock);
   if (auto loaded = syncer.load_persisted(); !loaded) {
     log(LogLevel::warning, "sync", "persisted snapshot ignored", {{"error", loaded.error().message}});
   }
   auto r = syncer.sync_once();
-  out << sync_status_text(syncer.status(), clock.now(), config.sync.stale_after, described) << "\n";
+  const auto snapshot = syncer.current();
+  out << sync_status_text(syncer.status(), snapshot.get(), clock.now(), config.sync.stale_after,
+                          tzdata_version(date::get_tzdb()))
+      << "\n";
   return r ? 0 : 1;
 }
 

@@ -107,7 +107,7 @@ TEST(App, BadUsageExitsTwoAndNamesTheProblem) {
 }
 
 TEST(App, EverySubcommandHasHelp) {
-  for (const char* sub : {"evaluate", "expand"}) {
+  for (const char* sub : {"evaluate", "expand", "serve", "sync", "check-config"}) {
     CliRun r = run({sub, "--help"});
     EXPECT_EQ(r.code, kExitOk);
     EXPECT_NE(r.out.find(std::string("hoursd ") + sub), std::string::npos);

@@ -50,6 +50,12 @@ struct ApiEnv {
   std::string bearer_token;  // "" = no authentication
 };
 
+/// The body of GET /v1/status (sync status, snapshot summary, tzdata; never secrets),
+/// pretty-printed; also what `hoursd sync` prints.
+std::string sync_status_text(const SyncStatus& status, const Snapshot* snapshot,
+                             date::sys_seconds now, std::chrono::seconds stale_after,
+                             const std::string& tzdata);
+
 /// Answers one request. Never throws; errors are JSON {"error":{"code","message"}} with
 /// 400/401/404/405 (with Allow)/413/503 as SPEC section 4 says. Thread-safe.
 ApiResponse handle_request(const ApiRequest& request, const ApiEnv& env);

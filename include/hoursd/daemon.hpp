@@ -28,10 +28,6 @@ struct ConfigOverrides {
 /// Errors: as load_config_file, or ErrorCode::invalid_argument naming the bad flag.
 Result<Config> effective_config(const ConfigOverrides& overrides);
 
-/// The sync status as JSON text (no secrets): for `hoursd sync` and GET /v1/status.
-std::string sync_status_text(const SyncStatus& status, date::sys_seconds now,
-                             std::chrono::seconds stale_after, const std::string& source);
-
 /// `hoursd serve`: binds, loads the persisted snapshot, syncs in the background, serves
 /// until SIGTERM or SIGINT (exit 0); SIGHUP re-reads the config and resyncs. Notifies
 /// systemd (READY, STATUS, WATCHDOG) when run under it.
