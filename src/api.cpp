@@ -169,7 +169,9 @@ ApiResponse run_route(const ApiRequest& request, const ApiEnv& env, const Match&
 
 ApiResponse dispatch(const ApiRequest& request, const ApiEnv& env) {
   const Target target = split_target(request.target);
-  const Match m = match_route(request.method, target.path);
+  // HEAD is answered as GET; the server sends the headers only.
+  const std::string_view method = request.method == "HEAD" ? "GET" : std::string_view(request.method);
+  const Match m = match_route(method, target.path);
   if (target.path != kPublicPath && !authorized(request, env)) return unauthorized();
   if (!m.path_route) {
     return error_response(404, "not_found", "no route for " + std::string(target.path));

@@ -8,6 +8,7 @@
 #include "hoursd/http_server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -55,7 +56,7 @@ class Server {
   const ServerConfig& config() const { return config_; }
   const ApiEnv& env() const { return env_; }
   bool stopping() const { return stopping_.load(); }
-  /// Registers a session; false when it is over max_connections (it is then served a 503).
+  /// Registers a session; false when it is over max_connections (it is answered 503).
   bool add(Session* s);
   void remove(Session* s, bool counted);
 
@@ -73,8 +74,8 @@ class Server {
   std::unordered_set<Session*> sessions_;
   std::size_t counted_ = 0;  // sessions within max_connections
   std::uint16_t port_ = 0;
-  // Declared last: destroying the io_context destroys pending handlers and with them the
-  // sessions, which unregister above.
+  // Declared after the registry: destroying the io_context destroys pending handlers and
+  // with them the sessions, which unregister from it.
   net::io_context ioc_;
   net::strand<net::io_context::executor_type> strand_{net::make_strand(ioc_)};
   tcp::acceptor acceptor_{strand_};
@@ -274,6 +275,9 @@ void Session::send(unsigned status, ApiResponse res, bool keep_alive, unsigned v
     response_.body() = std::move(res.body);
     response_.prepare_payload();
   }
+  // A response to HEAD keeps its Content-Length but has no body (RFC 9110 section 9.3.2);
+  // sending one would be read as the start of the next response.
+  if (method_ == "HEAD") response_.body().clear();
   stream_.expires_after(server_.config().read_timeout);  // a client that never reads
   http::async_write(stream_, response_,
                     beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));

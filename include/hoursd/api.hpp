@@ -57,7 +57,8 @@ std::string sync_status_text(const SyncStatus& status, const Snapshot* snapshot,
                              const std::string& tzdata);
 
 /// Answers one request. Never throws; errors are JSON {"error":{"code","message"}} with
-/// 400/401/404/405 (with Allow)/413/503 as SPEC section 4 says. Thread-safe.
+/// 400/401/404/405 (with Allow)/413/503 as SPEC section 4 says. HEAD is answered as GET
+/// (the server then sends no body). Thread-safe.
 ApiResponse handle_request(const ApiRequest& request, const ApiEnv& env);
 
 /// One entry of handle_request's route table: "GET", "/v1/customers/{id}/state", and the
