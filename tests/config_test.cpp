@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -540,7 +542,7 @@ TEST(ConfigErrors, MissingFileIsAnIoErrorNamingThePath) {
 }
 
 TEST(ConfigErrors, FileErrorsNameTheFile) {
-  const fs::path path = fs::path(testing::TempDir()) / "hoursd_config_bad.toml";
+  const fs::path path = fs::path(testing::TempDir()) / ("hoursd_config_bad-" + std::to_string(::getpid()) + ".toml");
   std::ofstream(path) << "[upstream]\ncount_per_page = 0\n";
   const auto config = load_config_file(path);
   ASSERT_FALSE(config);
@@ -586,7 +588,7 @@ SecretRef from_credential(const std::string& name) {
 class ConfigSecrets : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(testing::TempDir()) / "hoursd_config_secrets";
+    dir_ = fs::path(testing::TempDir()) / ("hoursd_config_secrets-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
