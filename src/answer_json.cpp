@@ -1,6 +1,7 @@
 #include "hoursd/answer_json.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 
 namespace hoursd {
@@ -34,13 +35,32 @@ json zone_json(const EffectiveSchedule& s) {
 
 }  // namespace
 
-std::string format_utc(date::sys_seconds t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SS" of a second count since 1970 (UTC or floating local alike), written
+// by hand: date::format goes through an ostream and its locale facets, which made these
+// strings the costliest part of a state answer.
+std::string format_seconds(std::chrono::seconds since_epoch) {
+  const date::sys_days day = std::chrono::floor<date::days>(date::sys_seconds{since_epoch});
+  const date::year_month_day ymd{day};
+  const long rest = static_cast<long>((since_epoch - day.time_since_epoch()).count());
+  const int y = int(ymd.year());
+  char out[32];
+  const int n = std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02ld:%02ld:%02ld", y,
+                              unsigned(ymd.month()), unsigned(ymd.day()), rest / 3600,
+                              rest / 60 % 60, rest % 60);
+  return std::string(out, n > 0 ? std::size_t(n) : 0);
+}
+
+}  // namespace
+
+std::string format_utc(date::sys_seconds t) { return format_seconds(t.time_since_epoch()) + "Z"; }
 
 std::string format_local(const LocalTime& t) {
   const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(t.offset).count();
   const auto magnitude = minutes < 0 ? -minutes : minutes;
   auto two = [](long v) { return std::string{char('0' + v / 10 % 10), char('0' + v % 10)}; };
-  return date::format("%Y-%m-%dT%H:%M:%S", t.local) + (minutes < 0 ? "-" : "+") +
+  return format_seconds(t.local.time_since_epoch()) + (minutes < 0 ? "-" : "+") +
          two(magnitude / 60) + ":" + two(magnitude % 60);
 }
 

@@ -12,6 +12,7 @@
 
 #include "hoursd/answer_json.hpp"
 #include "hoursd/compiler.hpp"
+#include "hoursd/config.hpp"
 #include "hoursd/customers_json.hpp"
 #include "hoursd/daemon.hpp"
 #include "hoursd/evaluator.hpp"
@@ -100,10 +101,10 @@ json decode_errors_json(const std::vector<DecodeError>& errors) {
 }
 
 Result<json> customer_json(const CompiledSet& set, const CompiledCustomer& c, date::sys_seconds at,
-                           const std::optional<Window>& range) {
+                           const std::optional<Window>& range, const AnswerOptions& answers) {
   auto answer = state_at(set, c, at);
   if (!answer) return fail(answer.error());
-  json out = state_json(c, *answer, AnswerOptions{});
+  json out = state_json(c, *answer, answers);
   out["lint"] = lint_json(c.lint);
   if (range && c.schedule) {
     auto list = transitions(set, c, *range, kMaxTransitions);
@@ -138,17 +139,23 @@ int run_evaluate(const Flags& f, Context& ctx) {
   }
   auto range = range_flags(f);
   if (!range) return usage_error(ctx, range.error().message);
+  Config config;  // the daemon's [engine] and answer settings, when --config names them
+  if (auto file = flag(f, "config")) {
+    auto loaded = load_config_file(*file);
+    if (!loaded) return ctx.err << "error config: " << loaded.error().message << "\n", kExitConfig;
+    config = std::move(*loaded);
+  }
   auto text = read_file(*path);
   if (!text) return ctx.out << error_json(text.error()).dump(2) << "\n", kExitFailure;
   auto decoded = decode_customers(*text);
   if (!decoded) return ctx.out << error_json(decoded.error()).dump(2) << "\n", kExitFailure;
 
-  const CompiledSet set = compile(decoded->customers, CompileOptions{}, ctx.tzdb, at);
+  const CompiledSet set = compile(decoded->customers, config.engine, ctx.tzdb, at);
   json customers = json::array();
   const auto id = flag(f, "id");
   for (const CompiledCustomer& c : set.customers()) {
     if (id && c.id != *id) continue;
-    auto one = customer_json(set, c, at, *range);
+    auto one = customer_json(set, c, at, *range, config.answers);
     if (!one) return ctx.out << error_json(one.error()).dump(2) << "\n", kExitFailure;
     customers.push_back(std::move(*one));
   }
@@ -266,8 +273,9 @@ const Subcommand kSubcommands[] = {
      "  The daemon: loads the persisted snapshot from the state directory, syncs customers\n"
      "  from the source every sync.interval, and answers the HTTP API on --listen (default\n"
      "  127.0.0.1:8080). Flags override the config file; with no file every setting has its\n"
-     "  default. SIGHUP re-reads the config and resyncs; SIGTERM drains and exits 0. A\n"
-     "  configuration error exits 78.",
+     "  default. SIGHUP re-reads the config: [upstream] and the sync interval, jitter and\n"
+     "  shrink guard apply from the next sync, other changes need a restart. SIGTERM\n"
+     "  drains and exits 0. A configuration error exits 78.",
      {"config", "listen", "source", "state-dir"},
      run_serve},
     {"sync",
@@ -285,11 +293,13 @@ const Subcommand kSubcommands[] = {
      run_check_config},
     {"evaluate",
      "hoursd evaluate --customers FILE [--id ID] [--at RFC3339] [--from RFC3339 --to RFC3339]\n"
+     "                [--config FILE]\n"
      "  Compiles the customers in FILE (a ListResponse page or an array of CustomerInfo) and\n"
      "  prints, per customer, the state at --at (default: now) with since, until, next, the\n"
      "  deciding rule or reason, zone, status, warnings and lint; with --from/--to also the\n"
-     "  transitions in that range. Exit 1 if FILE cannot be read or --id is unknown.",
-     {"customers", "id", "at", "from", "to"},
+     "  transitions in that range. With --config, the file's [engine] and answer settings\n"
+     "  apply, as in the daemon. Exit 1 if FILE cannot be read or --id is unknown.",
+     {"customers", "id", "at", "from", "to", "config"},
      run_evaluate},
     {"expand",
      "hoursd expand --rrule RRULE --dtstart YYYY-MM-DDTHH:MM:SS [--tz ZONE] [--limit N]\n"

@@ -114,8 +114,7 @@ class Builder {
     sched->zone_source = "own";
     if (zone_id.empty()) cascade_zone(i, zone_id, *sched);
     if (const CompiledCustomer* old = previous_of(i); old && old->schedule &&
-        old->schedule->owner_id == sched->owner_id && old->schedule->zone.given == zone_id &&
-        old->schedule->zone_source == sched->zone_source) {
+        old->schedule->zone.given == zone_id && old->schedule->zone_source == sched->zone_source) {
       own_[i] = old->schedule;
       return;
     }
@@ -256,6 +255,7 @@ class Builder {
     done_[i] = true;
     CompiledCustomer& c = out_[i];
     c.lint = issue_lint(c);
+    c.issue_lint_count = c.lint.size();
     if (!c.schedule) return;
     if (c.schedule->has_customer_state_rules && c.parent) precompute(*c.parent, window, now);
     if (const std::size_t owner = reusable_owner(i); owner != kNone) {
@@ -270,14 +270,19 @@ class Builder {
     if (take_previous_timeline(i)) return;
     ++recompiled_;
     const EffectiveSchedule& s = *c.schedule;
+    if (s.force_closed) {  // no rule is evaluated, so none is expanded
+      c.timeline = Timeline::constant(window, kForceClosedDecider);
+      schedule_lint_[i] = schedule_lint(s, {}, c.timeline, now, options_.horizon);
+      c.lint.insert(c.lint.end(), schedule_lint_[i].begin(), schedule_lint_[i].end());
+      return;
+    }
     auto sets = rule_intervals(set_, s, set_.parent_of(c), window);
     if (!sets) {  // a rule expands past its bound: lookups will report the same error
       c.issues.push_back(customer_error("rules", sets.error().message));
       c.lint.push_back({"invalid_value", "", sets.error().message});
       return;
     }
-    c.timeline = s.force_closed ? Timeline::constant(window, kForceClosedDecider)
-                                : Timeline::merge(window, *sets);
+    c.timeline = Timeline::merge(window, *sets);
     schedule_lint_[i] = schedule_lint(s, *sets, c.timeline, now, options_.horizon);
     c.lint.insert(c.lint.end(), schedule_lint_[i].begin(), schedule_lint_[i].end());
   }
@@ -291,8 +296,9 @@ class Builder {
     if (!old || old->schedule != c.schedule || old->timeline.empty()) return false;
     if (c.schedule->has_customer_state_rules && !(c.parent && reused_[*c.parent])) return false;
     c.timeline = old->timeline;
-    c.lint = old->lint;
-    schedule_lint_[i] = old->lint;
+    schedule_lint_[i].assign(old->lint.begin() + std::ptrdiff_t(old->issue_lint_count),
+                             old->lint.end());
+    c.lint.insert(c.lint.end(), schedule_lint_[i].begin(), schedule_lint_[i].end());
     reused_[i] = true;
     return true;
   }
@@ -383,21 +389,6 @@ CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions
     if (!ref.empty()) set.by_reference_.emplace(ref, i);  // the first one wins
   }
   return set;
-}
-
-std::shared_ptr<const EffectiveSchedule> compile_schedule(const Schedule& schedule,
-                                                          const CompileOptions& options,
-                                                          const date::tzdb& tzdb) {
-  Customer c;
-  c.id = "what-if";
-  c.schedule = schedule;
-  c.schedule->inherit = false;
-  CompiledSet set = compile({c}, options, tzdb, date::sys_seconds{});
-  const CompiledCustomer& only = set.customers().front();
-  if (only.schedule) return only.schedule;
-  auto placeholder = std::make_shared<EffectiveSchedule>();
-  placeholder->issues = only.issues;
-  return placeholder;
 }
 
 }  // namespace hoursd

@@ -11,6 +11,7 @@
 #include <ostream>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -52,11 +53,14 @@ class Sleeper {
   }
   void wake() { std::lock_guard lock(mutex_); wake_ = true; cv_.notify_all(); }
   void stop() { std::lock_guard lock(mutex_); stop_ = true; cv_.notify_all(); }
+  /// Asks the sleeping loop to re-read the config before its next round.
+  void request_reload() { std::lock_guard lock(mutex_); reload_ = wake_ = true; cv_.notify_all(); }
+  bool take_reload() { std::lock_guard lock(mutex_); return std::exchange(reload_, false); }
 
  private:
   std::mutex mutex_;
   std::condition_variable cv_;
-  bool stop_ = false, wake_ = false;
+  bool stop_ = false, wake_ = false, reload_ = false;
 };
 
 std::chrono::milliseconds jittered(const SyncConfig& c, std::mt19937& rng) {
@@ -73,12 +77,43 @@ void notify_status(const Syncer& syncer) {
   sd_notify(0, line.c_str());
 }
 
-// The background sync loop: sync at once, then every interval (jittered); SIGHUP wakes it.
+// SIGHUP: re-reads the config file. [upstream] and the sync interval, jitter and shrink
+// guard take effect from the next sync. Everything else ([server], [engine], answers,
+// stale_after, the state directory) is read once at start, so a change there is logged as
+// needing a restart rather than applied halfway.
+void reload(Syncer& syncer, const Config& running, const ConfigOverrides& overrides) {
+  auto next = effective_config(overrides);
+  if (!next) {
+    log(LogLevel::error, "serve", "SIGHUP: config not reloaded", {{"error", next.error().message}});
+    return;
+  }
+  auto source = source_for(next->upstream);
+  if (!source) {
+    log(LogLevel::error, "serve", "SIGHUP: config not reloaded", {{"error", source.error().message}});
+    return;
+  }
+  Config applied = running;
+  applied.upstream = next->upstream;
+  applied.sync.interval = next->sync.interval;
+  applied.sync.jitter = next->sync.jitter;
+  applied.sync.max_shrink_ratio = next->sync.max_shrink_ratio;
+  if (describe_config(applied) != describe_config(*next)) {
+    log(LogLevel::warning, "serve",
+        "SIGHUP: only [upstream] and sync.interval_s, jitter, max_shrink_ratio reload; "
+        "restart hoursd for the other changes");
+  }
+  syncer.reconfigure(std::move(applied), std::move(*source));
+  log(LogLevel::info, "serve", "SIGHUP: config reloaded, resyncing");
+}
+
+// The background sync loop: sync at once, then every interval (jittered). A SIGHUP wakes it
+// and it reloads the config between syncs, so the signal thread never waits on a sync.
 void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, bool& ready_sent,
-               std::stop_token stop) {
+               std::stop_token stop, const Config& running, const ConfigOverrides& overrides) {
   std::mt19937 rng(std::random_device{}());
   date::sys_seconds last_refresh = clock.now();
   do {
+    if (sleeper.take_reload()) reload(syncer, running, overrides);
     auto r = syncer.sync_once(stop);
     const SyncStatus s = syncer.status();
     if (r) {
@@ -99,30 +134,6 @@ void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, bool& ready
     }
     notify_status(syncer);
   } while (sleeper.sleep_for(jittered(syncer.sync_config(), rng)));
-}
-
-// SIGHUP: re-reads the config file. [upstream], [sync] and [engine] take effect at once
-// (the next sync uses them, and the snapshot is recompiled); [server] and the answer
-// options are read once at start, so a change there is logged as needing a restart.
-void reload(Syncer& syncer, const Config& running, const ConfigOverrides& overrides) {
-  auto next = effective_config(overrides);
-  if (!next) {
-    log(LogLevel::error, "serve", "SIGHUP: config not reloaded", {{"error", next.error().message}});
-    return;
-  }
-  auto source = source_for(next->upstream);
-  if (!source) {
-    log(LogLevel::error, "serve", "SIGHUP: config not reloaded", {{"error", source.error().message}});
-    return;
-  }
-  if (next->server.listen != running.server.listen ||
-      next->answers.open_states != running.answers.open_states ||
-      next->answers.fallback_state != running.answers.fallback_state) {
-    log(LogLevel::warning, "serve", "SIGHUP: [server] and answer settings change on restart only");
-  }
-  if (LogLevel level; parse_log_level(next->log_level, level)) set_log_level(level);
-  syncer.reconfigure(std::move(*next), std::move(*source));
-  log(LogLevel::info, "serve", "SIGHUP: config reloaded, resyncing");
 }
 
 // Blocks SIGTERM, SIGINT and SIGHUP in every thread started after this; one thread waits
@@ -234,7 +245,9 @@ int serve(const Config& initial, const ConfigOverrides& overrides, std::ostream&
 
   Sleeper sleeper, watchdog_sleeper;
   std::stop_source stopping;
-  std::thread syncing([&] { sync_loop(syncer, sleeper, clock, ready_sent, stopping.get_token()); });
+  std::thread syncing([&] {
+    sync_loop(syncer, sleeper, clock, ready_sent, stopping.get_token(), initial, overrides);
+  });
   std::thread watchdog([&] {
     std::uint64_t usec = 0;
     if (sd_watchdog_enabled(0, &usec) <= 0) return;
@@ -245,8 +258,8 @@ int serve(const Config& initial, const ConfigOverrides& overrides, std::ostream&
     for (int sig = 0;;) {
       sigwait(&signals, &sig);
       if (sig != SIGHUP) break;
-      reload(syncer, initial, overrides);
-      sleeper.wake();
+      log(LogLevel::info, "serve", "SIGHUP: reloading the config before the next sync");
+      sleeper.request_reload();
     }
     sd_notify(0, "STOPPING=1");
     log(LogLevel::info, "serve", "stopping");

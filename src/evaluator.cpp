@@ -163,11 +163,16 @@ Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c,
   if (!c.schedule) return StateAnswer{t, false, std::nullopt, {}, std::nullopt, std::nullopt};
   const EffectiveSchedule& s = *c.schedule;
   const Timeline& pre = c.timeline;
-  if (!pre.empty() && pre.window().contains(t)) {
-    const std::size_t i = pre.index_at(t);
-    if (i > 0 && i + 1 < pre.segments().size()) return answer_from(s, pre, t, true, true);
-  }
   const days horizon = set.options().horizon;
+  if (!pre.empty() && pre.window().contains(t)) {
+    // Both ends inside the window and within the horizon: exactly what the slow path,
+    // whose window is [t - horizon, t + horizon], would find.
+    const std::size_t i = pre.index_at(t);
+    if (i > 0 && i + 1 < pre.segments().size() && pre.segments()[i].begin > t - horizon &&
+        pre.end_of(i) <= t + horizon) {
+      return answer_from(s, pre, t, true, true);
+    }
+  }
   const std::array<days, 3> steps{days(2), days(35), horizon};
   std::size_t back = 0, ahead = 0;
   for (;;) {

@@ -217,6 +217,12 @@ void compile_recurrence(const SchedulingRule& r, CompiledRule& out, RuleErrors& 
     }
     return;
   }
+  if (freq == Frequency::secondly) {
+    // Over two 400-day horizons a SECONDLY rule is some 69 million starts: past every
+    // bound, so each lookup would fail. Refused here, by name, instead.
+    return errors.add("frequency", "frequency Secondly is not supported (too many occurrences "
+                                   "to answer within the horizon); use Minutely or coarser");
+  }
   check_ranges(r, errors);
   check_by_day(r, freq, errors);
   check_combinations(r, freq, errors);

@@ -13,10 +13,6 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-/// A previous compile older than this is not reused: its precomputed windows have moved
-/// too far from now to be worth taking over.
-constexpr std::chrono::hours kMaxReuseAge{1};
-
 /// Customers added, removed or modified between two lists (ids are unique in both).
 std::size_t count_changes(const std::vector<Customer>& before, const std::vector<Customer>& after) {
   std::unordered_map<std::string_view, const Customer*> old;
@@ -130,10 +126,11 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
     snap->synced_at = now;
     snap->source = source_->describe();
     snap->customers = std::move(fetched->customers);
-    const bool reuse = previous && now - previous->compiled.compiled_at() < kMaxReuseAge;
+    // Unchanged customers keep their previous timelines, whose windows then lag behind
+    // now; refresh() (hourly, from the daemon) compiles everything afresh.
     const PreviousCompile prior{previous ? previous->customers : snap->customers,
                                 previous ? previous->compiled : snap->compiled};
-    snap->compiled = compile(snap->customers, config_.engine, tzdb_, now, reuse ? &prior : nullptr);
+    snap->compiled = compile(snap->customers, config_.engine, tzdb_, now, previous ? &prior : nullptr);
     recompiled = snap->compiled.recompiled();
     persist(*snap);
     publish(std::move(snap));
@@ -161,16 +158,10 @@ void Syncer::persist(const Snapshot& snap) {
   if (!saved) log(LogLevel::error, "sync", "snapshot not persisted", {{"error", saved.error().message}});
 }
 
-void Syncer::refresh() {
-  std::lock_guard sync_lock(sync_mutex_);
-  recompile_current();
-}
-
 void Syncer::reconfigure(Config config, std::unique_ptr<Source> source) {
   std::lock_guard sync_lock(sync_mutex_);
   config_ = std::move(config);
   source_ = std::move(source);
-  recompile_current();
 }
 
 SyncConfig Syncer::sync_config() const {
@@ -178,7 +169,8 @@ SyncConfig Syncer::sync_config() const {
   return config_.sync;
 }
 
-void Syncer::recompile_current() {
+void Syncer::refresh() {
+  std::lock_guard sync_lock(sync_mutex_);
   const auto previous = current();
   if (!previous) return;
   auto snap = std::make_shared<Snapshot>();

@@ -1044,3 +1044,33 @@ TEST(Compiler, CleanScheduleHasNoLint) {
 
 }  // namespace
 }  // namespace hoursd
+
+namespace hoursd {
+namespace {
+
+TEST(Compiler, SecondlyFrequencyIsRefusedByName) {
+  SchedulingRule r = timed("r1", "Open", "2024-05-06", "09:00", "17:00", 1);
+  r.frequency = Frequency::secondly;
+  const CompiledSet set = compile_all({customer("C", "", schedule("UTC", {r}))});
+  const CompiledCustomer& c = get(set, "C");
+  EXPECT_EQ(c.status, CustomerStatus::degraded);
+  EXPECT_TRUE(has_issue(c, Severity::error, "r1", "frequency", "Secondly")) << dump_issues(c);
+}
+
+TEST(Compiler, ReusingAPreviousCompileDoesNotRepeatLint) {
+  SchedulingRule bad = timed("bad", "Open", "2024-13-01", "09:00", "17:00", 1);
+  std::vector<Customer> v = {customer("O", "", schedule("UTC", {bad, always("a", "Open", 2)})),
+                             customer("K", "O", std::nullopt)};
+  const CompiledSet first = compile(v, CompileOptions{}, date::get_tzdb(), kNow);
+  const PreviousCompile prior{v, first};
+  const CompiledSet second = compile(v, CompileOptions{}, date::get_tzdb(), kNow, &prior);
+  for (const char* id : {"O", "K"}) {
+    SCOPED_TRACE(id);
+    EXPECT_EQ(get(second, id).lint.size(), get(first, id).lint.size());
+    EXPECT_EQ(second.find(id)->lint.size(), first.find(id)->lint.size());
+  }
+  EXPECT_EQ(second.recompiled(), 0u);
+}
+
+}  // namespace
+}  // namespace hoursd

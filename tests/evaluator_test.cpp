@@ -1455,3 +1455,43 @@ TEST(EvaluatorDst, SaoPauloAllDayOnShortAndLongDaysIsMidnightToMidnight) {
 
 }  // namespace
 }  // namespace hoursd
+
+namespace hoursd {
+namespace {
+
+// The precomputed window (14 days ahead) reaches past a 1-day horizon: the fast path must
+// not report a transition the horizon excludes. Friday 2024-05-03 18:00 UTC, Mon-Fri
+// 09:00-17:00: the next opening is Monday 09:00, 63 hours away.
+TEST(Evaluator, PrecomputedAnswersRespectASmallHorizon) {
+  CompileOptions options;
+  options.horizon = date::days(1);
+  const auto at = utc("2024-05-03T18:00:00Z");
+  const CompiledSet set =
+      compile_one(schedule("UTC", {weekdays("r", "Open", "2024-01-01", "09:00", "17:00")}), at,
+                  options);
+  const StateAnswer a = answer_at(set, "C", "2024-05-03T18:00:00Z");
+  EXPECT_EQ(text(a.state), "Closed");
+  EXPECT_EQ(text(a.next), "none");
+  EXPECT_EQ(format_utc(a.since->at), "2024-05-03T17:00:00Z");  // 1 hour back: inside
+}
+
+// Compiling with a previous set reuses unchanged customers; a child whose CustomerState
+// rule follows a parent that changed must follow the parent's new states.
+TEST(Evaluator, ReuseFollowsAChangedCustomerStateParent) {
+  const auto now = utc("2024-05-06T12:00:00Z");  // Monday noon
+  std::vector<Customer> v1 = {
+      customer("P", "", schedule("UTC", {always("p", "Holiday")})),
+      customer("K", "P", schedule("UTC", {follows("k", "Shut", "Holiday")}, "Open"))};
+  const CompiledSet first = compile(v1, CompileOptions{}, test::tzdb(), now);
+  EXPECT_EQ(text(answer_at(first, "K", "2024-05-06T12:00:00Z").state), "Shut");
+  std::vector<Customer> v2 = v1;
+  v2[0].schedule->rules[0].state = "Business Hours";
+  v2[0].date_last_modified = "changed";
+  const PreviousCompile prior{v1, first};
+  const CompiledSet second = compile(v2, CompileOptions{}, test::tzdb(), now, &prior);
+  EXPECT_EQ(text(answer_at(second, "K", "2024-05-06T12:00:00Z").state), "Open");
+  EXPECT_EQ(second.recompiled(), 2u);  // P changed, K follows it
+}
+
+}  // namespace
+}  // namespace hoursd

@@ -8,6 +8,7 @@
 
 #include "hoursd/evaluator.hpp"
 #include "hoursd/store.hpp"
+#include "fake_upstream.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -212,6 +213,55 @@ TEST_F(SyncTest, CorruptPersistedSnapshotIsReportedAndIgnored) {
   ASSERT_FALSE(r);
   EXPECT_EQ(syncer->current(), nullptr);
   EXPECT_NE(syncer->status().last_error.find("persisted snapshot ignored"), std::string::npos);
+}
+
+// Every upstream fault the fake can play, through the real client: the sync fails, the
+// last good snapshot stays published (the same object), the status names the failure, and
+// the next good sync recovers.
+TEST_F(SyncTest, EveryUpstreamFaultKeepsTheLastGoodSnapshot) {
+  using test::Fault;
+  using test::FakeUpstream;
+  struct FaultCase {
+    const char* name;
+    int page;
+    Fault fault;
+  };
+  const FaultCase cases[] = {
+      {"500 on page 2", 2, Fault::http(500)},
+      {"403", FakeUpstream::kAnyPage, Fault::http(403, test::servicestack_error("Forbidden", "no role"))},
+      {"429 past the retries", FakeUpstream::kAnyPage, Fault::http(429, "", {{"Retry-After", "0"}})},
+      {"malformed JSON on page 1", 1, Fault::http(200, "{\"items\": [ {")},
+      {"a body cut short", 3, Fault::truncated()},
+      {"a stall past the timeout", 1, Fault::stall(std::chrono::milliseconds(1500))},
+      {"a redirect", 0, Fault::http(302, "", {{"Location", "http://127.0.0.1:1/customers"}})},
+  };
+  FakeUpstream fake;
+  fake.set_customers(test::generated_customers(500));
+  config_.upstream.source = fake.url();
+  config_.upstream.max_attempts = 2;
+  config_.upstream.backoff_initial = std::chrono::milliseconds(1);
+  config_.upstream.backoff_max = std::chrono::milliseconds(2);
+  config_.upstream.request_timeout = std::chrono::milliseconds(500);
+  auto source = make_source(config_.upstream, "");
+  ASSERT_OK(source);
+  Syncer syncer(config_, std::move(*source), date::get_tzdb(), clock_);
+  ASSERT_OK(syncer.sync_once());
+  const auto good = syncer.current();
+  ASSERT_EQ(good->customers.size(), 500u);
+  for (const FaultCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    fake.clear_faults();
+    fake.add_fault(c.page, c.fault);
+    fake.set_customers(test::generated_customers(520));  // would be a new generation
+    EXPECT_FALSE(syncer.sync_once().has_value());
+    EXPECT_EQ(syncer.current(), good);
+    EXPECT_FALSE(syncer.status().last_error.empty());
+  }
+  fake.clear_faults();
+  ASSERT_OK(syncer.sync_once());
+  EXPECT_EQ(syncer.current()->customers.size(), 520u);
+  EXPECT_EQ(syncer.current()->generation, good->generation + 1);
+  EXPECT_TRUE(syncer.status().last_error.empty());
 }
 
 TEST_F(SyncTest, StaleWhenNoSuccessWithinTheConfiguredAge) {

@@ -109,6 +109,8 @@ struct CompiledCustomer {
   CustomerStatus status = CustomerStatus::unscheduled;
   std::vector<Issue> issues;  // inheritance problems plus the schedule's issues
   std::vector<Lint> lint;
+  /// How many of `lint`'s first entries follow from `issues`; the rest are the schedule's.
+  std::size_t issue_lint_count = 0;
   /// Null when invalid or unscheduled.
   std::shared_ptr<const EffectiveSchedule> schedule;
   /// This customer's id, then each ancestor whose schedule it inherits, up to the owner.
@@ -163,11 +165,5 @@ class CompiledSet {
 CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
                     const date::tzdb& tzdb, date::sys_seconds now,
                     const PreviousCompile* previous = nullptr);
-
-/// Validates one schedule on its own (what-if evaluation): as compile() would for a
-/// customer with no parent. Inherit is ignored.
-std::shared_ptr<const EffectiveSchedule> compile_schedule(const Schedule& schedule,
-                                                          const CompileOptions& options,
-                                                          const date::tzdb& tzdb);
 
 }  // namespace hoursd

@@ -24,12 +24,14 @@ struct ConfigOverrides {
   std::optional<std::filesystem::path> state_dir;
 };
 
-/// The config file (if any) with the overrides applied and validated again.
-/// Errors: as load_config_file, or ErrorCode::invalid_argument naming the bad flag.
+/// The config file (if any) with the flag overrides applied. The overrides are checked
+/// where they are used (the source by make_source, the listen address by bind).
+/// Errors: as load_config_file.
 Result<Config> effective_config(const ConfigOverrides& overrides);
 
 /// `hoursd serve`: binds, loads the persisted snapshot, syncs in the background, serves
-/// until SIGTERM or SIGINT (exit 0); SIGHUP re-reads the config and resyncs. Notifies
+/// until SIGTERM or SIGINT (exit 0); SIGHUP re-reads the config ([upstream] and the sync
+/// cadence apply; other changes are logged as needing a restart) and resyncs. Notifies
 /// systemd (READY, STATUS, WATCHDOG) when run under it.
 int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& err);
 
@@ -37,7 +39,8 @@ int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& 
 /// success, 1 on failure.
 int sync_once_command(const Config& config, std::ostream& out);
 
-/// `hoursd check-config FILE`: 0 and a summary when the file and its secrets are usable,
+/// `hoursd check-config --config FILE`: 0 and a summary when the file and its secrets are
+/// readable,
 /// kExitConfig and every problem otherwise.
 int check_config(const std::filesystem::path& file, std::ostream& out);
 

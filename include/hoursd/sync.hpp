@@ -73,8 +73,9 @@ class Syncer {
   /// and publishes the result under the same generation.
   void refresh();
 
-  /// Replaces the config and source (SIGHUP) and recompiles the published customers with
-  /// the new engine options. Waits for a running sync to finish.
+  /// Replaces the config and source (SIGHUP) for the next sync. The engine options are the
+  /// caller's to keep unchanged: the published snapshot is not recompiled. Waits for a
+  /// running sync to finish.
   void reconfigure(Config config, std::unique_ptr<Source> source);
 
   std::shared_ptr<const Snapshot> current() const { return std::atomic_load(&current_); }
@@ -85,7 +86,6 @@ class Syncer {
  private:
   void publish(std::shared_ptr<const Snapshot> s);
   void persist(const Snapshot& s);  // records a failure in status; the sync still succeeds
-  void recompile_current();         // REQUIRES: sync_mutex_ held
   Config config_;
   std::unique_ptr<Source> source_;
   const date::tzdb& tzdb_;
