@@ -160,18 +160,27 @@ json lint_json(const std::vector<Lint>& lint) {
   return out;
 }
 
-json state_json(const CompiledCustomer& c, const StateAnswer& a, const AnswerOptions& options) {
-  std::optional<std::string_view> state = a.state;
+std::optional<std::string_view> reported_state(const CompiledCustomer& c, const StateAnswer& a,
+                                               const AnswerOptions& options) {
   if (c.status == CustomerStatus::invalid && !options.fallback_state.empty()) {
-    state = options.fallback_state;
+    return options.fallback_state;
   }
+  return a.state;
+}
+
+bool is_open(std::optional<std::string_view> state, const AnswerOptions& options) {
   const auto& open = options.open_states;
+  return state && std::find(open.begin(), open.end(), *state) != open.end();
+}
+
+json state_json(const CompiledCustomer& c, const StateAnswer& a, const AnswerOptions& options) {
+  const std::optional<std::string_view> state = reported_state(c, a, options);
   json out = {{"id", c.id},
               {"referenceId", c.reference_id.empty() ? json(nullptr) : json(c.reference_id)},
               {"name", c.name},
               {"at", format_utc(a.at)},
               {"state", nullable(state)},
-              {"open", state && std::find(open.begin(), open.end(), *state) != open.end()},
+              {"open", is_open(state, options)},
               {"status", std::string(to_string(c.status))}};
   if (a.evaluated) {
     const EffectiveSchedule& s = *c.schedule;
@@ -188,6 +197,148 @@ json state_json(const CompiledCustomer& c, const StateAnswer& a, const AnswerOpt
   }
   out["chain"] = c.chain;
   out["warnings"] = issues_json(c.issues);
+  return out;
+}
+
+// ---- The same answer, written directly -------------------------------------------------
+
+std::string json_quote(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  for (const char ch : text) {
+    const auto u = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (u < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 15];
+        } else {
+          out += ch;  // UTF-8 passes through, as dump() does by default
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+namespace {
+
+// Appends `"key":` after a comma when the object already has members.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
+  std::string& key(std::string_view k) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    out_ += json_quote(k);
+    out_ += ':';
+    return out_;
+  }
+  void raw(std::string_view k, std::string_view value) { key(k) += value; }
+  void string(std::string_view k, std::string_view value) { key(k) += json_quote(value); }
+  void nullable(std::string_view k, std::optional<std::string_view> v) {
+    raw(k, v ? json_quote(*v) : "null");
+  }
+  void close() { out_ += '}'; }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+std::string optional_text(const std::string& s) { return s.empty() ? "null" : json_quote(s); }
+
+void write_rule(std::string& out, const CompiledRule& r) {
+  ObjectWriter o(out);
+  o.string("id", r.id);
+  o.string("name", r.name);
+  o.raw("priority", std::to_string(r.priority));
+  o.string("type", to_string(r.type));
+  o.raw("flowId", optional_text(r.flow_id));
+  // Stored as nlohmann's compact dump of the upstream object: already what dump() writes.
+  o.raw("flowParams", r.flow_params_json.empty() ? "null" : r.flow_params_json);
+  o.close();
+}
+
+void write_transition(std::string& out, const Transition& t, const EffectiveSchedule& s) {
+  ObjectWriter o(out);
+  o.string("at", format_utc(t.at));
+  o.string("local", format_local(t.local));
+  o.string("zone", s.zone.zone->name());
+  o.nullable("from", t.from_state);
+  o.nullable("to", t.to_state);
+  o.string("reason", reason_of(t.to));
+  if (t.to.rule) write_rule(o.key("rule"), *t.to.rule);
+  else o.raw("rule", "null");
+  o.close();
+}
+
+void write_answer_body(ObjectWriter& o, const CompiledCustomer& c, const StateAnswer& a) {
+  const EffectiveSchedule& s = *c.schedule;
+  o.string("reason", reason_of(a.decider));
+  if (a.decider.rule) write_rule(o.key("rule"), *a.decider.rule);
+  else o.raw("rule", "null");
+  if (a.since) write_transition(o.key("since"), *a.since, s);
+  else o.raw("since", "null");
+  if (a.next) {
+    write_transition(o.key("until"), *a.next, s);
+    ObjectWriter next(o.key("next"));
+    next.string("at", format_utc(a.next->at));
+    next.nullable("state", a.next->to_state);
+    next.close();
+  } else {
+    o.raw("until", "null");
+    o.raw("next", "null");
+  }
+  ObjectWriter zone(o.key("zone"));
+  zone.string("id", s.zone.zone ? std::string(s.zone.zone->name()) : s.zone.given);
+  zone.string("given", s.zone.given);
+  zone.string("source", s.zone_source);
+  zone.close();
+}
+
+}  // namespace
+
+std::string state_json_text(const CompiledCustomer& c, const StateAnswer& a,
+                            const AnswerOptions& options,
+                            std::initializer_list<std::pair<std::string_view, std::string>> extra) {
+  const std::optional<std::string_view> state = reported_state(c, a, options);
+  std::string out;
+  out.reserve(1024);
+  ObjectWriter o(out);
+  o.string("id", c.id);
+  o.raw("referenceId", optional_text(c.reference_id));
+  o.string("name", c.name);
+  o.string("at", format_utc(a.at));
+  o.nullable("state", state);
+  o.raw("open", is_open(state, options) ? "true" : "false");
+  o.string("status", to_string(c.status));
+  if (a.evaluated) {
+    write_answer_body(o, c, a);
+  } else {
+    o.string("reason", c.status == CustomerStatus::invalid ? "invalid" : "unscheduled");
+    for (const char* k : {"rule", "since", "until", "next", "zone"}) o.raw(k, "null");
+  }
+  std::string& chain = o.key("chain");
+  chain += '[';
+  for (std::size_t i = 0; i < c.chain.size(); ++i) {
+    if (i) chain += ',';
+    chain += json_quote(c.chain[i]);
+  }
+  chain += ']';
+  o.raw("warnings", issues_json(c.issues).dump());  // usually [], rarely long
+  for (const auto& [k, v] : extra) o.raw(k, v);
+  o.close();
   return out;
 }
 

@@ -45,11 +45,21 @@ ApiResponse state_response(Call& call, bool by_reference) {
   if (!s) return error_response(s.error());
   auto text = text_format(call);
   if (!text) return error_response(text.error());
-  json answer = state_answer(call, *s->customer, s->answer);
-  // For dialplans that cannot parse JSON: the state name alone, "" for a null state.
-  ApiResponse r = *text ? text_response(answer["state"].is_string() ? answer["state"].get<std::string>() : "",
-                                        kTextPlain)
-                        : json_response(answer);
+  const AnswerOptions& options = call.config().answers;
+  ApiResponse r;
+  if (*text) {  // for dialplans that cannot parse JSON: the state name alone, "" for null
+    r = text_response(std::string(reported_state(*s->customer, s->answer, options).value_or("")),
+                      kTextPlain);
+  } else {  // state_answer(), written without building a tree: this is the per-call route
+    const bool stale = is_stale(call.status, call.now, call.config().sync.stale_after);
+    r = text_response(
+        state_json_text(*s->customer, s->answer, options,
+                        {{"generation", std::to_string(call.snapshot->generation)},  // as
+                         {"lastSync", json_quote(format_utc(call.snapshot->synced_at))},  // add_
+                         {"stale", stale ? "true" : "false"},  // snapshot_fields
+                         {"tzdata", json_quote(call.env.tzdata_version)}}),
+        "application/json");
+  }
   return cached(call, std::move(r), next_change(s->answer), s->pinned);
 }
 
@@ -171,8 +181,9 @@ ApiResponse get_state_by_reference(Call& call) { return state_response(call, tru
 ApiResponse get_open(Call& call) {
   auto s = lookup_state(call, false);
   if (!s) return error_response(s.error());
-  const json answer = state_json(*s->customer, s->answer, call.config().answers);
-  ApiResponse r = text_response(answer["open"].get<bool>() ? "true" : "false", kTextPlain);
+  const AnswerOptions& options = call.config().answers;
+  const bool open = is_open(reported_state(*s->customer, s->answer, options), options);
+  ApiResponse r = text_response(open ? "true" : "false", kTextPlain);
   return cached(call, std::move(r), next_change(s->answer), s->pinned);
 }
 

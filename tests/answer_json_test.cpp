@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "hoursd/customers_json.hpp"
+
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -120,6 +125,45 @@ TEST(AnswerJson, InvalidCustomerGivesFallbackStateWhenConfigured) {
   EXPECT_EQ(j["open"], true);
   EXPECT_EQ(j["reason"], "invalid");
   EXPECT_EQ(j["status"], "invalid");
+}
+
+}  // namespace
+}  // namespace hoursd
+
+namespace hoursd {
+namespace {
+
+// The direct writer must produce byte for byte what the JSON tree dumps, for every kind of
+// answer the sample holds (rules with flows, defaults, forceClosed, inherited, invalid,
+// unscheduled, degraded with warnings) at instants with and without transitions.
+TEST(AnswerJson, DirectWriterEqualsTheTreeForEverySampleAnswer) {
+  std::ifstream in(std::string(HOURSD_SOURCE_DIR) + "/examples/customers.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto decoded = decode_customers(text.str());
+  ASSERT_OK(decoded);
+  AnswerOptions options;
+  options.fallback_state = "Fallback \"quoted\"\n";
+  for (const char* at : {"2026-12-25T15:00:00Z", "2026-03-08T07:30:00Z", "2026-12-05T03:00:00Z"}) {
+    const CompiledSet set = compile(decoded->customers, CompileOptions{}, date::get_tzdb(), utc(at));
+    for (const CompiledCustomer& c : set.customers()) {
+      SCOPED_TRACE(c.id + " at " + at);
+      auto a = state_at(set, c, utc(at));
+      ASSERT_OK(a);
+      json tree = state_json(c, *a, options);
+      tree["generation"] = 7;
+      tree["tzdata"] = "2026f";
+      EXPECT_EQ(state_json_text(c, *a, options, {{"generation", "7"}, {"tzdata", json_quote("2026f")}}),
+                tree.dump());
+    }
+  }
+}
+
+TEST(AnswerJson, QuotesLikeNlohmann) {
+  for (const char* s : {"plain", "quote \" and backslash \\", "tab\tnew\nline\r", "\x01\x1f",
+                        "caf\xc3\xa9 \xe2\x82\xac"}) {
+    EXPECT_EQ(json_quote(s), json(s).dump());
+  }
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 /// JSON renderings of compiled customers and their answers (SPEC section 4 field names),
 /// shared by the CLI and the HTTP API, and RFC 3339 instants in and out. Shell component.
 
+#include <initializer_list>
+#include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +43,22 @@ nlohmann::ordered_json lint_json(const std::vector<Lint>& lint);
 /// The state answer of customer `c`: id, referenceId, name, at, status, state, open,
 /// reason, rule, since, until, next {at, state}, zone, chain, warnings.
 nlohmann::ordered_json state_json(const CompiledCustomer& c, const StateAnswer& a,
-                          const AnswerOptions& options);
+                                  const AnswerOptions& options);
+
+/// The state reported for `c` (fallback_state for an invalid customer), and whether it is
+/// one of the open states: what `?format=text` and `/open` answer.
+std::optional<std::string_view> reported_state(const CompiledCustomer& c, const StateAnswer& a,
+                                               const AnswerOptions& options);
+bool is_open(std::optional<std::string_view> state, const AnswerOptions& options);
+
+/// Exactly state_json(c, a, options).dump() with `extra` members (name, raw JSON value)
+/// appended, written straight into a string: the per-call path, where building and
+/// freeing a JSON tree cost more than the lookup itself.
+std::string state_json_text(
+    const CompiledCustomer& c, const StateAnswer& a, const AnswerOptions& options,
+    std::initializer_list<std::pair<std::string_view, std::string>> extra = {});
+
+/// `text` as a JSON string literal, quotes included, escaped as nlohmann's dump() does.
+std::string json_quote(std::string_view text);
 
 }  // namespace hoursd
