@@ -1,7 +1,6 @@
 #include "hoursd/answer_json.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
 
 namespace hoursd {
@@ -44,12 +43,18 @@ std::string format_seconds(std::chrono::seconds since_epoch) {
   const date::sys_days day = std::chrono::floor<date::days>(date::sys_seconds{since_epoch});
   const date::year_month_day ymd{day};
   const long rest = static_cast<long>((since_epoch - day.time_since_epoch()).count());
-  const int y = int(ymd.year());
-  char out[32];
-  const int n = std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02ld:%02ld:%02ld", y,
-                              unsigned(ymd.month()), unsigned(ymd.day()), rest / 3600,
-                              rest / 60 % 60, rest % 60);
-  return std::string(out, n > 0 ? std::size_t(n) : 0);
+  const long fields[] = {int(ymd.year()), long(unsigned(ymd.month())), long(unsigned(ymd.day())),
+                         rest / 3600, rest / 60 % 60, rest % 60};
+  std::string out = "0000-00-00T00:00:00";
+  if (fields[0] < 0 || fields[0] > 9999) {  // outside RFC 3339's four-digit years
+    return date::format("%Y-%m-%dT%H:%M:%S", date::sys_seconds{since_epoch});
+  }
+  static constexpr std::size_t kEnds[] = {4, 7, 10, 13, 16, 19};  // one past each field
+  for (std::size_t f = 0; f < 6; ++f) {
+    long v = fields[f];
+    for (std::size_t i = kEnds[f]; v > 0; v /= 10) out[--i] = char('0' + v % 10);
+  }
+  return out;
 }
 
 }  // namespace
@@ -202,13 +207,20 @@ json state_json(const CompiledCustomer& c, const StateAnswer& a, const AnswerOpt
 
 // ---- The same answer, written directly -------------------------------------------------
 
-std::string json_quote(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
+namespace {
+
+// Appends `text` as a JSON string literal: runs of plain bytes in one append, escapes as
+// nlohmann's dump() writes them (UTF-8 passes through).
+void append_quoted(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (const char ch : text) {
-    const auto u = static_cast<unsigned char>(ch);
-    switch (ch) {
+  std::size_t plain = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(text, plain, i - plain);
+    plain = i + 1;
+    switch (u) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\b': out += "\\b"; break;
@@ -217,17 +229,21 @@ std::string json_quote(std::string_view text) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (u < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 15];
-        } else {
-          out += ch;  // UTF-8 passes through, as dump() does by default
-        }
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
     }
   }
+  out.append(text, plain, text.size() - plain);
   out += '"';
+}
+
+}  // namespace
+
+std::string json_quote(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_quoted(out, text);
   return out;
 }
 
@@ -237,17 +253,19 @@ namespace {
 class ObjectWriter {
  public:
   explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
-  std::string& key(std::string_view k) {
+  std::string& key(std::string_view k) {  // keys are our own literals: no escaping needed
     if (!first_) out_ += ',';
     first_ = false;
-    out_ += json_quote(k);
-    out_ += ':';
+    out_ += '"';
+    out_ += k;
+    out_ += "\":";
     return out_;
   }
   void raw(std::string_view k, std::string_view value) { key(k) += value; }
-  void string(std::string_view k, std::string_view value) { key(k) += json_quote(value); }
+  void string(std::string_view k, std::string_view value) { append_quoted(key(k), value); }
   void nullable(std::string_view k, std::optional<std::string_view> v) {
-    raw(k, v ? json_quote(*v) : "null");
+    if (v) string(k, *v);
+    else raw(k, "null");
   }
   void close() { out_ += '}'; }
 
@@ -256,7 +274,10 @@ class ObjectWriter {
   bool first_ = true;
 };
 
-std::string optional_text(const std::string& s) { return s.empty() ? "null" : json_quote(s); }
+void optional_string(ObjectWriter& o, std::string_view k, const std::string& s) {
+  if (s.empty()) o.raw(k, "null");
+  else o.string(k, s);
+}
 
 void write_rule(std::string& out, const CompiledRule& r) {
   ObjectWriter o(out);
@@ -264,7 +285,7 @@ void write_rule(std::string& out, const CompiledRule& r) {
   o.string("name", r.name);
   o.raw("priority", std::to_string(r.priority));
   o.string("type", to_string(r.type));
-  o.raw("flowId", optional_text(r.flow_id));
+  optional_string(o, "flowId", r.flow_id);
   // Stored as nlohmann's compact dump of the upstream object: already what dump() writes.
   o.raw("flowParams", r.flow_params_json.empty() ? "null" : r.flow_params_json);
   o.close();
@@ -317,7 +338,7 @@ std::string state_json_text(const CompiledCustomer& c, const StateAnswer& a,
   out.reserve(1024);
   ObjectWriter o(out);
   o.string("id", c.id);
-  o.raw("referenceId", optional_text(c.reference_id));
+  optional_string(o, "referenceId", c.reference_id);
   o.string("name", c.name);
   o.string("at", format_utc(a.at));
   o.nullable("state", state);
@@ -333,10 +354,10 @@ std::string state_json_text(const CompiledCustomer& c, const StateAnswer& a,
   chain += '[';
   for (std::size_t i = 0; i < c.chain.size(); ++i) {
     if (i) chain += ',';
-    chain += json_quote(c.chain[i]);
+    append_quoted(chain, c.chain[i]);
   }
   chain += ']';
-  o.raw("warnings", issues_json(c.issues).dump());  // usually [], rarely long
+  o.raw("warnings", c.issues.empty() ? "[]" : issues_json(c.issues).dump());
   for (const auto& [k, v] : extra) o.raw(k, v);
   o.close();
   return out;
