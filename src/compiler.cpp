@@ -134,9 +134,9 @@ class Builder {
   }
 
   void cascade_zone(std::size_t i, std::string& zone_id, EffectiveSchedule& sched) {
-    std::vector<bool> seen(in_.size(), false);
-    for (std::size_t j = parent_[i]; j != kNone && !seen[j]; j = parent_[j]) {
-      seen[j] = true;
+    // At most one step per customer: a loop in the parent links ends the walk there.
+    std::size_t steps = 0;
+    for (std::size_t j = parent_[i]; j != kNone && steps < in_.size(); j = parent_[j], ++steps) {
       if (has_own_schedule(in_[j]) && !in_[j].schedule->time_zone_id.empty()) {
         zone_id = in_[j].schedule->time_zone_id;
         sched.zone_source = "parent " + in_[j].id;
