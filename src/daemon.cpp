@@ -214,7 +214,10 @@ int serve(const Config& initial, const ConfigOverrides& overrides, std::ostream&
   std::string token;
   if (!initial.server.bearer_token.empty()) {
     auto secret = read_secret(initial.server.bearer_token);
-    if (!secret) return err << "error serve: server.bearer_token: " << secret.error().message << "\n", kExitConfig;
+    if (!secret) {
+      err << "error serve: server.bearer_token: " << secret.error().message << "\n";
+      return kExitConfig;
+    }
     token = std::move(*secret);
   }
   auto source = source_for(initial.upstream);
@@ -234,11 +237,14 @@ int serve(const Config& initial, const ConfigOverrides& overrides, std::ostream&
     err << "error serve: " << bound.error().message << "\n";
     return 1;
   }
+  const std::uint64_t persisted = syncer.status().generation;  // 0: nothing loaded
   log(LogLevel::info, "serve", "listening",
-      {{"address", initial.server.listen}, {"port", std::to_string(server.port())},
-       {"tzdata", tzdata}, {"source", syncer.status().generation ? "persisted snapshot" : "none yet"}});
+      {{"address", initial.server.listen},
+       {"port", std::to_string(server.port())},
+       {"tzdata", tzdata},
+       {"snapshot", persisted ? "generation " + std::to_string(persisted) : "none"}});
   bool ready_sent = false;
-  if (syncer.current()) {
+  if (persisted) {
     sd_notify(0, "READY=1");
     ready_sent = true;
   }
