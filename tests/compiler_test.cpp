@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hoursd/evaluator.hpp"
+#include "builders.hpp"
 #include "test_util.hpp"
 
 // compile() against SPEC section 3: effective schedules (inheritance, zone cascade),
@@ -29,70 +30,18 @@ const date::sys_seconds kNow = utc("2024-05-01T12:00:00Z");
 
 // ---- Builders -------------------------------------------------------------------------
 
-SchedulingRule timed(std::string id, std::string state, std::string start_date,
-                     std::string start_time, std::string end_time, int priority = 0) {
-  SchedulingRule r;
-  r.id = std::move(id);
-  r.name = r.id;
-  r.state = std::move(state);
-  r.priority = priority;
-  r.simple_rule_type = RuleType::time;
-  r.start_date = std::move(start_date);
-  r.start_time = std::move(start_time);
-  r.end_time = std::move(end_time);
-  return r;
-}
-
-SchedulingRule all_day(std::string id, std::string state, std::string date, int priority = 0) {
-  SchedulingRule r = timed(std::move(id), std::move(state), std::move(date), "", "", priority);
-  r.is_all_day = true;
-  return r;
-}
-
-SchedulingRule always(std::string id, std::string state, int priority = 0) {
-  SchedulingRule r;
-  r.id = std::move(id);
-  r.name = r.id;
-  r.state = std::move(state);
-  r.priority = priority;
-  r.simple_rule_type = RuleType::always;
-  return r;
-}
-
-SchedulingRule follows(std::string id, std::string state, std::string parent_state,
-                       int priority = 0) {
-  SchedulingRule r;
-  r.id = std::move(id);
-  r.name = r.id;
-  r.state = std::move(state);
-  r.priority = priority;
-  r.simple_rule_type = RuleType::customer_state;
-  r.customer_state = std::move(parent_state);
-  return r;
-}
-
-Schedule schedule(std::string zone, std::vector<SchedulingRule> rules,
-                  std::string default_state = "Closed") {
-  Schedule s;
-  s.time_zone_id = std::move(zone);
-  s.rules = std::move(rules);
-  s.default_state = std::move(default_state);
-  return s;
-}
+using test::all_day;
+using test::always;
+using test::customer;
+using test::follows;
+using test::get;
+using test::schedule;
+using test::timed;
 
 Schedule inherit() {
   Schedule s;
   s.inherit = true;
   return s;
-}
-
-Customer customer(std::string id, std::string parent, std::optional<Schedule> s) {
-  Customer c;
-  c.id = std::move(id);
-  c.name = "name of " + c.id;
-  c.parent_customer_id = std::move(parent);
-  c.schedule = std::move(s);
-  return c;
 }
 
 CompiledSet compile_all(const std::vector<Customer>& customers, const CompileOptions& options = {},
@@ -101,12 +50,6 @@ CompiledSet compile_all(const std::vector<Customer>& customers, const CompileOpt
 }
 
 // ---- Inspection -----------------------------------------------------------------------
-
-const CompiledCustomer& get(const CompiledSet& set, const std::string& id) {
-  const CompiledCustomer* c = set.find(id);
-  if (c == nullptr) throw std::invalid_argument("no customer " + id);
-  return *c;
-}
 
 bool has_issue(const CompiledCustomer& c, Severity severity, const std::string& rule_id,
                const std::string& field, const std::string& text = "") {
