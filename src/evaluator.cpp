@@ -101,6 +101,19 @@ StateAnswer answer_from(const EffectiveSchedule& s, const Timeline& tl, date::sy
   return a;
 }
 
+// The decider at every instant, when it cannot change: forceClosed, or an Always rule that
+// is the first evaluable rule (nothing after it is ever reached). Then since and next are
+// none whatever the horizon, and building timelines would only confirm it.
+std::optional<std::int32_t> constant_decider(const EffectiveSchedule& s) {
+  if (s.force_closed) return kForceClosedDecider;
+  for (std::size_t r = 0; r < s.rules.size(); ++r) {
+    if (!s.rules[r].evaluable) continue;
+    if (s.rules[r].type == RuleType::always) return static_cast<std::int32_t>(r);
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Decider decider_of(const EffectiveSchedule& schedule, std::int32_t decider) {
@@ -162,6 +175,10 @@ Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c,
                              date::sys_seconds t) {
   if (!c.schedule) return StateAnswer{t, false, std::nullopt, {}, std::nullopt, std::nullopt};
   const EffectiveSchedule& s = *c.schedule;
+  if (auto constant = constant_decider(s)) {  // never changes: no timeline to build
+    const Timeline whole = Timeline::constant(Window{t, t + std::chrono::seconds(1)}, *constant);
+    return answer_from(s, whole, t, false, false);
+  }
   const Timeline& pre = c.timeline;
   const days horizon = set.options().horizon;
   if (!pre.empty() && pre.window().contains(t)) {

@@ -336,8 +336,6 @@ TEST(Compiler, UnknownZoneMakesTheCustomerInvalid) {
 }
 
 TEST(Compiler, WindowsZoneIdIsAccepted) {
-  if (windows_zones_version() == "none")
-    GTEST_SKIP() << "the CLDR Windows zone table has not landed";
   const CompiledSet set =
       compile_all({customer("C", "", schedule("Eastern Standard Time", {always("r1", "Open")}))});
   const CompiledCustomer& c = get(set, "C");
