@@ -52,6 +52,19 @@ Syncer::Syncer(Config config, std::unique_ptr<Source> source, const date::tzdb& 
                const Clock& clock)
     : config_(std::move(config)), source_(std::move(source)), tzdb_(tzdb), clock_(clock) {}
 
+std::shared_ptr<Snapshot> Syncer::make_snapshot(std::uint64_t generation,
+                                                date::sys_seconds synced_at, std::string source,
+                                                std::vector<Customer> customers,
+                                                const PreviousCompile* previous) const {
+  auto snap = std::make_shared<Snapshot>();
+  snap->generation = generation;
+  snap->synced_at = synced_at;
+  snap->source = std::move(source);
+  snap->customers = std::move(customers);
+  snap->compiled = compile(snap->customers, config_.engine, tzdb_, clock_.now(), previous);
+  return snap;
+}
+
 SyncStatus Syncer::status() const {
   std::lock_guard lock(status_mutex_);
   return status_;
@@ -75,12 +88,8 @@ Result<void> Syncer::load_persisted() {
     return fail(stored.error().code, status_.last_error);
   }
   if (!*stored) return {};
-  auto snap = std::make_shared<Snapshot>();
-  snap->generation = (*stored)->generation;
-  snap->synced_at = (*stored)->synced_at;
-  snap->source = (*stored)->source;
-  snap->customers = std::move((*stored)->customers);
-  snap->compiled = compile(snap->customers, config_.engine, tzdb_, clock_.now());
+  auto snap = make_snapshot((*stored)->generation, (*stored)->synced_at, (*stored)->source,
+                            std::move((*stored)->customers), nullptr);
   {
     std::lock_guard lock(status_mutex_);
     status_.loaded_from_disk = true;
@@ -121,16 +130,12 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
       previous ? count_changes(previous->customers, fetched->customers) : fetched->customers.size();
   std::size_t recompiled = 0;
   if (!previous || changed > 0) {
-    auto snap = std::make_shared<Snapshot>();
-    snap->generation = previous ? previous->generation + 1 : 1;
-    snap->synced_at = now;
-    snap->source = source_->describe();
-    snap->customers = std::move(fetched->customers);
     // Unchanged customers keep their previous timelines, whose windows then lag behind
     // now; refresh() (hourly, from the daemon) compiles everything afresh.
-    const PreviousCompile prior{previous ? previous->customers : snap->customers,
-                                previous ? previous->compiled : snap->compiled};
-    snap->compiled = compile(snap->customers, config_.engine, tzdb_, now, previous ? &prior : nullptr);
+    std::optional<PreviousCompile> prior;
+    if (previous) prior.emplace(PreviousCompile{previous->customers, previous->compiled});
+    auto snap = make_snapshot(previous ? previous->generation + 1 : 1, now, source_->describe(),
+                              std::move(fetched->customers), prior ? &*prior : nullptr);
     recompiled = snap->compiled.recompiled();
     persist(*snap);
     publish(std::move(snap));
@@ -173,13 +178,8 @@ void Syncer::refresh() {
   std::lock_guard sync_lock(sync_mutex_);
   const auto previous = current();
   if (!previous) return;
-  auto snap = std::make_shared<Snapshot>();
-  snap->generation = previous->generation;
-  snap->synced_at = previous->synced_at;
-  snap->source = previous->source;
-  snap->customers = previous->customers;
-  snap->compiled = compile(snap->customers, config_.engine, tzdb_, clock_.now());
-  publish(std::move(snap));
+  publish(make_snapshot(previous->generation, previous->synced_at, previous->source,
+                        previous->customers, nullptr));
 }
 
 }  // namespace hoursd

@@ -85,6 +85,10 @@ class Syncer {
 
  private:
   void publish(std::shared_ptr<const Snapshot> s);
+  /// A snapshot of `customers`, compiled as of now (reusing `previous` when given).
+  std::shared_ptr<Snapshot> make_snapshot(std::uint64_t generation, date::sys_seconds synced_at,
+                                          std::string source, std::vector<Customer> customers,
+                                          const PreviousCompile* previous) const;
   void persist(const Snapshot& s);  // records a failure in status; the sync still succeeds
   Config config_;
   std::unique_ptr<Source> source_;
