@@ -6,8 +6,8 @@
 #include <random>
 
 #include "generator.hpp"
-#include "hoursd/compiler.hpp"
-#include "hoursd/evaluator.hpp"
+#include "hoursd/core/compiler.hpp"
+#include "hoursd/core/evaluator.hpp"
 
 namespace hoursd {
 namespace {

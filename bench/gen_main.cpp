@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "generator.hpp"
-#include "hoursd/customers_json.hpp"
+#include "hoursd/json/customers_json.hpp"
 
 int main(int argc, char** argv) {
   const long n = argc > 1 ? std::strtol(argv[1], nullptr, 10) : 10'000;

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "hoursd/schedule.hpp"
+#include "hoursd/core/schedule.hpp"
 
 namespace hoursd::bench {
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 customers=${1:-10000}
 seconds=${2:-10}
 scripts/bootstrap bench
-BUILD_TYPE=Release cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release >/dev/null
+BUILD_TYPE=Release cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DHOURSD_BUILD_BENCH=ON >/dev/null
 cmake --build build-release -j "$(nproc)" --target hoursd hoursd_gen >/dev/null
 
 work=$(mktemp -d)

@@ -1,0 +1,124 @@
+#pragma once
+/// Config: every setting of the daemon, each defaulted and commented, and load_config(),
+/// which reads the TOML file (examples/hoursd.toml documents every key) and rejects unknown
+/// keys and bad values by name. Secrets are never stored here, only where to read them.
+/// Shell component.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hoursd/core/answer_options.hpp"
+#include "hoursd/core/compiled.hpp"
+#include "hoursd/core/result.hpp"
+
+namespace hoursd {
+
+/// Where a secret comes from: exactly one of a file, an environment variable, or a systemd
+/// credential (a file named `credential` in $CREDENTIALS_DIRECTORY). All empty: no secret.
+struct SecretRef {
+  std::string file;
+  std::string env;
+  std::string credential;
+  bool empty() const { return file.empty() && env.empty() && credential.empty(); }
+};
+
+/// Reads the secret (a trailing newline is dropped). Errors: ErrorCode::io_error or
+/// ErrorCode::not_found naming where it looked, never the secret's value: not_found for a
+/// missing file, an unset variable, an unset $CREDENTIALS_DIRECTORY or a missing credential,
+/// and for an empty `ref` (callers check ref.empty() first). ErrorCode::invalid_argument
+/// when more than one source is set, the credential name is not a plain file name, or the
+/// secret is empty (an empty password or token is always a mistake). A file over 64 KiB is
+/// an io_error. Thread-safe as long as nobody calls setenv meanwhile.
+Result<std::string> read_secret(const SecretRef& ref);
+
+enum class AuthMode { none, basic, cookie };
+
+struct UpstreamConfig {
+  /// "file:PATH", "https://HOST[:PORT][/BASE]" or "http://HOST[:PORT][/BASE]" (tests).
+  std::string source = "file:examples/customers.json";
+  // ListCustomers filters, sent comma-joined; empty means not sent.
+  std::vector<std::string> account_ids;
+  std::vector<std::string> parent_customer_ids;
+  std::vector<std::string> tag_ids;
+  std::vector<std::string> specific_ids;
+  bool shallow_parent = false;
+  std::string name_filter;
+  std::string sort_field;
+  std::string sort_order;  // "", "Ascend" or "Descend"
+  int count_per_page = 100;  // 1..1000
+  bool simplified_paging = false;
+  int max_pages = 10'000;  // safety cap on pages per sync
+  AuthMode auth = AuthMode::none;
+  std::string username;  // basic and cookie
+  SecretRef password;
+  bool tls_verify = true;    // peer and host name verification
+  std::string ca_file;       // extra CA bundle for private CAs; "" = system store only
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds request_timeout{60'000};  // whole request, per attempt
+  std::size_t max_response_bytes = 256u << 20;
+  int max_attempts = 5;  // per request, including the first
+  std::chrono::milliseconds backoff_initial{500};
+  std::chrono::milliseconds backoff_max{30'000};
+};
+
+struct SyncConfig {
+  std::chrono::seconds interval{60};  // between syncs, +/- jitter
+  double jitter = 0.1;                // fraction of the interval, 0..0.5
+  /// A sync that would drop more than this share of customers is held back; 0 disables.
+  double max_shrink_ratio = 0.5;
+  /// Answers are marked `stale` when the last successful sync is older than this.
+  std::chrono::seconds stale_after{600};
+  std::filesystem::path state_dir = "/var/lib/hoursd";  // persisted snapshot
+};
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; [::1]:8080 for IPv6
+  int threads = 0;                        // io_context threads; 0 = one per core
+  SecretRef bearer_token;                 // empty: no authentication
+  std::size_t max_body_bytes = 1u << 20;
+  std::size_t max_header_bytes = 16u << 10;
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::size_t max_connections = 10'000;
+  std::chrono::seconds max_cache_age{300};  // cap on Cache-Control max-age
+  bool access_log = false;
+};
+
+struct Config {
+  UpstreamConfig upstream;
+  SyncConfig sync;
+  ServerConfig server;
+  CompileOptions engine;  // priority_order, condition_policy, force_closed_state, ...
+  AnswerOptions answers;  // open_states, fallback_state
+  std::string log_level = "info";  // debug, info, warning, error
+};
+
+/// Parses TOML `text`. Every key is optional; unknown sections and keys, wrong types and
+/// out-of-range values are errors naming the key (ErrorCode::invalid_argument), e.g.
+/// "upstream.count_per_page: 0 is not in 1..1000". `origin` names the file in messages.
+/// Sections [upstream], [sync], [server], [engine] (CompileOptions and AnswerOptions) and
+/// [log] (level); keys are the field names. Durations are integers whose unit ends the key
+/// name (connect_timeout_ms, interval_s, horizon_days); strings such as "10s" are refused. A
+/// SecretRef is a table with exactly one key: password = { file = "..." }, { env = "..." } or
+/// { credential = "..." }. All errors are collected, each "origin:line: key: problem", in
+/// file order and joined by "; "; checks between keys (auth needs username and password,
+/// backoff_initial_ms <= backoff_max_ms, stale_after_s >= interval_s) run once every key is
+/// valid. engine.default_zone is checked against date::get_tzdb(). Never echoes a value that
+/// may be a secret (a string where a SecretRef belongs, a URL with user info).
+Result<Config> load_config(std::string_view text, std::string_view origin = "config");
+/// Reads and parses a file; `path` as given is the origin. Errors: ErrorCode::io_error
+/// (unreadable, or over 1 MiB), or as load_config.
+Result<Config> load_config_file(const std::filesystem::path& path);
+
+/// The effective config as TOML that load_config reads back to the same Config: every key in
+/// the order of examples/hoursd.toml, unset secrets and force_closed_state as comments.
+/// Secrets are never read, so only where they come from appears. For check-config and dumps.
+std::string describe_config(const Config& config);
+
+}  // namespace hoursd

@@ -1,0 +1,173 @@
+#pragma once
+/// The compiled form of a snapshot: options, findings, rules in evaluation order, effective
+/// schedules and customers, and the CompiledSet that holds them. compile() (compiler.hpp)
+/// builds it; intervals.hpp and evaluator.hpp read it. Plain data plus lookups; pure.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include "hoursd/core/recurrence.hpp"
+#include "hoursd/core/schedule.hpp"
+#include "hoursd/core/timeline.hpp"
+#include "hoursd/core/zones.hpp"
+
+namespace hoursd {
+
+enum class PriorityOrder { ascending, descending };  // ascending: lower number checked first
+enum class ConditionPolicy { skip_rule, ignore_condition };
+
+struct CompileOptions {
+  /// Which priority number is checked first. Ties keep list order either way.
+  PriorityOrder priority_order = PriorityOrder::ascending;
+  /// What a rule with a non-empty `condition` does: never match, or match as if unset.
+  ConditionPolicy condition_policy = ConditionPolicy::skip_rule;
+  /// State while `forceClosed` is set; std::nullopt means the schedule's defaultState.
+  std::optional<std::string> force_closed_state;
+  /// Zone for a schedule with no zone of its own and none up its parent chain.
+  std::string default_zone = "UTC";
+  /// How far ahead lint looks for occurrences, and "next transition" searches.
+  std::chrono::days horizon{400};
+  /// The precomputed timeline covers [now - lookback, now + lookahead). Lookups outside
+  /// it are still answered (computed on demand), only slower.
+  std::chrono::days lookback{3};
+  std::chrono::days lookahead{14};
+};
+
+enum class Severity { info, warning, error };
+std::string_view to_string(Severity s);
+
+/// One finding about a customer or rule. `rule_id` and `field` are "" when not about one.
+struct Issue {
+  Severity severity = Severity::error;
+  std::string rule_id;
+  std::string field;  // upstream field name, e.g. "byMonth", "timeZoneId", "parentCustomerId"
+  std::string message;
+};
+
+/// A lint finding (SPEC section 3, "Lint"). `code` is stable, e.g. "rule_shadowed".
+struct Lint {
+  std::string code;
+  std::string rule_id;
+  std::string message;
+};
+
+/// A rule after validation. Rules that cannot decide (invalid, empty state, condition
+/// skipped) are kept so explain can say why, with `evaluable` false.
+struct CompiledRule {
+  std::size_t list_index = 0;  // position in the upstream rules list
+  std::string id;
+  std::string name;
+  int priority = 0;
+  std::string state;
+  RuleType type = RuleType::time;
+  std::string customer_state;
+  std::string flow_id;
+  std::string flow_params_json;
+  bool evaluable = false;
+  std::string not_evaluable_reason;  // "" when evaluable
+
+  // Time rules only.
+  bool all_day = false;
+  date::local_seconds dtstart{};
+  std::chrono::seconds length{0};         // wall-clock length of every occurrence
+  std::optional<Recurrence> recurrence;   // std::nullopt: one occurrence at dtstart
+};
+
+enum class CustomerStatus { ok, degraded, invalid, unscheduled };
+std::string_view to_string(CustomerStatus s);
+
+/// A validated schedule, shared by its owner and every customer inheriting it.
+struct EffectiveSchedule {
+  std::string owner_id;       // the customer whose own schedule this is
+  ZoneRef zone;
+  std::string zone_source;    // "own", "parent <id>" or "default"
+  bool force_closed = false;
+  std::string force_closed_state;  // the state while force_closed ("" = null)
+  std::string default_state;       // "" means null
+  std::vector<CompiledRule> rules;  // evaluation order (priority, then list order)
+  std::vector<Issue> issues;        // about the schedule and its rules
+  bool has_customer_state_rules = false;
+};
+
+struct CompiledCustomer {
+  std::string id;
+  std::string name;
+  std::string reference_id;
+  std::string parent_id;  // "" when none
+  std::vector<Tag> tags;
+  std::string date_last_modified;
+  CustomerStatus status = CustomerStatus::unscheduled;
+  std::vector<Issue> issues;  // inheritance problems plus the schedule's issues
+  std::vector<Lint> lint;
+  /// How many of `lint`'s first entries follow from `issues`; the rest are the schedule's.
+  std::size_t issue_lint_count = 0;
+  /// Null when invalid or unscheduled.
+  std::shared_ptr<const EffectiveSchedule> schedule;
+  /// This customer's id, then each ancestor whose schedule it inherits, up to the owner.
+  std::vector<std::string> chain;
+  /// Index of the parent in CompiledSet::customers(), when the parent is synced.
+  std::optional<std::size_t> parent;
+  /// Precomputed segments around the compile instant (empty when there is no schedule).
+  Timeline timeline;
+};
+
+class CompiledSet;
+
+/// A previous compile of the same snapshot lineage, whose unchanged customers (same id,
+/// dateLastModified, parent and schedule) compile() takes over instead of compiling anew,
+/// together with every customer depending on them that is unchanged too.
+/// REQUIRES: compiled with the same CompileOptions and tzdb.
+struct PreviousCompile {
+  const std::vector<Customer>& customers;  // the input of that compile
+  const CompiledSet& set;
+};
+
+/// All compiled customers of one snapshot. Immutable once built; safe to share between
+/// threads. Customers keep input order; lookups by id and referenceId are hashed.
+class CompiledSet {
+ public:
+  const std::vector<CompiledCustomer>& customers() const { return customers_; }
+  const CompiledCustomer* find(std::string_view id) const;
+  const CompiledCustomer* find_by_reference(std::string_view reference_id) const;
+  /// The customer's parent, if synced.
+  const CompiledCustomer* parent_of(const CompiledCustomer& c) const;
+  const CompileOptions& options() const { return options_; }
+  date::sys_seconds compiled_at() const { return compiled_at_; }
+  /// How many customers got a new timeline in this compile (not taken over from the
+  /// previous one).
+  std::size_t recompiled() const { return recompiled_; }
+
+ private:
+  friend CompiledSet compile(const std::vector<Customer>&, const CompileOptions&,
+                             const date::tzdb&, date::sys_seconds, const PreviousCompile*);
+  std::vector<CompiledCustomer> customers_;
+  std::unordered_map<std::string, std::size_t> by_id_;
+  std::unordered_map<std::string, std::size_t> by_reference_;
+  CompileOptions options_;
+  date::sys_seconds compiled_at_{};
+  std::size_t recompiled_ = 0;
+};
+
+/// Who decides a segment: a rule, the default state, or forceClosed.
+struct Decider {
+  enum class Kind { rule, default_state, force_closed } kind = Kind::default_state;
+  const CompiledRule* rule = nullptr;  // set when kind == rule
+};
+
+/// The Decider a timeline segment's index stands for in `schedule` (kDefaultDecider,
+/// kForceClosedDecider, or an index into schedule.rules).
+Decider decider_of(const EffectiveSchedule& schedule, std::int32_t decider);
+/// The state a decider yields in `schedule` (nullopt for null).
+std::optional<std::string_view> state_of(const EffectiveSchedule& schedule, Decider d);
+
+}  // namespace hoursd

@@ -1,0 +1,51 @@
+#pragma once
+/// The state of a compiled customer at an instant, since when, until when, what comes next,
+/// and the transitions over a range (SPEC section 3, "State at t" and "Transitions").
+/// Pure: the instant comes in as an argument. Answers point into the CompiledSet, which
+/// must outlive them.
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <date/date.h>
+
+#include "hoursd/core/compiled.hpp"
+#include "hoursd/core/result.hpp"
+#include "hoursd/core/timeline.hpp"
+#include "hoursd/core/local_time.hpp"
+
+namespace hoursd {
+
+struct Transition {
+  date::sys_seconds at;
+  LocalTime local;  // wall time and UTC offset in the schedule's zone
+  std::optional<std::string_view> from_state;  // nullopt: null state
+  std::optional<std::string_view> to_state;
+  Decider to;  // who decides from `at` on
+};
+
+struct StateAnswer {
+  date::sys_seconds at;
+  /// False for invalid and unscheduled customers: no state, no transitions.
+  bool evaluated = false;
+  std::optional<std::string_view> state;  // nullopt: null
+  Decider decider;
+  /// The transition that began the current segment; nullopt when the state has not
+  /// changed within the horizon before `at`.
+  std::optional<Transition> since;
+  /// The next transition; nullopt when none within the horizon after `at`.
+  std::optional<Transition> next;
+};
+
+/// State of `c` at `t`, with since and next, looking at most the horizon either way.
+/// Served from the precomputed timeline when it bounds the segment, else computed.
+Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c,
+                             date::sys_seconds t);
+
+/// Transitions of `c` with at in (window.begin, window.end), at most `limit`.
+Result<std::vector<Transition>> transitions(const CompiledSet& set, const CompiledCustomer& c,
+                                            Window window, std::size_t limit);
+
+}  // namespace hoursd

@@ -1,0 +1,76 @@
+#pragma once
+/// The HTTP API of SPEC section 4 as a pure function: handle_request(request, env) ->
+/// response, with routes in a table. No sockets here (http_server.hpp owns them), so every
+/// route is tested by calling handle_request directly. Shell component.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <date/tz.h>
+
+#include "hoursd/io/clock.hpp"
+#include "hoursd/config/config.hpp"
+#include "hoursd/http/metrics.hpp"
+#include "hoursd/sync/sync.hpp"
+
+namespace hoursd {
+
+struct ApiRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query, as received: "/v1/customers/c-1/state?at=..."
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  std::string body;
+  /// The first value of header `name` (lower-case), or "".
+  std::string_view header(std::string_view name) const;
+};
+
+struct ApiResponse {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
+  std::string body;
+  std::string route;  // the route's pattern, for metrics ("/v1/customers/{id}/state")
+};
+
+/// What handlers read. `snapshot` and `status` are called once per request; the snapshot
+/// pointer they return is immutable, so a sync swapping it never tears an answer.
+struct ApiEnv {
+  std::function<std::shared_ptr<const Snapshot>()> snapshot;
+  std::function<SyncStatus()> status;
+  const Config* config = nullptr;
+  const Clock* clock = nullptr;
+  const date::tzdb* tzdb = nullptr;
+  Metrics* metrics = nullptr;
+  std::string tzdata_version;
+  std::string bearer_token;  // "" = no authentication
+};
+
+/// Answers one request. Never throws; errors are JSON {"error":{"code","message"}} with
+/// 400/401/404/405 (with Allow)/413/503 as SPEC section 4 says. HEAD is answered as GET
+/// (the server then sends no body). Thread-safe.
+ApiResponse handle_request(const ApiRequest& request, const ApiEnv& env);
+
+/// One entry of handle_request's route table: "GET", "/v1/customers/{id}/state", and the
+/// query parameters it accepts, comma-separated ("at,format"; "" for none).
+struct RouteInfo {
+  std::string_view method;
+  std::string_view pattern;
+  std::string_view query;
+};
+
+/// Every route handle_request answers, in table order (for docs checks and metrics labels).
+std::vector<RouteInfo> api_routes();
+
+/// The metrics label of requests matching no route.
+inline constexpr std::string_view kUnmatchedRoute = "unmatched";
+
+/// The route pattern `target`'s path matches (whatever the method), else kUnmatchedRoute.
+/// Lets the server label responses it writes itself (413, 431) like handle_request does.
+std::string_view route_label(std::string_view target);
+
+}  // namespace hoursd

@@ -1,0 +1,31 @@
+#pragma once
+/// Prometheus metrics: request counts and latency histograms by route and status, sync
+/// counters and durations, snapshot generation and age, customers by status. Recording is
+/// lock-free on the request path. Shell component.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "hoursd/sync/sync.hpp"
+
+namespace hoursd {
+
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+  /// One answered request. `route` is the route pattern (bounded cardinality).
+  void record_request(std::string_view route, unsigned status, std::chrono::nanoseconds latency);
+  /// Prometheus text exposition (version 0.0.4), with sync and snapshot figures read from
+  /// `status` and `snapshot` (may be null) at `now`.
+  std::string render(const SyncStatus& status, const Snapshot* snapshot,
+                     date::sys_seconds now) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hoursd

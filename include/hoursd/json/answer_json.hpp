@@ -1,0 +1,42 @@
+#pragma once
+/// JSON renderings of compiled customers and their answers (SPEC section 4 field names),
+/// shared by the CLI and the HTTP API.
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <utility>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hoursd/core/answer_options.hpp"
+#include "hoursd/core/evaluator.hpp"
+
+namespace hoursd {
+
+/// The deciding rule {id, name, priority, type, flowId, flowParams}.
+nlohmann::ordered_json rule_json(const CompiledRule& rule);
+/// {at, local, zone, from, to, reason, rule}.
+nlohmann::ordered_json transition_json(const Transition& t, const EffectiveSchedule& s);
+/// [{severity, ruleId, field, message}] and [{code, ruleId, message}].
+nlohmann::ordered_json issues_json(const std::vector<Issue>& issues);
+nlohmann::ordered_json lint_json(const std::vector<Lint>& lint);
+
+/// The state answer of customer `c`: id, referenceId, name, at, status, state, open,
+/// reason, rule, since, until, next {at, state}, zone, chain, warnings.
+nlohmann::ordered_json state_json(const CompiledCustomer& c, const StateAnswer& a,
+                                  const AnswerOptions& options);
+
+/// Exactly state_json(c, a, options).dump() with `extra` members (name, raw JSON value)
+/// appended, written straight into a string: the per-call path, where building and
+/// freeing a JSON tree cost more than the lookup itself.
+std::string state_json_text(
+    const CompiledCustomer& c, const StateAnswer& a, const AnswerOptions& options,
+    std::initializer_list<std::pair<std::string_view, std::string>> extra = {});
+
+/// `text` as a JSON string literal, quotes included, escaped as nlohmann's dump() does.
+std::string json_quote(std::string_view text);
+
+}  // namespace hoursd

@@ -1,0 +1,48 @@
+#pragma once
+/// Decoding (and encoding) customers in the upstream's JSON shape (SPEC section 1): a
+/// ListResponse page `{items, totalCount, totalPages, hasMorePages}` or a bare array of
+/// CustomerInfo. Keys are camelCase; unknown keys are ignored; null counts as absent; enums
+/// arrive as names ("Weekly") or integers. Shell component (nlohmann_json).
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hoursd/core/result.hpp"
+#include "hoursd/core/schedule.hpp"
+
+namespace hoursd {
+
+/// One customer that could not be decoded. The others still are.
+struct DecodeError {
+  std::size_t index = 0;    // position in the array or in `items`
+  std::string customer_id;  // "" when the id itself is missing or unreadable
+  std::string path;         // JSON path, e.g. "customers[3].schedule.rules[1].byMonth[0]"
+  std::string message;      // full text: "<path>: expected integer, got \"x\""
+};
+
+/// Paging fields of a ListResponse; absent for a bare array.
+struct ListPage {
+  std::optional<std::int64_t> total_count;
+  std::optional<std::int64_t> total_pages;
+  std::optional<bool> has_more_pages;
+};
+
+struct DecodedCustomers {
+  std::vector<Customer> customers;  // in input order, the undecodable ones left out
+  std::vector<DecodeError> errors;
+  std::optional<ListPage> page;  // set when the input was a ListResponse
+};
+
+/// Decodes `json_text`. Errors (whole document unusable): ErrorCode::bad_json when the text
+/// is not JSON, or is neither an array nor an object whose `items` is an array or absent.
+Result<DecodedCustomers> decode_customers(std::string_view json_text);
+
+/// Encodes customers as a JSON array that decode_customers() reads back to equal values.
+/// Absent values are omitted. Used for persisted snapshots and debug dumps.
+std::string encode_customers(const std::vector<Customer>& customers);
+
+}  // namespace hoursd

@@ -1,0 +1,103 @@
+#pragma once
+/// The sync loop and the published snapshot: fetch from the Source, compile, guard, persist,
+/// publish (SPEC section 2). A new snapshot replaces the old one only when every page arrived
+/// and decoded and the shrink guard allows it; lookups read the published snapshot through
+/// an atomically swapped std::shared_ptr<const Snapshot> and never block. Shell component.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include <date/tz.h>
+
+#include "hoursd/io/clock.hpp"
+#include "hoursd/core/compiler.hpp"
+#include "hoursd/config/config.hpp"
+#include "hoursd/core/result.hpp"
+#include "hoursd/upstream/upstream.hpp"
+
+namespace hoursd {
+
+/// One immutable generation of customers and their compiled schedules.
+struct Snapshot {
+  std::uint64_t generation = 0;
+  date::sys_seconds synced_at{};  // when the data was fetched
+  std::string source;
+  std::vector<Customer> customers;
+  CompiledSet compiled;
+};
+
+/// What the last syncs did, for /v1/status, metrics and `hoursd sync`.
+struct SyncStatus {
+  std::uint64_t generation = 0;  // of the published snapshot; 0: none yet
+  std::optional<date::sys_seconds> last_attempt;
+  std::optional<date::sys_seconds> last_success;
+  std::string last_error;        // "" after a success
+  std::string persist_error;     // the last snapshot could not be written ("" = written)
+  bool held_back = false;        // the last sync tripped the shrink guard
+  bool loaded_from_disk = false; // the published snapshot came from the state directory
+  int pages = 0;
+  std::size_t fetched = 0;       // customers in the last fetch
+  std::size_t changed = 0;       // added, removed or modified since the previous snapshot
+  std::size_t compiled = 0;      // customers whose schedules were compiled anew
+  std::size_t invalid = 0;       // customers with status invalid in the published snapshot
+  std::chrono::milliseconds duration{0};
+  std::uint64_t attempts = 0, successes = 0, failures = 0;
+};
+
+/// True when there is no successful sync or it is older than `stale_after`.
+bool is_stale(const SyncStatus& s, date::sys_seconds now, std::chrono::seconds stale_after);
+
+/// Owns the published snapshot and runs syncs. Thread-safe: current() and status() may be
+/// called from any thread while sync_once() runs on another.
+class Syncer {
+ public:
+  Syncer(Config config, std::unique_ptr<Source> source, const date::tzdb& tzdb,
+         const Clock& clock);
+
+  /// Loads the persisted snapshot, if any, and publishes it. A corrupt file is reported in
+  /// the returned error and status, and ignored.
+  Result<void> load_persisted();
+
+  /// One sync: fetch, compile (reusing unchanged customers), shrink guard, persist, publish.
+  /// On any failure the published snapshot stays and the error is recorded.
+  Result<void> sync_once(std::stop_token stop = {});
+
+  /// Recompiles the published customers as of now (the precomputed windows move with time)
+  /// and publishes the result under the same generation.
+  void refresh();
+
+  /// Replaces the config and source (SIGHUP) for the next sync. The engine options are the
+  /// caller's to keep unchanged: the published snapshot is not recompiled. Waits for a
+  /// running sync to finish.
+  void reconfigure(Config config, std::unique_ptr<Source> source);
+
+  std::shared_ptr<const Snapshot> current() const { return std::atomic_load(&current_); }
+  SyncStatus status() const;
+  /// The sync settings in force (a copy: reconfigure() may replace them).
+  SyncConfig sync_config() const;
+
+ private:
+  void publish(std::shared_ptr<const Snapshot> s);
+  /// A snapshot of `customers`, compiled as of now (reusing `previous` when given).
+  std::shared_ptr<Snapshot> make_snapshot(std::uint64_t generation, date::sys_seconds synced_at,
+                                          std::string source, std::vector<Customer> customers,
+                                          const PreviousCompile* previous) const;
+  void persist(const Snapshot& s);  // records a failure in status; the sync still succeeds
+  Config config_;
+  std::unique_ptr<Source> source_;
+  const date::tzdb& tzdb_;
+  const Clock& clock_;
+  std::shared_ptr<const Snapshot> current_;
+  mutable std::mutex status_mutex_;
+  SyncStatus status_;
+  mutable std::mutex sync_mutex_;  // one sync at a time; guards config_ and source_
+};
+
+}  // namespace hoursd

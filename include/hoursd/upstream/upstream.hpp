@@ -1,0 +1,56 @@
+#pragma once
+/// The platform's REST API as a source of customers: `GET /customers` over HTTPS (plain
+/// HTTP for tests), every page, with auth, retries and limits (SPEC section 1), and the
+/// `file:` source. Returns decoded customers or one Error; never a partial list. Shell
+/// component (Boost.Beast, OpenSSL).
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "hoursd/config/config.hpp"
+#include "hoursd/json/customers_json.hpp"
+#include "hoursd/core/result.hpp"
+#include "hoursd/core/schedule.hpp"
+
+namespace hoursd {
+
+struct FetchStats {
+  int pages = 0;              // pages received and decoded
+  int requests = 0;           // HTTP requests sent, logins and retries included
+  int retries = 0;
+  std::size_t bytes = 0;      // response bodies
+  std::size_t duplicates = 0; // customers seen on more than one page (kept once, last wins)
+  std::chrono::milliseconds duration{0};
+};
+
+struct FetchResult {
+  std::vector<Customer> customers;  // deduplicated by id, in first-seen order
+  FetchStats stats;
+};
+
+/// A source of customers. fetch() is all-or-nothing: it returns every customer in scope, or
+/// an Error (ErrorCode::io_error for transport, timeouts and HTTP statuses, with the
+/// status and the ServiceStack responseStatus message when present; ErrorCode::bad_json
+/// when a page or a customer does not decode; ErrorCode::invalid_argument for 401/403 and
+/// other configuration errors, which are not retried; ErrorCode::out_of_range when a page
+/// count or response size passes max_pages or max_response_bytes; ErrorCode::not_found when
+/// the file of a file: source is missing). Messages never contain secrets.
+/// One fetch at a time per Source; `stop` cancels between attempts and pages.
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual Result<FetchResult> fetch(std::stop_token stop) = 0;
+  /// "file:PATH" or the base URL, for status and logs (never credentials).
+  virtual std::string describe() const = 0;
+};
+
+/// The source named by config.source, with its secrets already read. Errors:
+/// ErrorCode::invalid_argument for a malformed source or TLS setup failure.
+Result<std::unique_ptr<Source>> make_source(const UpstreamConfig& config, std::string password);
+
+}  // namespace hoursd

@@ -1,0 +1,361 @@
+// compile(): effective schedules (SPEC section 3, "Effective schedule"), statuses and the
+// precomputed timelines. Steps, each over the whole snapshot:
+//   1. index ids (a repeated id is invalid);
+//   2. compile every own schedule, its zone cascading up the parent chain when empty;
+//   3. resolve inheritance to the schedule's owner (missing parent, cycle, invalid owner);
+//   4. find CustomerState dependency cycles;
+//   5. set statuses, precompute timelines (parents first) and lint.
+
+#include "hoursd/core/compiler.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "hoursd/core/intervals.hpp"
+#include "lint.hpp"
+#include "rules.hpp"
+
+namespace hoursd {
+namespace {
+
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+Issue customer_error(const char* field, std::string message) {
+  return Issue{Severity::error, "", field, std::move(message)};
+}
+
+bool has_own_schedule(const Customer& c) { return c.schedule && !c.schedule->inherit; }
+
+class Builder {
+ public:
+  Builder(const std::vector<Customer>& in, const CompileOptions& options, const date::tzdb& tzdb,
+          const PreviousCompile* previous, CompiledSet& set, std::vector<CompiledCustomer>& out,
+          std::unordered_map<std::string, std::size_t>& by_id)
+      : in_(in), options_(options), tzdb_(tzdb), prev_(previous), set_(set), out_(out),
+        by_id_(by_id) {}
+
+  /// How many customers got a new timeline (built, or copied from a new owner's).
+  std::size_t recompiled() const { return recompiled_; }
+
+  void run(date::sys_seconds now) {
+    index_ids();
+    match_previous();
+    for (std::size_t i = 0; i < in_.size(); ++i) compile_own(i);
+    for (std::size_t i = 0; i < in_.size(); ++i) resolve_inheritance(i);
+    find_dependency_cycles();
+    for (std::size_t i = 0; i < in_.size(); ++i) set_status(i);
+    const Window window{now - options_.lookback, now + options_.lookahead};
+    for (std::size_t i = 0; i < in_.size(); ++i) precompute(i, window, now);
+  }
+
+ private:
+  void index_ids() {
+    out_.resize(in_.size());
+    parent_.assign(in_.size(), kNone);
+    invalid_.assign(in_.size(), false);
+    for (std::size_t i = 0; i < in_.size(); ++i) {
+      CompiledCustomer& c = out_[i];
+      const Customer& src = in_[i];
+      c.id = src.id;
+      c.name = src.name;
+      c.reference_id = src.reference_id;
+      c.parent_id = src.parent_customer_id;
+      c.tags = src.tags;
+      c.date_last_modified = src.date_last_modified;
+      if (src.id.empty()) {
+        invalidate(i, customer_error("id", "customer at index " + std::to_string(i) + " has no id"));
+      } else if (auto [it, fresh] = by_id_.emplace(src.id, i); !fresh) {
+        invalidate(i, customer_error("id", "duplicate id " + src.id + " (first at index " +
+                                               std::to_string(it->second) + ")"));
+      }
+    }
+    for (std::size_t i = 0; i < in_.size(); ++i) {
+      auto it = by_id_.find(in_[i].parent_customer_id);
+      if (!in_[i].parent_customer_id.empty() && it != by_id_.end()) parent_[i] = it->second;
+    }
+  }
+
+  // A customer is unchanged when its id, dateLastModified, parent and schedule are.
+  void match_previous() {
+    prev_index_.assign(in_.size(), kNone);
+    reused_.assign(in_.size(), false);
+    if (!prev_) return;
+    for (std::size_t i = 0; i < in_.size(); ++i) {
+      const CompiledCustomer* old = prev_->set.find(in_[i].id);
+      if (!old) continue;
+      const std::size_t j = static_cast<std::size_t>(old - prev_->set.customers().data());
+      const Customer& before = prev_->customers[j];
+      if (before.date_last_modified == in_[i].date_last_modified &&
+          before.parent_customer_id == in_[i].parent_customer_id &&
+          before.schedule == in_[i].schedule) {
+        prev_index_[i] = j;
+      }
+    }
+  }
+
+  const CompiledCustomer* previous_of(std::size_t i) const {
+    return prev_index_[i] == kNone ? nullptr : &prev_->set.customers()[prev_index_[i]];
+  }
+
+  void invalidate(std::size_t i, Issue why) {
+    invalid_[i] = true;
+    out_[i].issues.push_back(std::move(why));
+  }
+
+  // Step 2. The zone of an own schedule, cascading to the nearest ancestor's own zone.
+  // An unchanged schedule whose zone resolves the same way is taken over from the
+  // previous compile as it is.
+  void compile_own(std::size_t i) {
+    if (!has_own_schedule(in_[i])) return;
+    const Schedule& s = *in_[i].schedule;
+    auto sched = std::make_shared<EffectiveSchedule>();
+    sched->owner_id = in_[i].id;
+    std::string zone_id = s.time_zone_id;
+    sched->zone_source = "own";
+    if (zone_id.empty()) cascade_zone(i, zone_id, *sched);
+    if (const CompiledCustomer* old = previous_of(i); old && old->schedule &&
+        old->schedule->zone.given == zone_id && old->schedule->zone_source == sched->zone_source) {
+      own_[i] = old->schedule;
+      return;
+    }
+    sched->force_closed = s.force_closed;
+    sched->default_state = s.default_state;
+    sched->force_closed_state = options_.force_closed_state.value_or(s.default_state);
+    auto zone = find_zone(tzdb_, zone_id);
+    if (zone) {
+      sched->zone = *zone;
+    } else {
+      sched->zone.given = zone_id;
+      sched->issues.push_back(customer_error("timeZoneId", zone.error().message));
+      invalid_[i] = true;  // before inheritance is resolved, so inheritors see it
+    }
+    compile_rules(s, options_, *sched);
+    own_[i] = std::move(sched);
+  }
+
+  void cascade_zone(std::size_t i, std::string& zone_id, EffectiveSchedule& sched) {
+    // At most one step per customer: a loop in the parent links ends the walk there.
+    std::size_t steps = 0;
+    for (std::size_t j = parent_[i]; j != kNone && steps < in_.size(); j = parent_[j], ++steps) {
+      if (has_own_schedule(in_[j]) && !in_[j].schedule->time_zone_id.empty()) {
+        zone_id = in_[j].schedule->time_zone_id;
+        sched.zone_source = "parent " + in_[j].id;
+        sched.issues.push_back({Severity::warning, "", "timeZoneId",
+                                "timeZoneId is empty: using " + zone_id + " from ancestor " +
+                                    in_[j].id});
+        return;
+      }
+    }
+    zone_id = options_.default_zone;
+    sched.zone_source = "default";
+    sched.issues.push_back({Severity::warning, "", "timeZoneId",
+                            "timeZoneId is empty and no ancestor has one: using the default "
+                            "zone " + zone_id});
+  }
+
+  // Step 3. Follows inherit links from i to the owner of its schedule.
+  void resolve_inheritance(std::size_t i) {
+    CompiledCustomer& c = out_[i];
+    std::vector<std::size_t> path{i};
+    std::size_t j = i;
+    while (!has_own_schedule(in_[j])) {
+      const std::string& pid = in_[j].parent_customer_id;
+      if (pid.empty()) {
+        if (j != i) c.chain = ids(path);
+        return;  // unscheduled: nobody up the chain has a schedule
+      }
+      if (parent_[j] == kNone) {
+        return invalidate(i, customer_error("parentCustomerId", "parent " + pid + " not synced"));
+      }
+      j = parent_[j];
+      if (std::find(path.begin(), path.end(), j) != path.end()) {
+        path.push_back(j);
+        return invalidate(i, customer_error("parentCustomerId",
+                                            "inheritance cycle: " + arrow_join(ids(path))));
+      }
+      path.push_back(j);
+    }
+    c.chain = ids(path);
+    owner_[i] = j;
+  }
+
+  // Step 4. A customer whose schedule has CustomerState rules depends on its parent's
+  // state; a cycle of such dependencies cannot be evaluated.
+  void find_dependency_cycles() {
+    for (std::size_t i = 0; i < in_.size(); ++i) {
+      std::vector<std::size_t> path;
+      for (std::size_t j = i; j != kNone; j = depends_on(j)) {
+        auto at = std::find(path.begin(), path.end(), j);
+        if (at != path.end()) {
+          if (at == path.begin()) {  // i itself is on the cycle
+            path.push_back(j);
+            invalidate(i, customer_error("parentCustomerId", "CustomerState dependency cycle: " +
+                                                                 arrow_join(ids(path))));
+          }
+          break;
+        }
+        path.push_back(j);
+      }
+    }
+  }
+
+  std::size_t depends_on(std::size_t i) const {
+    auto o = owner_.find(i);
+    if (o == owner_.end()) return kNone;
+    const auto& sched = own_.at(o->second);
+    return sched->has_customer_state_rules ? parent_[i] : kNone;
+  }
+
+  // Step 5a. Status from the owner's schedule and every customer on the chain.
+  void set_status(std::size_t i) {
+    CompiledCustomer& c = out_[i];
+    auto o = owner_.find(i);
+    if (!invalid_[i] && o != owner_.end()) {
+      for (const std::string& link : c.chain) {
+        const std::size_t k = by_id_.at(link);
+        if (k != i && invalid_[k]) {
+          invalidate(i, customer_error("parentCustomerId", "inherits from invalid " + link));
+          break;
+        }
+      }
+    }
+    const auto sched = o == owner_.end() ? nullptr : own_.at(o->second);
+    if (sched) c.issues.insert(c.issues.end(), sched->issues.begin(), sched->issues.end());
+    if (invalid_[i]) {
+      c.status = CustomerStatus::invalid;
+    } else if (!sched) {
+      c.status = CustomerStatus::unscheduled;
+    } else {
+      c.schedule = sched;
+      const bool all_evaluable = std::all_of(sched->rules.begin(), sched->rules.end(),
+                                             [](const CompiledRule& r) { return r.evaluable; });
+      c.status = all_evaluable ? CustomerStatus::ok : CustomerStatus::degraded;
+    }
+    if (c.parent_id.size() && parent_[i] != kNone) c.parent = parent_[i];
+    if (sched && sched->has_customer_state_rules) warn_unusable_parent(i);
+  }
+
+  void warn_unusable_parent(std::size_t i) {
+    CompiledCustomer& c = out_[i];
+    if (c.status == CustomerStatus::invalid) return;
+    std::string why;
+    if (c.parent_id.empty()) why = "the customer has no parent";
+    else if (parent_[i] == kNone) why = "parent " + c.parent_id + " is not synced";
+    else if (invalid_[parent_[i]]) why = "parent " + c.parent_id + " is invalid";
+    if (!why.empty()) {
+      c.issues.push_back({Severity::warning, "", "customerState",
+                          "CustomerState rules never match: " + why});
+    }
+  }
+
+  // Step 5b. Parents first, so a CustomerState rule reads its parent's precomputed timeline.
+  void precompute(std::size_t i, Window window, date::sys_seconds now) {
+    if (done_.size() != in_.size()) done_.assign(in_.size(), false);
+    if (done_[i]) return;
+    done_[i] = true;
+    CompiledCustomer& c = out_[i];
+    c.lint = issue_lint(c);
+    c.issue_lint_count = c.lint.size();
+    if (!c.schedule) return;
+    if (c.schedule->has_customer_state_rules && c.parent) precompute(*c.parent, window, now);
+    if (const std::size_t owner = reusable_owner(i); owner != kNone) {
+      precompute(owner, window, now);
+      c.timeline = out_[owner].timeline;
+      c.lint.insert(c.lint.end(), schedule_lint_[owner].begin(), schedule_lint_[owner].end());
+      schedule_lint_[i] = schedule_lint_[owner];
+      reused_[i] = reused_[owner];
+      if (!reused_[i]) ++recompiled_;
+      return;
+    }
+    if (take_previous_timeline(i)) return;
+    ++recompiled_;
+    const EffectiveSchedule& s = *c.schedule;
+    if (s.force_closed) {  // no rule is evaluated, so none is expanded
+      c.timeline = Timeline::constant(window, kForceClosedDecider);
+      schedule_lint_[i] = schedule_lint(s, {}, c.timeline, now, options_.horizon);
+      c.lint.insert(c.lint.end(), schedule_lint_[i].begin(), schedule_lint_[i].end());
+      return;
+    }
+    auto sets = rule_intervals(set_, s, set_.parent_of(c), window);
+    if (!sets) {  // a rule expands past its bound: lookups will report the same error
+      c.issues.push_back(customer_error("rules", sets.error().message));
+      c.lint.push_back({"invalid_value", "", sets.error().message});
+      return;
+    }
+    c.timeline = Timeline::merge(window, *sets);
+    schedule_lint_[i] = schedule_lint(s, *sets, c.timeline, now, options_.horizon);
+    c.lint.insert(c.lint.end(), schedule_lint_[i].begin(), schedule_lint_[i].end());
+  }
+
+  // The previous compile's timeline and lint still hold when the schedule object is the
+  // same and, for CustomerState rules, the parent's timeline was taken over too. Its window
+  // is the previous compile's; lookups outside it are computed, so only speed depends on it.
+  bool take_previous_timeline(std::size_t i) {
+    const CompiledCustomer* old = previous_of(i);
+    CompiledCustomer& c = out_[i];
+    if (!old || old->schedule != c.schedule || old->timeline.empty()) return false;
+    if (c.schedule->has_customer_state_rules && !(c.parent && reused_[*c.parent])) return false;
+    c.timeline = old->timeline;
+    schedule_lint_[i].assign(old->lint.begin() + std::ptrdiff_t(old->issue_lint_count),
+                             old->lint.end());
+    c.lint.insert(c.lint.end(), schedule_lint_[i].begin(), schedule_lint_[i].end());
+    reused_[i] = true;
+    return true;
+  }
+
+  // An inheritor without CustomerState rules has exactly its owner's timeline and lint.
+  std::size_t reusable_owner(std::size_t i) const {
+    const std::size_t owner = owner_.at(i);
+    if (owner == i || out_[i].schedule->has_customer_state_rules) return kNone;
+    return out_[owner].schedule == out_[i].schedule ? owner : kNone;
+  }
+
+  std::vector<std::string> ids(const std::vector<std::size_t>& path) const {
+    std::vector<std::string> out;
+    for (std::size_t k : path) out.push_back(in_[k].id);
+    return out;
+  }
+
+  static std::string arrow_join(const std::vector<std::string>& parts) {
+    std::string s;
+    for (const std::string& p : parts) s += (s.empty() ? "" : " -> ") + p;
+    return s;
+  }
+
+  const std::vector<Customer>& in_;
+  const CompileOptions& options_;
+  const date::tzdb& tzdb_;
+  const PreviousCompile* prev_;
+  CompiledSet& set_;
+  std::vector<CompiledCustomer>& out_;
+  std::unordered_map<std::string, std::size_t>& by_id_;
+  std::vector<std::size_t> parent_;
+  std::vector<bool> invalid_;
+  std::vector<bool> done_;
+  std::vector<std::size_t> prev_index_;  // the same, unchanged customer in prev_, or kNone
+  std::vector<bool> reused_;             // timeline taken over from prev_
+  std::size_t recompiled_ = 0;
+  std::unordered_map<std::size_t, std::shared_ptr<const EffectiveSchedule>> own_;
+  std::unordered_map<std::size_t, std::size_t> owner_;
+  std::unordered_map<std::size_t, std::vector<Lint>> schedule_lint_;
+};
+
+}  // namespace
+
+CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
+                    const date::tzdb& tzdb, date::sys_seconds now,
+                    const PreviousCompile* previous) {
+  CompiledSet set;
+  set.options_ = options;
+  set.compiled_at_ = now;
+  Builder builder(customers, options, tzdb, previous, set, set.customers_, set.by_id_);
+  builder.run(now);
+  set.recompiled_ = builder.recompiled();
+  for (std::size_t i = 0; i < set.customers_.size(); ++i) {
+    const std::string& ref = set.customers_[i].reference_id;
+    if (!ref.empty()) set.by_reference_.emplace(ref, i);  // the first one wins
+  }
+  return set;
+}
+
+}  // namespace hoursd

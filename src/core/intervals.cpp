@@ -1,0 +1,120 @@
+// Where each rule of a schedule matches over a window (SPEC section 3, "A rule matches t
+// when"), merged in priority order into a Timeline ("State at t").
+
+#include "hoursd/core/intervals.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "hoursd/core/local_time.hpp"
+
+namespace hoursd {
+namespace {
+
+using std::chrono::days;
+
+/// Most occurrence starts one rule may contribute to one window (a MINUTELY rule over two
+/// 400-day horizons is about 1.2 million); past it the lookup fails, naming the rule.
+constexpr std::size_t kMaxStartsPerWindow = 4'000'000;
+/// Starts fetched per call, so memory stays small when occurrences touch and merge.
+constexpr std::size_t kStartsPerChunk = 4096;
+
+// Appends [begin, end) to `out`, merging it into the last interval when they overlap or
+// touch (the common case: starts ascend). Out-of-order ones (around DST gaps) are left for
+// the final unite().
+void append_interval(std::vector<Interval>& out, Interval i) {
+  if (!(i.begin < i.end)) return;
+  if (!out.empty() && out.back().begin <= i.begin && i.begin <= out.back().end) {
+    out.back().end = std::max(out.back().end, i.end);
+  } else {
+    out.push_back(i);
+  }
+}
+
+// Occurrences of a Time rule overlapping `window`, as instants. Each occurrence is its
+// local start plus the rule's wall-clock length, both ends mapped by to_instant().
+Result<IntervalSet> time_intervals(const CompiledRule& rule, const date::time_zone& zone,
+                                   Window window) {
+  // Local bounds wide enough for any UTC offset (+/-1 day) and for occurrences that began
+  // before the window and still run (their length).
+  date::local_seconds from = to_local(window.begin, zone).local - rule.length - days(1);
+  const date::local_seconds to = to_local(window.end, zone).local + days(1);
+  std::vector<Interval> out;
+  auto add = [&](date::local_seconds s) {
+    const Interval i{to_instant(s, zone), to_instant(s + rule.length, zone)};
+    if (i.begin < window.end && window.begin < i.end) append_interval(out, i);
+  };
+  if (!rule.recurrence) {
+    if (from <= rule.dtstart && rule.dtstart < to) add(rule.dtstart);
+    return unite(std::move(out));
+  }
+  for (std::size_t total = 0;;) {
+    auto chunk = rule.recurrence->starts(from, to, kStartsPerChunk);
+    if (!chunk) return fail(chunk.error());
+    for (date::local_seconds s : *chunk) add(s);
+    total += chunk->size();
+    if (total > kMaxStartsPerWindow) {
+      return fail(ErrorCode::out_of_range, "rule " + rule.id + ": more than " +
+                                               std::to_string(kMaxStartsPerWindow) +
+                                               " occurrences in one window");
+    }
+    if (chunk->size() < kStartsPerChunk) break;
+    from = chunk->back() + std::chrono::seconds(1);
+  }
+  return unite(std::move(out));
+}
+
+// Where the parent's state equals `wanted`, over `window`.
+Result<IntervalSet> state_intervals(const CompiledSet& set, const CompiledCustomer* parent,
+                                    const std::string& wanted, Window window) {
+  if (parent == nullptr || !parent->schedule) return IntervalSet{};
+  auto tl = customer_timeline(set, *parent, window);
+  if (!tl) return fail(tl.error());
+  IntervalSet out;
+  for (std::size_t i = 0; i < tl->segments().size(); ++i) {
+    auto state = state_of(*parent->schedule, decider_of(*parent->schedule, tl->segments()[i].decider));
+    if (state && *state == wanted) out.push_back({tl->segments()[i].begin, tl->end_of(i)});
+  }
+  return unite(std::move(out));
+}
+
+}  // namespace
+
+Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
+                                                const EffectiveSchedule& schedule,
+                                                const CompiledCustomer* parent, Window window) {
+  std::vector<IntervalSet> sets(schedule.rules.size());
+  for (std::size_t r = 0; r < schedule.rules.size(); ++r) {
+    const CompiledRule& rule = schedule.rules[r];
+    if (!rule.evaluable) continue;
+    Result<IntervalSet> got = IntervalSet{};
+    switch (rule.type) {
+      case RuleType::always: got = IntervalSet{window}; break;
+      case RuleType::time: got = time_intervals(rule, *schedule.zone.zone, window); break;
+      case RuleType::customer_state:
+        got = state_intervals(set, parent, rule.customer_state, window);
+        break;
+    }
+    if (!got) return fail(got.error());
+    sets[r] = std::move(*got);
+  }
+  return sets;
+}
+
+Result<Timeline> schedule_timeline(const CompiledSet& set, const EffectiveSchedule& schedule,
+                                   const CompiledCustomer* parent, Window window) {
+  if (schedule.force_closed) return Timeline::constant(window, kForceClosedDecider);
+  auto sets = rule_intervals(set, schedule, parent, window);
+  if (!sets) return fail(sets.error());
+  return Timeline::merge(window, *sets);
+}
+
+Result<Timeline> customer_timeline(const CompiledSet& set, const CompiledCustomer& c,
+                                   Window window) {
+  if (!c.schedule) return Timeline{};
+  if (!c.timeline.empty() && c.timeline.covers(window)) return c.timeline.slice(window);
+  return schedule_timeline(set, *c.schedule, set.parent_of(c), window);
+}
+
+}  // namespace hoursd

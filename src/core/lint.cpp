@@ -1,0 +1,152 @@
+// Lint: findings that do not change an answer but point at a schedule that probably does
+// not say what its author meant. Window-based findings say so in their message.
+
+#include "lint.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "hoursd/core/local_time.hpp"
+
+namespace hoursd {
+namespace {
+
+using std::chrono::days;
+
+std::string label(const CompiledRule& r) {
+  return "rule " + (r.id.empty() ? "#" + std::to_string(r.list_index) : r.id);
+}
+
+bool intersects(const IntervalSet& a, const IntervalSet& b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].begin < b[j].end && b[j].begin < a[i].end) return true;
+    (a[i].end < b[j].end) ? ++i : ++j;
+  }
+  return false;
+}
+
+bool has_occurrence(const CompiledRule& r, date::local_seconds from, date::local_seconds to) {
+  if (!r.recurrence) return from <= r.dtstart && r.dtstart < to;
+  auto found = r.recurrence->starts(from, to, 1);
+  return found && !found->empty();
+}
+
+void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizon,
+                  std::vector<Lint>& out) {
+  const date::time_zone& zone = *s.zone.zone;
+  for (const CompiledRule& r : s.rules) {
+    if (!r.evaluable || r.type != RuleType::time) continue;
+    const auto from = to_local(now, zone).local - r.length;
+    const auto to = to_local(now + horizon, zone).local;
+    if (!has_occurrence(r, from, to)) {
+      out.push_back({"no_occurrence_in_horizon", r.id,
+                     label(r) + " has no occurrence in the next " +
+                         std::to_string(horizon.count()) + " days"});
+    }
+  }
+}
+
+// Each spring-forward gap of the zone within the horizon, as local [begin, end).
+std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(
+    const date::time_zone& zone, date::sys_seconds now, days horizon) {
+  std::vector<std::pair<date::local_seconds, date::local_seconds>> gaps;
+  date::sys_info info = zone.get_info(now);
+  while (info.end < now + horizon) {
+    const date::sys_info next = zone.get_info(info.end);
+    if (next.offset > info.offset) {
+      const auto at = info.end.time_since_epoch();
+      gaps.emplace_back(date::local_seconds{at + info.offset}, date::local_seconds{at + next.offset});
+    }
+    info = next;
+  }
+  return gaps;
+}
+
+void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon,
+               std::vector<Lint>& out) {
+  const auto gaps = dst_gaps(*s.zone.zone, now, horizon);
+  // All-day rules too: where the gap is at midnight (America/Sao_Paulo until 2019) the
+  // day itself starts late.
+  for (const CompiledRule& r : s.rules) {
+    if (!r.evaluable || r.type != RuleType::time) continue;
+    for (const auto& [begin, end] : gaps) {
+      if (!has_occurrence(r, begin, end)) continue;
+      out.push_back({"start_in_dst_gap", r.id,
+                     label(r) + " has an occurrence starting inside the DST gap of " +
+                         date::format("%Y-%m-%d %H:%M", begin) +
+                         "; it starts at the end of the gap (RFC 5545 section 3.3.5)"});
+      break;
+    }
+  }
+}
+
+void lint_shadowing(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
+                    const Timeline& timeline, std::vector<Lint>& out) {
+  std::set<std::int32_t> deciders;
+  for (const Segment& seg : timeline.segments()) deciders.insert(seg.decider);
+  const CompiledRule* always = nullptr;
+  for (std::size_t i = 0; i < s.rules.size(); ++i) {
+    const CompiledRule& r = s.rules[i];
+    if (!r.evaluable) continue;
+    if (always) {
+      out.push_back({"rule_shadowed", r.id,
+                     label(r) + " never decides: " + label(*always) +
+                         " (Always) is checked before it"});
+    } else if (!sets[i].empty() && !deciders.count(static_cast<std::int32_t>(i))) {
+      out.push_back({"rule_shadowed_in_window", r.id,
+                     label(r) + " matches but never decides between " +
+                         date::format("%Y-%m-%dT%H:%M:%SZ", timeline.window().begin) + " and " +
+                         date::format("%Y-%m-%dT%H:%M:%SZ", timeline.window().end) +
+                         ": higher-priority rules cover all its occurrences"});
+    }
+    if (r.type == RuleType::always && !always) always = &r;
+  }
+}
+
+void lint_same_priority(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
+                        std::vector<Lint>& out) {
+  for (std::size_t i = 0; i < s.rules.size(); ++i) {
+    for (std::size_t j = i + 1; j < s.rules.size(); ++j) {
+      const CompiledRule& a = s.rules[i];
+      const CompiledRule& b = s.rules[j];
+      if (a.priority != b.priority) break;  // rules are sorted by priority
+      if (!a.evaluable || !b.evaluable || a.state == b.state) continue;
+      if (!intersects(sets[i], sets[j])) continue;
+      out.push_back({"same_priority_overlap", b.id,
+                     label(a) + " and " + label(b) + " share priority " +
+                         std::to_string(a.priority) + ", overlap and give different states (" +
+                         a.state + ", " + b.state + "): list order decides"});
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Lint> issue_lint(const CompiledCustomer& c) {
+  std::vector<Lint> out;
+  for (const Issue& i : c.issues) {
+    if (i.severity != Severity::error) continue;
+    std::string code = "invalid_value";
+    if (i.field == "timeZoneId") code = "unknown_zone";
+    if (i.field == "parentCustomerId") code = "inheritance";
+    out.push_back({code, i.rule_id, i.message});
+  }
+  return out;
+}
+
+std::vector<Lint> schedule_lint(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
+                                const Timeline& timeline, date::sys_seconds now, days horizon) {
+  std::vector<Lint> out;
+  if (s.force_closed) {
+    out.push_back({"force_closed", "", "forceClosed is set: no rule is evaluated"});
+    return out;
+  }
+  lint_horizon(s, now, horizon, out);
+  lint_shadowing(s, sets, timeline, out);
+  lint_same_priority(s, sets, out);
+  lint_gaps(s, now, horizon, out);
+  return out;
+}
+
+}  // namespace hoursd

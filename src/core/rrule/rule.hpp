@@ -1,0 +1,55 @@
+#pragma once
+/// RRULE text (RFC 5545 section 3.3.10) parsed strictly into plain parts and validated against
+/// the RFC's value ranges and forbidden combinations. libical's own parser skips parts it does
+/// not know and ignores trailing garbage, so it never sees upstream text.
+
+#include <date/date.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hoursd/core/result.hpp"
+
+namespace hoursd::rrule {
+
+/// Ordered from finest to coarsest, so `freq > Freq::hourly` reads "coarser than hourly".
+enum class Freq { secondly, minutely, hourly, daily, weekly, monthly, yearly };
+
+/// One BYDAY entry: `offset` 0 means every such weekday, +n/-n the nth/nth-last in the
+/// month or year.
+struct WeekdayNum {
+  int offset = 0;
+  date::weekday day;
+};
+
+/// UNTIL as written: a local date (`is_date`, `at` is its midnight) or a local date-time.
+struct Until {
+  date::local_seconds at;
+  bool is_date = false;
+};
+
+/// A parsed rule. Lists are sorted and free of duplicates; empty means the part is absent.
+struct RuleParts {
+  Freq freq = Freq::daily;
+  int interval = 1;
+  std::optional<int> count;
+  std::optional<Until> until;
+  date::weekday wkst = date::Monday;
+  std::vector<int> by_second, by_minute, by_hour;
+  std::vector<WeekdayNum> by_day;
+  std::vector<int> by_month_day, by_year_day, by_week_no, by_month, by_set_pos;
+};
+
+/// Parses an RRULE value such as "FREQ=WEEKLY;BYDAY=MO,TU;UNTIL=20261231". Names and values
+/// are case-insensitive. Errors: ErrorCode::bad_rule for syntax errors, unknown parts,
+/// out-of-range values and combinations RFC 5545 forbids; ErrorCode::unsupported_rule for
+/// valid parts we cannot honour (UTC UNTIL, RSCALE, SKIP, leap second 60).
+/// Every message starts with the offending part, e.g. "BYMONTH=13: month must be 1..12".
+Result<RuleParts> parse_rule_parts(std::string_view text);
+
+/// Canonical RRULE text: upper case, fixed part order, INTERVAL and WKST only when not 1/MO.
+std::string to_text(const RuleParts& parts);
+
+}  // namespace hoursd::rrule

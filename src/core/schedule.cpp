@@ -1,0 +1,34 @@
+#include "hoursd/core/schedule.hpp"
+
+namespace hoursd {
+
+std::string_view to_string(RuleType t) {
+  switch (t) {
+    case RuleType::always: return "Always";
+    case RuleType::customer_state: return "CustomerState";
+    case RuleType::time: return "Time";
+  }
+  return "?";
+}
+
+std::string_view to_string(Frequency f) {
+  switch (f) {
+    case Frequency::none: return "None";
+    case Frequency::secondly: return "Secondly";
+    case Frequency::minutely: return "Minutely";
+    case Frequency::hourly: return "Hourly";
+    case Frequency::daily: return "Daily";
+    case Frequency::weekly: return "Weekly";
+    case Frequency::monthly: return "Monthly";
+    case Frequency::yearly: return "Yearly";
+  }
+  return "?";
+}
+
+std::string_view to_string(Weekday d) {
+  static constexpr std::string_view kNames[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                "Thursday", "Friday", "Saturday"};
+  return kNames[static_cast<int>(d)];
+}
+
+}  // namespace hoursd

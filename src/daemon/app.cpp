@@ -1,0 +1,340 @@
+// The command line: a table of subcommands, each with its flags and help text.
+
+#include "hoursd/daemon/app.hpp"
+
+#include <fstream>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "hoursd/json/answer_json.hpp"
+#include "hoursd/core/compiler.hpp"
+#include "hoursd/config/config.hpp"
+#include "hoursd/json/customers_json.hpp"
+#include "hoursd/daemon/daemon.hpp"
+#include "hoursd/core/evaluator.hpp"
+#include "hoursd/io/log.hpp"
+#include "hoursd/core/recurrence.hpp"
+#include "hoursd/io/tzdata.hpp"
+#include "hoursd/core/time_text.hpp"
+#include "hoursd/core/zones.hpp"
+
+namespace hoursd {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+constexpr std::size_t kMaxTransitions = 100'000;
+
+/// Parsed `--name value` / `--name=value` flags. Every name must be one the subcommand knows.
+using Flags = std::map<std::string, std::string>;
+
+struct Context {
+  std::ostream& out;
+  std::ostream& err;
+  date::sys_seconds now;
+  const date::tzdb& tzdb;
+};
+
+struct Subcommand {
+  const char* name;
+  const char* usage;
+  std::vector<std::string> flags;  // names without "--"; "help" is always accepted
+  int (*run)(const Flags&, Context&);
+};
+
+Result<Flags> parse_flags(const std::vector<std::string>& args, const Subcommand& sub) {
+  Flags flags;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0) return fail(ErrorCode::invalid_argument, "unexpected argument " + a);
+    std::string name = a.substr(2), value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    } else if (name != "help") {
+      if (i + 1 >= args.size()) return fail(ErrorCode::invalid_argument, a + " needs a value");
+      value = args[++i];
+    }
+    if (name != "help" && std::find(sub.flags.begin(), sub.flags.end(), name) == sub.flags.end()) {
+      return fail(ErrorCode::invalid_argument, "unknown flag --" + name + " for " + sub.name);
+    }
+    flags[name] = value;
+  }
+  return flags;
+}
+
+std::optional<std::string> flag(const Flags& f, const char* name) {
+  auto it = f.find(name);
+  return it == f.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+json error_json(const Error& e) {
+  return {{"error", {{"code", std::string(to_string(e.code))}, {"message", e.message}}}};
+}
+
+int usage_error(Context& ctx, const std::string& message) {
+  ctx.err << "error cli: " << message << " (see --help)\n";
+  return kExitUsage;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::io_error, "cannot open " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return fail(ErrorCode::io_error, "cannot read " + path);
+  return text.str();
+}
+
+// ---- evaluate -------------------------------------------------------------------------
+
+json decode_errors_json(const std::vector<DecodeError>& errors) {
+  json out = json::array();
+  for (const DecodeError& e : errors) {
+    out.push_back({{"index", e.index}, {"id", e.customer_id}, {"path", e.path},
+                   {"message", e.message}});
+  }
+  return out;
+}
+
+Result<json> customer_json(const CompiledSet& set, const CompiledCustomer& c, date::sys_seconds at,
+                           const std::optional<Window>& range, const AnswerOptions& answers) {
+  auto answer = state_at(set, c, at);
+  if (!answer) return fail(answer.error());
+  json out = state_json(c, *answer, answers);
+  out["lint"] = lint_json(c.lint);
+  if (range && c.schedule) {
+    auto list = transitions(set, c, *range, kMaxTransitions);
+    if (!list) return fail(list.error());
+    json items = json::array();
+    for (const Transition& t : *list) items.push_back(transition_json(t, *c.schedule));
+    out["transitions"] = std::move(items);
+  }
+  return out;
+}
+
+Result<std::optional<Window>> range_flags(const Flags& f) {
+  auto from = flag(f, "from"), to = flag(f, "to");
+  if (!from && !to) return std::optional<Window>{};
+  if (!from || !to) return fail(ErrorCode::invalid_argument, "--from and --to go together");
+  auto b = parse_rfc3339(*from);
+  if (!b) return fail(b.error());
+  auto e = parse_rfc3339(*to);
+  if (!e) return fail(e.error());
+  if (!(*b < *e)) return fail(ErrorCode::invalid_argument, "--from must be before --to");
+  return std::optional<Window>{Window{*b, *e}};
+}
+
+int run_evaluate(const Flags& f, Context& ctx) {
+  auto path = flag(f, "customers");
+  if (!path) return usage_error(ctx, "evaluate needs --customers FILE");
+  date::sys_seconds at = ctx.now;
+  if (auto text = flag(f, "at")) {
+    auto parsed = parse_rfc3339(*text);
+    if (!parsed) return usage_error(ctx, "--at: " + parsed.error().message);
+    at = *parsed;
+  }
+  auto range = range_flags(f);
+  if (!range) return usage_error(ctx, range.error().message);
+  Config config;  // the daemon's [engine] and answer settings, when --config names them
+  if (auto file = flag(f, "config")) {
+    auto loaded = load_config_file(*file);
+    if (!loaded) return ctx.err << "error config: " << loaded.error().message << "\n", kExitConfig;
+    config = std::move(*loaded);
+  }
+  auto text = read_file(*path);
+  if (!text) return ctx.out << error_json(text.error()).dump(2) << "\n", kExitFailure;
+  auto decoded = decode_customers(*text);
+  if (!decoded) return ctx.out << error_json(decoded.error()).dump(2) << "\n", kExitFailure;
+
+  const CompiledSet set = compile(decoded->customers, config.engine, ctx.tzdb, at);
+  json customers = json::array();
+  const auto id = flag(f, "id");
+  for (const CompiledCustomer& c : set.customers()) {
+    if (id && c.id != *id) continue;
+    auto one = customer_json(set, c, at, *range, config.answers);
+    if (!one) return ctx.out << error_json(one.error()).dump(2) << "\n", kExitFailure;
+    customers.push_back(std::move(*one));
+  }
+  if (id && customers.empty()) {
+    ctx.out << error_json({ErrorCode::not_found, "no customer with id " + *id}).dump(2) << "\n";
+    return kExitFailure;
+  }
+  json out = {{"at", format_utc(at)},
+              {"tzdata", tzdata_version(ctx.tzdb)},
+              {"customers", std::move(customers)},
+              {"decodeErrors", decode_errors_json(decoded->errors)}};
+  ctx.out << out.dump(2) << "\n";
+  return kExitOk;
+}
+
+// ---- expand ---------------------------------------------------------------------------
+
+Result<date::local_seconds> local_flag(const Flags& f, const char* name,
+                                       date::local_seconds fallback) {
+  auto text = flag(f, name);
+  if (!text) return fallback;
+  auto parsed = parse_rfc3339(*text + "Z");  // a local date-time has no offset of its own
+  if (!parsed) {
+    return fail(ErrorCode::invalid_argument,
+                std::string("--") + name + ": \"" + *text + "\" is not YYYY-MM-DDTHH:MM:SS");
+  }
+  return date::local_seconds{parsed->time_since_epoch()};
+}
+
+Result<std::size_t> limit_flag(const Flags& f) {
+  auto text = flag(f, "limit");
+  if (!text) return std::size_t{1000};
+  std::size_t used = 0;
+  try {
+    const unsigned long n = std::stoul(*text, &used);
+    if (used == text->size() && n >= 1 && n <= 1'000'000) return std::size_t{n};
+  } catch (const std::exception&) {
+  }
+  return fail(ErrorCode::invalid_argument, "--limit: \"" + *text + "\" is not 1..1000000");
+}
+
+int expand_error(Context& ctx, const Error& e) {
+  ctx.out << error_json(e).dump(2) << "\n";
+  return kExitUsage;
+}
+
+int run_expand(const Flags& f, Context& ctx) {
+  auto rrule = flag(f, "rrule");
+  if (!rrule || !flag(f, "dtstart")) return usage_error(ctx, "expand needs --rrule and --dtstart");
+  auto dtstart = local_flag(f, "dtstart", {});
+  if (!dtstart) return expand_error(ctx, dtstart.error());
+  const date::local_seconds far_end{date::local_days{date::year{9999} / 12 / 31}};
+  auto from = local_flag(f, "from", *dtstart);
+  auto to = local_flag(f, "to", far_end);
+  auto limit = limit_flag(f);
+  for (const auto* r : {&from, &to}) {
+    if (!*r) return expand_error(ctx, r->error());
+  }
+  if (!limit) return expand_error(ctx, limit.error());
+  std::optional<ZoneRef> zone;
+  if (auto tz = flag(f, "tz")) {
+    auto found = find_zone(ctx.tzdb, *tz);
+    if (!found) return expand_error(ctx, found.error());
+    zone = *found;
+  }
+  auto rec = Recurrence::parse(*rrule, *dtstart);
+  if (!rec) return expand_error(ctx, rec.error());
+  auto starts = rec->starts(*from, *to, *limit);
+  if (!starts) return expand_error(ctx, starts.error());
+  json items = json::array();
+  for (date::local_seconds s : *starts) {
+    json o = {{"local", date::format("%Y-%m-%dT%H:%M:%S", s)}};
+    if (zone) o["utc"] = format_utc(to_instant(s, *zone->zone));
+    items.push_back(std::move(o));
+  }
+  ctx.out << json{{"rrule", rec->text()}, {"occurrences", std::move(items)}}.dump(2) << "\n";
+  return kExitOk;
+}
+
+// ---- serve, sync, check-config -------------------------------------------------------
+
+ConfigOverrides overrides_from(const Flags& f) {
+  ConfigOverrides o;
+  if (auto v = flag(f, "config")) o.config_file = *v;
+  if (auto v = flag(f, "source")) o.source = *v;
+  if (auto v = flag(f, "listen")) o.listen = *v;
+  if (auto v = flag(f, "state-dir")) o.state_dir = *v;
+  return o;
+}
+
+int run_serve(const Flags& f, Context& ctx) {
+  const ConfigOverrides o = overrides_from(f);
+  auto config = effective_config(o);
+  if (!config) return ctx.err << "error config: " << config.error().message << "\n", kExitConfig;
+  if (LogLevel level; parse_log_level(config->log_level, level)) set_log_level(level);
+  return serve(*config, o, ctx.err);
+}
+
+int run_sync(const Flags& f, Context& ctx) {
+  auto config = effective_config(overrides_from(f));
+  if (!config) return ctx.err << "error config: " << config.error().message << "\n", kExitConfig;
+  return sync_once_command(*config, ctx.out);
+}
+
+int run_check_config(const Flags& f, Context& ctx) {
+  auto file = flag(f, "config");
+  if (!file) return usage_error(ctx, "check-config needs --config FILE");
+  return check_config(*file, ctx.out);
+}
+
+const Subcommand kSubcommands[] = {
+    {"serve",
+     "hoursd serve [--config FILE] [--listen HOST:PORT] [--source file:PATH|https://HOST|http://HOST]\n"
+     "             [--state-dir DIR]\n"
+     "  The daemon: loads the persisted snapshot from the state directory, syncs customers\n"
+     "  from the source every sync.interval, and answers the HTTP API on --listen (default\n"
+     "  127.0.0.1:8080). Flags override the config file; with no file every setting has its\n"
+     "  default. SIGHUP re-reads the config: [upstream] and the sync interval, jitter and\n"
+     "  shrink guard apply from the next sync, other changes need a restart. SIGTERM\n"
+     "  drains and exits 0. A configuration error exits 78.",
+     {"config", "listen", "source", "state-dir"},
+     run_serve},
+    {"sync",
+     "hoursd sync [--config FILE] [--source file:PATH|https://HOST|http://HOST] [--state-dir DIR]\n"
+     "  One sync against the persisted snapshot in the state directory, then prints the sync\n"
+     "  status as JSON (counts, generation, errors; never secrets). Exit 0 on success, 1 on\n"
+     "  failure, 78 on a configuration error. Checks credentials and connectivity.",
+     {"config", "source", "state-dir"},
+     run_sync},
+    {"check-config",
+     "hoursd check-config --config FILE\n"
+     "  Validates FILE (unknown keys, bad values, unreadable secrets are each named).\n"
+     "  Exit 0 when usable, 78 otherwise.",
+     {"config"},
+     run_check_config},
+    {"evaluate",
+     "hoursd evaluate --customers FILE [--id ID] [--at RFC3339] [--from RFC3339 --to RFC3339]\n"
+     "                [--config FILE]\n"
+     "  Compiles the customers in FILE (a ListResponse page or an array of CustomerInfo) and\n"
+     "  prints, per customer, the state at --at (default: now) with since, until, next, the\n"
+     "  deciding rule or reason, zone, status, warnings and lint; with --from/--to also the\n"
+     "  transitions in that range. With --config, the file's [engine] and answer settings\n"
+     "  apply, as in the daemon. Exit 1 if FILE cannot be read or --id is unknown.",
+     {"customers", "id", "at", "from", "to", "config"},
+     run_evaluate},
+    {"expand",
+     "hoursd expand --rrule RRULE --dtstart YYYY-MM-DDTHH:MM:SS [--tz ZONE] [--limit N]\n"
+     "              [--from LOCAL --to LOCAL]\n"
+     "  Prints the occurrences of an RFC 5545 RRULE anchored at a local DTSTART, in order,\n"
+     "  at most N (default 1000): {\"occurrences\":[{\"local\",\"utc\"}]}, with utc only when\n"
+     "  --tz is given. DTSTART counts only if it matches the rule. An invalid or unsupported\n"
+     "  rule prints {\"error\":{\"code\",\"message\"}} and exits 2.",
+     {"rrule", "dtstart", "tz", "limit", "from", "to"},
+     run_expand},
+};
+
+void print_overview(std::ostream& os) {
+  os << "hoursd: business-hours states for call routing\n\nSubcommands:\n";
+  for (const Subcommand& s : kSubcommands) os << "\n" << s.usage << "\n";
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            date::sys_seconds now, const date::tzdb& tzdb) {
+  Context ctx{out, err, now, tzdb};
+  if (args.empty() || args[0] == "--help" || args[0] == "help" || args[0] == "-h") {
+    print_overview(args.empty() ? err : out);
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  for (const Subcommand& sub : kSubcommands) {
+    if (args[0] != sub.name) continue;
+    auto flags = parse_flags(args, sub);
+    if (!flags) return usage_error(ctx, flags.error().message);
+    if (flags->count("help")) return out << sub.usage << "\n", kExitOk;
+    return sub.run(*flags, ctx);
+  }
+  return usage_error(ctx, "unknown subcommand " + args[0]);
+}
+
+}  // namespace hoursd

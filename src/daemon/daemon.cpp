@@ -1,0 +1,287 @@
+// serve, sync and check-config: the wiring of config, source, syncer, HTTP server, signals
+// and systemd notifications (SPEC section 5).
+
+#include "hoursd/daemon/daemon.hpp"
+
+#include <signal.h>
+#include <systemd/sd-daemon.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <ostream>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "hoursd/http/api.hpp"
+#include "hoursd/http/http_server.hpp"
+#include "hoursd/io/log.hpp"
+#include "hoursd/http/metrics.hpp"
+#include "hoursd/io/tzdata.hpp"
+#include "hoursd/upstream/upstream.hpp"
+#include "hoursd/core/tzdata_release.hpp"
+#include "hoursd/core/zones.hpp"
+#include "hoursd/sync/status_json.hpp"
+
+namespace hoursd {
+namespace {
+
+using json = nlohmann::ordered_json;
+using std::chrono::seconds;
+
+/// How often the published snapshot is recompiled so its precomputed windows follow time.
+constexpr std::chrono::hours kRefreshEvery{1};
+
+Result<std::unique_ptr<Source>> source_for(const UpstreamConfig& config) {
+  std::string password;
+  if (config.auth != AuthMode::none) {
+    auto secret = read_secret(config.password);
+    if (!secret) return fail(secret.error().code, "upstream.password: " + secret.error().message);
+    password = std::move(*secret);
+  }
+  return make_source(config, std::move(password));
+}
+
+// Waits `d` or until woken; returns false when asked to stop.
+class Sleeper {
+ public:
+  bool sleep_for(std::chrono::milliseconds d) {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, d, [&] { return stop_ || wake_; });
+    wake_ = false;
+    return !stop_;
+  }
+  void wake() { std::lock_guard lock(mutex_); wake_ = true; cv_.notify_all(); }
+  void stop() { std::lock_guard lock(mutex_); stop_ = true; cv_.notify_all(); }
+  /// Asks the sleeping loop to re-read the config before its next round.
+  void request_reload() { std::lock_guard lock(mutex_); reload_ = wake_ = true; cv_.notify_all(); }
+  bool take_reload() { std::lock_guard lock(mutex_); return std::exchange(reload_, false); }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false, wake_ = false, reload_ = false;
+};
+
+std::chrono::milliseconds jittered(const SyncConfig& c, std::mt19937& rng) {
+  std::uniform_real_distribution<double> spread(1.0 - c.jitter, 1.0 + c.jitter);
+  return std::chrono::milliseconds(static_cast<long>(
+      std::chrono::duration<double, std::milli>(c.interval).count() * spread(rng)));
+}
+
+void notify_status(const Syncer& syncer) {
+  const SyncStatus s = syncer.status();
+  std::string line = "STATUS=generation " + std::to_string(s.generation) + ", " +
+                     std::to_string(syncer.current() ? syncer.current()->customers.size() : 0) +
+                     " customers, " + (s.last_error.empty() ? "last sync ok" : "last sync failed: " + s.last_error);
+  sd_notify(0, line.c_str());
+}
+
+// SIGHUP: re-reads the config file. [upstream] and the sync interval, jitter and shrink
+// guard take effect from the next sync. Everything else ([server], [engine], answers,
+// stale_after, the state directory) is read once at start, so a change there is logged as
+// needing a restart rather than applied halfway.
+void reload(Syncer& syncer, const Config& running, const ConfigOverrides& overrides) {
+  auto next = effective_config(overrides);
+  if (!next) {
+    log(LogLevel::error, "serve", "SIGHUP: config not reloaded", {{"error", next.error().message}});
+    return;
+  }
+  auto source = source_for(next->upstream);
+  if (!source) {
+    log(LogLevel::error, "serve", "SIGHUP: config not reloaded", {{"error", source.error().message}});
+    return;
+  }
+  Config applied = running;
+  applied.upstream = next->upstream;
+  applied.sync.interval = next->sync.interval;
+  applied.sync.jitter = next->sync.jitter;
+  applied.sync.max_shrink_ratio = next->sync.max_shrink_ratio;
+  if (describe_config(applied) != describe_config(*next)) {
+    log(LogLevel::warning, "serve",
+        "SIGHUP: only [upstream] and sync.interval_s, jitter, max_shrink_ratio reload; "
+        "restart hoursd for the other changes");
+  }
+  syncer.reconfigure(std::move(applied), std::move(*source));
+  log(LogLevel::info, "serve", "SIGHUP: config reloaded, resyncing");
+}
+
+// The background sync loop: sync at once, then every interval (jittered). A SIGHUP wakes it
+// and it reloads the config between syncs, so the signal thread never waits on a sync.
+void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, bool& ready_sent,
+               std::stop_token stop, const Config& running, const ConfigOverrides& overrides) {
+  std::mt19937 rng(std::random_device{}());
+  date::sys_seconds last_refresh = clock.now();
+  do {
+    if (sleeper.take_reload()) reload(syncer, running, overrides);
+    auto r = syncer.sync_once(stop);
+    const SyncStatus s = syncer.status();
+    if (r) {
+      log(LogLevel::info, "sync", "ok",
+          {{"generation", std::to_string(s.generation)}, {"customers", std::to_string(s.fetched)},
+           {"changed", std::to_string(s.changed)}, {"compiled", std::to_string(s.compiled)},
+           {"ms", std::to_string(s.duration.count())}});
+    } else {
+      log(LogLevel::error, "sync", "failed", {{"error", r.error().message}});
+    }
+    if (clock.now() - last_refresh >= kRefreshEvery) {
+      syncer.refresh();
+      last_refresh = clock.now();
+    }
+    if (!ready_sent && syncer.current()) {
+      sd_notify(0, "READY=1");
+      ready_sent = true;
+    }
+    notify_status(syncer);
+  } while (sleeper.sleep_for(jittered(syncer.sync_config(), rng)));
+}
+
+// Blocks SIGTERM, SIGINT and SIGHUP in every thread started after this; one thread waits
+// for them with sigwait, so no handler runs in async-signal context.
+sigset_t block_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+}  // namespace
+
+Result<Config> effective_config(const ConfigOverrides& o) {
+  Config config;
+  if (o.config_file) {
+    auto loaded = load_config_file(*o.config_file);
+    if (!loaded) return fail(loaded.error());
+    config = std::move(*loaded);
+  }
+  if (o.source) config.upstream.source = *o.source;
+  if (o.listen) config.server.listen = *o.listen;
+  if (o.state_dir) config.sync.state_dir = *o.state_dir;
+  return config;
+}
+
+int sync_once_command(const Config& config, std::ostream& out) {
+  auto source = source_for(config.upstream);
+  if (!source) {
+    out << json{{"ready", false}, {"lastError", source.error().message}}.dump(2) << "\n";
+    return kExitConfig;
+  }
+  SystemClock clock;
+  Syncer syncer(config, std::move(*source), date::get_tzdb(), clock);
+  if (auto loaded = syncer.load_persisted(); !loaded) {
+    log(LogLevel::warning, "sync", "persisted snapshot ignored", {{"error", loaded.error().message}});
+  }
+  auto r = syncer.sync_once();
+  const auto snapshot = syncer.current();
+  out << sync_status_text(syncer.status(), snapshot.get(), clock.now(), config.sync.stale_after,
+                          tzdata_version(date::get_tzdb()))
+      << "\n";
+  return r ? 0 : 1;
+}
+
+int check_config(const std::filesystem::path& file, std::ostream& out) {
+  auto config = load_config_file(file);
+  if (!config) {
+    out << file.string() << ": " << config.error().message << "\n";
+    return kExitConfig;
+  }
+  int problems = 0;
+  for (const auto& [name, ref] : {std::pair{"upstream.password", config->upstream.password},
+                                  std::pair{"server.bearer_token", config->server.bearer_token}}) {
+    if (ref.empty()) continue;
+    if (auto secret = read_secret(ref); !secret) {
+      out << file.string() << ": " << name << ": " << secret.error().message << "\n";
+      ++problems;
+    }
+  }
+  if (problems) return kExitConfig;
+  out << file.string() << ": ok (source " << config->upstream.source << ", listen "
+      << config->server.listen << ")\n";
+  return 0;
+}
+
+int serve(const Config& initial, const ConfigOverrides& overrides, std::ostream& err) {
+  const date::tzdb& tzdb = date::get_tzdb();
+  const std::string tzdata = tzdata_version(tzdb);
+  if (!tzdata_version_at_least(tzdata, HOURSD_TZDATA_MINIMUM)) {
+    err << "error serve: tzdata " << tzdata << " is older than the minimum "
+        << HOURSD_TZDATA_MINIMUM << "; update the tzdata package\n";
+    return kExitConfig;
+  }
+  std::string token;
+  if (!initial.server.bearer_token.empty()) {
+    auto secret = read_secret(initial.server.bearer_token);
+    if (!secret) {
+      err << "error serve: server.bearer_token: " << secret.error().message << "\n";
+      return kExitConfig;
+    }
+    token = std::move(*secret);
+  }
+  auto source = source_for(initial.upstream);
+  if (!source) return err << "error serve: " << source.error().message << "\n", kExitConfig;
+
+  const sigset_t signals = block_signals();
+  SystemClock clock;
+  Syncer syncer(initial, std::move(*source), tzdb, clock);
+  if (auto loaded = syncer.load_persisted(); !loaded) {
+    log(LogLevel::warning, "store", "persisted snapshot ignored", {{"error", loaded.error().message}});
+  }
+  Metrics metrics;
+  ApiEnv env{[&] { return syncer.current(); }, [&] { return syncer.status(); }, &initial, &clock,
+             &tzdb, &metrics, tzdata, token};
+  HttpServer server(initial.server, env);
+  if (auto bound = server.bind(); !bound) {
+    err << "error serve: " << bound.error().message << "\n";
+    return 1;
+  }
+  const std::uint64_t persisted = syncer.status().generation;  // 0: nothing loaded
+  log(LogLevel::info, "serve", "listening",
+      {{"address", initial.server.listen},
+       {"port", std::to_string(server.port())},
+       {"tzdata", tzdata},
+       {"snapshot", persisted ? "generation " + std::to_string(persisted) : "none"}});
+  bool ready_sent = false;
+  if (persisted) {
+    sd_notify(0, "READY=1");
+    ready_sent = true;
+  }
+
+  Sleeper sleeper, watchdog_sleeper;
+  std::stop_source stopping;
+  std::thread syncing([&] {
+    sync_loop(syncer, sleeper, clock, ready_sent, stopping.get_token(), initial, overrides);
+  });
+  std::thread watchdog([&] {
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0) return;
+    do sd_notify(0, "WATCHDOG=1");
+    while (watchdog_sleeper.sleep_for(std::chrono::milliseconds(usec / 2000)));
+  });
+  std::thread signal_waiter([&] {
+    for (int sig = 0;;) {
+      sigwait(&signals, &sig);
+      if (sig != SIGHUP) break;
+      log(LogLevel::info, "serve", "SIGHUP: reloading the config before the next sync");
+      sleeper.request_reload();
+    }
+    sd_notify(0, "STOPPING=1");
+    log(LogLevel::info, "serve", "stopping");
+    stopping.request_stop();
+    sleeper.stop();
+    watchdog_sleeper.stop();
+    server.stop(std::chrono::seconds(5));
+  });
+  server.run(initial.server.threads);
+  signal_waiter.join();
+  syncing.join();
+  watchdog.join();
+  log(LogLevel::info, "serve", "stopped");
+  return 0;
+}
+
+}  // namespace hoursd

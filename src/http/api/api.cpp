@@ -1,0 +1,292 @@
+// The route table and what every request passes before its handler: route matching (404,
+// 405 with Allow), bearer-token auth (401), the body cap (413), query parsing (400) and
+// the snapshot check (503). Handlers live in api_customers.cpp, api_explain.cpp and
+// api_ops.cpp.
+
+#include "hoursd/http/api.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+
+#include "api/internal.hpp"
+
+namespace hoursd {
+namespace api {
+namespace {
+
+enum class Needs { nothing, snapshot };
+
+struct Route {
+  std::string_view method;
+  std::string_view pattern;  // "/"-separated; "{name}" matches one segment
+  std::string_view query;    // accepted query parameters, comma-separated
+  Needs needs;
+  Handler handler;
+};
+
+// SPEC section 4. Patterns with a literal segment where another has a parameter
+// ("by-reference") differ in length, so no two patterns match one path.
+constexpr Route kRoutes[] = {
+    {"GET", "/v1/customers/{id}/state", "at,format", Needs::snapshot, get_state},
+    {"GET", "/v1/customers/by-reference/{referenceId}/state", "at,format", Needs::snapshot,
+     get_state_by_reference},
+    {"GET", "/v1/customers/{id}/open", "at", Needs::snapshot, get_open},
+    {"POST", "/v1/states", "", Needs::snapshot, post_states},
+    {"GET", "/v1/customers/{id}/transitions", "from,to,limit", Needs::snapshot, get_transitions},
+    {"GET", "/v1/customers/{id}/explain", "at", Needs::snapshot, get_explain},
+    {"GET", "/v1/customers", "state,tag,parent,status", Needs::snapshot, get_customers},
+    {"POST", "/v1/evaluate", "", Needs::nothing, post_evaluate},
+    {"GET", "/v1/status", "", Needs::nothing, get_status},
+    {"GET", "/healthz", "", Needs::nothing, get_healthz},
+    {"GET", "/readyz", "", Needs::nothing, get_readyz},
+    {"GET", "/metrics", "", Needs::nothing, get_metrics},
+    {"GET", "/debug/dump", "", Needs::nothing, get_dump},
+};
+
+// The one path answered without a token: liveness probes carry no credentials.
+constexpr std::string_view kPublicPath = "/healthz";
+
+struct Target {
+  std::string_view path;
+  std::string_view query;
+};
+
+Target split_target(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return {target, {}};
+  return {target.substr(0, q), target.substr(q + 1)};
+}
+
+// True when `path` matches `pattern`, segment by segment; the raw (still percent-encoded)
+// parameter segments are appended to `params`. A parameter may match an empty segment, so
+// the handler can say "id is empty" (400) rather than 404.
+bool matches(std::string_view pattern, std::string_view path,
+             std::vector<std::string_view>* params) {
+  if (path.empty() || path.front() != '/') return false;
+  std::size_t pi = 1, si = 1;
+  for (;;) {
+    const std::size_t pe = std::min(pattern.find('/', pi), pattern.size());
+    const std::size_t se = std::min(path.find('/', si), path.size());
+    const std::string_view ps = pattern.substr(pi, pe - pi), ss = path.substr(si, se - si);
+    const bool is_param = ps.size() >= 2 && ps.front() == '{' && ps.back() == '}';
+    if (!is_param && ps != ss) return false;
+    if (is_param && params) params->push_back(ss);
+    const bool pattern_done = pe == pattern.size(), path_done = se == path.size();
+    if (pattern_done || path_done) return pattern_done && path_done;
+    pi = pe + 1;
+    si = se + 1;
+  }
+}
+
+struct Match {
+  const Route* route = nullptr;       // the route for this method and path
+  const Route* path_route = nullptr;  // some route for this path, any method
+  std::string allow;                  // methods the path accepts, for 405
+  std::vector<std::string_view> params;
+};
+
+Match match_route(std::string_view method, std::string_view path) {
+  Match m;
+  std::vector<std::string_view> params;
+  for (const Route& r : kRoutes) {
+    params.clear();
+    if (!matches(r.pattern, path, &params)) continue;
+    if (!m.path_route) m.path_route = &r;
+    if (m.allow.find(r.method) == std::string::npos) {
+      m.allow += m.allow.empty() ? "" : ", ";
+      m.allow += r.method;
+    }
+    if (r.method == method && !m.route) {
+      m.route = &r;
+      m.params = params;
+    }
+  }
+  return m;
+}
+
+// Compares in time independent of where the strings differ, so response timing does not
+// leak how much of a guessed token was right. The length still shows; tokens are long.
+bool equal_constant_time(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  }
+  return diff == 0;
+}
+
+bool authorized(const ApiRequest& request, const ApiEnv& env) {
+  if (env.bearer_token.empty()) return true;
+  constexpr std::string_view kScheme = "Bearer ";
+  const std::string_view given = request.header("authorization");
+  if (given.size() < kScheme.size()) return false;
+  const std::string_view scheme = given.substr(0, kScheme.size());
+  const bool bearer = std::equal(scheme.begin(), scheme.end(), kScheme.begin(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+  return bearer && equal_constant_time(given.substr(kScheme.size()), env.bearer_token);
+}
+
+ApiResponse unauthorized() {
+  ApiResponse r = error_response(401, "unauthorized", "missing or wrong bearer token");
+  r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+ApiResponse method_not_allowed(std::string_view method, const Match& m) {
+  ApiResponse r = error_response(405, "method_not_allowed",
+                                 std::string(method) + " is not allowed here; use " + m.allow);
+  r.headers.emplace_back("Allow", m.allow);
+  return r;
+}
+
+// Everything after the route is known: body cap, parameters, snapshot, then the handler.
+ApiResponse run_route(const ApiRequest& request, const ApiEnv& env, const Match& m,
+                      std::string_view query) {
+  const Route& route = *m.route;
+  if (request.body.size() > env.config->server.max_body_bytes) {
+    return error_response(413, "payload_too_large",
+                          "body of " + std::to_string(request.body.size()) +
+                              " bytes is over the limit of " +
+                              std::to_string(env.config->server.max_body_bytes));
+  }
+  Call call{request, env, {}, {}, nullptr, {}, env.clock->now()};
+  for (std::string_view raw : m.params) {
+    auto decoded = percent_decode(raw);
+    if (!decoded) return error_response(decoded.error());
+    call.params.push_back(std::move(*decoded));
+  }
+  auto parsed = parse_query(query, route.query);
+  if (!parsed) return error_response(parsed.error());
+  call.query = std::move(*parsed);
+  if (env.snapshot) call.snapshot = env.snapshot();
+  if (env.status) call.status = env.status();
+  if (route.needs == Needs::snapshot && !call.snapshot) {
+    return error_response(503, "not_ready", "no snapshot loaded yet; try again after the first sync");
+  }
+  return route.handler(call);
+}
+
+ApiResponse dispatch(const ApiRequest& request, const ApiEnv& env) {
+  const Target target = split_target(request.target);
+  // HEAD is answered as GET; the server sends the headers only.
+  const std::string_view method = request.method == "HEAD" ? "GET" : std::string_view(request.method);
+  const Match m = match_route(method, target.path);
+  if (target.path != kPublicPath && !authorized(request, env)) return unauthorized();
+  if (!m.path_route) {
+    return error_response(404, "not_found", "no route for " + std::string(target.path));
+  }
+  if (!m.route) return method_not_allowed(request.method, m);
+  return run_route(request, env, m, target.query);
+}
+
+}  // namespace
+
+const std::string* Query::find(std::string_view name) const {
+  for (const auto& [k, v] : items) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+ApiResponse error_response(unsigned status, std::string_view code, std::string message) {
+  ApiResponse r;
+  r.status = status;
+  r.body = json{{"error", {{"code", std::string(code)}, {"message", std::move(message)}}}}.dump();
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+ApiResponse error_response(const Error& e) {
+  unsigned status = 400;
+  if (e.code == ErrorCode::not_found) status = 404;
+  if (e.code == ErrorCode::out_of_range || e.code == ErrorCode::io_error) status = 500;
+  return error_response(status, to_string(e.code), e.message);
+}
+
+ApiResponse json_response(const json& body) {
+  ApiResponse r;
+  r.body = body.dump();
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+ApiResponse text_response(std::string body, std::string_view content_type) {
+  ApiResponse r;
+  r.content_type = content_type;
+  r.body = std::move(body);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+namespace {
+
+// True when If-None-Match lists `etag` or "*" (weak comparison, RFC 9110 section 13.1.2).
+bool none_match_hits(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    std::string_view tag = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+ApiResponse cached(const Call& call, ApiResponse response,
+                   std::optional<date::sys_seconds> valid_until, bool pinned) {
+  const std::chrono::seconds cap = call.config().server.max_cache_age;
+  std::chrono::seconds age = cap;
+  if (valid_until) age = std::clamp(*valid_until - call.now, std::chrono::seconds(0), cap);
+  const std::string etag = "\"" + std::to_string(call.snapshot->generation) + "\"";
+  std::erase_if(response.headers, [](const auto& h) { return h.first == "Cache-Control"; });
+  response.headers.emplace_back("Cache-Control", "max-age=" + std::to_string(age.count()));
+  response.headers.emplace_back("ETag", etag);
+  if (pinned && response.status == 200 &&
+      none_match_hits(call.request.header("if-none-match"), etag)) {
+    response.status = 304;
+    response.body.clear();
+  }
+  return response;
+}
+
+}  // namespace api
+
+std::string_view ApiRequest::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+ApiResponse handle_request(const ApiRequest& request, const ApiEnv& env) {
+  ApiResponse response;
+  try {
+    response = api::dispatch(request, env);
+  } catch (const std::exception& e) {
+    // A bug (handlers return errors as values); answer rather than drop the connection.
+    response = api::error_response(500, "internal", std::string("internal error: ") + e.what());
+  }
+  response.route = route_label(request.target);
+  return response;
+}
+
+std::vector<RouteInfo> api_routes() {
+  std::vector<RouteInfo> out;
+  for (const api::Route& r : api::kRoutes) out.push_back({r.method, r.pattern, r.query});
+  return out;
+}
+
+std::string_view route_label(std::string_view target) {
+  const std::string_view path = api::split_target(target).path;
+  for (const api::Route& r : api::kRoutes) {
+    if (api::matches(r.pattern, path, nullptr)) return r.pattern;
+  }
+  return kUnmatchedRoute;
+}
+
+}  // namespace hoursd

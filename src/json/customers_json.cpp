@@ -1,0 +1,513 @@
+// Customers in the upstream's JSON shape (ServiceStack ListCustomers, SPEC section 1).
+//
+// The document is parsed once by nlohmann; the decoders below walk the DOM. A problem inside
+// one customer travels outward as a Fault whose path each level prefixes (".rules[1]"), so
+// the happy path never formats a path. The first problem in a customer is the one reported.
+
+#include "hoursd/json/customers_json.hpp"
+
+#include <cassert>
+#include <cmath>
+#include <concepts>
+#include <limits>
+#include <type_traits>
+
+#include <nlohmann/json.hpp>
+
+namespace hoursd {
+namespace {
+
+using json = nlohmann::json;
+
+/// A problem inside one value: `path` is relative to that value ("" for the value itself).
+struct Fault {
+  std::string path;
+  std::string problem;  // e.g. `expected integer, got "x"`
+};
+using Check = std::optional<Fault>;  // std::nullopt: decoded
+
+Fault at(const std::string& prefix, Fault f) {
+  f.path.insert(0, prefix);
+  return f;
+}
+
+/// How a value appears in messages: scalars as JSON (long strings cut), containers by kind.
+std::string describe(const json& v) {
+  constexpr std::size_t kMaxQuoted = 40;
+  if (v.is_object()) return "object";
+  if (v.is_array()) return "array";
+  if (!v.is_string()) return v.dump();
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.size() <= kMaxQuoted) return v.dump();
+  std::size_t n = kMaxQuoted;  // back off to a UTF-8 boundary so dump() cannot throw
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return json(s.substr(0, n)).dump() + "...";
+}
+
+Fault mismatch(std::string_view expected, const json& v) {
+  return Fault{"", "expected " + std::string(expected) + ", got " + describe(v)};
+}
+
+// ---- Scalars ----------------------------------------------------------------------------
+
+Check read(const json& v, std::string& out) {
+  if (!v.is_string()) return mismatch("string", v);
+  out = v.get_ref<const std::string&>();
+  return std::nullopt;
+}
+
+Check read(const json& v, bool& out) {
+  if (!v.is_boolean()) return mismatch("boolean", v);
+  out = v.get<bool>();
+  return std::nullopt;
+}
+
+/// JSON integers, and floats with an integral value (some serializers write 5.0).
+Check read(const json& v, std::int64_t& out) {
+  constexpr double kLimit = 9223372036854775808.0;  // 2^63
+  if (v.is_number_unsigned()) {
+    if (v.get<std::uint64_t>() > std::uint64_t{std::numeric_limits<std::int64_t>::max()})
+      return Fault{"", v.dump() + " is out of range for a 64-bit integer"};
+    out = static_cast<std::int64_t>(v.get<std::uint64_t>());
+  } else if (v.is_number_integer()) {
+    out = v.get<std::int64_t>();
+  } else if (v.is_number_float() && std::isfinite(v.get<double>()) &&
+             std::trunc(v.get<double>()) == v.get<double>()) {
+    if (std::fabs(v.get<double>()) >= kLimit)
+      return Fault{"", v.dump() + " is out of range for a 64-bit integer"};
+    out = static_cast<std::int64_t>(v.get<double>());
+  } else {
+    return mismatch("integer", v);
+  }
+  return std::nullopt;
+}
+
+Check read(const json& v, int& out) {
+  std::int64_t n = 0;
+  if (auto f = read(v, n)) return f;
+  if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max())
+    return Fault{"", std::to_string(n) + " is out of range for a 32-bit integer"};
+  out = static_cast<int>(n);
+  return std::nullopt;
+}
+
+// ---- Enums ------------------------------------------------------------------------------
+
+/// An upstream enum: names indexed by their ServiceStack integer value.
+struct EnumDomain {
+  std::string_view type_name;  // upstream spelling, for messages
+  std::vector<std::string_view> names;
+};
+
+template <class E>
+EnumDomain domain_from_to_string(std::string_view type_name, int count) {
+  EnumDomain d{type_name, {}};
+  for (int i = 0; i < count; ++i) d.names.push_back(to_string(static_cast<E>(i)));
+  return d;
+}
+
+const EnumDomain& domain(Frequency) {
+  static const EnumDomain d = domain_from_to_string<Frequency>("SchedulingRuleFrequency", 8);
+  return d;
+}
+const EnumDomain& domain(RuleType) {
+  static const EnumDomain d = domain_from_to_string<RuleType>("SimpleSchedulingRuleTypes", 3);
+  return d;
+}
+const EnumDomain& domain(Weekday) {
+  static const EnumDomain d = domain_from_to_string<Weekday>("DayOfWeek", 7);
+  return d;
+}
+const EnumDomain kTagColors{"TagColors",
+                            {"Magenta", "Red", "Volcano", "Orange", "Gold", "Lime", "Green",
+                             "Cyan", "Blue", "GeekBlue", "Purple"}};
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+/// A name (exact upstream spelling or any case) or an integer value, as an index into `d`.
+Check read_enum(const json& v, const EnumDomain& d, int& index) {
+  const int count = static_cast<int>(d.names.size());
+  if (v.is_string()) {
+    const auto& name = v.get_ref<const std::string&>();
+    for (index = 0; index < count; ++index)
+      if (equals_ignoring_case(name, d.names[index])) return std::nullopt;
+    return Fault{"", "unknown " + std::string(d.type_name) + " " + describe(v)};
+  }
+  std::int64_t n = 0;
+  if (!v.is_number() || read(v, n))
+    return mismatch(std::string(d.type_name) + " name or integer", v);
+  if (n < 0 || n >= count)
+    return Fault{"", std::string(d.type_name) + " " + std::to_string(n) + " is out of range 0.." +
+                         std::to_string(count - 1)};
+  index = static_cast<int>(n);
+  return std::nullopt;
+}
+
+template <class E>
+  requires std::is_enum_v<E>
+Check read(const json& v, std::optional<E>& out) {
+  int index = 0;
+  if (auto f = read_enum(v, domain(E{}), index)) return f;
+  out = static_cast<E>(index);
+  return std::nullopt;
+}
+
+/// Tag colors are kept as text, normalized to the upstream spelling.
+Check read_tag_color(const json& v, std::string& out) {
+  int index = 0;
+  if (auto f = read_enum(v, kTagColors, index)) return f;
+  out = kTagColors.names[index];
+  return std::nullopt;
+}
+
+// ---- Opaque objects ---------------------------------------------------------------------
+
+/// True when `v` nests deeper than `limit` levels. The recursion is bounded by `limit`.
+bool nests_deeper_than(const json& v, int limit) {
+  if (!v.is_structured()) return false;
+  if (limit == 0) return true;
+  for (const auto& child : v)
+    if (nests_deeper_than(child, limit - 1)) return true;
+  return false;
+}
+
+/// Objects the daemon never interprets are kept as compact JSON text. The depth cap keeps
+/// dump(), which recurses, from exhausting the stack on hostile input.
+Check read_opaque(const json& v, std::string& out) {
+  constexpr int kMaxDepth = 64;
+  if (!v.is_object()) return mismatch("object", v);
+  if (nests_deeper_than(v, kMaxDepth))
+    return Fault{"", "nesting deeper than " + std::to_string(kMaxDepth) + " levels"};
+  out = v.dump();
+  return std::nullopt;
+}
+
+// ---- Objects and lists ------------------------------------------------------------------
+
+/// The upstream object types. Each has a members() listing walked by reader and writer.
+template <class T>
+concept UpstreamObject =
+    std::same_as<T, Customer> || std::same_as<T, CustomerBreadcrumb> || std::same_as<T, Tag> ||
+    std::same_as<T, Schedule> || std::same_as<T, SchedulingRule> || std::same_as<T, ScheduleDay>;
+
+template <UpstreamObject T>
+Check read(const json& v, T& out);
+
+template <UpstreamObject T>
+Check read(const json& v, std::optional<T>& out) {
+  return read(v, out.emplace());
+}
+
+template <class T>
+Check read(const json& v, std::vector<T>& out) {
+  if (!v.is_array()) return mismatch("array", v);
+  out.clear();
+  out.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (auto f = read(v[i], out.emplace_back()))
+      return at("[" + std::to_string(i) + "]", std::move(*f));
+  return std::nullopt;
+}
+
+/// Reader visitor over one JSON object. Absent and null members keep their defaults; unknown
+/// members are ignored. The first fault sticks and later reads do nothing, so a decoder is a
+/// flat list of members followed by done().
+class Fields {
+ public:
+  explicit Fields(const json& v) : obj_(v) {
+    if (!v.is_object()) fault_ = mismatch("object", v);
+  }
+
+  template <class T>
+  void operator()(const char* key, T& out) {
+    get(key, out, [](const json& v, T& o) { return read(v, o); });
+  }
+  void opaque(const char* key, std::string& out) { get(key, out, read_opaque); }
+  void tag_color(const char* key, std::string& out) { get(key, out, read_tag_color); }
+
+  template <class T, class Reader>
+  void get(const char* key, T& out, Reader reader) {
+    if (fault_) return;
+    auto it = obj_.find(key);
+    if (it == obj_.end() || it->is_null()) return;
+    if (auto f = reader(*it, out)) fault_ = at(std::string(".") + key, std::move(*f));
+  }
+
+  Check done() { return std::move(fault_); }
+
+ private:
+  const json& obj_;
+  Check fault_;
+};
+
+// ---- Members: each upstream DTO's camelCase keys, listed once ---------------------------
+// `T` is the struct or the const struct: the reader fills it, the writer only looks.
+
+template <class T, class U>
+concept Is = std::same_as<std::remove_const_t<T>, U>;
+
+template <class V, Is<ScheduleDay> T>
+void members(V& v, T& d) {
+  v("offset", d.offset);
+  v("dayOfWeek", d.day_of_week);
+}
+
+template <class V, Is<SchedulingRule> T>
+void members(V& v, T& r) {
+  v("id", r.id);
+  v("name", r.name);
+  v("priority", r.priority);
+  v("state", r.state);
+  v("source", r.source);
+  v("condition", r.condition);
+  v("simpleRuleType", r.simple_rule_type);
+  v("customerState", r.customer_state);
+  v("flowId", r.flow_id);
+  v.opaque("flowParams", r.flow_params_json);
+  v("isAllDay", r.is_all_day);
+  v("startDate", r.start_date);
+  v("startTime", r.start_time);
+  v("endTime", r.end_time);
+  v("bySetPosition", r.by_set_position);
+  v("byMonth", r.by_month);
+  v("byWeekNo", r.by_week_no);
+  v("byYearDay", r.by_year_day);
+  v("byMonthDay", r.by_month_day);
+  v("byDay", r.by_day);
+  v("byHour", r.by_hour);
+  v("byMinute", r.by_minute);
+  v("interval", r.interval);
+  v("count", r.count);
+  v("untilDate", r.until_date);
+  v("frequency", r.frequency);
+}
+
+template <class V, Is<Schedule> T>
+void members(V& v, T& s) {
+  v("timeZoneId", s.time_zone_id);
+  v("inherit", s.inherit);
+  v("forceClosed", s.force_closed);
+  v("rules", s.rules);
+  v("defaultState", s.default_state);
+}
+
+template <class V, Is<Tag> T>
+void members(V& v, T& t) {
+  v("id", t.id);
+  v("name", t.name);
+  v.tag_color("color", t.color);
+}
+
+template <class V, Is<CustomerBreadcrumb> T>
+void members(V& v, T& b) {
+  v("id", b.id);
+  v("name", b.name);
+}
+
+/// CustomerInfo, EntityInfo's members first.
+template <class V, Is<Customer> T>
+void members(V& v, T& c) {
+  v("id", c.id);
+  v("dateCreated", c.date_created);
+  v("dateLastModified", c.date_last_modified);
+  v("createdBy", c.created_by);
+  v("lastModifiedBy", c.last_modified_by);
+  v("accountId", c.account_id);
+  v("parentCustomerId", c.parent_customer_id);
+  v("breadcrumb", c.breadcrumb);
+  v("accountName", c.account_name);
+  v("isStaging", c.is_staging);
+  v("name", c.name);
+  v("referenceId", c.reference_id);
+  v.opaque("data", c.data_json);
+  v("tags", c.tags);
+  v("schedule", c.schedule);
+  v.opaque("integrationData", c.integration_data_json);
+  v("overrideBillingSettings", c.override_billing_settings);
+  v.opaque("billingSettings", c.billing_settings_json);
+  v("overrideAppSettings", c.override_app_settings);
+  v.opaque("appSettings", c.app_settings_json);
+}
+
+template <UpstreamObject T>
+Check read(const json& v, T& out) {
+  Fields fields(v);
+  members(fields, out);
+  return fields.done();
+}
+
+// ---- The document -----------------------------------------------------------------------
+
+/// nlohmann's parse messages quote the last token read, which can be megabytes long (an
+/// unterminated string) and hold invalid UTF-8. Messages end up in logs and JSON answers, so
+/// keep a short, ASCII-only prefix.
+std::string printable_prefix(std::string_view text) {
+  constexpr std::size_t kMaxChars = 200;
+  std::string out(text.substr(0, kMaxChars));
+  for (char& c : out)
+    if (c < 0x20 || c > 0x7e) c = '?';
+  if (text.size() > kMaxChars) out += "...";
+  return out;
+}
+
+/// The only place nlohmann may throw while decoding.
+Result<json> parse_document(std::string_view text) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    return fail(ErrorCode::bad_json, "customers: not JSON (byte " + std::to_string(e.byte) +
+                                         "): " + printable_prefix(e.what()));
+  }
+}
+
+/// The id of a customer that failed, when it is readable: it names the customer in reports.
+std::string readable_id(const json& v) {
+  if (!v.is_object()) return "";
+  auto it = v.find("id");
+  return (it != v.end() && it->is_string()) ? it->get<std::string>() : "";
+}
+
+DecodedCustomers decode_items(const json& items) {
+  DecodedCustomers out;
+  out.customers.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    Customer c;
+    if (auto f = read(items[i], c)) {
+      std::string path = "customers[" + std::to_string(i) + "]" + f->path;
+      std::string message = path + ": " + f->problem;
+      out.errors.push_back({i, readable_id(items[i]), std::move(path), std::move(message)});
+    } else {
+      out.customers.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+/// Reads a value into an optional that is set only when the member is present.
+template <class T>
+Check read_present(const json& v, std::optional<T>& out) {
+  return read(v, out.emplace());
+}
+
+/// Paging fields are document-level: a bad one makes the whole page unusable.
+Result<ListPage> read_page(const json& doc) {
+  ListPage page;
+  Fields f(doc);
+  f.get("totalCount", page.total_count, read_present<std::int64_t>);
+  f.get("totalPages", page.total_pages, read_present<std::int64_t>);
+  f.get("hasMorePages", page.has_more_pages, read_present<bool>);
+  if (auto fault = f.done())
+    return fail(ErrorCode::bad_json, "customers: " + fault->path.substr(1) + ": " + fault->problem);
+  return page;
+}
+
+Result<DecodedCustomers> decode_list_response(const json& doc) {
+  auto page = read_page(doc);
+  if (!page) return fail(page.error());
+  DecodedCustomers out;
+  auto items = doc.find("items");
+  if (items != doc.end() && !items->is_null()) {
+    if (!items->is_array())
+      return fail(ErrorCode::bad_json, "customers: items: expected array, got " + describe(*items));
+    out = decode_items(*items);
+  }
+  out.page = std::move(*page);
+  return out;
+}
+
+// ---- Encoding ---------------------------------------------------------------------------
+// The inverse of the readers: enums by name, and every value equal to its decoded default
+// left out, so decoding the output gives back equal structs.
+
+template <UpstreamObject T>
+json to_json(const T& x);
+
+void put(json& j, const char* key, const std::string& s) {
+  if (!s.empty()) j[key] = s;
+}
+void put(json& j, const char* key, bool b) {
+  if (b) j[key] = true;
+}
+void put(json& j, const char* key, int n) {
+  if (n != 0) j[key] = n;
+}
+void put(json& j, const char* key, const std::vector<int>& v) {
+  if (!v.empty()) j[key] = v;
+}
+template <class E>
+  requires std::is_enum_v<E>
+void put(json& j, const char* key, std::optional<E> e) {
+  if (e) j[key] = to_string(*e);
+}
+/// A present object is written even when every member is a default: present is not absent.
+template <UpstreamObject T>
+void put(json& j, const char* key, const std::optional<T>& x) {
+  if (x) j[key] = to_json(*x);
+}
+template <UpstreamObject T>
+void put(json& j, const char* key, const std::vector<T>& v) {
+  if (v.empty()) return;
+  json a = json::array();
+  for (const auto& item : v) a.push_back(to_json(item));
+  j[key] = std::move(a);
+}
+
+/// Re-embeds JSON text kept by read_opaque(). Text that is not JSON breaks the Customer
+/// contract (a bug), so it is asserted and, in release builds, left out.
+void put_opaque(json& j, const char* key, const std::string& text) {
+  if (text.empty()) return;
+  json v = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  assert(!v.is_discarded() && "opaque field holds invalid JSON");
+  if (!v.is_discarded()) j[key] = std::move(v);
+}
+
+/// Writer visitor: builds one JSON object from a struct's members().
+class Writer {
+ public:
+  template <class T>
+  void operator()(const char* key, const T& value) { put(j_, key, value); }
+  void opaque(const char* key, const std::string& text) { put_opaque(j_, key, text); }
+  void tag_color(const char* key, const std::string& color) { put(j_, key, color); }
+  json take() { return std::move(j_); }
+
+ private:
+  json j_ = json::object();
+};
+
+template <UpstreamObject T>
+json to_json(const T& x) {
+  Writer writer;
+  members(writer, x);
+  return writer.take();
+}
+
+}  // namespace
+
+Result<DecodedCustomers> decode_customers(std::string_view json_text) {
+  auto doc = parse_document(json_text);
+  if (!doc) return fail(doc.error());
+  if (doc->is_array()) return decode_items(*doc);
+  if (doc->is_object()) return decode_list_response(*doc);
+  return fail(ErrorCode::bad_json,
+              "customers: expected a ListResponse object or an array, got " + describe(*doc));
+}
+
+/// One customer at a time, so a large snapshot never holds a second full DOM. Invalid UTF-8
+/// in a string is replaced rather than thrown: encoding has no error channel.
+std::string encode_customers(const std::vector<Customer>& customers) {
+  std::string out = "[";
+  for (const auto& c : customers) {
+    if (out.size() > 1) out += ',';
+    out += to_json(c).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  out += ']';
+  return out;
+}
+
+}  // namespace hoursd

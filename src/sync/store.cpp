@@ -1,0 +1,360 @@
+// The snapshot file. Format, version 1, three lines:
+//
+//   hoursd-snapshot v1 <sha256 of the body, 64 lower-case hex> <body length in bytes>\n
+//   {"generation":7,"syncedAt":"2026-03-08T07:00:00Z","source":"..."}\n
+//   [<customers in the upstream's CustomerInfo shape>]\n
+//
+// Everything after the header line is the body; the header pins its exact length and digest,
+// so a torn write (shorter), a stray write (longer) and bit rot (digest) are each told apart
+// and reported, and nothing is decoded before the whole body is known good. The metadata has
+// a line of its own so the customers array goes to decode_customers() as it stands: one
+// parse, one DOM. (Nesting the array in the metadata object cost a second parse and a dump,
+// and nearly doubled the load time of 10,000 customers.) Compact JSON never holds a raw
+// newline, so the first body line ends exactly where the metadata does.
+//
+// Atomicity comes from the save order (write temp, fsync it, rename over the old file, fsync
+// the directory): the old file stays whole until the rename, and rename(2) replaces it in one
+// step. A crash before the rename leaves only a stray snapshot.json.tmp, which load never reads
+// and the next save truncates.
+
+#include "hoursd/sync/store.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <string_view>
+#include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+
+#include "hoursd/core/time_text.hpp"
+#include "hoursd/json/customers_json.hpp"
+
+namespace hoursd {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+constexpr std::string_view kMagic = "hoursd-snapshot";
+constexpr std::string_view kVersion = "v1";
+constexpr const char* kTempSuffix = ".tmp";
+// A v1 header is about 100 bytes; a file without a newline this early is not a snapshot.
+constexpr std::size_t kMaxHeaderBytes = 256;
+
+// ---- POSIX file operations --------------------------------------------------------------
+
+/// "<what> <path>: <strerror(errno)>", read right after the failing call.
+Failure errno_failure(std::string_view what, const fs::path& path) {
+  return fail(ErrorCode::io_error,
+              std::string(what) + " " + path.string() + ": " + std::strerror(errno));
+}
+
+/// Closes `fd`, retrying nothing: on Linux the descriptor is gone even when close fails.
+bool close_fd(int fd) { return ::close(fd) == 0; }
+
+/// write(2) until every byte is out; it may write less than asked (signals, quotas).
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+/// Opens `path` with `flags` and fsyncs it. Used for files and directories alike.
+Result<void> open_and_fsync(const fs::path& path, int flags, std::string_view what) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return errno_failure(std::string("open ") + std::string(what), path);
+  bool ok = ::fsync(fd) == 0;
+  int saved = errno;
+  close_fd(fd);
+  errno = saved;
+  if (!ok) return errno_failure(std::string("fsync ") + std::string(what), path);
+  return {};
+}
+
+class PosixStoreIo final : public StoreIo {
+ public:
+  /// Creates or truncates `path` (mode 0600: snapshots hold customer data).
+  Result<void> write_file(const fs::path& path, const std::string& bytes) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return errno_failure("open", path);
+    bool ok = write_all(fd, bytes);
+    int saved = errno;
+    bool closed = close_fd(fd);  // NFS may report a deferred write error only here
+    if (!ok) errno = saved;
+    if (!ok || !closed) return errno_failure("write", path);
+    return {};
+  }
+
+  /// Reopens the file, as the interface splits writing from syncing. Linux (4.16 and later)
+  /// reports a writeback error nobody has seen yet to a descriptor opened afterwards, so
+  /// this fsync still sees a failure of the write above.
+  Result<void> fsync_file(const fs::path& path) override {
+    return open_and_fsync(path, O_RDONLY, "file");
+  }
+
+  Result<void> rename(const fs::path& from, const fs::path& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0)
+      return errno_failure("rename " + from.string() + " to", to);
+    return {};
+  }
+
+  /// Makes the rename itself durable: it is an entry in the directory.
+  Result<void> fsync_dir(const fs::path& dir) override {
+    return open_and_fsync(dir, O_RDONLY | O_DIRECTORY, "directory");
+  }
+};
+
+/// Creates `dir` (mode 0700 when this call creates it; existing modes are left alone).
+Result<void> ensure_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::create_directories(dir, ec))
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec)
+    return fail(ErrorCode::io_error, "create directory " + dir.string() + ": " + ec.message());
+  return {};
+}
+
+/// The whole file, or nullopt when it (or its directory) does not exist. A state directory
+/// that is not a directory is an error, not "no snapshot": it is a misconfiguration.
+Result<std::optional<std::string>> read_file(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) return std::optional<std::string>{};
+  if (fd < 0) return errno_failure("open", path);
+  std::string out;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0) out.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int saved = errno;
+      close_fd(fd);
+      errno = saved;
+      if (n < 0) return errno_failure("read", path);
+      return std::optional<std::string>{std::move(out)};
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+// ---- Encoding ---------------------------------------------------------------------------
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  // Fails only when OpenSSL cannot allocate. The empty digest then matches no header, so
+  // such a file is rejected at load, never trusted.
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) len = 0;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 0xf];
+  }
+  return out;
+}
+
+/// The body: the metadata line, then the customers line.
+std::string encode_body(const StoredSnapshot& s) {
+  nlohmann::ordered_json meta = {
+      {"generation", s.generation}, {"syncedAt", format_utc(s.synced_at)}, {"source", s.source}};
+  return meta.dump(-1, ' ', false, json::error_handler_t::replace) + "\n" +
+         encode_customers(s.customers) + "\n";
+}
+
+std::string encode_file(const StoredSnapshot& s) {
+  std::string body = encode_body(s);
+  std::string out = std::string(kMagic) + " " + std::string(kVersion) + " " + sha256_hex(body) +
+                    " " + std::to_string(body.size()) + "\n";
+  return out + body;
+}
+
+// ---- Decoding ---------------------------------------------------------------------------
+// Each step returns a message without the file name; load_snapshot() adds it once.
+
+Failure corrupt(std::string message) { return fail(ErrorCode::bad_json, std::move(message)); }
+
+struct Header {
+  std::string digest;
+  std::size_t body_length = 0;
+};
+
+std::vector<std::string_view> split_spaces(std::string_view line) {
+  std::vector<std::string_view> out;
+  for (std::size_t pos = 0; pos <= line.size();) {
+    std::size_t end = std::min(line.find(' ', pos), line.size());
+    out.push_back(line.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+bool is_lower_hex(std::string_view s) {
+  return s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+/// Parses "hoursd-snapshot v<N> <digest> <length>". Checks the magic and the version first,
+/// so a file from a newer build is reported as such, whatever else its header holds.
+Result<Header> parse_header(std::string_view line) {
+  auto words = split_spaces(line);
+  if (words[0] != kMagic) return corrupt("bad header: not a hoursd snapshot");
+  if (words.size() < 2 || words[1].size() < 2 || words[1][0] != 'v')
+    return corrupt("bad header: no format version");
+  if (words[1] != kVersion)
+    return corrupt("format version " + std::string(words[1]) +
+                   " is not supported (this build reads " + std::string(kVersion) + ")");
+  if (words.size() != 4) return corrupt("bad header: expected 4 fields");
+  Header h{std::string(words[2]), 0};
+  if (h.digest.size() != 64 || !is_lower_hex(h.digest))
+    return corrupt("bad header: checksum is not 64 hex digits");
+  auto [end, ec] =
+      std::from_chars(words[3].data(), words[3].data() + words[3].size(), h.body_length);
+  if (ec != std::errc{} || end != words[3].data() + words[3].size() || words[3].empty())
+    return corrupt("bad header: length \"" + std::string(words[3]) + "\" is not a number");
+  return h;
+}
+
+/// True when `text` begins like a header: a prefix of the magic word, or the word and more.
+bool starts_like_header(std::string_view text) {
+  return text.starts_with(kMagic) || kMagic.starts_with(text);
+}
+
+/// Splits the file into header and body and verifies the body's length and checksum.
+Result<std::string_view> verified_body(std::string_view file) {
+  if (file.empty()) return corrupt("empty file");
+  std::size_t newline = file.substr(0, kMaxHeaderBytes).find('\n');
+  if (newline == std::string_view::npos) {
+    if (!starts_like_header(file)) return corrupt("bad header: not a hoursd snapshot");
+    if (file.size() < kMaxHeaderBytes) return corrupt("truncated: the header line is incomplete");
+    return corrupt("bad header: no line end in the first " + std::to_string(kMaxHeaderBytes) +
+                   " bytes");
+  }
+  auto header = parse_header(file.substr(0, newline));
+  if (!header) return fail(header.error());
+  std::string_view body = file.substr(newline + 1);
+  if (body.size() < header->body_length)
+    return corrupt("truncated: header says " + std::to_string(header->body_length) +
+                   " body bytes, file has " + std::to_string(body.size()));
+  if (body.size() > header->body_length)
+    return corrupt("trailing data: header says " + std::to_string(header->body_length) +
+                   " body bytes, file has " + std::to_string(body.size()));
+  if (sha256_hex(body) != header->digest) return corrupt("checksum mismatch: the body is corrupt");
+  return body;
+}
+
+/// Parses the metadata line without throwing; the message keeps nlohmann's byte offset.
+Result<json> parse_metadata(std::string_view text) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    return corrupt("metadata: not JSON (byte " + std::to_string(e.byte) + ")");
+  }
+}
+
+/// Every customer must decode. The checksum has passed, so an error here means the encoder
+/// and decoder disagree (a bug, or a stricter newer build); a partial list would silently
+/// drop customers, so the whole snapshot is refused.
+Result<std::vector<Customer>> decode_all(std::string_view customers_line) {
+  auto decoded = decode_customers(customers_line);
+  if (!decoded) return corrupt(decoded.error().message);
+  if (decoded->page) return corrupt("customers: expected an array, got an object");
+  if (!decoded->errors.empty()) {
+    std::string more = decoded->errors.size() > 1
+                           ? " (and " + std::to_string(decoded->errors.size() - 1) + " more)"
+                           : "";
+    return corrupt(decoded->errors.front().message + more);
+  }
+  return std::move(decoded->customers);
+}
+
+/// The member `key` of `object`, which must be present and satisfy `is_kind`.
+template <class IsKind>
+Result<const json*> member(const json& object, const std::string& key, const char* kind,
+                           IsKind is_kind) {
+  auto it = object.find(key);
+  if (it == object.end()) return corrupt("\"" + key + "\" is missing");
+  if (!is_kind(*it)) return corrupt("\"" + key + "\" is not " + kind);
+  return &*it;
+}
+
+/// Fills the metadata members of `s` from the first body line.
+Result<void> decode_meta(std::string_view line, StoredSnapshot& s) {
+  auto parsed = parse_metadata(line);
+  if (!parsed) return fail(parsed.error());
+  const json& doc = *parsed;
+  if (!doc.is_object()) return corrupt("metadata: not a JSON object");
+  auto generation = member(doc, "generation", "an unsigned integer",
+                           [](const json& v) { return v.is_number_unsigned(); });
+  if (!generation) return fail(generation.error());
+  auto is_string = [](const json& v) { return v.is_string(); };
+  auto synced_at = member(doc, "syncedAt", "a string", is_string);
+  if (!synced_at) return fail(synced_at.error());
+  auto source = member(doc, "source", "a string", is_string);
+  if (!source) return fail(source.error());
+  auto at = parse_rfc3339((*synced_at)->get_ref<const std::string&>());
+  if (!at) return corrupt("\"syncedAt\": " + at.error().message);
+  s.generation = (*generation)->get<std::uint64_t>();
+  s.synced_at = *at;
+  s.source = (*source)->get<std::string>();
+  return {};
+}
+
+Result<StoredSnapshot> decode_body(std::string_view body) {
+  std::size_t newline = body.find('\n');
+  if (newline == std::string_view::npos) return corrupt("body has no metadata line");
+  StoredSnapshot s;
+  if (auto meta = decode_meta(body.substr(0, newline), s); !meta) return fail(meta.error());
+  auto list = decode_all(body.substr(newline + 1));
+  if (!list) return fail(list.error());
+  s.customers = std::move(*list);
+  return s;
+}
+
+}  // namespace
+
+StoreIo& posix_store_io() {
+  static PosixStoreIo io;  // stateless, so sharing it across threads is safe
+  return io;
+}
+
+Result<void> save_snapshot(const fs::path& dir, const StoredSnapshot& snapshot, StoreIo& io) {
+  const fs::path final_path = dir / kSnapshotFile;
+  const fs::path temp_path = dir / (std::string(kSnapshotFile) + kTempSuffix);
+  auto step = [&](Result<void> r) -> Result<void> {
+    if (r) return r;
+    return fail(ErrorCode::io_error, "save snapshot: " + r.error().message);
+  };
+  if (auto r = step(ensure_dir(dir)); !r) return r;
+  if (auto r = step(io.write_file(temp_path, encode_file(snapshot))); !r) return r;
+  if (auto r = step(io.fsync_file(temp_path)); !r) return r;
+  if (auto r = step(io.rename(temp_path, final_path)); !r) return r;
+  return step(io.fsync_dir(dir));
+}
+
+Result<std::optional<StoredSnapshot>> load_snapshot(const fs::path& dir) {
+  const fs::path path = dir / kSnapshotFile;
+  auto file = read_file(path);
+  if (!file) return fail(file.error());
+  if (!*file) return std::optional<StoredSnapshot>{};
+  auto named = [&](const Error& e) {
+    return fail(e.code, "snapshot " + path.string() + ": " + e.message);
+  };
+  auto body = verified_body(**file);
+  if (!body) return named(body.error());
+  auto snapshot = decode_body(*body);
+  if (!snapshot) return named(snapshot.error());
+  return std::optional<StoredSnapshot>{std::move(*snapshot)};
+}
+
+}  // namespace hoursd

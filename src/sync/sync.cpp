@@ -1,0 +1,185 @@
+// The sync loop's one step and the published snapshot (SPEC section 2).
+
+#include "hoursd/sync/sync.hpp"
+
+#include <unordered_map>
+
+#include "hoursd/io/log.hpp"
+#include "hoursd/sync/store.hpp"
+
+namespace hoursd {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+/// Customers added, removed or modified between two lists (ids are unique in both).
+std::size_t count_changes(const std::vector<Customer>& before, const std::vector<Customer>& after) {
+  std::unordered_map<std::string_view, const Customer*> old;
+  for (const Customer& c : before) old.emplace(c.id, &c);
+  std::size_t changed = 0;
+  for (const Customer& c : after) {
+    auto it = old.find(c.id);
+    if (it == old.end() || !(*it->second == c)) ++changed;
+    if (it != old.end()) old.erase(it);
+  }
+  return changed + old.size();
+}
+
+std::size_t count_invalid(const CompiledSet& set) {
+  std::size_t n = 0;
+  for (const CompiledCustomer& c : set.customers()) n += c.status == CustomerStatus::invalid;
+  return n;
+}
+
+// The shrink guard: refuse to replace many customers with few (an upstream listing bug
+// would otherwise unroute them all at once).
+std::optional<std::string> shrink_refusal(std::size_t before, std::size_t after, double max_ratio) {
+  if (max_ratio <= 0 || before == 0 || after >= before) return std::nullopt;
+  const double dropped = double(before - after) / double(before);
+  if (dropped <= max_ratio) return std::nullopt;
+  return "sync held back: customers would drop from " + std::to_string(before) + " to " +
+         std::to_string(after) + ", more than sync.max_shrink_ratio " + std::to_string(max_ratio);
+}
+
+}  // namespace
+
+bool is_stale(const SyncStatus& s, date::sys_seconds now, std::chrono::seconds stale_after) {
+  return !s.last_success || now - *s.last_success > stale_after;
+}
+
+Syncer::Syncer(Config config, std::unique_ptr<Source> source, const date::tzdb& tzdb,
+               const Clock& clock)
+    : config_(std::move(config)), source_(std::move(source)), tzdb_(tzdb), clock_(clock) {}
+
+std::shared_ptr<Snapshot> Syncer::make_snapshot(std::uint64_t generation,
+                                                date::sys_seconds synced_at, std::string source,
+                                                std::vector<Customer> customers,
+                                                const PreviousCompile* previous) const {
+  auto snap = std::make_shared<Snapshot>();
+  snap->generation = generation;
+  snap->synced_at = synced_at;
+  snap->source = std::move(source);
+  snap->customers = std::move(customers);
+  snap->compiled = compile(snap->customers, config_.engine, tzdb_, clock_.now(), previous);
+  return snap;
+}
+
+SyncStatus Syncer::status() const {
+  std::lock_guard lock(status_mutex_);
+  return status_;
+}
+
+void Syncer::publish(std::shared_ptr<const Snapshot> s) {
+  {
+    std::lock_guard lock(status_mutex_);
+    status_.generation = s->generation;
+    status_.invalid = count_invalid(s->compiled);
+  }
+  std::atomic_store(&current_, std::move(s));
+}
+
+Result<void> Syncer::load_persisted() {
+  std::lock_guard sync_lock(sync_mutex_);
+  auto stored = load_snapshot(config_.sync.state_dir);
+  if (!stored) {
+    std::lock_guard lock(status_mutex_);
+    status_.last_error = "persisted snapshot ignored: " + stored.error().message;
+    return fail(stored.error().code, status_.last_error);
+  }
+  if (!*stored) return {};
+  auto snap = make_snapshot((*stored)->generation, (*stored)->synced_at, (*stored)->source,
+                            std::move((*stored)->customers), nullptr);
+  {
+    std::lock_guard lock(status_mutex_);
+    status_.loaded_from_disk = true;
+    status_.last_success = snap->synced_at;
+    status_.fetched = snap->customers.size();
+  }
+  publish(std::move(snap));
+  return {};
+}
+
+Result<void> Syncer::sync_once(std::stop_token stop) {
+  std::lock_guard sync_lock(sync_mutex_);
+  const auto started = std::chrono::steady_clock::now();
+  const date::sys_seconds now = clock_.now();
+  {
+    std::lock_guard lock(status_mutex_);
+    status_.last_attempt = now;
+    ++status_.attempts;
+  }
+  auto failed = [&](const Error& e, bool held_back) -> Result<void> {
+    std::lock_guard lock(status_mutex_);
+    status_.last_error = e.message;
+    status_.held_back = held_back;
+    status_.duration = duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+    ++status_.failures;
+    return fail(e);
+  };
+
+  auto fetched = source_->fetch(stop);
+  if (!fetched) return failed(fetched.error(), false);
+  const auto previous = current();
+  const std::size_t before = previous ? previous->customers.size() : 0;
+  if (auto refusal = shrink_refusal(before, fetched->customers.size(), config_.sync.max_shrink_ratio)) {
+    return failed({ErrorCode::out_of_range, *refusal}, true);
+  }
+
+  const std::size_t changed =
+      previous ? count_changes(previous->customers, fetched->customers) : fetched->customers.size();
+  std::size_t recompiled = 0;
+  if (!previous || changed > 0) {
+    // Unchanged customers keep their previous timelines, whose windows then lag behind
+    // now; refresh() (hourly, from the daemon) compiles everything afresh.
+    std::optional<PreviousCompile> prior;
+    if (previous) prior.emplace(PreviousCompile{previous->customers, previous->compiled});
+    auto snap = make_snapshot(previous ? previous->generation + 1 : 1, now, source_->describe(),
+                              std::move(fetched->customers), prior ? &*prior : nullptr);
+    recompiled = snap->compiled.recompiled();
+    persist(*snap);
+    publish(std::move(snap));
+  }
+
+  std::lock_guard lock(status_mutex_);
+  status_.last_success = now;
+  status_.last_error.clear();
+  status_.held_back = false;
+  status_.loaded_from_disk = status_.loaded_from_disk && changed == 0;
+  status_.pages = fetched->stats.pages;
+  status_.fetched = previous && changed == 0 ? previous->customers.size() : current()->customers.size();
+  status_.changed = changed;
+  status_.compiled = recompiled;
+  status_.duration = duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+  ++status_.successes;
+  return {};
+}
+
+void Syncer::persist(const Snapshot& snap) {
+  StoredSnapshot stored{snap.generation, snap.synced_at, snap.source, snap.customers};
+  auto saved = save_snapshot(config_.sync.state_dir, stored);
+  std::lock_guard lock(status_mutex_);
+  status_.persist_error = saved ? "" : saved.error().message;
+  if (!saved) log(LogLevel::error, "sync", "snapshot not persisted", {{"error", saved.error().message}});
+}
+
+void Syncer::reconfigure(Config config, std::unique_ptr<Source> source) {
+  std::lock_guard sync_lock(sync_mutex_);
+  config_ = std::move(config);
+  source_ = std::move(source);
+}
+
+SyncConfig Syncer::sync_config() const {
+  std::lock_guard sync_lock(sync_mutex_);
+  return config_.sync;
+}
+
+void Syncer::refresh() {
+  std::lock_guard sync_lock(sync_mutex_);
+  const auto previous = current();
+  if (!previous) return;
+  publish(make_snapshot(previous->generation, previous->synced_at, previous->source,
+                        previous->customers, nullptr));
+}
+
+}  // namespace hoursd

@@ -1,0 +1,31 @@
+#pragma once
+// Private to upstream: what the file source and the API source share, and the API source's
+// constructor (upstream_api.cpp), which make_source() calls for http and https URLs.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hoursd/config/config.hpp"
+#include "hoursd/json/customers_json.hpp"
+#include "hoursd/core/result.hpp"
+#include "hoursd/upstream/upstream.hpp"
+#include "url.hpp"
+
+namespace hoursd::upstream {
+
+/// Keeps one customer per id: the last occurrence's data at the first occurrence's
+/// position, so a customer moved between pages keeps its place. Customers without an id are
+/// all kept (the compiler reports them). Returns how many occurrences were dropped.
+std::size_t dedupe_by_id(std::vector<Customer>& customers);
+
+/// The first decode error's message, plus how many more there were.
+std::string describe_decode_errors(const std::vector<DecodeError>& errors);
+
+/// The API source for `origin`. REQUIRES: `config` passed make_source()'s checks.
+/// Errors: ErrorCode::invalid_argument when TLS setup fails.
+Result<std::unique_ptr<Source>> make_api_source(const UpstreamConfig& config, Origin origin,
+                                                std::string password);
+
+}  // namespace hoursd::upstream

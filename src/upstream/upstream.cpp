@@ -1,0 +1,123 @@
+// Sources of customers (SPEC section 2): make_source() picks the file source below or the API
+// source of upstream_api.cpp, after checking the settings both rely on.
+
+#include "hoursd/upstream/upstream.hpp"
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <system_error>
+#include <unordered_map>
+
+#include "sources.hpp"
+
+namespace hoursd {
+namespace {
+
+/// "file:PATH": the whole customer list in one JSON document, read anew by every fetch.
+class FileSource final : public Source {
+ public:
+  explicit FileSource(std::string path) : path_(std::move(path)) {}
+
+  Result<FetchResult> fetch(std::stop_token) override {
+    const auto started = std::chrono::steady_clock::now();
+    auto text = read_file();
+    if (!text) return fail(text.error());
+    auto decoded = decode_customers(*text);
+    if (!decoded) return fail(ErrorCode::bad_json, describe() + ": " + decoded.error().message);
+    if (!decoded->errors.empty())
+      return fail(ErrorCode::bad_json,
+                  describe() + ": " + upstream::describe_decode_errors(decoded->errors));
+    FetchResult out;
+    out.customers = std::move(decoded->customers);
+    out.stats.pages = 1;
+    out.stats.bytes = text->size();
+    out.stats.duplicates = upstream::dedupe_by_id(out.customers);
+    out.stats.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    return out;
+  }
+
+  std::string describe() const override { return "file:" + path_; }
+
+ private:
+  Result<std::string> read_file() const {
+    std::error_code ec;
+    if (!std::filesystem::exists(path_, ec))
+      return fail(ErrorCode::not_found, describe() + ": no such file");
+    std::ifstream in(path_, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in || !text) return fail(ErrorCode::io_error, describe() + ": cannot read the file");
+    return std::move(text).str();
+  }
+
+  const std::string path_;
+};
+
+Failure bad_setting(const std::string& key, const std::string& why) {
+  return fail(ErrorCode::invalid_argument, "upstream." + key + ": " + why);
+}
+
+/// The limits the client divides by, loops on or waits for. load_config() checks them too;
+/// this keeps a hand-built config from looping or waiting forever.
+Result<void> check_settings(const UpstreamConfig& c) {
+  if (c.count_per_page < 1 || c.count_per_page > 1000)
+    return bad_setting("count_per_page", std::to_string(c.count_per_page) + " is not in 1..1000");
+  if (c.max_pages < 1) return bad_setting("max_pages", "must be at least 1");
+  if (c.max_attempts < 1) return bad_setting("max_attempts", "must be at least 1");
+  if (c.connect_timeout.count() <= 0 || c.request_timeout.count() <= 0)
+    return bad_setting("connect_timeout", "timeouts must be positive");
+  if (c.backoff_initial.count() < 0 || c.backoff_max < c.backoff_initial)
+    return bad_setting("backoff_max", "must be at least backoff_initial, which is >= 0");
+  if (c.auth != AuthMode::none && c.username.empty())
+    return bad_setting("username", "required when upstream.auth is basic or cookie");
+  return {};
+}
+
+}  // namespace
+
+namespace upstream {
+
+std::size_t dedupe_by_id(std::vector<Customer>& customers) {
+  std::unordered_map<std::string, std::size_t> position;  // id -> index in `kept`
+  std::vector<Customer> kept;
+  kept.reserve(customers.size());
+  for (auto& c : customers) {
+    if (c.id.empty()) {
+      kept.push_back(std::move(c));
+      continue;
+    }
+    auto [it, fresh] = position.try_emplace(c.id, kept.size());
+    if (fresh)
+      kept.push_back(std::move(c));
+    else
+      kept[it->second] = std::move(c);
+  }
+  const std::size_t dropped = customers.size() - kept.size();
+  customers = std::move(kept);
+  return dropped;
+}
+
+std::string describe_decode_errors(const std::vector<DecodeError>& errors) {
+  std::string out = errors.front().message;
+  if (!errors.front().customer_id.empty()) out += " (customer " + errors.front().customer_id + ")";
+  if (errors.size() > 1) out += " and " + std::to_string(errors.size() - 1) + " more";
+  return out;
+}
+
+}  // namespace upstream
+
+Result<std::unique_ptr<Source>> make_source(const UpstreamConfig& config, std::string password) {
+  if (config.source.starts_with("file:")) {
+    std::string path = config.source.substr(5);
+    if (path.empty()) return bad_setting("source", "\"file:\" names no file");
+    return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(path)));
+  }
+  auto origin = upstream::parse_origin(config.source);
+  if (!origin) return fail(origin.error());
+  if (auto ok = check_settings(config); !ok) return fail(ok.error());
+  return upstream::make_api_source(config, std::move(*origin), std::move(password));
+}
+
+}  // namespace hoursd

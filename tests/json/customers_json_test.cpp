@@ -1,0 +1,580 @@
+#include "hoursd/json/customers_json.hpp"
+
+#include <fstream>
+#include <ostream>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "test_util.hpp"
+
+// Expected values are designated initializers that leave the other members at their defaults
+// on purpose; GCC's -Wextra would flag every one of them.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace hoursd {
+
+// Failures print customers as JSON rather than as bytes.
+void PrintTo(const Customer& c, std::ostream* os) { *os << encode_customers({c}); }
+
+}  // namespace hoursd
+
+namespace hoursd {
+namespace {
+
+std::string read_fixture(const std::string& name) {
+  std::ifstream in(std::string(HOURSD_SOURCE_DIR) + "/tests/data/" + name, std::ios::binary);
+  if (!in) throw std::runtime_error("missing fixture " + name);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// Decodes a document expected to hold exactly one decodable customer.
+Customer decode_one(const std::string& text) {
+  auto r = decode_customers(text);
+  if (!r) throw std::runtime_error(r.error().message);
+  if (!r->errors.empty()) throw std::runtime_error(r->errors[0].message);
+  if (r->customers.size() != 1) throw std::runtime_error("expected one customer");
+  return r->customers[0];
+}
+
+/// The message of the single per-customer error that `text` produces.
+std::string only_error(const std::string& text) {
+  auto r = decode_customers(text);
+  if (!r) return "document error: " + r.error().message;
+  if (r->errors.size() != 1) return "expected one error, got " + std::to_string(r->errors.size());
+  return r->errors[0].message;
+}
+
+// ---- The realistic fixture: a full ListResponse page -------------------------------------
+
+Customer expected_acme() {
+  SchedulingRule hours{
+      .id = "r-hours", .name = "Business hours", .priority = 10, .state = "Business Hours",
+      .source = "portal", .simple_rule_type = RuleType::time, .flow_id = "flow-main",
+      .flow_params_json = R"({"greeting":{"stringValue":"Thanks for calling Acme"}})",
+      .start_date = "2023-01-02", .start_time = "09:00", .end_time = "17:00",
+      .by_day = {{0, Weekday::monday}, {0, Weekday::tuesday}, {0, Weekday::wednesday},
+                 {0, Weekday::thursday}, {0, Weekday::friday}},
+      .interval = 1, .frequency = Frequency::weekly};
+  SchedulingRule thanksgiving{
+      .id = "r-thanksgiving", .name = "Thanksgiving", .priority = 2, .state = "Holiday",
+      .simple_rule_type = RuleType::time, .is_all_day = true, .start_date = "2023-11-23",
+      .by_month = {11}, .by_day = {{4, Weekday::thursday}}, .count = 10,
+      .frequency = Frequency::yearly};
+  SchedulingRule all_hands{
+      .id = "r-standup", .name = "Monthly all-hands", .priority = 5, .state = "Meeting",
+      .simple_rule_type = RuleType::time, .start_date = "1/3/2023", .start_time = "2:00 PM",
+      .end_time = "3:00 PM", .by_set_position = {1}, .by_week_no = {2}, .by_year_day = {-1},
+      .by_month_day = {1, 2, 3, 4, 5, 6, 7}, .by_day = {{0, Weekday::tuesday}},
+      .by_hour = {14}, .by_minute = {0, 30}, .interval = 2, .until_date = "2025-12-31",
+      .frequency = Frequency::monthly};
+  SchedulingRule emergency{
+      .id = "r-emergency", .name = "Emergency closure", .priority = 0, .state = "Closed",
+      .source = "api", .condition = "{{data.emergency}} == true",
+      .simple_rule_type = RuleType::always, .flow_id = "flow-closed"};
+  return Customer{
+      .id = "cust-acme",
+      .date_created = "2023-04-18T14:03:11.2170000Z",
+      .date_last_modified = "2024-02-01T09:30:00.0000000Z",
+      .created_by = "admin@acme.example",
+      .last_modified_by = "ops@acme.example",
+      .account_id = "acct-1",
+      .breadcrumb = {{"cust-acme", "Acme Holdings"}},
+      .account_name = "Acme Telecom",
+      .name = "Acme Holdings",
+      .reference_id = "ACME-001",
+      // Compact, with keys in nlohmann's (sorted) order.
+      .data_json = R"({"region":{"stringValue":"us-east"},"vip":{"boolValue":true}})",
+      .tags = {{"tag-retail", "Retail", "GeekBlue"}, {"tag-247", "24/7 support", "Red"}},
+      .schedule = Schedule{.time_zone_id = "Eastern Standard Time",
+                           .rules = {hours, thanksgiving, all_hands, emergency},
+                           .default_state = "After Hours"},
+      .integration_data_json = R"({"hubspot":{"thirdPartyId":"991-22"}})",
+      .override_billing_settings = true,
+      .billing_settings_json =
+          R"({"base":{"allowance":0,"baseCost":25.0,"rawUnitMultiplier":1,"unitCost":0},)"
+          R"("localNumbers":{"allowance":3,"baseCost":1.5,"rawUnitMultiplier":1,"unitCost":0}})",
+      .override_app_settings = true,
+      .app_settings_json = R"({"customCss":null,"enableDialer":true,"pageTitle":"Acme Portal"})",
+  };
+}
+
+Customer expected_acme_east() {
+  return Customer{
+      .id = "cust-acme-east",
+      .date_created = "/Date(1681826591217-0000)/",
+      .date_last_modified = "/Date(1706779800000-0000)/",
+      .created_by = "admin@acme.example",
+      .last_modified_by = "admin@acme.example",
+      .account_id = "acct-1",
+      .parent_customer_id = "cust-acme",
+      .breadcrumb = {{"cust-acme", "Acme Holdings"}, {"cust-acme-east", "Acme East"}},
+      .account_name = "Acme Telecom",
+      .is_staging = true,
+      .name = "Acme East",
+      .reference_id = "ACME-002",
+      .data_json = "{}",
+      .tags = {{"tag-branch", "Branch", "Gold"}},
+      .schedule = Schedule{.inherit = true,
+                           .rules = {{.id = "r-follow", .name = "Follow parent", .priority = 1,
+                                      .state = "Open",
+                                      .simple_rule_type = RuleType::customer_state,
+                                      .customer_state = "Business Hours", .flow_id = "flow-east",
+                                      .flow_params_json = "{}"}}},
+  };
+}
+
+Customer expected_beta() {
+  return Customer{.id = "cust-beta", .account_id = "acct-2", .account_name = "Beta Group",
+                  .name = "Beta Dental"};
+}
+
+Customer expected_gamma() {
+  SchedulingRule night{.id = "r-night", .name = "Night shift", .priority = 3, .state = "Night",
+                       .simple_rule_type = RuleType::time, .start_date = "2024-01-01",
+                       .start_time = "22:00", .end_time = "06:00",
+                       .by_day = {{0, Weekday::sunday}, {0, Weekday::saturday}},
+                       .interval = 1, .frequency = Frequency::weekly};
+  return Customer{.id = "cust-gamma", .account_id = "acct-2", .name = "Gamma Logistics",
+                  .schedule = Schedule{.time_zone_id = "America/Chicago", .force_closed = true,
+                                       .rules = {night}, .default_state = "Closed"}};
+}
+
+TEST(CustomersJson, FullListResponseDecodesEveryFieldOfEveryCustomer) {
+  auto r = decode_customers(read_fixture("customers_page.json"));
+  ASSERT_OK(r);
+  EXPECT_TRUE(r->errors.empty());
+  ASSERT_EQ(r->customers.size(), 4u);
+  EXPECT_EQ(r->customers[0], expected_acme());
+  EXPECT_EQ(r->customers[1], expected_acme_east());
+  EXPECT_EQ(r->customers[2], expected_beta());
+  EXPECT_EQ(r->customers[3], expected_gamma());
+}
+
+TEST(CustomersJson, ListResponseSetsEveryPagingField) {
+  auto r = decode_customers(read_fixture("customers_page.json"));
+  ASSERT_OK(r);
+  ASSERT_TRUE(r->page.has_value());
+  EXPECT_EQ(r->page->total_count, 4);
+  EXPECT_EQ(r->page->total_pages, 1);
+  EXPECT_EQ(r->page->has_more_pages, false);
+}
+
+// ---- Document shapes ---------------------------------------------------------------------
+
+TEST(CustomersJson, BareArrayDecodesWithoutPage) {
+  auto r = decode_customers(R"([{"id":"a","name":"A"},{"id":"b"}])");
+  ASSERT_OK(r);
+  EXPECT_FALSE(r->page.has_value());
+  ASSERT_EQ(r->customers.size(), 2u);
+  EXPECT_EQ(r->customers[0], (Customer{.id = "a", .name = "A"}));
+  EXPECT_EQ(r->customers[1], (Customer{.id = "b"}));
+}
+
+TEST(CustomersJson, EmptyItemsIsAnEmptyPage) {
+  auto r = decode_customers(R"({"items":[],"totalCount":0,"totalPages":0,"hasMorePages":false})");
+  ASSERT_OK(r);
+  EXPECT_TRUE(r->customers.empty());
+  EXPECT_TRUE(r->errors.empty());
+  ASSERT_TRUE(r->page.has_value());
+  EXPECT_EQ(r->page->total_count, 0);
+  EXPECT_EQ(r->page->has_more_pages, false);
+}
+
+TEST(CustomersJson, SimplifiedPagingPageHasNoTotals) {
+  auto r = decode_customers(R"({"items":[{"id":"a"}],"hasMorePages":true})");
+  ASSERT_OK(r);
+  ASSERT_EQ(r->customers.size(), 1u);
+  ASSERT_TRUE(r->page.has_value());
+  EXPECT_EQ(r->page->total_count, std::nullopt);
+  EXPECT_EQ(r->page->total_pages, std::nullopt);
+  EXPECT_EQ(r->page->has_more_pages, true);
+}
+
+TEST(CustomersJson, ObjectWithoutOrWithNullItemsIsAnEmptyPage) {
+  for (const char* text : {"{}", R"({"items":null,"totalCount":null})"}) {
+    auto r = decode_customers(text);
+    ASSERT_OK(r);
+    EXPECT_TRUE(r->customers.empty()) << text;
+    ASSERT_TRUE(r->page.has_value()) << text;
+    EXPECT_EQ(r->page->total_count, std::nullopt) << text;
+  }
+}
+
+// ---- Missing, null and unknown -----------------------------------------------------------
+
+TEST(CustomersJson, MissingFieldsKeepDefaults) {
+  EXPECT_EQ(decode_one("[{}]"), Customer{});
+  EXPECT_EQ(decode_one(R"([{"schedule":{"rules":[{"byDay":[{}]}]}}])"),
+            (Customer{.schedule = Schedule{.rules = {{.by_day = {ScheduleDay{}}}}}}));
+}
+
+TEST(CustomersJson, NullFieldsKeepDefaultsAtEveryLevel) {
+  const char* text = R"([{
+    "id":null,"dateCreated":null,"dateLastModified":null,"createdBy":null,"lastModifiedBy":null,
+    "accountId":null,"parentCustomerId":null,"breadcrumb":null,"accountName":null,
+    "isStaging":null,"name":null,"referenceId":null,"data":null,"tags":null,
+    "integrationData":null,"overrideBillingSettings":null,"billingSettings":null,
+    "overrideAppSettings":null,"appSettings":null,
+    "schedule":{"timeZoneId":null,"inherit":null,"forceClosed":null,"defaultState":null,
+      "rules":[{"id":null,"name":null,"priority":null,"state":null,"source":null,
+        "condition":null,"simpleRuleType":null,"customerState":null,"flowId":null,
+        "flowParams":null,"isAllDay":null,"startDate":null,"startTime":null,"endTime":null,
+        "bySetPosition":null,"byMonth":null,"byWeekNo":null,"byYearDay":null,
+        "byMonthDay":null,"byDay":[{"offset":null,"dayOfWeek":null}],"byHour":null,
+        "byMinute":null,"interval":null,"count":null,"untilDate":null,"frequency":null}]}
+  }])";
+  EXPECT_EQ(decode_one(text),
+            (Customer{.schedule = Schedule{.rules = {{.by_day = {ScheduleDay{}}}}}}));
+}
+
+TEST(CustomersJson, NullScheduleIsAbsentButEmptyScheduleIsPresent) {
+  EXPECT_EQ(decode_one(R"([{"schedule":null}])").schedule, std::nullopt);
+  EXPECT_EQ(decode_one(R"([{"schedule":{}}])").schedule, Schedule{});
+}
+
+TEST(CustomersJson, UnknownKeysAreIgnoredAtEveryLevel) {
+  const char* text = R"({"items":[{"id":"a","mystery":[1,{"x":2}],
+    "tags":[{"id":"t","shade":"dark"}],"breadcrumb":[{"id":"p","depth":1}],
+    "schedule":{"timeZoneId":"UTC","holidays":"none",
+      "rules":[{"id":"r","byDay":[{"dayOfWeek":"Monday","week":"first"}],"note":null}]}}],
+    "responseStatus":{"message":"ok"},"extra":5})";
+  Customer want{.id = "a",
+                .breadcrumb = {{"p", ""}},
+                .tags = {{"t", "", ""}},
+                .schedule = Schedule{.time_zone_id = "UTC",
+                                     .rules = {{.id = "r", .by_day = {{0, Weekday::monday}}}}}};
+  EXPECT_EQ(decode_one(text), want);
+}
+
+// ---- Values: enums, integers, opaque objects ---------------------------------------------
+
+struct EnumCase {
+  const char* rule_json;  // members of one rule
+  SchedulingRule want;
+};
+const EnumCase kEnumCases[] = {
+    {R"("frequency":"Weekly")", {.frequency = Frequency::weekly}},
+    {R"("frequency":"None")", {.frequency = Frequency::none}},
+    {R"("frequency":"yEARLY")", {.frequency = Frequency::yearly}},
+    {R"("frequency":0)", {.frequency = Frequency::none}},
+    {R"("frequency":1)", {.frequency = Frequency::secondly}},
+    {R"("frequency":7)", {.frequency = Frequency::yearly}},
+    {R"("frequency":4.0)", {.frequency = Frequency::daily}},
+    {R"("simpleRuleType":"CustomerState")", {.simple_rule_type = RuleType::customer_state}},
+    {R"("simpleRuleType":"always")", {.simple_rule_type = RuleType::always}},
+    {R"("simpleRuleType":0)", {.simple_rule_type = RuleType::always}},
+    {R"("simpleRuleType":2)", {.simple_rule_type = RuleType::time}},
+    // .NET DayOfWeek numbering: Sunday is 0, Saturday is 6.
+    {R"("byDay":[{"dayOfWeek":0}])", {.by_day = {{0, Weekday::sunday}}}},
+    {R"("byDay":[{"dayOfWeek":1}])", {.by_day = {{0, Weekday::monday}}}},
+    {R"("byDay":[{"dayOfWeek":6}])", {.by_day = {{0, Weekday::saturday}}}},
+    {R"("byDay":[{"dayOfWeek":"WEDNESDAY","offset":-1}])", {.by_day = {{-1, Weekday::wednesday}}}},
+};
+
+TEST(CustomersJson, EnumAcceptsNameInAnyCaseOrIntegerValue) {
+  for (const auto& c : kEnumCases) {
+    std::string text = std::string(R"([{"schedule":{"rules":[{)") + c.rule_json + "}]}}]";
+    EXPECT_EQ(decode_one(text), (Customer{.schedule = Schedule{.rules = {c.want}}})) << text;
+  }
+}
+
+TEST(CustomersJson, TagColorIsStoredAsItsUpstreamName) {
+  auto c = decode_one(R"([{"tags":[{"color":"Magenta"},{"color":"geekblue"},{"color":0},
+                                    {"color":9},{"color":10}]}])");
+  ASSERT_EQ(c.tags.size(), 5u);
+  EXPECT_EQ(c.tags[0].color, "Magenta");
+  EXPECT_EQ(c.tags[1].color, "GeekBlue");
+  EXPECT_EQ(c.tags[2].color, "Magenta");
+  EXPECT_EQ(c.tags[3].color, "GeekBlue");
+  EXPECT_EQ(c.tags[4].color, "Purple");
+}
+
+TEST(CustomersJson, IntegerAcceptsFloatWithIntegralValue) {
+  auto c = decode_one(R"([{"schedule":{"rules":[{"priority":-3.0,"interval":2e0,
+                                                   "byMonth":[12.0],"count":1E1}]}}])");
+  EXPECT_EQ(c.schedule->rules[0],
+            (SchedulingRule{.priority = -3, .by_month = {12}, .interval = 2, .count = 10}));
+}
+
+TEST(CustomersJson, OpaqueObjectsAreKeptAsCompactJson) {
+  auto c = decode_one(R"([{"data": { "b" : [1, 2.5, "x"], "a" : {"nested": null} },
+                           "schedule":{"rules":[{"flowParams":{ }}]}}])");
+  EXPECT_EQ(c.data_json, R"({"a":{"nested":null},"b":[1,2.5,"x"]})");
+  EXPECT_EQ(c.schedule->rules[0].flow_params_json, "{}");
+  EXPECT_EQ(c.app_settings_json, "");
+}
+
+// ---- Per-customer errors -----------------------------------------------------------------
+
+struct ErrorCase {
+  const char* customer_json;
+  const char* message;
+};
+const ErrorCase kErrorCases[] = {
+    {R"(5)", R"(customers[0]: expected object, got 5)"},
+    {R"(null)", R"(customers[0]: expected object, got null)"},
+    {R"(["a"])", R"(customers[0]: expected object, got array)"},
+    {R"({"name":5})", R"(customers[0].name: expected string, got 5)"},
+    {R"({"id":{"v":1}})", R"(customers[0].id: expected string, got object)"},
+    {R"({"isStaging":"true"})", R"(customers[0].isStaging: expected boolean, got "true")"},
+    {R"({"isStaging":1})", R"(customers[0].isStaging: expected boolean, got 1)"},
+    {R"({"breadcrumb":{}})", R"(customers[0].breadcrumb: expected array, got object)"},
+    {R"({"breadcrumb":[5]})", R"(customers[0].breadcrumb[0]: expected object, got 5)"},
+    {R"({"tags":[{"name":"ok"},{"name":false}]})",
+     R"(customers[0].tags[1].name: expected string, got false)"},
+    {R"({"data":"x"})", R"(customers[0].data: expected object, got "x")"},
+    {R"({"appSettings":[1]})", R"(customers[0].appSettings: expected object, got array)"},
+    {R"({"schedule":"open"})", R"(customers[0].schedule: expected object, got "open")"},
+    {R"({"schedule":{"inherit":"yes"}})",
+     R"(customers[0].schedule.inherit: expected boolean, got "yes")"},
+    {R"({"schedule":{"rules":{}}})", R"(customers[0].schedule.rules: expected array, got object)"},
+    {R"({"schedule":{"rules":[{},{"byMonth":["x"]}]}})",
+     R"(customers[0].schedule.rules[1].byMonth[0]: expected integer, got "x")"},
+    {R"({"schedule":{"rules":[{"count":"5"}]}})",
+     R"(customers[0].schedule.rules[0].count: expected integer, got "5")"},
+    {R"({"schedule":{"rules":[{"interval":2.5}]}})",
+     R"(customers[0].schedule.rules[0].interval: expected integer, got 2.5)"},
+    {R"({"schedule":{"rules":[{"priority":true}]}})",
+     R"(customers[0].schedule.rules[0].priority: expected integer, got true)"},
+    {R"({"schedule":{"rules":[{"priority":4294967296}]}})",
+     R"(customers[0].schedule.rules[0].priority: 4294967296 is out of range for a 32-bit integer)"},
+    {R"({"schedule":{"rules":[{"count":-1e19}]}})",
+     R"(customers[0].schedule.rules[0].count: -1e+19 is out of range for a 64-bit integer)"},
+    {R"({"schedule":{"rules":[{"count":18446744073709551615}]}})",
+     R"(customers[0].schedule.rules[0].count: 18446744073709551615 is out of range for a 64-bit integer)"},
+    {R"({"schedule":{"rules":[{"state":1}]}})",
+     R"(customers[0].schedule.rules[0].state: expected string, got 1)"},
+    {R"({"schedule":{"rules":[{"flowParams":"{}"}]}})",
+     R"(customers[0].schedule.rules[0].flowParams: expected object, got "{}")"},
+    {R"({"schedule":{"rules":[{"byDay":[null]}]}})",
+     R"(customers[0].schedule.rules[0].byDay[0]: expected object, got null)"},
+    {R"({"schedule":{"rules":[{"byDay":[{"offset":"1"}]}]}})",
+     R"(customers[0].schedule.rules[0].byDay[0].offset: expected integer, got "1")"},
+    {R"({"schedule":{"rules":[{"byDay":[{"dayOfWeek":"Funday"}]}]}})",
+     R"(customers[0].schedule.rules[0].byDay[0].dayOfWeek: unknown DayOfWeek "Funday")"},
+    {R"({"schedule":{"rules":[{"byDay":[{"dayOfWeek":7}]}]}})",
+     R"(customers[0].schedule.rules[0].byDay[0].dayOfWeek: DayOfWeek 7 is out of range 0..6)"},
+    {R"({"schedule":{"rules":[{"frequency":"Fortnightly"}]}})",
+     R"(customers[0].schedule.rules[0].frequency: unknown SchedulingRuleFrequency "Fortnightly")"},
+    {R"({"schedule":{"rules":[{"frequency":8}]}})",
+     R"(customers[0].schedule.rules[0].frequency: SchedulingRuleFrequency 8 is out of range 0..7)"},
+    {R"({"schedule":{"rules":[{"frequency":true}]}})",
+     R"(customers[0].schedule.rules[0].frequency: expected SchedulingRuleFrequency name or integer, got true)"},
+    {R"({"schedule":{"rules":[{"frequency":2.5}]}})",
+     R"(customers[0].schedule.rules[0].frequency: expected SchedulingRuleFrequency name or integer, got 2.5)"},
+    {R"({"schedule":{"rules":[{"simpleRuleType":-1}]}})",
+     R"(customers[0].schedule.rules[0].simpleRuleType: SimpleSchedulingRuleTypes -1 is out of range 0..2)"},
+    {R"({"tags":[{"color":"Pink"}]})", R"(customers[0].tags[0].color: unknown TagColors "Pink")"},
+    {R"({"tags":[{"color":11}]})",
+     R"(customers[0].tags[0].color: TagColors 11 is out of range 0..10)"},
+    // Long strings are cut in messages.
+    {R"({"isStaging":"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"})",
+     R"(customers[0].isStaging: expected boolean, got "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"...)"},
+};
+
+TEST(CustomersJson, WrongValueIsReportedWithItsPathAndExactMessage) {
+  for (const auto& c : kErrorCases) {
+    std::string text = std::string("[") + c.customer_json + "]";
+    EXPECT_EQ(only_error(text), c.message) << text;
+  }
+}
+
+TEST(CustomersJson, ErrorCarriesIndexIdAndPathSeparately) {
+  auto r = decode_customers(R"([{"id":"c0","schedule":{"rules":[{"byHour":[1,"2"]}]}}])");
+  ASSERT_OK(r);
+  ASSERT_EQ(r->errors.size(), 1u);
+  const DecodeError& e = r->errors[0];
+  EXPECT_EQ(e.index, 0u);
+  EXPECT_EQ(e.customer_id, "c0");
+  EXPECT_EQ(e.path, "customers[0].schedule.rules[0].byHour[1]");
+  EXPECT_EQ(e.message, R"(customers[0].schedule.rules[0].byHour[1]: expected integer, got "2")");
+}
+
+TEST(CustomersJson, BadCustomerDoesNotHideTheOthers) {
+  auto r = decode_customers(R"({"items":[
+      {"id":"good-1"},
+      {"id":"bad-1","schedule":{"rules":[{"frequency":"Sometimes"}]}},
+      "not a customer",
+      {"id":7,"name":"unreadable id"},
+      {"id":"good-2","name":"Two"}],"totalCount":5})");
+  ASSERT_OK(r);
+  ASSERT_EQ(r->customers.size(), 2u);
+  EXPECT_EQ(r->customers[0].id, "good-1");
+  EXPECT_EQ(r->customers[1].id, "good-2");
+  ASSERT_EQ(r->errors.size(), 3u);
+  EXPECT_EQ(r->errors[0].index, 1u);
+  EXPECT_EQ(r->errors[0].customer_id, "bad-1");
+  EXPECT_EQ(r->errors[0].message,
+            R"(customers[1].schedule.rules[0].frequency: unknown SchedulingRuleFrequency "Sometimes")");
+  EXPECT_EQ(r->errors[1].index, 2u);
+  EXPECT_EQ(r->errors[1].customer_id, "");
+  EXPECT_EQ(r->errors[1].message, R"(customers[2]: expected object, got "not a customer")");
+  EXPECT_EQ(r->errors[2].index, 3u);
+  EXPECT_EQ(r->errors[2].customer_id, "");
+  EXPECT_EQ(r->errors[2].message, "customers[3].id: expected string, got 7");
+  EXPECT_EQ(r->page->total_count, 5);
+}
+
+TEST(CustomersJson, FirstProblemInACustomerIsTheOneReported) {
+  EXPECT_EQ(only_error(R"([{"name":1,"schedule":{"inherit":2}}])"),
+            "customers[0].name: expected string, got 1");
+}
+
+TEST(CustomersJson, OpaqueObjectNestedTooDeeplyIsAnError) {
+  std::string deep(100, '[');
+  deep += std::string(100, ']');
+  EXPECT_EQ(only_error(R"([{"data":{"x":)" + deep + "}}]"),
+            "customers[0].data: nesting deeper than 64 levels");
+}
+
+// ---- Whole-document errors ---------------------------------------------------------------
+
+TEST(CustomersJson, TextThatIsNotJsonIsBadJsonWithBytePosition) {
+  auto r = decode_customers(R"([{"id": x}])");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::bad_json);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "customers: not JSON (byte 9): ", r.error().message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "syntax error", r.error().message);
+}
+
+TEST(CustomersJson, EmptyAndTruncatedTextAreBadJson) {
+  for (const char* text : {"", "   ", R"({"items":[{"id":"a"})"}) {
+    auto r = decode_customers(text);
+    ASSERT_FALSE(r) << text;
+    EXPECT_EQ(r.error().code, ErrorCode::bad_json);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "customers: not JSON (byte ", r.error().message) << text;
+  }
+}
+
+TEST(CustomersJson, ParseErrorMessageIsShortAndPrintable) {
+  // An unterminated string: nlohmann quotes all of it, invalid UTF-8 byte included.
+  std::string text = "[{\"name\":\"" + std::string(100000, 'a') + "\xff";
+  auto r = decode_customers(text);
+  ASSERT_FALSE(r);
+  EXPECT_LT(r.error().message.size(), 300u);
+  for (char c : r.error().message) EXPECT_TRUE(c >= 0x20 && c <= 0x7e) << int(c);
+}
+
+struct DocumentCase {
+  const char* text;
+  const char* message;
+};
+const DocumentCase kDocumentCases[] = {
+    {R"("customers")",
+     R"(customers: expected a ListResponse object or an array, got "customers")"},
+    {"42", "customers: expected a ListResponse object or an array, got 42"},
+    {"null", "customers: expected a ListResponse object or an array, got null"},
+    {R"({"items":{"id":"a"}})", "customers: items: expected array, got object"},
+    {R"({"items":"none"})", R"(customers: items: expected array, got "none")"},
+    {R"({"items":[],"totalCount":"3"})", R"(customers: totalCount: expected integer, got "3")"},
+    {R"({"items":[],"totalPages":1.5})", "customers: totalPages: expected integer, got 1.5"},
+    {R"({"items":[],"hasMorePages":"false"})",
+     R"(customers: hasMorePages: expected boolean, got "false")"},
+};
+
+TEST(CustomersJson, WrongTopLevelIsBadJsonNamingTheProblem) {
+  for (const auto& c : kDocumentCases) {
+    auto r = decode_customers(c.text);
+    ASSERT_FALSE(r) << c.text;
+    EXPECT_EQ(r.error().code, ErrorCode::bad_json) << c.text;
+    EXPECT_EQ(r.error().message, c.message) << c.text;
+  }
+}
+
+// ---- Encoding and round trip -------------------------------------------------------------
+
+/// Every field set to a value different from its default.
+Customer every_field_set() {
+  SchedulingRule rule{
+      .id = "r1", .name = "Everything", .priority = -7, .state = "Open", .source = "portal",
+      .condition = "x == 1", .simple_rule_type = RuleType::customer_state,
+      .customer_state = "Parent Open", .flow_id = "flow-1",
+      .flow_params_json = R"({"p":{"numberValue":1.5}})", .is_all_day = true,
+      .start_date = "2024-03-10", .start_time = "02:30", .end_time = "2:45 AM",
+      .by_set_position = {1, -1}, .by_month = {3, 11}, .by_week_no = {10},
+      .by_year_day = {70, -1}, .by_month_day = {10, -1},
+      .by_day = {{2, Weekday::sunday}, {-1, Weekday::friday}, {0, std::nullopt}},
+      .by_hour = {0, 23}, .by_minute = {0, 59}, .interval = 3, .count = 12,
+      .until_date = "2030-01-01", .frequency = Frequency::none};
+  return Customer{
+      .id = "c1", .date_created = "2020-01-01T00:00:00Z",
+      .date_last_modified = "/Date(1706779800000-0000)/", .created_by = "u1",
+      .last_modified_by = "u2", .account_id = "a1", .parent_customer_id = "p1",
+      .breadcrumb = {{"p1", "Parent"}, {"c1", "Child \"quoted\" ü"}}, .account_name = "Acct",
+      .is_staging = true, .name = "Name", .reference_id = "REF-1",
+      .data_json = R"({"k":{"stringValue":"v"}})", .tags = {{"t1", "Tag", "Volcano"}},
+      .schedule = Schedule{.time_zone_id = "Europe/Berlin", .inherit = true,
+                           .force_closed = true, .rules = {rule, SchedulingRule{}},
+                           .default_state = "Closed"},
+      .integration_data_json = R"({"x":{"thirdPartyId":"9"}})",
+      .override_billing_settings = true, .billing_settings_json = R"({"base":{"baseCost":1}})",
+      .override_app_settings = true, .app_settings_json = R"({"enableDialer":true})"};
+}
+
+std::vector<Customer> round_trip(const std::vector<Customer>& customers) {
+  auto r = decode_customers(encode_customers(customers));
+  if (!r) throw std::runtime_error(r.error().message);
+  if (!r->errors.empty()) throw std::runtime_error(r->errors[0].message);
+  return r->customers;
+}
+
+TEST(CustomersJson, RoundTripKeepsEveryField) {
+  std::vector<Customer> in = {every_field_set(), Customer{}, Customer{.schedule = Schedule{}}};
+  EXPECT_EQ(round_trip(in), in);
+}
+
+TEST(CustomersJson, RoundTripKeepsTheFixture) {
+  auto r = decode_customers(read_fixture("customers_page.json"));
+  ASSERT_OK(r);
+  EXPECT_EQ(round_trip(r->customers), r->customers);
+}
+
+// Guards the round-trip test: a field the encoder forgot would be absent here.
+TEST(CustomersJson, EncodeWritesEveryUpstreamKeyInCamelCase) {
+  auto doc = nlohmann::json::parse(encode_customers({every_field_set()}));
+  auto keys = [](const nlohmann::json& o) {
+    std::set<std::string> out;
+    for (const auto& [k, v] : o.items()) out.insert(k);
+    return out;
+  };
+  const auto& c = doc.at(0);
+  EXPECT_EQ(keys(c), (std::set<std::string>{
+                         "id", "dateCreated", "dateLastModified", "createdBy", "lastModifiedBy",
+                         "accountId", "parentCustomerId", "breadcrumb", "accountName",
+                         "isStaging", "name", "referenceId", "data", "tags", "schedule",
+                         "integrationData", "overrideBillingSettings", "billingSettings",
+                         "overrideAppSettings", "appSettings"}));
+  EXPECT_EQ(keys(c.at("schedule")), (std::set<std::string>{"timeZoneId", "inherit",
+                                                          "forceClosed", "rules",
+                                                          "defaultState"}));
+  EXPECT_EQ(keys(c.at("schedule").at("rules").at(0)),
+            (std::set<std::string>{
+                "id", "name", "priority", "state", "source", "condition", "simpleRuleType",
+                "customerState", "flowId", "flowParams", "isAllDay", "startDate", "startTime",
+                "endTime", "bySetPosition", "byMonth", "byWeekNo", "byYearDay", "byMonthDay",
+                "byDay", "byHour", "byMinute", "interval", "count", "untilDate", "frequency"}));
+  EXPECT_EQ(keys(c.at("tags").at(0)), (std::set<std::string>{"id", "name", "color"}));
+}
+
+TEST(CustomersJson, EncodeOmitsAbsentValuesAndWritesEnumsByName) {
+  EXPECT_EQ(encode_customers({}), "[]");
+  EXPECT_EQ(encode_customers({Customer{}}), "[{}]");
+  EXPECT_EQ(encode_customers({Customer{.schedule = Schedule{}}}), R"([{"schedule":{}}])");
+  Customer c{.id = "c",
+             .data_json = R"({"a":1})",
+             .schedule = Schedule{.rules = {{.simple_rule_type = RuleType::time,
+                                             .by_day = {{0, Weekday::monday}},
+                                             .frequency = Frequency::weekly}}}};
+  EXPECT_EQ(encode_customers({c}),
+            R"([{"data":{"a":1},"id":"c","schedule":{"rules":[{"byDay":[{"dayOfWeek":"Monday"}],)"
+            R"("frequency":"Weekly","simpleRuleType":"Time"}]}}])");
+}
+
+}  // namespace
+}  // namespace hoursd

@@ -1,0 +1,279 @@
+#include "hoursd/sync/sync.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+
+#include "hoursd/core/evaluator.hpp"
+#include "hoursd/sync/store.hpp"
+#include "fake_upstream.hpp"
+#include "fake_clock.hpp"
+#include "test_util.hpp"
+
+namespace hoursd {
+namespace {
+
+using test::utc;
+
+/// A Source that returns what the test queued, in order (the last one repeats).
+class ScriptedSource final : public Source {
+ public:
+  void push(Result<FetchResult> r) { results_.push_back(std::move(r)); }
+  void push_customers(std::vector<Customer> customers) {
+    push(FetchResult{std::move(customers), FetchStats{.pages = 1}});
+  }
+  Result<FetchResult> fetch(std::stop_token) override {
+    ++calls;
+    Result<FetchResult> r = results_.front();
+    if (results_.size() > 1) results_.pop_front();
+    return r;
+  }
+  std::string describe() const override { return "scripted"; }
+  int calls = 0;
+
+ private:
+  std::deque<Result<FetchResult>> results_;
+};
+
+Customer always_customer(std::string id, std::string state, std::string parent = "") {
+  SchedulingRule r;
+  r.id = id + "-r";
+  r.state = std::move(state);
+  r.simple_rule_type = RuleType::always;
+  Schedule s;
+  s.time_zone_id = "Europe/London";
+  s.rules = {r};
+  Customer c;
+  c.id = std::move(id);
+  c.date_last_modified = "2026-11-01T00:00:00Z";
+  c.parent_customer_id = std::move(parent);
+  c.schedule = s;
+  return c;
+}
+
+Customer child_of(std::string id, std::string parent) {
+  Customer c;
+  c.id = std::move(id);
+  c.parent_customer_id = std::move(parent);
+  return c;
+}
+
+std::vector<Customer> fleet(int n) {
+  std::vector<Customer> out;
+  for (int i = 0; i < n; ++i) out.push_back(always_customer("c" + std::to_string(i), "Open"));
+  return out;
+}
+
+class SyncTest : public testing::Test {
+ protected:
+  SyncTest() : clock_(utc("2026-12-01T12:00:00Z")) {
+    dir_ = std::filesystem::path(testing::TempDir()) /
+           ("sync-" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    config_.sync.state_dir = dir_;
+  }
+  std::unique_ptr<Syncer> make(ScriptedSource*& source) {
+    auto owned = std::make_unique<ScriptedSource>();
+    source = owned.get();
+    return std::make_unique<Syncer>(config_, std::move(owned), date::get_tzdb(), clock_);
+  }
+  std::optional<std::string> state_of(const Syncer& s, const std::string& id) {
+    auto snap = s.current();
+    const CompiledCustomer* c = snap->compiled.find(id);
+    auto a = state_at(snap->compiled, *c, clock_.now());
+    if (!a || !a->state) return std::nullopt;
+    return std::string(*a->state);
+  }
+
+  FakeClock clock_;
+  Config config_;
+  std::filesystem::path dir_;
+};
+
+TEST_F(SyncTest, FirstSyncPublishesAndPersistsGenerationOne) {
+  ScriptedSource* source;
+  auto syncer = make(source);
+  EXPECT_EQ(syncer->current(), nullptr);
+  source->push_customers(fleet(3));
+  ASSERT_OK(syncer->sync_once());
+  ASSERT_NE(syncer->current(), nullptr);
+  EXPECT_EQ(syncer->current()->generation, 1u);
+  EXPECT_EQ(syncer->status().fetched, 3u);
+  EXPECT_EQ(syncer->status().last_success, clock_.now());
+  EXPECT_EQ(syncer->status().persist_error, "");
+  auto stored = load_snapshot(dir_);
+  ASSERT_OK(stored);
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->customers.size(), 3u);
+  EXPECT_EQ((*stored)->generation, 1u);
+}
+
+TEST_F(SyncTest, FailedFetchKeepsTheOldSnapshotAndRecordsTheError) {
+  ScriptedSource* source;
+  auto syncer = make(source);
+  source->push_customers(fleet(3));
+  source->push(fail(ErrorCode::io_error, "500 Internal Server Error from GET /customers"));
+  source->push_customers(fleet(4));
+  ASSERT_OK(syncer->sync_once());
+  auto before = syncer->current();
+  clock_.advance(std::chrono::seconds(60));
+  auto r = syncer->sync_once();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(syncer->current(), before);  // the very same snapshot object still served
+  const SyncStatus failed = syncer->status();
+  EXPECT_EQ(failed.last_error, "500 Internal Server Error from GET /customers");
+  EXPECT_EQ(failed.last_success, utc("2026-12-01T12:00:00Z"));
+  EXPECT_EQ(failed.failures, 1u);
+  clock_.advance(std::chrono::seconds(60));
+  ASSERT_OK(syncer->sync_once());  // recovery on the next good sync
+  EXPECT_EQ(syncer->current()->generation, 2u);
+  EXPECT_EQ(syncer->status().last_error, "");
+}
+
+TEST_F(SyncTest, ShrinkGuardHoldsBackASyncThatDropsMostCustomers) {
+  ScriptedSource* source;
+  auto syncer = make(source);
+  source->push_customers(fleet(10));
+  source->push_customers(fleet(4));  // 60% fewer, over the default 50%
+  ASSERT_OK(syncer->sync_once());
+  auto r = syncer->sync_once();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("from 10 to 4"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(syncer->status().held_back);
+  EXPECT_EQ(syncer->current()->customers.size(), 10u);
+}
+
+TEST_F(SyncTest, ShrinkGuardAllowsSmallDropsAndCanBeTurnedOff) {
+  ScriptedSource* source;
+  config_.sync.max_shrink_ratio = 0;
+  auto syncer = make(source);
+  source->push_customers(fleet(10));
+  source->push_customers(fleet(1));
+  ASSERT_OK(syncer->sync_once());
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->current()->customers.size(), 1u);
+}
+
+TEST_F(SyncTest, UnchangedDataKeepsTheGenerationAndCompilesNothing) {
+  ScriptedSource* source;
+  auto syncer = make(source);
+  source->push_customers(fleet(5));
+  ASSERT_OK(syncer->sync_once());
+  auto first = syncer->current();
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->current(), first);
+  EXPECT_EQ(syncer->status().changed, 0u);
+  EXPECT_EQ(syncer->status().compiled, 0u);
+  EXPECT_EQ(syncer->status().successes, 2u);
+}
+
+TEST_F(SyncTest, OnlyChangedCustomersAndTheirDependentsAreRecompiled) {
+  ScriptedSource* source;
+  auto syncer = make(source);
+  std::vector<Customer> v1 = fleet(5);
+  v1.push_back(child_of("kid", "c0"));  // inherits c0's schedule
+  std::vector<Customer> v2 = v1;
+  v2[0].schedule->rules[0].state = "Closed";
+  v2[0].date_last_modified = "2026-11-02T00:00:00Z";
+  source->push_customers(v1);
+  source->push_customers(v2);
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->status().compiled, 6u);
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->status().changed, 1u);
+  EXPECT_EQ(syncer->status().compiled, 2u);  // c0 and the child inheriting from it
+  EXPECT_EQ(state_of(*syncer, "kid"), "Closed");
+  EXPECT_EQ(state_of(*syncer, "c1"), "Open");
+}
+
+TEST_F(SyncTest, RestartLoadsThePersistedSnapshotBeforeAnySync) {
+  {
+    ScriptedSource* source;
+    auto syncer = make(source);
+    source->push_customers(fleet(3));
+    ASSERT_OK(syncer->sync_once());
+  }
+  ScriptedSource* source;
+  auto restarted = make(source);
+  ASSERT_OK(restarted->load_persisted());
+  ASSERT_NE(restarted->current(), nullptr);
+  EXPECT_EQ(restarted->current()->generation, 1u);
+  EXPECT_TRUE(restarted->status().loaded_from_disk);
+  EXPECT_EQ(source->calls, 0);
+  EXPECT_EQ(state_of(*restarted, "c2"), "Open");
+}
+
+TEST_F(SyncTest, CorruptPersistedSnapshotIsReportedAndIgnored) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / kSnapshotFile) << "hoursd-snapshot v1 garbage";
+  ScriptedSource* source;
+  auto syncer = make(source);
+  auto r = syncer->load_persisted();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(syncer->current(), nullptr);
+  EXPECT_NE(syncer->status().last_error.find("persisted snapshot ignored"), std::string::npos);
+}
+
+// Every upstream fault the fake can play, through the real client: the sync fails, the
+// last good snapshot stays published (the same object), the status names the failure, and
+// the next good sync recovers.
+TEST_F(SyncTest, EveryUpstreamFaultKeepsTheLastGoodSnapshot) {
+  using test::Fault;
+  using test::FakeUpstream;
+  struct FaultCase {
+    const char* name;
+    int page;
+    Fault fault;
+  };
+  const FaultCase cases[] = {
+      {"500 on page 2", 2, Fault::http(500)},
+      {"403", FakeUpstream::kAnyPage, Fault::http(403, test::servicestack_error("Forbidden", "no role"))},
+      {"429 past the retries", FakeUpstream::kAnyPage, Fault::http(429, "", {{"Retry-After", "0"}})},
+      {"malformed JSON on page 1", 1, Fault::http(200, "{\"items\": [ {")},
+      {"a body cut short", 3, Fault::truncated()},
+      {"a stall past the timeout", 1, Fault::stall(std::chrono::milliseconds(1500))},
+      {"a redirect", 0, Fault::http(302, "", {{"Location", "http://127.0.0.1:1/customers"}})},
+  };
+  FakeUpstream fake;
+  fake.set_customers(test::generated_customers(500));
+  config_.upstream.source = fake.url();
+  config_.upstream.max_attempts = 2;
+  config_.upstream.backoff_initial = std::chrono::milliseconds(1);
+  config_.upstream.backoff_max = std::chrono::milliseconds(2);
+  config_.upstream.request_timeout = std::chrono::milliseconds(500);
+  auto source = make_source(config_.upstream, "");
+  ASSERT_OK(source);
+  Syncer syncer(config_, std::move(*source), date::get_tzdb(), clock_);
+  ASSERT_OK(syncer.sync_once());
+  const auto good = syncer.current();
+  ASSERT_EQ(good->customers.size(), 500u);
+  for (const FaultCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    fake.clear_faults();
+    fake.add_fault(c.page, c.fault);
+    fake.set_customers(test::generated_customers(520));  // would be a new generation
+    EXPECT_FALSE(syncer.sync_once().has_value());
+    EXPECT_EQ(syncer.current(), good);
+    EXPECT_FALSE(syncer.status().last_error.empty());
+  }
+  fake.clear_faults();
+  ASSERT_OK(syncer.sync_once());
+  EXPECT_EQ(syncer.current()->customers.size(), 520u);
+  EXPECT_EQ(syncer.current()->generation, good->generation + 1);
+  EXPECT_TRUE(syncer.status().last_error.empty());
+}
+
+TEST_F(SyncTest, StaleWhenNoSuccessWithinTheConfiguredAge) {
+  SyncStatus s;
+  const auto now = utc("2026-12-01T12:00:00Z");
+  EXPECT_TRUE(is_stale(s, now, std::chrono::seconds(600)));
+  s.last_success = now - std::chrono::seconds(600);
+  EXPECT_FALSE(is_stale(s, now, std::chrono::seconds(600)));
+  s.last_success = now - std::chrono::seconds(601);
+  EXPECT_TRUE(is_stale(s, now, std::chrono::seconds(600)));
+}
+
+}  // namespace
+}  // namespace hoursd
