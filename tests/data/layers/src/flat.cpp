@@ -1,0 +1,1 @@
+// Fixture: a source outside every layer folder.

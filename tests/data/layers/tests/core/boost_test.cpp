@@ -1,0 +1,2 @@
+// Fixture: the core's tests build without Boost.
+#include <boost/asio.hpp>
