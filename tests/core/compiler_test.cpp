@@ -10,6 +10,7 @@
 
 #include "hoursd/core/evaluator.hpp"
 #include "builders.hpp"
+#include "compile.hpp"
 #include "test_util.hpp"
 
 // compile() against SPEC section 3: effective schedules (inheritance, zone cascade),
@@ -24,9 +25,6 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 using test::local;
 using test::utc;
-
-// Every compile in this file happens at this instant unless a test says otherwise.
-const date::sys_seconds kNow = utc("2024-05-01T12:00:00Z");
 
 // ---- Builders -------------------------------------------------------------------------
 
@@ -44,63 +42,18 @@ Schedule inherit() {
   return s;
 }
 
-CompiledSet compile_all(const std::vector<Customer>& customers, const CompileOptions& options = {},
-                        date::sys_seconds now = kNow) {
-  return compile(customers, options, test::tzdb(), now);
-}
-
 // ---- Inspection -----------------------------------------------------------------------
 
-bool has_issue(const CompiledCustomer& c, Severity severity, const std::string& rule_id,
-               const std::string& field, const std::string& text = "") {
-  return std::any_of(c.issues.begin(), c.issues.end(), [&](const Issue& i) {
-    return i.severity == severity && i.rule_id == rule_id && i.field == field &&
-           i.message.find(text) != std::string::npos;
-  });
-}
-
-bool has_errors(const CompiledCustomer& c) {
-  return std::any_of(c.issues.begin(), c.issues.end(),
-                     [](const Issue& i) { return i.severity == Severity::error; });
-}
-
-std::string dump_issues(const CompiledCustomer& c) {
-  std::string out;
-  for (const Issue& i : c.issues) {
-    out += "\n  " + std::string(to_string(i.severity)) + " rule=" + i.rule_id +
-           " field=" + i.field + ": " + i.message;
-  }
-  return out;
-}
-
-bool has_lint(const CompiledCustomer& c, const std::string& code, const std::string& rule_id) {
-  return std::any_of(c.lint.begin(), c.lint.end(),
-                     [&](const Lint& l) { return l.code == code && l.rule_id == rule_id; });
-}
-
-bool has_lint_code(const CompiledCustomer& c, const std::string& code) {
-  return std::any_of(c.lint.begin(), c.lint.end(), [&](const Lint& l) { return l.code == code; });
-}
-
-std::string dump_lint(const CompiledCustomer& c) {
-  std::string out;
-  for (const Lint& l : c.lint) out += "\n  " + l.code + " rule=" + l.rule_id + ": " + l.message;
-  return out;
-}
-
-std::vector<std::string> rule_ids(const EffectiveSchedule& s) {
-  std::vector<std::string> out;
-  for (const CompiledRule& r : s.rules) out.push_back(r.id);
-  return out;
-}
-
-const CompiledRule& rule(const CompiledCustomer& c, const std::string& id) {
-  if (!c.schedule) throw std::invalid_argument("customer " + c.id + " has no schedule");
-  for (const CompiledRule& r : c.schedule->rules) {
-    if (r.id == id) return r;
-  }
-  throw std::invalid_argument("no rule " + id);
-}
+using test::compile_all;
+using test::dump_issues;
+using test::dump_lint;
+using test::has_errors;
+using test::has_issue;
+using test::has_lint;
+using test::has_lint_code;
+using test::kNow;
+using test::rule;
+using test::rule_ids;
 
 std::string zone_name(const CompiledCustomer& c) {
   return c.schedule && c.schedule->zone.zone ? std::string(c.schedule->zone.zone->name()) : "";
@@ -308,7 +261,7 @@ TEST(Compiler, EmptyZoneCascadesToTheParentsEffectiveZoneElseTheDefaultWithAWarn
        "Europe/London"},
   };
   for (const ZoneCascadeCase& k : cases) {
-    const CompiledSet set = compile_all(k.customers, k.options);
+    const CompiledSet set = compile_all(k.customers, kNow, k.options);
     const CompiledCustomer& c = set.customers().back();
     EXPECT_EQ(c.status, CustomerStatus::ok) << k.what << dump_issues(c);
     EXPECT_EQ(zone_name(c), k.zone) << k.what;
@@ -367,7 +320,7 @@ TEST(Compiler, DescendingPriorityOrderChecksTheHighestNumberFirstTiesInListOrder
                                       always("d", "D", -2), always("e", "E", 1)});
   CompileOptions o;
   o.priority_order = PriorityOrder::descending;
-  const CompiledSet set = compile_all({customer("X", "", s)}, o);
+  const CompiledSet set = compile_all({customer("X", "", s)}, kNow, o);
   ASSERT_NE(get(set, "X").schedule, nullptr);
   EXPECT_EQ(rule_ids(*get(set, "X").schedule), (std::vector<std::string>{"a", "c", "b", "e", "d"}));
 }
@@ -391,7 +344,7 @@ TEST(Compiler, IgnoreConditionPolicyKeepsTheRuleWithAWarning) {
   r.condition = "caller.vip == true";
   CompileOptions o;
   o.condition_policy = ConditionPolicy::ignore_condition;
-  const CompiledSet set = compile_all({customer("C", "", schedule("UTC", {r}))}, o);
+  const CompiledSet set = compile_all({customer("C", "", schedule("UTC", {r}))}, kNow, o);
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
   EXPECT_TRUE(rule(c, "r1").evaluable);
@@ -849,7 +802,7 @@ TEST(Compiler, LintHorizonFollowsTheConfiguredHorizon) {
   o.horizon = std::chrono::days(500);
   const CompiledSet set = compile_all(
       {customer("C", "", schedule("UTC", {timed("far", "Open", "2025-07-01", "09:00", "17:00")}))},
-      o);
+      kNow, o);
   EXPECT_FALSE(has_lint(get(set, "C"), "no_occurrence_in_horizon", "far"))
       << dump_lint(get(set, "C"));
 }
@@ -918,7 +871,7 @@ TEST(Compiler, LintFindsAStartInsideADstGap) {
                                      {timed("gap", "Night", "2024-03-10", "02:30", "05:00"),
                                       timed("after", "Night", "2024-03-10", "03:30", "05:00"),
                                       timed("across", "Night", "2024-03-10", "01:30", "05:00")}))},
-                  {}, now);
+                  now);
   const CompiledCustomer& c = get(set, "C");
   EXPECT_TRUE(has_lint(c, "start_in_dst_gap", "gap")) << dump_lint(c);
   EXPECT_FALSE(has_lint(c, "start_in_dst_gap", "after")) << dump_lint(c);
@@ -936,7 +889,7 @@ TEST(Compiler, LintLooksAtEveryOccurrenceOfRecurringRules) {
   SchedulingRule day = timed("day", "Open", "2024-01-01", "09:00", "17:00");
   day.frequency = Frequency::daily;
   const CompiledSet set =
-      compile_all({customer("C", "", schedule("America/New_York", {gap, ended, day}))}, {},
+      compile_all({customer("C", "", schedule("America/New_York", {gap, ended, day}))},
                   utc("2024-03-01T12:00:00Z"));
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hoursd/core/compiler.hpp"
+#include "answers.hpp"
 #include "builders.hpp"
 #include "test_util.hpp"
 
@@ -28,8 +29,6 @@ using test::format_local;
 using test::format_utc;
 using test::utc;
 
-// ---- Builders -------------------------------------------------------------------------
-
 using test::all_day;
 using test::always;
 using test::customer;
@@ -40,85 +39,14 @@ using test::schedule;
 using test::timed;
 using test::weekdays;
 
-// Far from every instant below: lookups are computed on demand.
-const date::sys_seconds kFarNow = utc("2000-01-01T00:00:00Z");
-
-CompiledSet compile_all(const std::vector<Customer>& customers, date::sys_seconds now = kFarNow,
-                        const CompileOptions& options = {}) {
-  return compile(customers, options, test::tzdb(), now);
-}
-
-CompiledSet compile_one(Schedule s, date::sys_seconds now = kFarNow,
-                        const CompileOptions& options = {}) {
-  return compile_all({customer("C", "", std::move(s))}, now, options);
-}
-
-// ---- Inspection -----------------------------------------------------------------------
-
-
-std::string text(std::optional<std::string_view> state) {
-  return state ? std::string(*state) : "null";
-}
-
-std::string text(const Decider& d) {
-  switch (d.kind) {
-    case Decider::Kind::rule:
-      return d.rule ? d.rule->id : "rule?";
-    case Decider::Kind::default_state:
-      return "default";
-    case Decider::Kind::force_closed:
-      return "forceClosed";
-  }
-  return "?";
-}
-
-std::string offset_text(std::chrono::seconds offset) {
-  const char sign = offset < std::chrono::seconds(0) ? '-' : '+';
-  const long s = std::abs(static_cast<long>(offset.count()));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%c%02ld:%02ld", sign, s / 3600, s / 60 % 60);
-  return buf;
-}
-
-std::string text(const Transition& t) {
-  return format_utc(t.at) + " = " + format_local(t.local.local) + offset_text(t.local.offset) +
-         " " + text(t.from_state) + "->" + text(t.to_state) + " [" + text(t.to) + "]";
-}
-
-std::string text(const std::optional<Transition>& t) { return t ? text(*t) : "none"; }
-
-/// Every transition of customer `id` with at in (from, to).
-std::vector<std::string> transitions_of(const CompiledSet& set, const std::string& id,
-                                        const char* from, const char* to) {
-  auto got = transitions(set, get(set, id), Window{utc(from), utc(to)}, 1000);
-  if (!got) return {"error: " + got.error().message};
-  std::vector<std::string> out;
-  for (const Transition& t : *got) out.push_back(text(t));
-  return out;
-}
-
-StateAnswer answer_at(const CompiledSet& set, const std::string& id, const char* at) {
-  auto got = state_at(set, get(set, id), utc(at));
-  if (!got) {
-    ADD_FAILURE() << "state_at(" << id << ", " << at << "): " << got.error().message;
-    return StateAnswer{};
-  }
-  return *got;
-}
-
-struct StateAt {
-  const char* at;
-  const char* state;  // "null" for a null state
-};
-
-void expect_states(const CompiledSet& set, const std::string& id,
-                   const std::vector<StateAt>& table) {
-  for (const StateAt& row : table) {
-    const StateAnswer a = answer_at(set, id, row.at);
-    EXPECT_TRUE(a.evaluated) << id << " at " << row.at;
-    EXPECT_EQ(text(a.state), row.state) << id << " at " << row.at;
-  }
-}
+using test::answer_at;
+using test::compile_all;
+using test::compile_one;
+using test::expect_states;
+using test::kFarNow;
+using test::StateAt;
+using test::text;
+using test::transitions_of;
 
 // ---- forceClosed and the default (SPEC 3, "State at t" 1 and 3) -------------------------
 
@@ -158,7 +86,8 @@ TEST(Evaluator, ForceClosedWithoutDefaultStateOrConfiguredStateIsNull) {
 TEST(Evaluator, ForceClosedComesWithAnInheritedSchedule) {
   Schedule s = schedule("UTC", {always("open", "Open")}, "Closed");
   s.force_closed = true;
-  const CompiledSet set = compile_all({customer("P", "", s), customer("C", "P", std::nullopt)});
+  const CompiledSet set =
+      compile_all({customer("P", "", s), customer("C", "P", std::nullopt)}, kFarNow);
   const StateAnswer a = answer_at(set, "C", "2024-05-06T12:00:00Z");
   EXPECT_EQ(text(a.state), "Closed");
   EXPECT_EQ(a.decider.kind, Decider::Kind::force_closed);
@@ -380,7 +309,8 @@ TEST(Evaluator, ZoneCascadedFromTheParentPlacesTheOccurrences) {
   // C has no zone of its own: its 09:00-17:00 is New York's (EDT, UTC-4): [13:00Z, 21:00Z).
   const CompiledSet set = compile_all(
       {customer("P", "", schedule("America/New_York", {})),
-       customer("C", "P", schedule("", {timed("day", "Open", "2024-05-06", "09:00", "17:00")}))});
+       customer("C", "P", schedule("", {timed("day", "Open", "2024-05-06", "09:00", "17:00")}))},
+      kFarNow);
   expect_states(set, "C",
                 {{"2024-05-06T09:00:00Z", "Closed"},
                  {"2024-05-06T13:00:00Z", "Open"},
@@ -415,7 +345,8 @@ TEST(Evaluator, InheritingCustomerHasTheParentsStates) {
   const CompiledSet set = compile_all(
       {customer("P", "",
                 schedule("Asia/Kolkata", {timed("day", "Open", "2024-05-06", "09:00", "17:00")})),
-       customer("C", "P", std::nullopt)});
+       customer("C", "P", std::nullopt)},
+      kFarNow);
   // Kolkata is UTC+05:30: [03:30Z, 11:30Z).
   const std::vector<StateAt> table = {{"2024-05-06T03:29:59Z", "Closed"},
                                       {"2024-05-06T03:30:00Z", "Open"},
@@ -427,7 +358,8 @@ TEST(Evaluator, InheritingCustomerHasTheParentsStates) {
 TEST(Evaluator, InvalidAndUnscheduledCustomersAreNotEvaluated) {
   const CompiledSet set = compile_all(
       {customer("bad-zone", "", schedule("Nowhere/Nothing", {always("r", "Open")})),
-       customer("orphan", "P9", std::nullopt), customer("unscheduled", "", std::nullopt)});
+       customer("orphan", "P9", std::nullopt), customer("unscheduled", "", std::nullopt)},
+      kFarNow);
   for (const char* id : {"bad-zone", "orphan", "unscheduled"}) {
     auto a = state_at(set, get(set, id), utc("2024-05-06T12:00:00Z"));
     ASSERT_OK(a);
@@ -452,7 +384,8 @@ TEST(Evaluator, CustomerStateRuleFollowsTheParentsState) {
                 schedule("UTC",
                          {follows("lower", "Wrong case", "open", 1),
                           follows("follow", "Parent open", "Open", 2)},
-                         "Child closed"))});
+                         "Child closed"))},
+      kFarNow);
   expect_states(set, "C",
                 {{"2024-05-06T08:59:59Z", "Child closed"},
                  {"2024-05-06T09:00:00Z", "Parent open"},
@@ -472,7 +405,8 @@ TEST(Evaluator, CustomerStateRuleComparesWithTheParentsStateInTheParentsZone) {
       {customer(
            "P", "",
            schedule("America/New_York", {timed("day", "Open", "2024-05-06", "09:00", "17:00")})),
-       customer("C", "P", schedule("Asia/Kolkata", {follows("follow", "Open", "Open")}))});
+       customer("C", "P", schedule("Asia/Kolkata", {follows("follow", "Open", "Open")}))},
+      kFarNow);
   expect_states(set, "C",
                 {{"2024-05-06T12:59:59Z", "Closed"},
                  {"2024-05-06T13:00:00Z", "Open"},
@@ -522,7 +456,8 @@ TEST(Evaluator, InheritedCustomerStateRuleComparesWithTheEvaluatedCustomersParen
        customer("P", "G",
                 schedule("UTC",
                          {follows("busy", "Busy", "Open", 1), follows("echo", "Echo", "Busy", 2)})),
-       customer("C", "P", std::nullopt)});
+       customer("C", "P", std::nullopt)},
+      kFarNow);
   expect_states(set, "P",
                 {{"2024-05-06T08:00:00Z", "Closed"},
                  {"2024-05-06T10:00:00Z", "Busy"},
