@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -33,5 +34,9 @@ inline std::string format_utc(date::sys_seconds t) { return date::format("%Y-%m-
 inline std::string format_local(date::local_seconds t) { return date::format("%Y-%m-%dT%H:%M:%S", t); }
 
 inline const date::tzdb& tzdb() { return date::get_tzdb(); }
+
+/// Zone `name` of tzdb(), through date's free locate_zone (Debian's libdate-tz does not export
+/// the tzdb::locate_zone member). Throws on an unknown name (a bug in the test).
+inline const date::time_zone& zone_named(std::string_view name) { return *date::locate_zone(name); }
 
 }  // namespace hoursd::test

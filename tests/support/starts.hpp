@@ -1,0 +1,29 @@
+#pragma once
+// Recurrence starts as text, so a failing comparison prints readable local times. Shared by
+// the recurrence tests.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "hoursd/core/recurrence.hpp"
+#include "test_util.hpp"
+
+namespace hoursd::test {
+
+/// Local starts, "2024-01-08T09:00:00".
+using Starts = std::vector<std::string>;
+
+/// Local starts of `rrule` at `dtstart` in [from, to) as text, or one "error: ..." line.
+inline Starts expand(const std::string& rrule, const std::string& dtstart, const std::string& from,
+                     const std::string& to, std::size_t limit = 10000) {
+  auto r = Recurrence::parse(rrule, local(dtstart));
+  if (!r) return {"error: " + r.error().message};
+  auto starts = r->starts(local(from), local(to), limit);
+  if (!starts) return {"error: " + starts.error().message};
+  Starts out;
+  for (auto s : *starts) out.push_back(format_local(s));
+  return out;
+}
+
+}  // namespace hoursd::test
