@@ -6,7 +6,11 @@
 #include "listener.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <memory>
+#include <optional>
+#include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -25,6 +29,16 @@ using tcp = net::ip::tcp;
 // Wait between retries when accept fails for lack of resources (EMFILE and the like).
 constexpr std::chrono::milliseconds kAcceptRetry{100};
 
+// One to five digits and nothing else (no sign, no space), at most 65535. std::from_chars
+// neither throws nor reads a locale, unlike std::stoul.
+std::optional<std::uint16_t> parse_port(std::string_view text) {
+  std::uint16_t port = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, ec] = std::from_chars(text.data(), end, port);
+  if (ec != std::errc{} || stop != end || text.size() > 5) return std::nullopt;
+  return port;
+}
+
 // "HOST:PORT" or "[IPV6]:PORT"; HOST must be an IP address.
 Result<tcp::endpoint> parse_listen(const std::string& listen) {
   const auto bad = [&](const std::string& why) {
@@ -33,15 +47,13 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) return bad("expected HOST:PORT");
   std::string host = listen.substr(0, colon);
-  const std::string port = listen.substr(colon + 1);
+  const auto port = parse_port(std::string_view(listen).substr(colon + 1));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const bool digits = !port.empty() && port.size() <= 5 &&
-                      std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits || std::stoul(port) > 65535) return bad("port must be 0..65535");
+  if (!port) return bad("port must be 0..65535");
   beast::error_code ec;
   const auto address = net::ip::make_address(host, ec);
   if (ec) return bad("host must be an IPv4 or IPv6 address");
-  return tcp::endpoint(address, static_cast<std::uint16_t>(std::stoul(port)));
+  return tcp::endpoint(address, *port);
 }
 
 }  // namespace
