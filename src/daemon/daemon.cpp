@@ -7,11 +7,13 @@
 #include <systemd/sd-daemon.h>
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <ostream>
 #include <random>
 #include <thread>
 #include <utility>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -150,6 +152,122 @@ sigset_t block_signals() {
   return set;
 }
 
+// ---- serve: startup, then run -----------------------------------------------------------
+
+/// Why serve cannot start: the text after "error serve: ", and the exit code.
+struct StartupError {
+  int exit_code;
+  std::string message;
+};
+
+/// What startup() built and run() serves with. The parts live on the heap because each keeps
+/// the addresses of those before it, which must survive moving the Daemon out of startup();
+/// declared in construction order, they are destroyed server first.
+struct Daemon {
+  const Config& config;  // as at start: a SIGHUP reconfigures only the syncer
+  const ConfigOverrides& overrides;
+  std::string tzdata;  // the version in use
+  sigset_t signals;    // blocked in every thread; run() waits for them
+  std::unique_ptr<SystemClock> clock;
+  std::unique_ptr<Syncer> syncer;
+  std::unique_ptr<Metrics> metrics;
+  std::unique_ptr<ApiEnv> env;
+  std::unique_ptr<HttpServer> server;  // bound
+};
+
+Result<std::string> bearer_token(const ServerConfig& config) {
+  if (config.bearer_token.empty()) return std::string();
+  auto secret = read_secret(config.bearer_token);
+  if (!secret) return fail(secret.error().code, "server.bearer_token: " + secret.error().message);
+  return secret;
+}
+
+// Everything that can fail before serving, in order. A config that cannot work exits
+// kExitConfig, so systemd does not restart into the same error; a failed bind exits
+// kExitFailure and is restarted, since a busy port may free up.
+std::variant<Daemon, StartupError> startup(const Config& config,
+                                           const ConfigOverrides& overrides) {
+  const date::tzdb& tzdb = date::get_tzdb();
+  std::string tzdata = tzdata_version(tzdb);
+  if (!tzdata_version_at_least(tzdata, HOURSD_TZDATA_MINIMUM)) {
+    return StartupError{kExitConfig, "tzdata " + tzdata + " is older than the minimum " +
+                                         HOURSD_TZDATA_MINIMUM + "; update the tzdata package"};
+  }
+  auto token = bearer_token(config.server);
+  if (!token) return StartupError{kExitConfig, token.error().message};
+  auto source = source_for(config.upstream);
+  if (!source) return StartupError{kExitConfig, source.error().message};
+
+  const sigset_t signals = block_signals();
+  auto clock = std::make_unique<SystemClock>();
+  auto syncer = std::make_unique<Syncer>(config, std::move(*source), tzdb, *clock);
+  if (auto loaded = syncer->load_persisted(); !loaded) {
+    log(LogLevel::warning, "store", "persisted snapshot ignored", {{"error", loaded.error().message}});
+  }
+  auto metrics = std::make_unique<Metrics>();
+  Syncer* published = syncer.get();
+  auto env = std::make_unique<ApiEnv>(ApiEnv{[published] { return published->current(); },
+                                             [published] { return published->status(); },
+                                             &config, clock.get(), &tzdb, metrics.get(), tzdata,
+                                             std::move(*token)});
+  auto server = std::make_unique<HttpServer>(config.server, *env);
+  if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
+  return Daemon{config, overrides, std::move(tzdata), signals, std::move(clock),
+                std::move(syncer), std::move(metrics), std::move(env), std::move(server)};
+}
+
+// Pings systemd's watchdog at half its interval, when the unit has one, until stopped.
+void feed_watchdog(Sleeper& sleeper) {
+  std::uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0) return;
+  do sd_notify(0, "WATCHDOG=1");
+  while (sleeper.sleep_for(std::chrono::milliseconds(usec / 2000)));
+}
+
+// Serves until SIGTERM or SIGINT: the sync loop, the watchdog and the signal waiter each
+// have a thread, and this one runs the server.
+int run(Daemon& d) {
+  const std::uint64_t persisted = d.syncer->status().generation;  // 0: nothing loaded
+  log(LogLevel::info, "serve", "listening",
+      {{"address", d.config.server.listen},
+       {"port", std::to_string(d.server->port())},
+       {"tzdata", d.tzdata},
+       {"snapshot", persisted ? "generation " + std::to_string(persisted) : "none"}});
+  bool ready_sent = false;
+  if (persisted) {
+    sd_notify(0, "READY=1");
+    ready_sent = true;
+  }
+
+  Sleeper sleeper, watchdog_sleeper;
+  std::stop_source stopping;
+  std::thread syncing([&] {
+    sync_loop(*d.syncer, sleeper, *d.clock, ready_sent, stopping.get_token(), d.config,
+              d.overrides);
+  });
+  std::thread watchdog([&] { feed_watchdog(watchdog_sleeper); });
+  std::thread signal_waiter([&] {
+    for (int sig = 0;;) {
+      sigwait(&d.signals, &sig);
+      if (sig != SIGHUP) break;
+      log(LogLevel::info, "serve", "SIGHUP: reloading the config before the next sync");
+      sleeper.request_reload();
+    }
+    sd_notify(0, "STOPPING=1");
+    log(LogLevel::info, "serve", "stopping");
+    stopping.request_stop();
+    sleeper.stop();
+    watchdog_sleeper.stop();
+    d.server->stop(std::chrono::seconds(5));
+  });
+  d.server->run(d.config.server.threads);
+  signal_waiter.join();
+  syncing.join();
+  watchdog.join();
+  log(LogLevel::info, "serve", "stopped");
+  return 0;
+}
+
 }  // namespace
 
 Result<Config> effective_config(const ConfigOverrides& o) {
@@ -205,83 +323,13 @@ int check_config(const std::filesystem::path& file, std::ostream& out) {
   return 0;
 }
 
-int serve(const Config& initial, const ConfigOverrides& overrides, std::ostream& err) {
-  const date::tzdb& tzdb = date::get_tzdb();
-  const std::string tzdata = tzdata_version(tzdb);
-  if (!tzdata_version_at_least(tzdata, HOURSD_TZDATA_MINIMUM)) {
-    err << "error serve: tzdata " << tzdata << " is older than the minimum "
-        << HOURSD_TZDATA_MINIMUM << "; update the tzdata package\n";
-    return kExitConfig;
+int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& err) {
+  auto daemon = startup(config, overrides);
+  if (const auto* failed = std::get_if<StartupError>(&daemon)) {
+    err << "error serve: " << failed->message << "\n";
+    return failed->exit_code;
   }
-  std::string token;
-  if (!initial.server.bearer_token.empty()) {
-    auto secret = read_secret(initial.server.bearer_token);
-    if (!secret) {
-      err << "error serve: server.bearer_token: " << secret.error().message << "\n";
-      return kExitConfig;
-    }
-    token = std::move(*secret);
-  }
-  auto source = source_for(initial.upstream);
-  if (!source) return err << "error serve: " << source.error().message << "\n", kExitConfig;
-
-  const sigset_t signals = block_signals();
-  SystemClock clock;
-  Syncer syncer(initial, std::move(*source), tzdb, clock);
-  if (auto loaded = syncer.load_persisted(); !loaded) {
-    log(LogLevel::warning, "store", "persisted snapshot ignored", {{"error", loaded.error().message}});
-  }
-  Metrics metrics;
-  ApiEnv env{[&] { return syncer.current(); }, [&] { return syncer.status(); }, &initial, &clock,
-             &tzdb, &metrics, tzdata, token};
-  HttpServer server(initial.server, env);
-  if (auto bound = server.bind(); !bound) {
-    err << "error serve: " << bound.error().message << "\n";
-    return 1;
-  }
-  const std::uint64_t persisted = syncer.status().generation;  // 0: nothing loaded
-  log(LogLevel::info, "serve", "listening",
-      {{"address", initial.server.listen},
-       {"port", std::to_string(server.port())},
-       {"tzdata", tzdata},
-       {"snapshot", persisted ? "generation " + std::to_string(persisted) : "none"}});
-  bool ready_sent = false;
-  if (persisted) {
-    sd_notify(0, "READY=1");
-    ready_sent = true;
-  }
-
-  Sleeper sleeper, watchdog_sleeper;
-  std::stop_source stopping;
-  std::thread syncing([&] {
-    sync_loop(syncer, sleeper, clock, ready_sent, stopping.get_token(), initial, overrides);
-  });
-  std::thread watchdog([&] {
-    std::uint64_t usec = 0;
-    if (sd_watchdog_enabled(0, &usec) <= 0) return;
-    do sd_notify(0, "WATCHDOG=1");
-    while (watchdog_sleeper.sleep_for(std::chrono::milliseconds(usec / 2000)));
-  });
-  std::thread signal_waiter([&] {
-    for (int sig = 0;;) {
-      sigwait(&signals, &sig);
-      if (sig != SIGHUP) break;
-      log(LogLevel::info, "serve", "SIGHUP: reloading the config before the next sync");
-      sleeper.request_reload();
-    }
-    sd_notify(0, "STOPPING=1");
-    log(LogLevel::info, "serve", "stopping");
-    stopping.request_stop();
-    sleeper.stop();
-    watchdog_sleeper.stop();
-    server.stop(std::chrono::seconds(5));
-  });
-  server.run(initial.server.threads);
-  signal_waiter.join();
-  syncing.join();
-  watchdog.join();
-  log(LogLevel::info, "serve", "stopped");
-  return 0;
+  return run(std::get<Daemon>(daemon));
 }
 
 }  // namespace hoursd

@@ -31,7 +31,9 @@ Result<Config> effective_config(const ConfigOverrides& overrides);
 /// `hoursd serve`: binds, loads the persisted snapshot, syncs in the background, serves
 /// until SIGTERM or SIGINT (exit 0); SIGHUP re-reads the config ([upstream] and the sync
 /// cadence apply; other changes are logged as needing a restart) and resyncs. Notifies
-/// systemd (READY, STATUS, WATCHDOG) when run under it.
+/// systemd (READY, STATUS, WATCHDOG) when run under it. When it cannot start, writes one
+/// line "error serve: ..." on `err` and returns kExitConfig, or kExitFailure when the bind
+/// fails (a busy port may free up, so systemd restarts it).
 int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& err);
 
 /// `hoursd sync`: one sync against the persisted snapshot, status JSON on `out`; 0 on

@@ -6,13 +6,13 @@
 
 #include "hoursd/json/customers_json.hpp"
 
-#include <cassert>
 #include <cmath>
-#include <concepts>
 #include <limits>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
+
+#include "customers_members.hpp"
 
 namespace hoursd {
 namespace {
@@ -190,12 +190,6 @@ Check read_opaque(const json& v, std::string& out) {
 
 // ---- Objects and lists ------------------------------------------------------------------
 
-/// The upstream object types. Each has a members() listing walked by reader and writer.
-template <class T>
-concept UpstreamObject =
-    std::same_as<T, Customer> || std::same_as<T, CustomerBreadcrumb> || std::same_as<T, Tag> ||
-    std::same_as<T, Schedule> || std::same_as<T, SchedulingRule> || std::same_as<T, ScheduleDay>;
-
 template <UpstreamObject T>
 Check read(const json& v, T& out);
 
@@ -246,95 +240,7 @@ class Fields {
   Check fault_;
 };
 
-// ---- Members: each upstream DTO's camelCase keys, listed once ---------------------------
-// `T` is the struct or the const struct: the reader fills it, the writer only looks.
-
-template <class T, class U>
-concept Is = std::same_as<std::remove_const_t<T>, U>;
-
-template <class V, Is<ScheduleDay> T>
-void members(V& v, T& d) {
-  v("offset", d.offset);
-  v("dayOfWeek", d.day_of_week);
-}
-
-template <class V, Is<SchedulingRule> T>
-void members(V& v, T& r) {
-  v("id", r.id);
-  v("name", r.name);
-  v("priority", r.priority);
-  v("state", r.state);
-  v("source", r.source);
-  v("condition", r.condition);
-  v("simpleRuleType", r.simple_rule_type);
-  v("customerState", r.customer_state);
-  v("flowId", r.flow_id);
-  v.opaque("flowParams", r.flow_params_json);
-  v("isAllDay", r.is_all_day);
-  v("startDate", r.start_date);
-  v("startTime", r.start_time);
-  v("endTime", r.end_time);
-  v("bySetPosition", r.by_set_position);
-  v("byMonth", r.by_month);
-  v("byWeekNo", r.by_week_no);
-  v("byYearDay", r.by_year_day);
-  v("byMonthDay", r.by_month_day);
-  v("byDay", r.by_day);
-  v("byHour", r.by_hour);
-  v("byMinute", r.by_minute);
-  v("interval", r.interval);
-  v("count", r.count);
-  v("untilDate", r.until_date);
-  v("frequency", r.frequency);
-}
-
-template <class V, Is<Schedule> T>
-void members(V& v, T& s) {
-  v("timeZoneId", s.time_zone_id);
-  v("inherit", s.inherit);
-  v("forceClosed", s.force_closed);
-  v("rules", s.rules);
-  v("defaultState", s.default_state);
-}
-
-template <class V, Is<Tag> T>
-void members(V& v, T& t) {
-  v("id", t.id);
-  v("name", t.name);
-  v.tag_color("color", t.color);
-}
-
-template <class V, Is<CustomerBreadcrumb> T>
-void members(V& v, T& b) {
-  v("id", b.id);
-  v("name", b.name);
-}
-
-/// CustomerInfo, EntityInfo's members first.
-template <class V, Is<Customer> T>
-void members(V& v, T& c) {
-  v("id", c.id);
-  v("dateCreated", c.date_created);
-  v("dateLastModified", c.date_last_modified);
-  v("createdBy", c.created_by);
-  v("lastModifiedBy", c.last_modified_by);
-  v("accountId", c.account_id);
-  v("parentCustomerId", c.parent_customer_id);
-  v("breadcrumb", c.breadcrumb);
-  v("accountName", c.account_name);
-  v("isStaging", c.is_staging);
-  v("name", c.name);
-  v("referenceId", c.reference_id);
-  v.opaque("data", c.data_json);
-  v("tags", c.tags);
-  v("schedule", c.schedule);
-  v.opaque("integrationData", c.integration_data_json);
-  v("overrideBillingSettings", c.override_billing_settings);
-  v.opaque("billingSettings", c.billing_settings_json);
-  v("overrideAppSettings", c.override_app_settings);
-  v.opaque("appSettings", c.app_settings_json);
-}
-
+/// An upstream object, read through its members() listing.
 template <UpstreamObject T>
 Check read(const json& v, T& out) {
   Fields fields(v);
@@ -421,72 +327,6 @@ Result<DecodedCustomers> decode_list_response(const json& doc) {
   return out;
 }
 
-// ---- Encoding ---------------------------------------------------------------------------
-// The inverse of the readers: enums by name, and every value equal to its decoded default
-// left out, so decoding the output gives back equal structs.
-
-template <UpstreamObject T>
-json to_json(const T& x);
-
-void put(json& j, const char* key, const std::string& s) {
-  if (!s.empty()) j[key] = s;
-}
-void put(json& j, const char* key, bool b) {
-  if (b) j[key] = true;
-}
-void put(json& j, const char* key, int n) {
-  if (n != 0) j[key] = n;
-}
-void put(json& j, const char* key, const std::vector<int>& v) {
-  if (!v.empty()) j[key] = v;
-}
-template <class E>
-  requires std::is_enum_v<E>
-void put(json& j, const char* key, std::optional<E> e) {
-  if (e) j[key] = to_string(*e);
-}
-/// A present object is written even when every member is a default: present is not absent.
-template <UpstreamObject T>
-void put(json& j, const char* key, const std::optional<T>& x) {
-  if (x) j[key] = to_json(*x);
-}
-template <UpstreamObject T>
-void put(json& j, const char* key, const std::vector<T>& v) {
-  if (v.empty()) return;
-  json a = json::array();
-  for (const auto& item : v) a.push_back(to_json(item));
-  j[key] = std::move(a);
-}
-
-/// Re-embeds JSON text kept by read_opaque(). Text that is not JSON breaks the Customer
-/// contract (a bug), so it is asserted and, in release builds, left out.
-void put_opaque(json& j, const char* key, const std::string& text) {
-  if (text.empty()) return;
-  json v = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  assert(!v.is_discarded() && "opaque field holds invalid JSON");
-  if (!v.is_discarded()) j[key] = std::move(v);
-}
-
-/// Writer visitor: builds one JSON object from a struct's members().
-class Writer {
- public:
-  template <class T>
-  void operator()(const char* key, const T& value) { put(j_, key, value); }
-  void opaque(const char* key, const std::string& text) { put_opaque(j_, key, text); }
-  void tag_color(const char* key, const std::string& color) { put(j_, key, color); }
-  json take() { return std::move(j_); }
-
- private:
-  json j_ = json::object();
-};
-
-template <UpstreamObject T>
-json to_json(const T& x) {
-  Writer writer;
-  members(writer, x);
-  return writer.take();
-}
-
 }  // namespace
 
 Result<DecodedCustomers> decode_customers(std::string_view json_text) {
@@ -496,18 +336,6 @@ Result<DecodedCustomers> decode_customers(std::string_view json_text) {
   if (doc->is_object()) return decode_list_response(*doc);
   return fail(ErrorCode::bad_json,
               "customers: expected a ListResponse object or an array, got " + describe(*doc));
-}
-
-/// One customer at a time, so a large snapshot never holds a second full DOM. Invalid UTF-8
-/// in a string is replaced rather than thrown: encoding has no error channel.
-std::string encode_customers(const std::vector<Customer>& customers) {
-  std::string out = "[";
-  for (const auto& c : customers) {
-    if (out.size() > 1) out += ',';
-    out += to_json(c).dump(-1, ' ', false, json::error_handler_t::replace);
-  }
-  out += ']';
-  return out;
 }
 
 }  // namespace hoursd

@@ -1,0 +1,155 @@
+// Accepting connections for the HTTP server, as the listener of Beast's advanced async
+// server example does: on its own strand, each connection handed to a Session on a strand of
+// its own. The registry of sessions is what lets a stop drain them and the connection cap
+// count them.
+
+#include "listener.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <boost/beast/core/bind_handler.hpp>
+
+#include "hoursd/io/log.hpp"
+#include "session.hpp"
+
+namespace hoursd {
+namespace {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// Wait between retries when accept fails for lack of resources (EMFILE and the like).
+constexpr std::chrono::milliseconds kAcceptRetry{100};
+
+// One to five digits and nothing else (no sign, no space), at most 65535. std::from_chars
+// neither throws nor reads a locale, unlike std::stoul.
+std::optional<std::uint16_t> parse_port(std::string_view text) {
+  std::uint16_t port = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, ec] = std::from_chars(text.data(), end, port);
+  if (ec != std::errc{} || stop != end || text.size() > 5) return std::nullopt;
+  return port;
+}
+
+// "HOST:PORT" or "[IPV6]:PORT"; HOST must be an IP address.
+Result<tcp::endpoint> parse_listen(const std::string& listen) {
+  const auto bad = [&](const std::string& why) {
+    return fail(ErrorCode::invalid_argument, "listen \"" + listen + "\": " + why);
+  };
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return bad("expected HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  const auto port = parse_port(std::string_view(listen).substr(colon + 1));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (!port) return bad("port must be 0..65535");
+  beast::error_code ec;
+  const auto address = net::ip::make_address(host, ec);
+  if (ec) return bad("host must be an IPv4 or IPv6 address");
+  return tcp::endpoint(address, *port);
+}
+
+}  // namespace
+
+Result<void> Listener::bind() {
+  auto endpoint = parse_listen(config_.listen);
+  if (!endpoint) return fail(endpoint.error());
+  beast::error_code ec;
+  acceptor_.open(endpoint->protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(*endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    return fail(ErrorCode::io_error, "cannot listen on " + config_.listen + ": " + ec.message());
+  }
+  port_ = acceptor_.local_endpoint(ec).port();
+  return {};
+}
+
+bool Listener::add(Session* s) {
+  std::lock_guard lock(mutex_);
+  sessions_.insert(s);
+  if (counted_ >= config_.max_connections) return false;
+  ++counted_;
+  return true;
+}
+
+void Listener::remove(Session* s, bool counted) {
+  bool drained;
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(s);
+    if (counted) --counted_;
+    drained = sessions_.empty();
+  }
+  if (drained && stopping_ && !destroying_) ioc_.stop();
+}
+
+void Listener::do_accept() {
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         beast::bind_front_handler(&Listener::on_accept, this));
+}
+
+void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (!acceptor_.is_open()) return;  // stopped
+  if (ec) {
+    log(LogLevel::warning, "http", "accept failed", {{"error", ec.message()}});
+    retry_timer_.expires_after(kAcceptRetry);
+    retry_timer_.async_wait([this](beast::error_code e) { if (!e) do_accept(); });
+    return;
+  }
+  std::make_shared<Session>(std::move(socket), *this)->start();
+  do_accept();
+}
+
+void Listener::run(int threads) {
+  const unsigned n = threads > 0 ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+  net::dispatch(strand_, [this] {
+    if (acceptor_.is_open() && !stopping_) do_accept();
+  });
+  std::vector<std::thread> extra;
+  for (unsigned i = 1; i < n; ++i) extra.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : extra) t.join();
+}
+
+void Listener::stop(std::chrono::milliseconds drain) {
+  if (stopping_.exchange(true)) return;
+  net::post(strand_, [this, drain] { stop_on_strand(drain); });
+}
+
+void Listener::stop_on_strand(std::chrono::milliseconds drain) {
+  beast::error_code ec;
+  acceptor_.close(ec);
+  retry_timer_.cancel();
+  drain_timer_.expires_after(drain);
+  drain_timer_.async_wait([this](beast::error_code e) {
+    if (!e) ioc_.stop();  // sessions still busy are abandoned
+  });
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(mutex_);
+    for (Session* s : sessions_) {
+      if (auto p = s->weak_from_this().lock()) live.push_back(std::move(p));
+    }
+  }
+  for (auto& s : live) s->on_server_stop();
+  live.clear();  // the last reference may be here; remove() then sees the registry
+  stop_if_drained();
+}
+
+void Listener::stop_if_drained() {
+  std::lock_guard lock(mutex_);
+  if (sessions_.empty()) ioc_.stop();
+}
+
+}  // namespace hoursd

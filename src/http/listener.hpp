@@ -1,0 +1,71 @@
+#pragma once
+// Private to the HTTP server: the Listener of Beast's advanced server example, which here
+// also owns the io_context and its threads and keeps the registry of open sessions that the
+// connection cap and a draining stop need. HttpServer (http_server.hpp) is its public face.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <unordered_set>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include "hoursd/config/config.hpp"
+#include "hoursd/core/result.hpp"
+#include "hoursd/http/api.hpp"
+
+namespace hoursd {
+
+class Session;
+
+/// Accepts connections on its own strand and starts a Session for each; holds what sessions
+/// share: config, API environment, the session registry and stop state. bind, port, run and
+/// stop keep HttpServer's contracts. add, remove, stopping and stop are thread-safe.
+class Listener {
+ public:
+  /// `env` must outlive the listener.
+  Listener(const ServerConfig& config, const ApiEnv& env) : config_(config), env_(env) {}
+  // Sessions still pending die with ioc_ below; they must not stop it while it is torn down.
+  ~Listener() { destroying_ = true; }
+
+  Result<void> bind();
+  std::uint16_t port() const { return port_; }
+  void run(int threads);
+  void stop(std::chrono::milliseconds drain);
+
+  const ServerConfig& config() const { return config_; }
+  const ApiEnv& env() const { return env_; }
+  bool stopping() const { return stopping_.load(); }
+  /// Registers a session; false when it is over max_connections (it is answered 503).
+  bool add(Session* s);
+  /// Unregisters a session; `counted` is what add() returned for it.
+  void remove(Session* s, bool counted);
+
+ private:
+  void do_accept();
+  void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+  void stop_on_strand(std::chrono::milliseconds drain);
+  void stop_if_drained();
+
+  const ServerConfig config_;
+  const ApiEnv& env_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> destroying_{false};
+  std::mutex mutex_;  // guards sessions_ and counted_ (connect and disconnect only)
+  std::unordered_set<Session*> sessions_;
+  std::size_t counted_ = 0;  // sessions within max_connections
+  std::uint16_t port_ = 0;
+  // Declared after the registry: destroying the io_context destroys pending handlers and
+  // with them the sessions, which unregister from it.
+  boost::asio::io_context ioc_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_{
+      boost::asio::make_strand(ioc_)};
+  boost::asio::ip::tcp::acceptor acceptor_{strand_};
+  boost::asio::steady_timer retry_timer_{strand_};
+  boost::asio::steady_timer drain_timer_{strand_};
+};
+
+}  // namespace hoursd

@@ -1,0 +1,231 @@
+// One HTTP/1.1 connection, shaped like the session of Beast's advanced async server example.
+// It reads one request, writes its response, then reads the next. Answering in that order
+// is what keeps pipelined requests in order: Beast's parser leaves the bytes of the next
+// request in the session's buffer. Errors stay error_codes dealt with where they arrive;
+// nothing throws out of a handler (handle_request never throws).
+
+#include "session.hpp"
+
+#include <algorithm>
+
+#include <boost/asio.hpp>
+#include <nlohmann/json.hpp>
+
+#include "hoursd/io/log.hpp"
+#include "listener.hpp"
+
+namespace hoursd {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// After a response that closes the connection, unread input is drained this long before
+// closing: closing a socket with unread data sends RST, which can destroy the response
+// (an early 413 or 431) before the client has read it.
+constexpr std::chrono::seconds kLingerTime{1};
+
+bool is_http_error(beast::error_code ec) {
+  return ec.category() == http::make_error_code(http::error::end_of_stream).category();
+}
+
+ApiRequest to_api_request(http::request<http::string_body>&& req) {
+  ApiRequest out;
+  out.method = std::string(req.method_string());
+  out.target = std::string(req.target());
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = std::move(req.body());
+  return out;
+}
+
+}  // namespace
+
+Session::Session(tcp::socket&& socket, Listener& listener)
+    : stream_(std::move(socket)), listener_(listener) {
+  beast::error_code ec;
+  const auto ep = stream_.socket().remote_endpoint(ec);
+  if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  counted_ = listener_.add(this);
+}
+
+Session::~Session() { listener_.remove(this, counted_); }
+
+void Session::start() {
+  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::begin, shared_from_this()));
+}
+
+void Session::on_server_stop() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (!self->busy_) self->close();
+  });
+}
+
+// A connection over max_connections is answered 503 at once, without waiting for its
+// request (the lingering close then drains it), so overload costs as little as possible.
+void Session::begin() {
+  if (counted_) return await_request();
+  busy_ = true;
+  started_ = Clock::now();
+  reject(503, "overloaded", "over " + std::to_string(listener_.config().max_connections) + " connections");
+}
+
+// A fresh connection waits read_timeout for its first request, a kept-alive one
+// idle_timeout for its next; pipelined bytes already buffered are read at once.
+void Session::await_request() {
+  busy_ = false;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(listener_.config().max_header_bytes));
+  parser_->body_limit(listener_.config().max_body_bytes);
+  if (buffer_.size() > 0) return read_header();
+  if (listener_.stopping()) return close();
+  stream_.expires_after(served_ == 0 ? listener_.config().read_timeout : listener_.config().idle_timeout);
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+}
+
+void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
+  if (ec) return close();  // eof between requests, timeout, or closed by stop
+  buffer_.commit(n);
+  read_header();
+}
+
+// The rest of the request must arrive within read_timeout of its first byte, which is
+// what closes a slow (slowloris) client while the others are served.
+void Session::read_header() {
+  busy_ = true;
+  started_ = Clock::now();
+  stream_.expires_after(listener_.config().read_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&Session::on_header, shared_from_this()));
+}
+
+// A client that sent "Expect: 100-continue" waits for the go-ahead before its body
+// (curl does for bodies over 1 KiB); a too-large body was already refused by body_limit.
+void Session::on_header(beast::error_code ec, std::size_t n) {
+  if (ec) return on_read(ec, n);
+  const auto& req = parser_->get();
+  if (!beast::iequals(req[http::field::expect], "100-continue") || parser_->is_done()) {
+    return read_body();
+  }
+  continue_ = http::response<http::empty_body>{http::status::continue_, req.version()};
+  http::async_write(stream_, continue_,
+                    beast::bind_front_handler(&Session::on_continue_sent, shared_from_this()));
+}
+
+void Session::on_continue_sent(beast::error_code ec, std::size_t) {
+  if (ec) return close();
+  read_body();
+}
+
+void Session::read_body() {
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&Session::on_read, shared_from_this()));
+}
+
+void Session::on_read(beast::error_code ec, std::size_t) {
+  if (!ec) return answer();
+  // The request line is parsed before any header or body limit can trip.
+  method_ = std::string(parser_->get().method_string());
+  target_ = std::string(parser_->get().target());
+  if (ec == http::error::header_limit) {
+    return reject(431, "header_too_large",
+                  "request header is over " + std::to_string(listener_.config().max_header_bytes) + " bytes");
+  }
+  if (ec == http::error::body_limit) {
+    return reject(413, "payload_too_large",
+                  "request body is over " + std::to_string(listener_.config().max_body_bytes) + " bytes");
+  }
+  // A malformed request is answered; a vanished or slow peer (eof mid-request, reset,
+  // timeout) is not.
+  if (is_http_error(ec) && ec != http::error::partial_message && ec != http::error::end_of_stream) {
+    return reject(400, "bad_request", "malformed HTTP request: " + ec.message());
+  }
+  close();
+}
+
+void Session::answer() {
+  http::request<http::string_body> req = parser_->release();
+  const unsigned version = req.version();
+  const bool keep_alive = req.keep_alive() && !listener_.stopping();
+  method_ = std::string(req.method_string());
+  target_ = std::string(req.target());
+  ApiResponse res = handle_request(to_api_request(std::move(req)), listener_.env());
+  const unsigned status = res.status;
+  send(status, std::move(res), keep_alive, version);
+}
+
+// Answers with an error the server itself decides, and closes the connection.
+void Session::reject(unsigned status, std::string_view code, std::string message) {
+  ApiResponse res;
+  res.status = status;
+  res.body = nlohmann::json{{"error", {{"code", code}, {"message", std::move(message)}}}}.dump();
+  res.route = target_.empty() ? kUnmatchedRoute : route_label(target_);
+  res.headers.emplace_back("Cache-Control", "no-store");
+  if (status == 503) res.headers.emplace_back("Retry-After", "1");
+  send(status, std::move(res), false, 11);
+}
+
+void Session::send(unsigned status, ApiResponse res, bool keep_alive, unsigned version) {
+  status_ = status;
+  route_ = std::move(res.route);
+  response_ = http::response<http::string_body>{static_cast<http::status>(status), version};
+  for (auto& [name, value] : res.headers) response_.set(name, value);
+  response_.keep_alive(keep_alive);
+  if (status != 304) {  // a 304 has no body and no Content-Length of its own
+    response_.set(http::field::content_type, res.content_type);
+    response_.body() = std::move(res.body);
+    response_.prepare_payload();
+  }
+  // A response to HEAD keeps its Content-Length but has no body (RFC 9110 section 9.3.2);
+  // sending one would be read as the start of the next response.
+  if (method_ == "HEAD") response_.body().clear();
+  stream_.expires_after(listener_.config().read_timeout);  // a client that never reads
+  http::async_write(stream_, response_,
+                    beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+}
+
+void Session::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes) {
+  const auto latency = Clock::now() - started_;
+  if (listener_.env().metrics) listener_.env().metrics->record_request(route_, status_, latency);
+  if (listener_.config().access_log) {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
+    log(LogLevel::info, "http", "request",
+        {{"peer", peer_}, {"method", method_}, {"target", target_}, {"status", std::to_string(status_)},
+         {"bytes", std::to_string(bytes)}, {"us", std::to_string(us)}});
+  }
+  method_.clear();
+  target_.clear();
+  if (ec) return close();
+  ++served_;
+  if (!keep_alive) return linger_close();
+  await_request();
+}
+
+void Session::linger_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.expires_after(kLingerTime);
+  stream_.async_read_some(net::buffer(drain_buffer_),
+                          beast::bind_front_handler(&Session::on_linger, shared_from_this()));
+}
+
+void Session::on_linger(beast::error_code ec, std::size_t) {
+  if (ec) return close();  // the peer's eof, or the linger time is up
+  stream_.async_read_some(net::buffer(drain_buffer_),
+                          beast::bind_front_handler(&Session::on_linger, shared_from_this()));
+}
+
+void Session::close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();  // cancels pending operations; their handlers see operation_aborted
+}
+
+}  // namespace hoursd

@@ -1,0 +1,80 @@
+#pragma once
+// Private to the HTTP server: one connection, the session of Beast's advanced server example.
+// The Listener (listener.hpp) creates one per accepted socket.
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "hoursd/http/api.hpp"
+
+namespace hoursd {
+
+class Listener;
+
+/// One HTTP/1.1 connection: reads a request, answers it with handle_request(), then reads the
+/// next (keep-alive, pipelining in order), under the read and idle timeouts and the header and
+/// body caps of the listener's ServerConfig. Owns its stream, buffer and parser; runs on the
+/// strand its socket was accepted on; stays alive through shared_from_this while an operation
+/// is pending. It is registered with `listener` for its whole life, so `listener` must
+/// outlive it. Not thread-safe except start() and on_server_stop(), which post to the strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  /// Registers with `listener`; a session over max_connections answers 503 and closes.
+  Session(boost::asio::ip::tcp::socket&& socket, Listener& listener);
+  ~Session();
+
+  /// Starts serving. REQUIRES: the session is owned by a std::shared_ptr.
+  void start();
+
+  /// The server is stopping: a connection waiting for its next request closes now; one
+  /// in the middle of a request finishes it (its response says Connection: close).
+  void on_server_stop();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  using error_code = boost::beast::error_code;
+  static constexpr std::size_t kReadChunk = 4096;
+
+  void begin();
+  void await_request();
+  void on_first_bytes(error_code ec, std::size_t n);
+  void read_header();
+  void on_header(error_code ec, std::size_t);
+  void on_continue_sent(error_code ec, std::size_t);
+  void read_body();
+  void on_read(error_code ec, std::size_t);
+  void answer();
+  void send(unsigned status, ApiResponse response, bool keep_alive, unsigned version);
+  void reject(unsigned status, std::string_view code, std::string message);
+  void on_write(bool keep_alive, error_code ec, std::size_t bytes);
+  void linger_close();
+  void on_linger(error_code ec, std::size_t);
+  void close();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  boost::beast::http::response<boost::beast::http::empty_body> continue_;
+  boost::beast::http::response<boost::beast::http::string_body> response_;
+  std::array<char, kReadChunk> drain_buffer_;
+  Listener& listener_;
+  bool counted_ = false;    // within max_connections; otherwise answered 503 and closed
+  bool busy_ = false;       // between the first byte of a request and its response written
+  std::size_t served_ = 0;  // responses written on this connection
+  std::string peer_;
+  // About the request being answered, for metrics and the access log.
+  Clock::time_point started_;
+  std::string method_, target_, route_;
+  unsigned status_ = 0;
+};
+
+}  // namespace hoursd

@@ -1,0 +1,96 @@
+// Customers back into the upstream's JSON shape, for persisted snapshots and debug dumps.
+//
+// The inverse of the readers in customers_decode.cpp: enums by name, and every value equal to
+// its decoded default left out, so decoding the output gives back equal structs.
+
+#include "hoursd/json/customers_json.hpp"
+
+#include <cassert>
+#include <type_traits>
+
+#include <nlohmann/json.hpp>
+
+#include "customers_members.hpp"
+
+namespace hoursd {
+namespace {
+
+using json = nlohmann::json;
+
+template <UpstreamObject T>
+json to_json(const T& x);
+
+void put(json& j, const char* key, const std::string& s) {
+  if (!s.empty()) j[key] = s;
+}
+void put(json& j, const char* key, bool b) {
+  if (b) j[key] = true;
+}
+void put(json& j, const char* key, int n) {
+  if (n != 0) j[key] = n;
+}
+void put(json& j, const char* key, const std::vector<int>& v) {
+  if (!v.empty()) j[key] = v;
+}
+template <class E>
+  requires std::is_enum_v<E>
+void put(json& j, const char* key, std::optional<E> e) {
+  if (e) j[key] = to_string(*e);
+}
+/// A present object is written even when every member is a default: present is not absent.
+template <UpstreamObject T>
+void put(json& j, const char* key, const std::optional<T>& x) {
+  if (x) j[key] = to_json(*x);
+}
+template <UpstreamObject T>
+void put(json& j, const char* key, const std::vector<T>& v) {
+  if (v.empty()) return;
+  json a = json::array();
+  for (const auto& item : v) a.push_back(to_json(item));
+  j[key] = std::move(a);
+}
+
+/// Re-embeds JSON text kept by read_opaque(). Text that is not JSON breaks the Customer
+/// contract (a bug), so it is asserted and, in release builds, left out.
+void put_opaque(json& j, const char* key, const std::string& text) {
+  if (text.empty()) return;
+  json v = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  assert(!v.is_discarded() && "opaque field holds invalid JSON");
+  if (!v.is_discarded()) j[key] = std::move(v);
+}
+
+/// Writer visitor: builds one JSON object from a struct's members().
+class Writer {
+ public:
+  template <class T>
+  void operator()(const char* key, const T& value) { put(j_, key, value); }
+  void opaque(const char* key, const std::string& text) { put_opaque(j_, key, text); }
+  void tag_color(const char* key, const std::string& color) { put(j_, key, color); }
+  json take() { return std::move(j_); }
+
+ private:
+  json j_ = json::object();
+};
+
+template <UpstreamObject T>
+json to_json(const T& x) {
+  Writer writer;
+  members(writer, x);
+  return writer.take();
+}
+
+}  // namespace
+
+/// One customer at a time, so a large snapshot never holds a second full DOM. Invalid UTF-8
+/// in a string is replaced rather than thrown: encoding has no error channel.
+std::string encode_customers(const std::vector<Customer>& customers) {
+  std::string out = "[";
+  for (const auto& c : customers) {
+    if (out.size() > 1) out += ',';
+    out += to_json(c).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  out += ']';
+  return out;
+}
+
+}  // namespace hoursd
