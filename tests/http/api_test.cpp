@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -12,25 +11,21 @@
 
 #include "hoursd/json/customers_json.hpp"
 #include "fake_clock.hpp"
+#include "files.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
 namespace {
 
 using json = nlohmann::ordered_json;
+using test::read_text;
+using test::source_path;
 using test::utc;
-
-std::string read_text(const std::string& relative) {
-  std::ifstream in(std::string(HOURSD_SOURCE_DIR) + "/" + relative, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// The compiled customers of `file` as generation 7, fetched a minute before `now`.
 std::shared_ptr<const Snapshot> fixture_snapshot(const Config& config, date::sys_seconds now,
                                                  const std::string& file = "tests/data/api_customers.json") {
-  auto decoded = decode_customers(read_text(file));
+  auto decoded = decode_customers(read_text(source_path(file)));
   if (!decoded || !decoded->errors.empty()) throw std::runtime_error("cannot decode " + file);
   auto s = std::make_shared<Snapshot>();
   s->generation = 7;
@@ -906,7 +901,7 @@ class SchemaCheck {
 };
 
 const json& openapi_doc() {
-  static const json doc = YamlSubset::parse(read_text("docs/openapi.yaml"));
+  static const json doc = YamlSubset::parse(read_text(source_path("docs/openapi.yaml")));
   return doc;
 }
 
