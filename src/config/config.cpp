@@ -4,115 +4,26 @@
 
 #include "hoursd/config/config.hpp"
 
-#include <fcntl.h>
 #include <toml++/toml.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cstdint>
-#include <cstdlib>
 #include <functional>
 #include <span>
-#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "hoursd/core/zones.hpp"
+#include "hoursd/io/file.hpp"
 
 namespace hoursd {
 namespace {
 
 constexpr std::size_t kMaxConfigBytes = 1u << 20;
-constexpr std::size_t kMaxSecretBytes = 64u << 10;
 constexpr std::int64_t kHourMs = 3'600'000;
 constexpr std::int64_t kDayS = 86'400;
-
-// ---- Reading files and secrets -----------------------------------------------------------
-
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-std::string cannot_read(std::string_view what, int err) {
-  return "cannot read " + std::string(what) + ": " + std::generic_category().message(err);
-}
-
-/// The whole file at `path` if it holds at most `limit` bytes. `what` names it in messages
-/// ("secret file /etc/x"); the contents never appear in one. Errors: not_found (no such
-/// file), io_error (anything else, or too large).
-Result<std::string> read_small_file(const std::string& path, std::size_t limit,
-                                    std::string_view what) {
-  const Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd < 0) {
-    const int err = errno;
-    return fail(err == ENOENT ? ErrorCode::not_found : ErrorCode::io_error, cannot_read(what, err));
-  }
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(f.fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(ErrorCode::io_error, cannot_read(what, errno));
-    if (n == 0) return out;
-    if (out.size() + static_cast<std::size_t>(n) > limit) {
-      return fail(ErrorCode::io_error,
-                  std::string(what) + " is larger than " + std::to_string(limit) + " bytes");
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-}
-
-/// A credential is a file name inside $CREDENTIALS_DIRECTORY, never a path out of it.
-bool is_credential_name(std::string_view name) {
-  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos;
-}
-
-Result<std::string> secret_from_env(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  if (!value) return fail(ErrorCode::not_found, "environment variable " + name + " is not set");
-  return std::string(value);
-}
-
-// systemd's LoadCredential=/SetCredential= put each credential in a file of that name in
-// $CREDENTIALS_DIRECTORY, readable only by the service.
-Result<std::string> secret_from_credential(const std::string& name) {
-  if (!is_credential_name(name)) {
-    return fail(ErrorCode::invalid_argument, "credential \"" + name + "\" is not a file name");
-  }
-  const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
-  if (!dir || !*dir) {
-    return fail(ErrorCode::not_found,
-                "credential " + name + ": $CREDENTIALS_DIRECTORY is not set (LoadCredential=)");
-  }
-  const std::string path = std::string(dir) + "/" + name;
-  return read_small_file(path, kMaxSecretBytes, "credential " + name + " at " + path);
-}
-
-/// Where a secret comes from, for messages: "secret file /etc/x", "environment variable X".
-std::string secret_source(const SecretRef& ref) {
-  if (!ref.file.empty()) return "secret file " + ref.file;
-  if (!ref.env.empty()) return "environment variable " + ref.env;
-  return "credential " + ref.credential;
-}
-
-/// The secret's raw bytes. REQUIRES: exactly one source is set.
-Result<std::string> fetch_secret(const SecretRef& ref) {
-  if (!ref.file.empty()) return read_small_file(ref.file, kMaxSecretBytes, secret_source(ref));
-  if (!ref.env.empty()) return secret_from_env(ref.env);
-  return secret_from_credential(ref.credential);
-}
-
-/// Drops one trailing "\n" or "\r\n", as `echo secret > file` and editors leave them.
-void drop_trailing_newline(std::string& s) {
-  if (s.empty() || s.back() != '\n') return;
-  s.pop_back();
-  if (!s.empty() && s.back() == '\r') s.pop_back();
-}
 
 // ---- Messages ------------------------------------------------------------------------------
 
@@ -700,20 +611,6 @@ Result<toml::table> parse_toml(std::string_view text, std::string_view origin) {
 
 }  // namespace
 
-Result<std::string> read_secret(const SecretRef& ref) {
-  const int sources = !ref.file.empty() + !ref.env.empty() + !ref.credential.empty();
-  if (sources == 0) return fail(ErrorCode::not_found, "no secret configured");
-  if (sources > 1) {
-    return fail(ErrorCode::invalid_argument,
-                "a secret needs exactly one of file, env or credential");
-  }
-  Result<std::string> value = fetch_secret(ref);
-  if (!value) return value;
-  drop_trailing_newline(*value);
-  if (value->empty()) return fail(ErrorCode::invalid_argument, secret_source(ref) + " is empty");
-  return value;
-}
-
 Result<Config> load_config(std::string_view text, std::string_view origin) {
   const auto root = parse_toml(text, origin);
   if (!root) return fail(root.error());
@@ -731,7 +628,7 @@ Result<Config> load_config(std::string_view text, std::string_view origin) {
 
 Result<Config> load_config_file(const std::filesystem::path& path) {
   const std::string origin = path.string();
-  auto text = read_small_file(origin, kMaxConfigBytes, "config file " + origin);
+  auto text = read_file(path, kMaxConfigBytes, "config file " + origin);
   if (!text) return fail(ErrorCode::io_error, text.error().message);
   return load_config(*text, origin);
 }
