@@ -2,11 +2,9 @@
 
 #include "hoursd/daemon/app.hpp"
 
-#include <fstream>
 #include <map>
 #include <optional>
 #include <ostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +14,7 @@
 #include "hoursd/json/customers_json.hpp"
 #include "hoursd/daemon/daemon.hpp"
 #include "hoursd/core/evaluator.hpp"
+#include "hoursd/io/file.hpp"
 #include "hoursd/io/log.hpp"
 #include "hoursd/core/recurrence.hpp"
 #include "hoursd/io/tzdata.hpp"
@@ -81,13 +80,11 @@ int usage_error(Context& ctx, const std::string& message) {
   return kExitUsage;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::io_error, "cannot open " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return fail(ErrorCode::io_error, "cannot read " + path);
-  return text.str();
+/// The --customers file. Any failure, a missing file too, is an io_error "cannot open PATH".
+Result<std::string> read_customers_file(const std::string& path) {
+  auto text = read_file(path, kNoSizeLimit);
+  if (!text) return fail(ErrorCode::io_error, "cannot open " + path);
+  return text;
 }
 
 // ---- evaluate -------------------------------------------------------------------------
@@ -146,7 +143,7 @@ int run_evaluate(const Flags& f, Context& ctx) {
     if (!loaded) return ctx.err << "error config: " << loaded.error().message << "\n", kExitConfig;
     config = std::move(*loaded);
   }
-  auto text = read_file(*path);
+  auto text = read_customers_file(*path);
   if (!text) return ctx.out << error_json(text.error()).dump(2) << "\n", kExitFailure;
   auto decoded = decode_customers(*text);
   if (!decoded) return ctx.out << error_json(decoded.error()).dump(2) << "\n", kExitFailure;
