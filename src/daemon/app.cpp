@@ -248,7 +248,7 @@ int run_serve(const Flags& f, Context& ctx) {
   const ConfigOverrides o = overrides_from(f);
   auto config = effective_config(o);
   if (!config) return ctx.err << "error config: " << config.error().message << "\n", kExitConfig;
-  if (LogLevel level; parse_log_level(config->log_level, level)) set_log_level(level);
+  if (const auto level = parse_log_level(config->log_level)) set_log_level(*level);
   return serve(*config, o, ctx.err);
 }
 
