@@ -2,6 +2,7 @@
 
 #include "hoursd/daemon/app.hpp"
 
+#include <charconv>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -186,12 +187,10 @@ Result<date::local_seconds> local_flag(const Flags& f, const char* name,
 Result<std::size_t> limit_flag(const Flags& f) {
   auto text = flag(f, "limit");
   if (!text) return std::size_t{1000};
-  std::size_t used = 0;
-  try {
-    const unsigned long n = std::stoul(*text, &used);
-    if (used == text->size() && n >= 1 && n <= 1'000'000) return std::size_t{n};
-  } catch (const std::exception&) {
-  }
+  std::size_t n = 0;
+  const char* end = text->data() + text->size();
+  const auto [stop, ec] = std::from_chars(text->data(), end, n);
+  if (ec == std::errc{} && stop == end && n >= 1 && n <= 1'000'000) return n;
   return fail(ErrorCode::invalid_argument, "--limit: \"" + *text + "\" is not 1..1000000");
 }
 
