@@ -5,7 +5,10 @@
 #include "rules.hpp"
 
 #include <algorithm>
+#include <cassert>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "fields.hpp"
 
@@ -38,7 +41,8 @@ const char* ical_weekday(Weekday d) {
   return kCodes[static_cast<int>(d)];
 }
 
-const char* ical_frequency(Frequency f) {
+// The RRULE FREQ value of a frequency. Frequency::none has none: such a rule occurs once.
+std::optional<std::string_view> ical_frequency(Frequency f) {
   switch (f) {
     case Frequency::secondly: return "SECONDLY";
     case Frequency::minutely: return "MINUTELY";
@@ -49,7 +53,7 @@ const char* ical_frequency(Frequency f) {
     case Frequency::yearly: return "YEARLY";
     case Frequency::none: break;
   }
-  return "";
+  return std::nullopt;
 }
 
 // Collects the errors of one rule, each naming its field.
@@ -142,8 +146,11 @@ void check_combinations(const SchedulingRule& r, Frequency freq, RuleErrors& err
   }
 }
 
+// REQUIRES: freq is not None (compile_recurrence returns before building an RRULE).
 std::string build_rrule(const SchedulingRule& r, Frequency freq, const std::string& until) {
-  std::string s = std::string("FREQ=") + ical_frequency(freq);
+  const std::optional<std::string_view> freq_code = ical_frequency(freq);
+  assert(freq_code);
+  std::string s = "FREQ=" + std::string(freq_code.value_or(""));
   if (r.interval > 1) s += ";INTERVAL=" + std::to_string(r.interval);
   if (r.count >= 1) s += ";COUNT=" + std::to_string(r.count);
   if (!until.empty()) s += ";UNTIL=" + until;

@@ -2,11 +2,10 @@
 
 #include "hoursd/daemon/app.hpp"
 
-#include <fstream>
+#include <charconv>
 #include <map>
 #include <optional>
 #include <ostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +15,7 @@
 #include "hoursd/json/customers_json.hpp"
 #include "hoursd/daemon/daemon.hpp"
 #include "hoursd/core/evaluator.hpp"
+#include "hoursd/io/file.hpp"
 #include "hoursd/io/log.hpp"
 #include "hoursd/core/recurrence.hpp"
 #include "hoursd/io/tzdata.hpp"
@@ -81,13 +81,11 @@ int usage_error(Context& ctx, const std::string& message) {
   return kExitUsage;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::io_error, "cannot open " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return fail(ErrorCode::io_error, "cannot read " + path);
-  return text.str();
+/// The --customers file. Any failure, a missing file too, is an io_error "cannot open PATH".
+Result<std::string> read_customers_file(const std::string& path) {
+  auto text = read_file(path, kNoSizeLimit);
+  if (!text) return fail(ErrorCode::io_error, "cannot open " + path);
+  return text;
 }
 
 // ---- evaluate -------------------------------------------------------------------------
@@ -146,7 +144,7 @@ int run_evaluate(const Flags& f, Context& ctx) {
     if (!loaded) return ctx.err << "error config: " << loaded.error().message << "\n", kExitConfig;
     config = std::move(*loaded);
   }
-  auto text = read_file(*path);
+  auto text = read_customers_file(*path);
   if (!text) return ctx.out << error_json(text.error()).dump(2) << "\n", kExitFailure;
   auto decoded = decode_customers(*text);
   if (!decoded) return ctx.out << error_json(decoded.error()).dump(2) << "\n", kExitFailure;
@@ -189,12 +187,10 @@ Result<date::local_seconds> local_flag(const Flags& f, const char* name,
 Result<std::size_t> limit_flag(const Flags& f) {
   auto text = flag(f, "limit");
   if (!text) return std::size_t{1000};
-  std::size_t used = 0;
-  try {
-    const unsigned long n = std::stoul(*text, &used);
-    if (used == text->size() && n >= 1 && n <= 1'000'000) return std::size_t{n};
-  } catch (const std::exception&) {
-  }
+  std::size_t n = 0;
+  const char* end = text->data() + text->size();
+  const auto [stop, ec] = std::from_chars(text->data(), end, n);
+  if (ec == std::errc{} && stop == end && n >= 1 && n <= 1'000'000) return n;
   return fail(ErrorCode::invalid_argument, "--limit: \"" + *text + "\" is not 1..1000000");
 }
 
@@ -251,7 +247,7 @@ int run_serve(const Flags& f, Context& ctx) {
   const ConfigOverrides o = overrides_from(f);
   auto config = effective_config(o);
   if (!config) return ctx.err << "error config: " << config.error().message << "\n", kExitConfig;
-  if (LogLevel level; parse_log_level(config->log_level, level)) set_log_level(level);
+  if (const auto level = parse_log_level(config->log_level)) set_log_level(*level);
   return serve(*config, o, ctx.err);
 }
 

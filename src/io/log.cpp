@@ -37,11 +37,11 @@ void append_value(std::string& line, const std::string& v) {
 
 void set_log_level(LogLevel level) { g_level = level; }
 
-bool parse_log_level(std::string_view text, LogLevel& out) {
+std::optional<LogLevel> parse_log_level(std::string_view text) {
   for (LogLevel l : {LogLevel::debug, LogLevel::info, LogLevel::warning, LogLevel::error}) {
-    if (text == name(l)) return out = l, true;
+    if (text == name(l)) return l;
   }
-  return false;
+  return std::nullopt;
 }
 
 void log(LogLevel level, std::string_view component, std::string_view message,

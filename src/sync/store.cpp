@@ -26,13 +26,13 @@
 #include <system_error>
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
 #include "hoursd/core/time_text.hpp"
+#include "hoursd/io/file.hpp"
 #include "hoursd/json/customers_json.hpp"
 
 namespace hoursd {
@@ -122,30 +122,6 @@ Result<void> ensure_dir(const fs::path& dir) {
   if (ec)
     return fail(ErrorCode::io_error, "create directory " + dir.string() + ": " + ec.message());
   return {};
-}
-
-/// The whole file, or nullopt when it (or its directory) does not exist. A state directory
-/// that is not a directory is an error, not "no snapshot": it is a misconfiguration.
-Result<std::optional<std::string>> read_file(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) return std::optional<std::string>{};
-  if (fd < 0) return errno_failure("open", path);
-  std::string out;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0) out.reserve(static_cast<std::size_t>(st.st_size));
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int saved = errno;
-      close_fd(fd);
-      errno = saved;
-      if (n < 0) return errno_failure("read", path);
-      return std::optional<std::string>{std::move(out)};
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-  }
 }
 
 // ---- Encoding ---------------------------------------------------------------------------
@@ -344,13 +320,15 @@ Result<void> save_snapshot(const fs::path& dir, const StoredSnapshot& snapshot, 
 
 Result<std::optional<StoredSnapshot>> load_snapshot(const fs::path& dir) {
   const fs::path path = dir / kSnapshotFile;
-  auto file = read_file(path);
+  // A missing file or state directory is "no snapshot yet". A state directory that is not
+  // a directory is an error (io_error), not "no snapshot": it is a misconfiguration.
+  auto file = read_file(path, kNoSizeLimit);
+  if (!file && file.error().code == ErrorCode::not_found) return std::optional<StoredSnapshot>{};
   if (!file) return fail(file.error());
-  if (!*file) return std::optional<StoredSnapshot>{};
   auto named = [&](const Error& e) {
     return fail(e.code, "snapshot " + path.string() + ": " + e.message);
   };
-  auto body = verified_body(**file);
+  auto body = verified_body(*file);
   if (!body) return named(body.error());
   auto snapshot = decode_body(*body);
   if (!snapshot) return named(snapshot.error());

@@ -3,12 +3,10 @@
 
 #include "hoursd/upstream/upstream.hpp"
 
-#include <fstream>
 #include <iterator>
-#include <sstream>
-#include <system_error>
 #include <unordered_map>
 
+#include "hoursd/io/file.hpp"
 #include "sources.hpp"
 
 namespace hoursd {
@@ -21,7 +19,7 @@ class FileSource final : public Source {
 
   Result<FetchResult> fetch(std::stop_token) override {
     const auto started = std::chrono::steady_clock::now();
-    auto text = read_file();
+    auto text = read_text();
     if (!text) return fail(text.error());
     auto decoded = decode_customers(*text);
     if (!decoded) return fail(ErrorCode::bad_json, describe() + ": " + decoded.error().message);
@@ -41,15 +39,14 @@ class FileSource final : public Source {
   std::string describe() const override { return "file:" + path_; }
 
  private:
-  Result<std::string> read_file() const {
-    std::error_code ec;
-    if (!std::filesystem::exists(path_, ec))
+  Result<std::string> read_text() const {
+    auto text = read_file(path_, kNoSizeLimit);
+    if (!text && text.error().code == ErrorCode::not_found)
       return fail(ErrorCode::not_found, describe() + ": no such file");
-    std::ifstream in(path_, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in || !text) return fail(ErrorCode::io_error, describe() + ": cannot read the file");
-    return std::move(text).str();
+    // An empty file (often one caught mid-rewrite) is unreadable rather than bad JSON.
+    if (!text || text->empty())
+      return fail(ErrorCode::io_error, describe() + ": cannot read the file");
+    return text;
   }
 
   const std::string path_;

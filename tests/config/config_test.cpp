@@ -4,7 +4,6 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -500,7 +499,7 @@ const BadCase kBadCases[] = {
      "sync.stale_after_s: 60 is less than sync.interval_s 600"},
 };
 
-TEST(ConfigErrors, EachNamesTheKeyAndTheValue) {
+TEST(Config, EachErrorNamesTheKeyAndTheValue) {
   for (const BadCase& c : kBadCases) {
     const std::string message = load_error(c.toml);
     EXPECT_NE(message.find(c.message), std::string::npos)
@@ -509,7 +508,7 @@ TEST(ConfigErrors, EachNamesTheKeyAndTheValue) {
   }
 }
 
-TEST(ConfigErrors, AllAreReportedInFileOrder) {
+TEST(Config, AllErrorsAreReportedInFileOrder) {
   const std::string message =
       load_error("[upstream]\ncount_per_page = 0\nacount_ids = []\n[sync]\njitter = 2\n");
   EXPECT_EQ(message,
@@ -518,12 +517,12 @@ TEST(ConfigErrors, AllAreReportedInFileOrder) {
             "hoursd.toml:5: sync.jitter: 2 is not in 0..0.5");
 }
 
-TEST(ConfigErrors, ChecksBetweenKeysWaitUntilEveryKeyIsValid) {
+TEST(Config, ChecksBetweenKeysWaitUntilEveryKeyIsValid) {
   const std::string message = load_error("[upstream]\nauth = \"basic\"\nusername = 7\n");
   EXPECT_EQ(message, "hoursd.toml:3: upstream.username: 7 is not a string");
 }
 
-TEST(ConfigErrors, SecretValuesWrittenInPlaceAreNeverRepeated) {
+TEST(Config, SecretValuesWrittenInPlaceAreNeverRepeated) {
   for (const char* text : {"[upstream]\nauth = \"basic\"\nusername = \"u\"\npassword = \"hunter2\"",
                            "[server]\nbearer_token = \"hunter2\"",
                            "[upstream]\nsource = \"https://svc:hunter2@api.example.com/v2\""}) {
@@ -533,7 +532,7 @@ TEST(ConfigErrors, SecretValuesWrittenInPlaceAreNeverRepeated) {
   }
 }
 
-TEST(ConfigErrors, MissingFileIsAnIoErrorNamingThePath) {
+TEST(Config, MissingFileIsAnIoErrorNamingThePath) {
   const fs::path path = fs::path(testing::TempDir()) / "no-such-hoursd.toml";
   const auto config = load_config_file(path);
   ASSERT_FALSE(config);
@@ -541,7 +540,7 @@ TEST(ConfigErrors, MissingFileIsAnIoErrorNamingThePath) {
   EXPECT_NE(config.error().message.find(path.string()), std::string::npos);
 }
 
-TEST(ConfigErrors, FileErrorsNameTheFile) {
+TEST(Config, FileErrorsNameTheFile) {
   const fs::path path = fs::path(testing::TempDir()) / ("hoursd_config_bad-" + std::to_string(::getpid()) + ".toml");
   std::ofstream(path) << "[upstream]\ncount_per_page = 0\n";
   const auto config = load_config_file(path);
@@ -549,165 +548,6 @@ TEST(ConfigErrors, FileErrorsNameTheFile) {
   EXPECT_EQ(config.error().message,
             path.string() + ":2: upstream.count_per_page: 0 is not in 1..1000");
   fs::remove(path);
-}
-
-// ---- Secrets ---------------------------------------------------------------------------------
-
-/// Sets (or with nullptr unsets) an environment variable, restoring it when destroyed.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    value ? ::setenv(name, value, 1) : ::unsetenv(name);
-  }
-  ~ScopedEnv() { old_ ? ::setenv(name_, old_->c_str(), 1) : ::unsetenv(name_); }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
-SecretRef from_file(const std::string& path) {
-  SecretRef ref;
-  ref.file = path;
-  return ref;
-}
-SecretRef from_env(const std::string& name) {
-  SecretRef ref;
-  ref.env = name;
-  return ref;
-}
-SecretRef from_credential(const std::string& name) {
-  SecretRef ref;
-  ref.credential = name;
-  return ref;
-}
-
-class ConfigSecrets : public testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::path(testing::TempDir()) / ("hoursd_config_secrets-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, const std::string& contents) {
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << contents;
-    return path.string();
-  }
-
-  fs::path dir_;
-};
-
-TEST_F(ConfigSecrets, FileDropsOneTrailingNewline) {
-  EXPECT_EQ(*read_secret(from_file(write("a", "s3cret\n"))), "s3cret");
-  EXPECT_EQ(*read_secret(from_file(write("b", "s3cret\r\n"))), "s3cret");
-  EXPECT_EQ(*read_secret(from_file(write("c", "s3cret"))), "s3cret");
-  EXPECT_EQ(*read_secret(from_file(write("d", "two\n\n"))), "two\n");
-  EXPECT_EQ(*read_secret(from_file(write("e", "keeps\r"))), "keeps\r");
-}
-
-TEST_F(ConfigSecrets, EnvironmentVariable) {
-  const ScopedEnv env("HOURSD_TEST_SECRET", "t0ken\n");
-  const auto secret = read_secret(from_env("HOURSD_TEST_SECRET"));
-  ASSERT_OK(secret);
-  EXPECT_EQ(*secret, "t0ken");
-}
-
-TEST_F(ConfigSecrets, CredentialFromCredentialsDirectory) {
-  write("api-token", "cr3dential\n");
-  const ScopedEnv env("CREDENTIALS_DIRECTORY", dir_.c_str());
-  const auto secret = read_secret(from_credential("api-token"));
-  ASSERT_OK(secret);
-  EXPECT_EQ(*secret, "cr3dential");
-}
-
-TEST_F(ConfigSecrets, MissingFileIsNotFoundNamingThePath) {
-  const std::string path = (dir_ / "missing").string();
-  const auto secret = read_secret(from_file(path));
-  ASSERT_FALSE(secret);
-  EXPECT_EQ(secret.error().code, ErrorCode::not_found);
-  EXPECT_NE(secret.error().message.find(path), std::string::npos);
-}
-
-TEST_F(ConfigSecrets, UnreadableFileIsAnIoErrorNamingThePath) {
-  const auto secret = read_secret(from_file(dir_.string()));  // a directory
-  ASSERT_FALSE(secret);
-  EXPECT_EQ(secret.error().code, ErrorCode::io_error);
-  EXPECT_NE(secret.error().message.find(dir_.string()), std::string::npos);
-}
-
-TEST_F(ConfigSecrets, UnsetVariableIsNotFoundNamingIt) {
-  const ScopedEnv env("HOURSD_TEST_UNSET", nullptr);
-  const auto secret = read_secret(from_env("HOURSD_TEST_UNSET"));
-  ASSERT_FALSE(secret);
-  EXPECT_EQ(secret.error().code, ErrorCode::not_found);
-  EXPECT_NE(secret.error().message.find("HOURSD_TEST_UNSET"), std::string::npos);
-}
-
-TEST_F(ConfigSecrets, CredentialWithoutCredentialsDirectoryIsNotFound) {
-  const ScopedEnv env("CREDENTIALS_DIRECTORY", nullptr);
-  const auto secret = read_secret(from_credential("api-token"));
-  ASSERT_FALSE(secret);
-  EXPECT_EQ(secret.error().code, ErrorCode::not_found);
-  EXPECT_NE(secret.error().message.find("CREDENTIALS_DIRECTORY"), std::string::npos);
-  EXPECT_NE(secret.error().message.find("api-token"), std::string::npos);
-}
-
-TEST_F(ConfigSecrets, MissingCredentialIsNotFoundNamingIt) {
-  const ScopedEnv env("CREDENTIALS_DIRECTORY", dir_.c_str());
-  const auto secret = read_secret(from_credential("api-token"));
-  ASSERT_FALSE(secret);
-  EXPECT_EQ(secret.error().code, ErrorCode::not_found);
-  EXPECT_NE(secret.error().message.find("api-token"), std::string::npos);
-}
-
-TEST_F(ConfigSecrets, CredentialNameMustNotLeaveTheDirectory) {
-  const ScopedEnv env("CREDENTIALS_DIRECTORY", dir_.c_str());
-  for (const char* name : {"../api-token", "a/b", ".."}) {
-    const auto secret = read_secret(from_credential(name));
-    ASSERT_FALSE(secret);
-    EXPECT_EQ(secret.error().code, ErrorCode::invalid_argument) << name;
-  }
-}
-
-TEST_F(ConfigSecrets, EmptyRefIsNotFound) {
-  const auto secret = read_secret({});
-  ASSERT_FALSE(secret);
-  EXPECT_EQ(secret.error().code, ErrorCode::not_found);
-}
-
-TEST_F(ConfigSecrets, MoreThanOneSourceIsInvalid) {
-  SecretRef both = from_file(write("a", "x"));
-  both.env = "HOME";
-  const auto secret = read_secret(both);
-  ASSERT_FALSE(secret);
-  EXPECT_EQ(secret.error().code, ErrorCode::invalid_argument);
-}
-
-TEST_F(ConfigSecrets, EmptySecretIsInvalid) {
-  const ScopedEnv env("HOURSD_TEST_EMPTY", "");
-  for (const SecretRef& ref : {from_file(write("empty", "\n")), from_env("HOURSD_TEST_EMPTY")}) {
-    const auto secret = read_secret(ref);
-    ASSERT_FALSE(secret);
-    EXPECT_EQ(secret.error().code, ErrorCode::invalid_argument);
-    EXPECT_NE(secret.error().message.find("is empty"), std::string::npos);
-  }
-}
-
-TEST_F(ConfigSecrets, MessagesNeverContainTheSecret) {
-  // Too large: read, then refused. The message names the file, not what was read.
-  std::string big;
-  while (big.size() <= (64u << 10)) big += "hunter2 ";
-  const auto secret = read_secret(from_file(write("big", big)));
-  ASSERT_FALSE(secret);
-  EXPECT_EQ(secret.error().code, ErrorCode::io_error);
-  EXPECT_EQ(secret.error().message.find("hunter2"), std::string::npos);
-  EXPECT_NE(secret.error().message.find("big"), std::string::npos);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "hoursd/core/zones.hpp"
+#include "files.hpp"
 #include "test_util.hpp"
 
 // The compiled-in Windows table against its checked-in CLDR source, and its lookup.
@@ -21,14 +22,7 @@ namespace {
 
 using test::tzdb;
 
-/// Reads a file of the source tree, e.g. "tzdata/windowsZones.xml".
-std::string read_source(const std::string& relative) {
-  std::ifstream in(std::string(HOURSD_SOURCE_DIR) + "/" + relative);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) ADD_FAILURE() << "cannot read " << relative;
-  return text.str();
-}
+using test::read_source;
 
 // ---------------------------------------------------------------------------------------
 // The Windows table and its CLDR source

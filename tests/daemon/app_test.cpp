@@ -11,6 +11,7 @@
 #include "hoursd/core/compiler.hpp"
 #include "hoursd/core/evaluator.hpp"
 #include "hoursd/json/customers_json.hpp"
+#include "files.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -214,10 +215,7 @@ std::string decided_by(const StateAnswer& a) {
 // The sample's README lists expected answers worked out by hand from the SPEC (not by
 // running hoursd); every row must hold.
 TEST(App, SampleCustomersMatchTheHandWorkedTable) {
-  std::ifstream in(std::string(HOURSD_SOURCE_DIR) + "/examples/customers.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto decoded = decode_customers(text.str());
+  auto decoded = decode_customers(test::read_source("examples/customers.json"));
   ASSERT_OK(decoded);
   ASSERT_TRUE(decoded->errors.empty()) << decoded->errors[0].message;
   const auto rows = read_expected_rows();

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_upstream.hpp"
+#include "files.hpp"
 #include "test_util.hpp"
 
 // End to end: the real `hoursd serve` binary against the fake upstream, over real HTTP on
@@ -32,14 +33,9 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-constexpr const char* kToken = "e2e-secret-token";
+using test::read_text;
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+constexpr const char* kToken = "e2e-secret-token";
 
 struct HttpReply {
   int status = 0;
@@ -165,7 +161,7 @@ class Daemon {
 };
 
 std::string sample_json() {
-  const json page = json::parse(read_text(fs::path(HOURSD_SOURCE_DIR) / "examples/customers.json"));
+  const json page = json::parse(test::read_source("examples/customers.json"));
   return page["items"].dump();
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "hoursd/core/tzdata_release.hpp"
+#include "files.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -14,12 +15,7 @@ namespace {
 
 using test::tzdb;
 
-std::string read_source(const std::string& relative) {
-  std::ifstream in(std::string(HOURSD_SOURCE_DIR) + "/" + relative);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test::read_source;
 
 TEST(Tzdata, TzdataVersionIsARealIanaRelease) {
   // date/tz with USE_OS_TZDB says "unknown" on Debian (no +VERSION file); tzdata_version

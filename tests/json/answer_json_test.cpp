@@ -8,6 +8,7 @@
 #include "hoursd/core/compiler.hpp"
 #include "hoursd/json/customers_json.hpp"
 
+#include "files.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -92,10 +93,7 @@ namespace {
 // answer the sample holds (rules with flows, defaults, forceClosed, inherited, invalid,
 // unscheduled, degraded with warnings) at instants with and without transitions.
 TEST(AnswerJson, DirectWriterEqualsTheTreeForEverySampleAnswer) {
-  std::ifstream in(std::string(HOURSD_SOURCE_DIR) + "/examples/customers.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto decoded = decode_customers(text.str());
+  auto decoded = decode_customers(test::read_source("examples/customers.json"));
   ASSERT_OK(decoded);
   AnswerOptions options;
   options.fallback_state = "Fallback \"quoted\"\n";

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "files.hpp"
 #include "test_util.hpp"
 
 // Expected values are designated initializers that leave the other members at their defaults
@@ -25,13 +26,7 @@ void PrintTo(const Customer& c, std::ostream* os) { *os << encode_customers({c})
 namespace hoursd {
 namespace {
 
-std::string read_fixture(const std::string& name) {
-  std::ifstream in(std::string(HOURSD_SOURCE_DIR) + "/tests/data/" + name, std::ios::binary);
-  if (!in) throw std::runtime_error("missing fixture " + name);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read_fixture(const std::string& name) { return test::read_source("tests/data/" + name); }
 
 /// Decodes a document expected to hold exactly one decodable customer.
 Customer decode_one(const std::string& text) {

@@ -13,29 +13,12 @@
 #include <string_view>
 #include <vector>
 
+#include "hoursd/config/secret.hpp"
 #include "hoursd/core/answer_options.hpp"
 #include "hoursd/core/compiled.hpp"
 #include "hoursd/core/result.hpp"
 
 namespace hoursd {
-
-/// Where a secret comes from: exactly one of a file, an environment variable, or a systemd
-/// credential (a file named `credential` in $CREDENTIALS_DIRECTORY). All empty: no secret.
-struct SecretRef {
-  std::string file;
-  std::string env;
-  std::string credential;
-  bool empty() const { return file.empty() && env.empty() && credential.empty(); }
-};
-
-/// Reads the secret (a trailing newline is dropped). Errors: ErrorCode::io_error or
-/// ErrorCode::not_found naming where it looked, never the secret's value: not_found for a
-/// missing file, an unset variable, an unset $CREDENTIALS_DIRECTORY or a missing credential,
-/// and for an empty `ref` (callers check ref.empty() first). ErrorCode::invalid_argument
-/// when more than one source is set, the credential name is not a plain file name, or the
-/// secret is empty (an empty password or token is always a mistake). A file over 64 KiB is
-/// an io_error. Thread-safe as long as nobody calls setenv meanwhile.
-Result<std::string> read_secret(const SecretRef& ref);
 
 enum class AuthMode { none, basic, cookie };
 

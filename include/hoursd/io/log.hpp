@@ -4,6 +4,7 @@
 /// per line). Values are written as given: callers never pass secrets.
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,8 +15,8 @@ enum class LogLevel { debug, info, warning, error };
 
 /// Lines below `level` are dropped. Default: info.
 void set_log_level(LogLevel level);
-/// Parses "debug", "info", "warning", "error".
-bool parse_log_level(std::string_view text, LogLevel& out);
+/// The level named "debug", "info", "warning" or "error"; nullopt for any other text.
+std::optional<LogLevel> parse_log_level(std::string_view text);
 
 using LogField = std::pair<std::string_view, std::string>;
 

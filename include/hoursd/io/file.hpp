@@ -1,0 +1,28 @@
+#pragma once
+/// Reading a whole file into memory: the config, secrets, the snapshot, a customers file.
+/// Shell component: it reads a file.
+
+#include <cstddef>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "hoursd/core/result.hpp"
+
+namespace hoursd {
+
+/// For read_file callers that accept a file of any size.
+inline constexpr std::size_t kNoSizeLimit = std::numeric_limits<std::size_t>::max();
+
+/// The bytes of the file at `path`, unchanged (binary-safe), if it holds at most `max_bytes`.
+/// `what` names the file in messages ("secret file /etc/x"); empty means the path itself.
+/// Messages never hold the contents: "cannot read WHAT: <strerror>" or "WHAT is larger than
+/// N bytes". Errors: ErrorCode::not_found when the file or a directory on its path does not
+/// exist (callers that treat a missing file as "nothing yet" test for it); ErrorCode::io_error
+/// for anything else (no permission, a directory, a read error, too large).
+/// Thread-safe; blocks on the read.
+Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes,
+                              std::string_view what = {});
+
+}  // namespace hoursd
