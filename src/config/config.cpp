@@ -43,7 +43,7 @@ constexpr std::size_t kMaxConfigBytes = 1u << 20;
 constexpr std::int64_t kHourMs = 3'600'000;
 constexpr std::int64_t kDayS = 86'400;
 
-// ---- Addresses -----------------------------------------------------------------------------
+// ---- Addresses ----------------------------------------------------------------------------------
 
 Result<void> check_port(std::string_view port, int min_port) {
   int n = -1;
@@ -114,7 +114,7 @@ Result<void> check_source(std::string_view source) {
   return bad_value(quote(source) + ": " + ok.error().message);
 }
 
-/// Any id may be sent but none may hold a comma: lists go out comma-joined (SPEC section 1).
+/// Any id may be sent but none may hold a comma: lists go out comma-joined (docs/upstream.md).
 Result<void> check_id(std::string_view id) {
   if (id.empty()) return bad_value("must not be empty");
   if (id.find(',') == id.npos) return {};
@@ -131,7 +131,7 @@ Result<void> check_zone(std::string_view id) {
   }
 }
 
-// ---- The sections --------------------------------------------------------------------------
+// ---- The sections -------------------------------------------------------------------------------
 
 constexpr std::pair<std::string_view, AuthMode> kAuthModes[] = {
     {"none", AuthMode::none}, {"basic", AuthMode::basic}, {"cookie", AuthMode::cookie}};
@@ -235,7 +235,7 @@ std::vector<Section> sections(Config& c) {
   };
 }
 
-// ---- Checks between keys -------------------------------------------------------------------
+// ---- Checks between keys ------------------------------------------------------------------------
 
 // Credentials with auth "none" would go unused, and a login without them cannot succeed:
 // both are mistakes worth stopping for.

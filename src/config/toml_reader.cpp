@@ -63,7 +63,7 @@ Reader string_reader(std::function<void(std::string)> store, Check check) {
 
 }  // namespace
 
-// ---- Messages ----------------------------------------------------------------------------
+// ---- Messages -----------------------------------------------------------------------------------
 
 std::string quote(std::string_view s) {
   std::string out = "\"";
@@ -114,7 +114,7 @@ std::string Errors::joined() {
   return out;
 }
 
-// ---- Keys and tables -----------------------------------------------------------------------
+// ---- Keys and tables ----------------------------------------------------------------------------
 
 void read_table(const toml::table& table, const std::string& prefix, std::span<const Key> keys,
                 Errors& errors) {
@@ -148,7 +148,7 @@ void read_sections(const toml::table& root, std::span<const Section> sections, E
   }
 }
 
-// ---- Value kinds ---------------------------------------------------------------------------
+// ---- Value kinds --------------------------------------------------------------------------------
 
 std::optional<std::int64_t> integer_in(const Field& f, std::int64_t lo, std::int64_t hi) {
   const auto* v = f.node.as_integer();

@@ -25,7 +25,7 @@
 
 namespace hoursd::toml_reader {
 
-// ---- Messages ----------------------------------------------------------------------------
+// ---- Messages -----------------------------------------------------------------------------------
 
 /// `s` as a TOML basic string: quoted, with quotes, backslashes and controls escaped.
 std::string quote(std::string_view s);
@@ -51,7 +51,7 @@ class Errors {
   std::vector<std::pair<std::uint32_t, std::string>> list_;
 };
 
-// ---- Keys and tables -----------------------------------------------------------------------
+// ---- Keys and tables ----------------------------------------------------------------------------
 
 /// One key being read: its dotted name, its value, and where its errors go.
 struct Field {
@@ -89,7 +89,7 @@ void read_table(const toml::table& table, const std::string& prefix, std::span<c
 /// an error naming it, and so is a section that is not a table.
 void read_sections(const toml::table& root, std::span<const Section> sections, Errors& errors);
 
-// ---- Value kinds ---------------------------------------------------------------------------
+// ---- Value kinds --------------------------------------------------------------------------------
 // Each binds to `out` by reference: the Access must not outlive it.
 
 /// `f`'s value if it is an integer in [lo, hi]; otherwise records an error.

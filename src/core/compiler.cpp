@@ -1,4 +1,4 @@
-// compile(): effective schedules (SPEC section 3, "Effective schedule"), statuses and the
+// compile(): effective schedules (docs/semantics.md section 1), statuses and the
 // precomputed timelines. Steps, each over the whole snapshot:
 //   1. index ids (a repeated id is invalid);
 //   2. compile every own schedule, its zone cascading up the parent chain when empty;

@@ -1,5 +1,5 @@
 // Answers read off timelines: the state at an instant with since and next, and the
-// transitions over a window (SPEC section 3, "Transitions").
+// transitions over a window (docs/semantics.md section 4).
 
 #include "hoursd/core/evaluator.hpp"
 

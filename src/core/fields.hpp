@@ -1,5 +1,5 @@
 #pragma once
-// Parsing of the upstream's date and time strings (SPEC section 3, "Formats accepted").
+// Parsing of the upstream's date and time strings (docs/semantics.md section 2, "Time").
 // Private to the compiler. Messages name the value but not the field: callers prefix it.
 
 #include <chrono>

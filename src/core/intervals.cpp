@@ -1,5 +1,5 @@
-// Where each rule of a schedule matches over a window (SPEC section 3, "A rule matches t
-// when"), merged in priority order into a Timeline ("State at t").
+// Where each rule of a schedule matches over a window (docs/semantics.md section 2), merged
+// in priority order into a Timeline.
 
 #include "hoursd/core/intervals.hpp"
 

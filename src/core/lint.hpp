@@ -1,5 +1,6 @@
 #pragma once
-// Private to the compiler: the lint findings of SPEC section 3, computed at compile time.
+// Private to the compiler: the lint findings of docs/semantics.md section 5, computed at
+// compile time.
 
 #include <vector>
 

@@ -6,7 +6,8 @@
 #include "rrule/pattern.hpp"
 #include "rrule/rule.hpp"
 
-// How a rule is expanded (RFC 5545 sections 3.3.10 and 3.8.5.3, with the SPEC's departure):
+// How a rule is expanded (RFC 5545 sections 3.3.10 and 3.8.5.3, with the departure that
+// docs/semantics.md section 2, "Time", names):
 // 1. The parts, with DTSTART's defaults made explicit, form a Pattern; date_matches() and
 //    time_matches() decide whether one local day and time satisfy every part.
 // 2. Periods are one FREQ unit each (a second ... a year; a week-numbering year with BYWEEKNO),
@@ -14,7 +15,7 @@
 //    and BYSECOND values finer than FREQ, ascending; the matching ones are its set.
 // 3. BYSETPOS picks from each period's whole set; then DTSTART and UNTIL (or the COUNT-th
 //    occurrence) cut. A candidate must match to count, so a DTSTART off the pattern is no
-//    occurrence and COUNT counts matching occurrences only (the SPEC's departure).
+//    occurrence and COUNT counts matching occurrences only (that departure).
 // Why not libical's iterator: 3.0.16 (built with ICU, as Debian ships it) is wrong for BYSETPOS
 // with WEEKLY, DAILY and sub-daily rules, sub-daily INTERVAL grids with BYHOUR, BYMINUTE in
 // DTSTART's first hour, negative BYMONTHDAY/BYYEARDAY limiting DAILY/HOURLY/MINUTELY, BYWEEKNO
@@ -25,7 +26,7 @@
 // (UNTIL does not stop it), and creating an iterator for BYDAY=1MO;BYMONTHDAY=15 alone takes
 // 0.8 s. It also costs ~2.5 us per candidate in ICU calendar math. Our engine stops at the
 // window's end, counts every day and time it looks at, and needs about 1/50th of the time.
-// tests/recurrence_test.cpp still runs libical as an independent oracle where it is right.
+// tests/core/recurrence_oracle_test.cpp still runs libical as an independent oracle where it is right.
 
 namespace hoursd {
 namespace {
@@ -128,7 +129,7 @@ class Collector {
   std::vector<local_seconds> period_, starts_;
 };
 
-// ---- Periods ----
+// ---- Periods ------------------------------------------------------------------------------------
 
 struct Period {
   local_seconds start, end;  // [start, end)
@@ -208,7 +209,7 @@ class Periods {
   long first_unit_ = 0;
 };
 
-// ---- Expansion ----
+// ---- Expansion ----------------------------------------------------------------------------------
 
 /// For DAILY and finer rules, whose periods lie within one day: when `t`'s month, date, hour or
 /// minute is excluded, the first instant at which that field changes, so excluded months, days,
@@ -295,7 +296,7 @@ Result<void> expand(const Impl& r, Collector& out) {
   }
 }
 
-// ---- Validation beyond the grammar ----
+// ---- Validation beyond the grammar --------------------------------------------------------------
 
 Result<void> check_supported(local_seconds dtstart) {
   const int year = int(civil(dtstart).ymd.year());

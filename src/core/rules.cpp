@@ -1,5 +1,5 @@
 // Compiling one upstream schedule: each SchedulingRule validated into a CompiledRule
-// (SPEC section 3, "A rule matches t" and "Occurrences of a Time rule"), then put in
+// (docs/semantics.md section 2 and its "Time"), then put in
 // evaluation order. Field errors name the upstream field and value.
 
 #include "rules.hpp"

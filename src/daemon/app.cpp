@@ -88,7 +88,7 @@ Result<std::string> read_customers_file(const std::string& path) {
   return text;
 }
 
-// ---- evaluate -------------------------------------------------------------------------
+// ---- evaluate -----------------------------------------------------------------------------------
 
 json decode_errors_json(const std::vector<DecodeError>& errors) {
   json out = json::array();
@@ -170,7 +170,7 @@ int run_evaluate(const Flags& f, Context& ctx) {
   return kExitOk;
 }
 
-// ---- expand ---------------------------------------------------------------------------
+// ---- expand -------------------------------------------------------------------------------------
 
 Result<date::local_seconds> local_flag(const Flags& f, const char* name,
                                        date::local_seconds fallback) {
@@ -232,7 +232,7 @@ int run_expand(const Flags& f, Context& ctx) {
   return kExitOk;
 }
 
-// ---- serve, sync, check-config -------------------------------------------------------
+// ---- serve, sync, check-config ------------------------------------------------------------------
 
 ConfigOverrides overrides_from(const Flags& f) {
   ConfigOverrides o;

@@ -1,5 +1,5 @@
 // serve, sync and check-config: the wiring of config, source, syncer, HTTP server, signals
-// and systemd notifications (SPEC section 5).
+// and systemd notifications (README.md, "Running it for real").
 
 #include "hoursd/daemon/daemon.hpp"
 
@@ -152,7 +152,7 @@ sigset_t block_signals() {
   return set;
 }
 
-// ---- serve: startup, then run -----------------------------------------------------------
+// ---- serve: startup, then run -------------------------------------------------------------------
 
 /// Why serve cannot start: the text after "error serve: ", and the exit code.
 struct StartupError {

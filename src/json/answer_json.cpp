@@ -103,7 +103,7 @@ json state_json(const CompiledCustomer& c, const StateAnswer& a, const AnswerOpt
   return out;
 }
 
-// ---- The same answer, written directly -------------------------------------------------
+// ---- The same answer, written directly ----------------------------------------------------------
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Customers in the upstream's JSON shape (ServiceStack ListCustomers, SPEC section 1).
+// Customers in the upstream's JSON shape (ServiceStack ListCustomers, docs/upstream.md).
 //
 // The document is parsed once by nlohmann; the decoders below walk the DOM. A problem inside
 // one customer travels outward as a Fault whose path each level prefixes (".rules[1]"), so
@@ -48,7 +48,7 @@ Fault mismatch(std::string_view expected, const json& v) {
   return Fault{"", "expected " + std::string(expected) + ", got " + describe(v)};
 }
 
-// ---- Scalars ----------------------------------------------------------------------------
+// ---- Scalars ------------------------------------------------------------------------------------
 
 Check read(const json& v, std::string& out) {
   if (!v.is_string()) return mismatch("string", v);
@@ -91,7 +91,7 @@ Check read(const json& v, int& out) {
   return std::nullopt;
 }
 
-// ---- Enums ------------------------------------------------------------------------------
+// ---- Enums --------------------------------------------------------------------------------------
 
 /// An upstream enum: names indexed by their ServiceStack integer value.
 struct EnumDomain {
@@ -166,7 +166,7 @@ Check read_tag_color(const json& v, std::string& out) {
   return std::nullopt;
 }
 
-// ---- Opaque objects ---------------------------------------------------------------------
+// ---- Opaque objects -----------------------------------------------------------------------------
 
 /// True when `v` nests deeper than `limit` levels. The recursion is bounded by `limit`.
 bool nests_deeper_than(const json& v, int limit) {
@@ -188,7 +188,7 @@ Check read_opaque(const json& v, std::string& out) {
   return std::nullopt;
 }
 
-// ---- Objects and lists ------------------------------------------------------------------
+// ---- Objects and lists --------------------------------------------------------------------------
 
 template <UpstreamObject T>
 Check read(const json& v, T& out);
@@ -248,7 +248,7 @@ Check read(const json& v, T& out) {
   return fields.done();
 }
 
-// ---- The document -----------------------------------------------------------------------
+// ---- The document -------------------------------------------------------------------------------
 
 /// nlohmann's parse messages quote the last token read, which can be megabytes long (an
 /// unterminated string) and hold invalid UTF-8. Messages end up in logs and JSON answers, so

@@ -47,7 +47,7 @@ constexpr const char* kTempSuffix = ".tmp";
 // A v1 header is about 100 bytes; a file without a newline this early is not a snapshot.
 constexpr std::size_t kMaxHeaderBytes = 256;
 
-// ---- POSIX file operations --------------------------------------------------------------
+// ---- POSIX file operations ----------------------------------------------------------------------
 
 /// "<what> <path>: <strerror(errno)>", read right after the failing call.
 Failure errno_failure(std::string_view what, const fs::path& path) {
@@ -124,7 +124,7 @@ Result<void> ensure_dir(const fs::path& dir) {
   return {};
 }
 
-// ---- Encoding ---------------------------------------------------------------------------
+// ---- Encoding -----------------------------------------------------------------------------------
 
 std::string sha256_hex(std::string_view bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -156,7 +156,7 @@ std::string encode_file(const StoredSnapshot& s) {
   return out + body;
 }
 
-// ---- Decoding ---------------------------------------------------------------------------
+// ---- Decoding -----------------------------------------------------------------------------------
 // Each step returns a message without the file name; load_snapshot() adds it once.
 
 Failure corrupt(std::string message) { return fail(ErrorCode::bad_json, std::move(message)); }

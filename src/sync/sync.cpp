@@ -1,4 +1,4 @@
-// The sync loop's one step and the published snapshot (SPEC section 2).
+// The sync loop's one step and the published snapshot (docs/upstream.md section 2).
 
 #include "hoursd/sync/sync.hpp"
 

@@ -2,7 +2,7 @@
 // Private to upstream: one fetch's HTTP/1.1 connection to the API. Blocking for the caller,
 // built on Beast async operations run on a private io_context, so every wait (resolve,
 // connect, TLS handshake, request, backoff sleep) has a deadline and the fetch's stop_token
-// can cancel it from another thread. Beast and OpenSSL stay inside upstream_http.cpp.
+// can cancel it from another thread. Beast and OpenSSL stay inside http_client.cpp.
 
 #include <chrono>
 #include <cstddef>

@@ -11,7 +11,7 @@
 
 namespace hoursd::upstream {
 
-/// 429 and 5xx: worth another attempt (SPEC section 1).
+/// 429 and 5xx: worth another attempt (docs/upstream.md).
 bool is_retryable_status(int status);
 
 /// `text` made safe for one log line: printable ASCII only (other bytes become '?'), each

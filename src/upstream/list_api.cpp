@@ -1,4 +1,4 @@
-// The platform's ListCustomers API as a Source (SPEC section 1): every page on one
+// The platform's ListCustomers API as a Source (docs/upstream.md): every page on one
 // keep-alive connection, ServiceStack auth, retries with backoff, and statuses turned into
 // Errors. Messages are built from upstream bytes, so they are redacted before they leave.
 

@@ -1,6 +1,6 @@
 #pragma once
 // Private to upstream: what the file source and the API source share, and the API source's
-// constructor (upstream_api.cpp), which make_source() calls for http and https URLs.
+// constructor (list_api.cpp), which make_source() calls for http and https URLs.
 
 #include <cstddef>
 #include <memory>

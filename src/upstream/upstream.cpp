@@ -1,5 +1,5 @@
-// Sources of customers (SPEC section 2): make_source() picks the file source below or the API
-// source of upstream_api.cpp, after checking the settings both rely on.
+// Sources of customers (docs/upstream.md): make_source() picks the file source below or the
+// API source of list_api.cpp, after checking the settings both rely on.
 
 #include "hoursd/upstream/upstream.hpp"
 

@@ -1,4 +1,4 @@
-// Base URL parsing and ListCustomers query strings (SPEC section 1).
+// Base URL parsing and ListCustomers query strings (docs/upstream.md).
 
 #include "url.hpp"
 

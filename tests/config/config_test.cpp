@@ -163,7 +163,7 @@ std::string section_text(const std::string& text, const std::string& section) {
   return text.substr(begin, text.find("\n[", begin + 1) - begin);
 }
 
-// ---- The example and the defaults ------------------------------------------------------------
+// ---- The example and the defaults ---------------------------------------------------------------
 
 TEST(Config, EmptyTextGivesTheDefaults) { expect_same(load_ok(""), Config{}); }
 
@@ -204,7 +204,7 @@ TEST(Config, DescribeConfigWritesEveryKeyInTheList) {
   EXPECT_EQ(written, std::set<std::string>(std::begin(kAllKeys), std::end(kAllKeys)));
 }
 
-// ---- Every key sets its field ----------------------------------------------------------------
+// ---- Every key sets its field -------------------------------------------------------------------
 
 constexpr const char* kUpstream = R"(
 [upstream]
@@ -387,7 +387,7 @@ TEST(Config, DescribeConfigNamesSecretSourcesOnly) {
   EXPECT_NE(describe_config(Config{}).find("# password is not set"), std::string::npos);
 }
 
-// ---- Errors name the key ---------------------------------------------------------------------
+// ---- Errors name the key ------------------------------------------------------------------------
 
 struct BadCase {
   const char* toml;

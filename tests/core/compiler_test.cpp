@@ -11,9 +11,9 @@
 #include "compile.hpp"
 #include "test_util.hpp"
 
-// compile() against SPEC section 3: effective schedules (inheritance, zone cascade),
+// compile() against docs/semantics.md: effective schedules (inheritance, zone cascade),
 // statuses and CustomerState dependencies. Rule validation is in rules_test.cpp, lint in
-// lint_test.cpp. Expected values come from the SPEC, not from running the code.
+// lint_test.cpp. Expected values come from docs/semantics.md, not from running the code.
 
 namespace hoursd {
 namespace {
@@ -44,7 +44,7 @@ std::string zone_name(const CompiledCustomer& c) {
   return c.schedule && c.schedule->zone.zone ? std::string(c.schedule->zone.zone->name()) : "";
 }
 
-// ---- Effective schedule: inheritance (SPEC 3, "Effective schedule" 1-2) -----------------
+// ---- Effective schedule: inheritance (docs/semantics.md section 1) ------------------------------
 
 TEST(Compiler, AbsentScheduleWithAParentInheritsTheParentsScheduleWhole) {
   Schedule own = schedule("America/New_York", {always("r1", "Open", 1)}, "Closed");
@@ -194,7 +194,7 @@ TEST(Compiler, DuplicateIdAfterTheFirstIsInvalid) {
   EXPECT_EQ(get(set, "A").name, "first");
 }
 
-// ---- Effective schedule: zones (SPEC 3, "Effective schedule" 3 and "Time zones") -------
+// ---- Effective schedule: zones (docs/semantics.md section 1, "Zone cascade" and "Zones") --------
 
 struct ZoneCascadeCase {
   const char* what;
@@ -290,7 +290,7 @@ TEST(Compiler, RecordsItsCompileInstant) {
   EXPECT_EQ(set.compiled_at(), kNow);
 }
 
-// ---- Statuses (SPEC 3, "Customer status") -----------------------------------------
+// ---- Statuses (docs/semantics.md section 5) -----------------------------------------------------
 
 TEST(Compiler, StatusIsOkDegradedInvalidOrUnscheduled) {
   const CompiledSet set = compile_all({
@@ -315,7 +315,7 @@ TEST(Compiler, StatusIsOkDegradedInvalidOrUnscheduled) {
   EXPECT_FALSE(rule(get(set, "degraded"), "bad").evaluable);
 }
 
-// ---- CustomerState dependencies (SPEC 3, "A rule matches t") -----------------------------
+// ---- CustomerState dependencies (docs/semantics.md section 2) -----------------------------------
 
 TEST(Compiler, CustomerStateDependencyCycleMakesItsMembersInvalid) {
   // A -> B -> C -> A through parents, each with a CustomerState rule (so each depends on

@@ -26,7 +26,7 @@ using test::timed;
 using test::transitions_of;
 using test::utc;
 
-// ---- DST (SPEC 3, "Occurrences of a Time rule": wall-clock length, RFC 5545 3.3.5) ------
+// ---- DST (docs/semantics.md sections 2 and 3: wall-clock length, RFC 5545 3.3.5) ----------------
 //
 // Transition dates from the IANA tz database (published rules; checked with zdump):
 //   America/New_York 2024: EST->EDT Sun 03-10 02:00 EST (07:00Z), local 02:00-03:00 missing;
@@ -87,7 +87,7 @@ SchedulingRule overnight(const char* id, const char* date) {
   return timed(id, "Open", date, "22:00", "06:00");
 }
 
-// ---- Ordinary wall times on transition days --------------------------------------------
+// ---- Ordinary wall times on transition days -----------------------------------------------------
 //
 // A rule whose start and end are ordinary wall times keeps them, so its length in real
 // hours changes with the offset: nine to five stays nine to five local, 22:00-06:00 lasts 7
@@ -390,7 +390,7 @@ TEST(EvaluatorDst, RulesKeepTheirWallClockTimesOnTransitionDays) {
   }
 }
 
-// ---- Starts and ends inside the gap or the overlap: a named test each ------------------
+// ---- Starts and ends inside the gap or the overlap: a named test each ---------------------------
 
 // -- America/New_York
 

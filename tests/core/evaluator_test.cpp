@@ -11,8 +11,8 @@
 #include "builders.hpp"
 #include "test_util.hpp"
 
-// The state of a customer at an instant, since, next and transitions, against SPEC
-// section 3 ("State at t", "Transitions"). Every expected instant is worked out by hand
+// The state of a customer at an instant, since, next and transitions, against
+// docs/semantics.md sections 2 and 4. Every expected instant is worked out by hand
 // from the rule and the zone's published UTC offsets, written next to it; none is pasted
 // from a run. Transitions are written as answers.hpp describes. Which rule matches where is
 // in intervals_test.cpp, and the days the clocks change in evaluator_dst_test.cpp.
@@ -40,7 +40,7 @@ using test::kFarNow;
 using test::text;
 using test::transitions_of;
 
-// ---- forceClosed and the default (SPEC 3, "State at t" 1 and 3) -------------------------
+// ---- forceClosed and the default (docs/semantics.md section 2) ----------------------------------
 
 TEST(Evaluator, ForceClosedGivesTheDefaultStateWhenNoForceClosedStateIsConfigured) {
   Schedule s = schedule("UTC", {always("open", "Open")}, "Closed");
@@ -124,7 +124,7 @@ TEST(Evaluator, InvalidAndUnscheduledCustomersAreNotEvaluated) {
   }
 }
 
-// ---- since / until / next (SPEC 3, "Transitions") ----------------------------------------
+// ---- since / until / next (docs/semantics.md section 4) -----------------------------------------
 
 TEST(Evaluator, SinceReachesBackOverAWeekend) {
   // New York, EDT (UTC-4). Open Friday 2024-05-03 and Monday 2024-05-06, 09:00-17:00.

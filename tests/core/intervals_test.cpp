@@ -12,7 +12,7 @@
 #include "builders.hpp"
 #include "test_util.hpp"
 
-// Where each rule matches and which one decides (intervals.hpp), against SPEC section 3
+// Where each rule matches and which one decides (intervals.hpp), against docs/semantics.md
 // ("State at t" 2, "A rule matches t", "Occurrences of a Time rule"), observed through the
 // evaluator's answers. Every expected instant is worked out by hand from the rule and the
 // zone's published UTC offsets, written next to it; none is pasted from a run. Transitions
@@ -43,7 +43,7 @@ using test::StateAt;
 using test::text;
 using test::transitions_of;
 
-// ---- Priority (SPEC 3, "State at t" 2) --------------------------------------------------
+// ---- Priority (docs/semantics.md section 2) -----------------------------------------------------
 
 // Listed out of priority order on purpose: "day" (10) 09:00-17:00, "lunch" (5)
 // 12:00-13:00, "meeting" (1) 12:30-14:00, "early" (-3) 08:00-09:30, all on 2024-05-06 UTC.
@@ -97,7 +97,7 @@ TEST(Intervals, EqualPrioritiesAreCheckedInListOrder) {
   }
 }
 
-// ---- Rule types (SPEC 3, "A rule matches t") --------------------------------------------
+// ---- Rule types (docs/semantics.md section 2) ---------------------------------------------------
 
 TEST(Intervals, AlwaysMatchesAtEveryInstantAndHasNoTransitionWithinTheHorizon) {
   const CompiledSet set =
@@ -284,7 +284,7 @@ TEST(Intervals, InheritingCustomerHasTheParentsStates) {
   expect_states(set, "C", table);
 }
 
-// ---- CustomerState (SPEC 3, "A rule matches t") -----------------------------------------
+// ---- CustomerState (docs/semantics.md section 2) ------------------------------------------------
 
 TEST(Intervals, CustomerStateRuleFollowsTheParentsState) {
   // P is Open 2024-05-06 09:00-17:00 UTC, else Closed. C is "Parent open" while P is
@@ -400,7 +400,7 @@ TEST(Intervals, InheritedCustomerStateRuleWorksFromThePrecomputedTimelineToo) {
                  {"2024-05-06T17:00:00Z", "Closed"}});
 }
 
-// ---- Recurring rules (need the Recurrence component) ------------------------------------
+// ---- Recurring rules (need the Recurrence component) --------------------------------------------
 
 TEST(Intervals, WeeklyRuleSinceReachesBackOverAWeekend) {
   // Mon-Fri 09:00-17:00 New York from Monday 2024-01-01. Sunday 2024-05-05 12:00 EDT

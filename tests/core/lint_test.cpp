@@ -10,8 +10,8 @@
 #include "compile.hpp"
 #include "test_util.hpp"
 
-// The lint findings (lint.hpp) through compile(), against SPEC section 3 ("Lint").
-// Expected values come from the SPEC, not from running the code.
+// The lint findings (lint.hpp) through compile(), against docs/semantics.md section 5.
+// Expected values come from docs/semantics.md, not from running the code.
 
 namespace hoursd {
 namespace {
@@ -30,7 +30,7 @@ using test::schedule;
 using test::timed;
 using test::utc;
 
-// ---- Lint (SPEC 3, "Lint") --------------------------------------------------------------
+// ---- Lint (docs/semantics.md section 5) ---------------------------------------------------------
 
 TEST(Lint, LintFindsRulesWithNoOccurrenceInTheHorizon) {
   // Compiled at 2024-05-01T12:00Z with the default 400-day horizon (to 2025-06-05).

@@ -26,7 +26,7 @@ using test::local;
 using test::Starts;
 using test::zone_named;
 
-// ---- RFC 5545 section 3.8.5.3, every example --------------------------------------------
+// ---- RFC 5545 section 3.8.5.3, every example ----------------------------------------------------
 // Each example lists dates under "(1997 9:00 AM EDT)" or "EST" headings; we transcribe them the
 // same way and check both the floating local starts and, through to_instant() in
 // America/New_York, the instants those headings imply (09:00 EDT is 13:00Z, 09:00 EST 14:00Z).
@@ -275,7 +275,7 @@ const RfcCase kRfcCases[] = {
       {1999, 7, {1, 8, 15, 22, 29}},
       {1999, 8, {5, 12, 19, 26}}},
      {}},
-    // The RFC adds EXDATE for DTSTART; under the SPEC a DTSTART off the pattern is no
+    // The RFC adds EXDATE for DTSTART; under docs/semantics.md a DTSTART off the pattern is no
     // occurrence anyway (1997-09-02 is a Tuesday).
     {"Every Friday the 13th, forever",
      "19970902T090000",
@@ -462,7 +462,7 @@ TEST(RecurrenceOracle, ExpandsEverySubDailyRfc5545Example) {
   }
 }
 
-// ---- libical as an independent oracle where it is right ---------------------------------
+// ---- libical as an independent oracle where it is right -----------------------------------------
 
 /// The first `n` starts libical 3.0.16 gives for `rrule` from `dtstart`.
 std::vector<date::local_seconds> libical_starts(const std::string& rrule,

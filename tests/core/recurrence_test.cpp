@@ -13,7 +13,7 @@
 #include "starts.hpp"
 #include "test_util.hpp"
 
-// Recurrence expansion (recurrence.hpp): SPEC section 3's DTSTART, COUNT and UNTIL, the rule
+// Recurrence expansion (recurrence.hpp): docs/semantics.md's DTSTART, COUNT and UNTIL, the rule
 // forms libical 3.0.16 expands wrongly, DST, late windows, bounds and threads. RRULE text as
 // written is in rrule_test.cpp; the RFC 5545 examples and libical as an oracle are in
 // recurrence_oracle_test.cpp.
@@ -29,7 +29,7 @@ using test::local;
 using test::Starts;
 using test::zone_named;
 
-// ---- SPEC section 3: DTSTART, COUNT, UNTIL ------------------------------------------------
+// ---- docs/semantics.md: DTSTART, COUNT, UNTIL ---------------------------------------------------
 
 struct StartsCase {
   const char* what;
@@ -149,7 +149,7 @@ TEST(Recurrence, StopsAtTheLimit) {
       Starts{});
 }
 
-// ---- libical 3.0.16's mistakes: each expected list is worked out by hand from RFC 5545 -------
+// ---- libical 3.0.16's mistakes: each expected list is worked out by hand from RFC 5545 ----------
 
 const StartsCase kLibicalPitfalls[] = {
     // BYSETPOS: libical ignores it for WEEKLY, DAILY and sub-daily rules and returns every
@@ -342,7 +342,7 @@ TEST(Recurrence, GetsRightWhatLibical3ExpandsWrongly) {
   }
 }
 
-// ---- DST: we iterate floating local time; to_instant() applies RFC 5545 section 3.3.5 ----
+// ---- DST: we iterate floating local time; to_instant() applies RFC 5545 section 3.3.5 -----------
 
 Starts new_york_instants(const std::string& rrule, const std::string& dtstart, int days) {
   const date::time_zone& new_york = zone_named("America/New_York");
@@ -374,7 +374,7 @@ TEST(Recurrence, FloatingDailyRuleKeepsWallTimeThroughTheFallBackOverlap) {
                     "2007-11-05T01:30:00 2007-11-05T06:30:00Z"}));
 }
 
-// ---- Late windows: fast-forwarding keeps INTERVAL's phase ---------------------------------
+// ---- Late windows: fast-forwarding keeps INTERVAL's phase ---------------------------------------
 
 TEST(Recurrence, LateWindowKeepsTheIntervalPhase) {
   const StartsCase cases[] = {
@@ -461,7 +461,7 @@ TEST(Recurrence, LateWindowEqualsTheSameStretchOfFullIteration) {
   }
 }
 
-// ---- Bounds ------------------------------------------------------------------------------
+// ---- Bounds -------------------------------------------------------------------------------------
 
 TEST(Recurrence, SecondlyRuleOverAMonthHitsTheStepBound) {
   auto r = Recurrence::parse("FREQ=SECONDLY", local("2024-01-01T00:00:00"));
@@ -535,7 +535,7 @@ TEST(Recurrence, DtstartOutsideFourDigitYearsIsRefused) {
   EXPECT_EQ(r.error().code, ErrorCode::unsupported_rule);
 }
 
-// ---- Threads -----------------------------------------------------------------------------
+// ---- Threads ------------------------------------------------------------------------------------
 
 TEST(Recurrence, OneRecurrenceServesManyThreadsAtOnce) {
   auto weekly =

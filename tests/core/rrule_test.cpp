@@ -13,7 +13,7 @@ namespace {
 
 using test::local;
 
-// ---- Rules as written ---------------------------------------------------------------------
+// ---- Rules as written ---------------------------------------------------------------------------
 
 struct BadCase {
   const char* rrule;

@@ -11,9 +11,9 @@
 #include "compile.hpp"
 #include "test_util.hpp"
 
-// Rule validation (rules.hpp) through compile(), against SPEC section 3: evaluation order,
+// Rule validation (rules.hpp) through compile(), against docs/semantics.md: evaluation order,
 // skipped rules, errors by rule id and field, and the accepted date and time formats.
-// Expected values come from the SPEC, not from running the code.
+// Expected values come from docs/semantics.md, not from running the code.
 
 namespace hoursd {
 namespace {
@@ -38,7 +38,7 @@ using test::rule_ids;
 using test::schedule;
 using test::timed;
 
-// ---- Rule order (SPEC 3, "State at t" 2) ------------------------------------------------
+// ---- Rule order (docs/semantics.md section 2) ---------------------------------------------------
 
 TEST(Rules, RulesAreCheckedByAscendingPriorityByDefaultTiesInListOrder) {
   const Schedule s = schedule("UTC", {always("a", "A", 5), always("b", "B", 1), always("c", "C", 5),
@@ -58,7 +58,7 @@ TEST(Rules, DescendingPriorityOrderChecksTheHighestNumberFirstTiesInListOrder) {
   EXPECT_EQ(rule_ids(*get(set, "X").schedule), (std::vector<std::string>{"a", "c", "b", "e", "d"}));
 }
 
-// ---- Skipped rules (SPEC 3, "A rule matches t") ----------------------------------------
+// ---- Skipped rules (docs/semantics.md section 2) ------------------------------------------------
 
 TEST(Rules, ConditionSkipsTheRuleByDefaultWithAWarning) {
   SchedulingRule r = always("r1", "Open", 1);
@@ -94,7 +94,7 @@ TEST(Rules, RuleWithAnEmptyStateIsSkipped) {
   EXPECT_TRUE(rule(c, "r2").evaluable);
 }
 
-// ---- Field errors (SPEC 3, "Occurrences of a Time rule") --------------------------------
+// ---- Field errors (docs/semantics.md section 2, "Time") -----------------------------------------
 
 struct BadValueCase {
   const char* field;  // the upstream field the error must name
@@ -260,7 +260,7 @@ TEST(Rules, CountAndUntilDateTogetherIsAnError) {
       << dump_issues(c);
 }
 
-// Every bad field of a rule is reported, not only the first (SPEC 3: "an error naming the
+// Every bad field of a rule is reported, not only the first (the contract: "an error naming the
 // field and the value"; "Each carries its errors and warnings, by rule id and field").
 TEST(Rules, TwoBadValuesInOneRuleAreBothReported) {
   const SchedulingRule r = timed("r1", "Open", "2024-13-01", "25:00", "17:00", 1);
@@ -363,7 +363,7 @@ TEST(Rules, RecurringRuleWithoutStartDateStartsIn1970WithAnInfoNote) {
   EXPECT_EQ(rule(c, "r1").dtstart, local("1970-01-01T09:00:00"));
 }
 
-// ---- Accepted formats (SPEC 3, "Formats accepted") -------------------------------------
+// ---- Accepted formats (docs/semantics.md section 2, "Time") -------------------------------------
 
 struct DateFormatCase {
   const char* start_date;

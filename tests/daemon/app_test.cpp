@@ -212,7 +212,7 @@ std::string decided_by(const StateAnswer& a) {
   return "?";
 }
 
-// The sample's README lists expected answers worked out by hand from the SPEC (not by
+// The sample's README lists expected answers worked out by hand from docs/semantics.md (not by
 // running hoursd); every row must hold.
 TEST(App, SampleCustomersMatchTheHandWorkedTable) {
   auto decoded = decode_customers(test::read_source("examples/customers.json"));

@@ -18,7 +18,7 @@ using test::utc;
 
 class ApiCustomers : public test::ApiFixture {};
 
-// ---- State ------------------------------------------------------------------------------
+// ---- State --------------------------------------------------------------------------------------
 
 TEST_F(ApiCustomers, StateAnswerCarriesGenerationLastSyncStaleAndTzdata) {
   const ApiResponse r = get("/v1/customers/c-dst/state");
@@ -125,7 +125,7 @@ TEST_F(ApiCustomers, ForceClosedAndAlwaysCustomers) {
   EXPECT_EQ(open["until"], nullptr);
 }
 
-// ---- Batch ------------------------------------------------------------------------------
+// ---- Batch --------------------------------------------------------------------------------------
 
 TEST_F(ApiCustomers, BatchAnswersEveryIdAtOneInstantAndReportsUnknownOnes) {
   const ApiResponse r = post("/v1/states", R"({"ids":["c-dst","nope","c-open",""],"at":"2026-03-08T06:30:00Z"})");
@@ -163,7 +163,7 @@ TEST_F(ApiCustomers, BatchBodyErrorsNameWhatIsWrong) {
   }
 }
 
-// ---- Transitions ------------------------------------------------------------------------
+// ---- Transitions --------------------------------------------------------------------------------
 
 TEST_F(ApiCustomers, TransitionsOverAnExplicitRange) {
   const ApiResponse r =
@@ -219,7 +219,7 @@ TEST_F(ApiCustomers, TransitionsOfACustomerWithoutScheduleAreEmpty) {
   EXPECT_TRUE(j["transitions"].empty());
 }
 
-// ---- List -------------------------------------------------------------------------------
+// ---- List ---------------------------------------------------------------------------------------
 
 TEST_F(ApiCustomers, ListAnswersEveryCustomerWithItsState) {
   const json all = body(get("/v1/customers"));

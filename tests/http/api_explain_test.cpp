@@ -14,7 +14,7 @@ using test::kWhatIfSchedule;
 
 class ApiExplain : public test::ApiFixture {};
 
-// ---- Explain ----------------------------------------------------------------------------
+// ---- Explain ------------------------------------------------------------------------------------
 
 TEST_F(ApiExplain, ExplainSaysWhichRuleDecidesAndWhyTheOthersDoNot) {
   const json j = body(get("/v1/customers/c-dst/explain?at=2026-03-08T06:30:00Z"));
@@ -64,7 +64,7 @@ TEST_F(ApiExplain, ExplainShowsInheritanceCustomerStateAndInvalidRules) {
   EXPECT_TRUE(invalid["rules"].empty());
 }
 
-// ---- What-if ----------------------------------------------------------------------------
+// ---- What-if ------------------------------------------------------------------------------------
 
 TEST_F(ApiExplain, EvaluateAnswersStateAndTransitionsOfAnUnstoredSchedule) {
   const json j = body(post("/v1/evaluate", std::string(R"({"schedule":)") + kWhatIfSchedule +

@@ -14,7 +14,7 @@ using json = nlohmann::ordered_json;
 
 class ApiOps : public test::ApiFixture {};
 
-// ---- Operations -------------------------------------------------------------------------
+// ---- Operations ---------------------------------------------------------------------------------
 
 TEST_F(ApiOps, StatusReportsSyncFieldsAndCounts) {
   status_.last_error = "";

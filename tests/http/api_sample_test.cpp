@@ -17,7 +17,7 @@ using test::header_of;
 using test::ids_of;
 using test::utc;
 
-// ---- The sample customers (examples/README.md has their hand-worked answers) -----------
+// ---- The sample customers (examples/README.md has their hand-worked answers) --------------------
 
 class ApiSample : public test::ApiFixture {
  protected:

@@ -14,13 +14,13 @@ using test::header_of;
 
 class Api : public test::ApiFixture {};
 
-// ---- Parameters -------------------------------------------------------------------------
+// ---- Parameters ---------------------------------------------------------------------------------
 
 TEST_F(Api, PathParametersArePercentDecoded) {
   EXPECT_EQ(body(get("/v1/customers/c%20two/state"))["id"], "c two");
 }
 
-// ---- Caching ----------------------------------------------------------------------------
+// ---- Caching ------------------------------------------------------------------------------------
 
 TEST_F(Api, IfNoneMatchWithTheGenerationGives304ForAPinnedInstant) {
   const std::string target = "/v1/customers/c-dst/state?at=2026-03-08T06:30:00Z";
@@ -46,7 +46,7 @@ TEST_F(Api, ErrorsAreNotCached) {
   EXPECT_EQ(header_of(r, "ETag"), "");
 }
 
-// ---- Snapshot ---------------------------------------------------------------------------
+// ---- Snapshot -----------------------------------------------------------------------------------
 
 TEST_F(Api, LookupsAnswer503BeforeTheFirstSnapshot) {
   snapshot_ = nullptr;
@@ -61,7 +61,7 @@ TEST_F(Api, LookupsAnswer503BeforeTheFirstSnapshot) {
   EXPECT_EQ(error_code(post("/v1/states", R"({"ids":["c-dst"]})"), 503), "not_ready");
 }
 
-// ---- Errors -----------------------------------------------------------------------------
+// ---- Errors -------------------------------------------------------------------------------------
 
 TEST_F(Api, BearerTokenProtectsEverythingButHealthz) {
   token_ = "s3cret-token";

@@ -45,7 +45,7 @@ std::string only_error(const std::string& text) {
   return r->errors[0].message;
 }
 
-// ---- The realistic fixture: a full ListResponse page -------------------------------------
+// ---- The realistic fixture: a full ListResponse page --------------------------------------------
 
 Customer expected_acme() {
   SchedulingRule hours{
@@ -160,7 +160,7 @@ TEST(CustomersJson, ListResponseSetsEveryPagingField) {
   EXPECT_EQ(r->page->has_more_pages, false);
 }
 
-// ---- Document shapes ---------------------------------------------------------------------
+// ---- Document shapes ----------------------------------------------------------------------------
 
 TEST(CustomersJson, BareArrayDecodesWithoutPage) {
   auto r = decode_customers(R"([{"id":"a","name":"A"},{"id":"b"}])");
@@ -201,7 +201,7 @@ TEST(CustomersJson, ObjectWithoutOrWithNullItemsIsAnEmptyPage) {
   }
 }
 
-// ---- Missing, null and unknown -----------------------------------------------------------
+// ---- Missing, null and unknown ------------------------------------------------------------------
 
 TEST(CustomersJson, MissingFieldsKeepDefaults) {
   EXPECT_EQ(decode_one("[{}]"), Customer{});
@@ -247,7 +247,7 @@ TEST(CustomersJson, UnknownKeysAreIgnoredAtEveryLevel) {
   EXPECT_EQ(decode_one(text), want);
 }
 
-// ---- Values: enums, integers, opaque objects ---------------------------------------------
+// ---- Values: enums, integers, opaque objects ----------------------------------------------------
 
 struct EnumCase {
   const char* rule_json;  // members of one rule
@@ -305,7 +305,7 @@ TEST(CustomersJson, OpaqueObjectsAreKeptAsCompactJson) {
   EXPECT_EQ(c.app_settings_json, "");
 }
 
-// ---- Per-customer errors -----------------------------------------------------------------
+// ---- Per-customer errors ------------------------------------------------------------------------
 
 struct ErrorCase {
   const char* customer_json;
@@ -428,7 +428,7 @@ TEST(CustomersJson, OpaqueObjectNestedTooDeeplyIsAnError) {
             "customers[0].data: nesting deeper than 64 levels");
 }
 
-// ---- Whole-document errors ---------------------------------------------------------------
+// ---- Whole-document errors ----------------------------------------------------------------------
 
 TEST(CustomersJson, TextThatIsNotJsonIsBadJsonWithBytePosition) {
   auto r = decode_customers(R"([{"id": x}])");
@@ -482,7 +482,7 @@ TEST(CustomersJson, WrongTopLevelIsBadJsonNamingTheProblem) {
   }
 }
 
-// ---- Encoding and round trip -------------------------------------------------------------
+// ---- Encoding and round trip --------------------------------------------------------------------
 
 /// Every field set to a value different from its default.
 Customer every_field_set() {

@@ -46,7 +46,7 @@ using tcp = asio::ip::tcp;
 using json = nlohmann::json;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-// ---- A CA and a server certificate, made fresh for each TLS fake ------------------------
+// ---- A CA and a server certificate, made fresh for each TLS fake --------------------------------
 
 struct Pki {
   std::string ca_pem, chain_pem, key_pem;
@@ -124,7 +124,7 @@ Pki make_pki() {
   return pki;
 }
 
-// ---- Small helpers ------------------------------------------------------------------------
+// ---- Small helpers ------------------------------------------------------------------------------
 
 std::string base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3), '\0');
@@ -204,7 +204,7 @@ std::string session_of(const std::string& cookie_header) {
 
 }  // namespace
 
-// ---- State and answers ----------------------------------------------------------------------
+// ---- State and answers --------------------------------------------------------------------------
 
 struct FakeUpstream::Impl {
   struct Item {
@@ -382,7 +382,7 @@ std::string FakeUpstream::Impl::page_body(const RecordedRequest& r, int page, in
   return body + "}";
 }
 
-// ---- Connections ----------------------------------------------------------------------------
+// ---- Connections --------------------------------------------------------------------------------
 
 namespace {
 
@@ -467,7 +467,7 @@ FakeUpstream::Impl::~Impl() {
   thread.join();
 }
 
-// ---- The public face --------------------------------------------------------------------------
+// ---- The public face ----------------------------------------------------------------------------
 
 std::string RecordedRequest::header(const std::string& name) const {
   auto it = headers.find(name);
@@ -591,7 +591,7 @@ void FakeUpstream::clear_requests() {
   impl_->log.clear();
 }
 
-// ---- Test data ------------------------------------------------------------------------------
+// ---- Test data ----------------------------------------------------------------------------------
 
 std::vector<Customer> generated_customers(std::size_t count, int accounts) {
   SchedulingRule hours;

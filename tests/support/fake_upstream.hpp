@@ -1,7 +1,7 @@
 #pragma once
 // A fake of the platform's ListCustomers API for tests: an in-process HTTP/1.1 (or HTTPS)
 // server on 127.0.0.1 and a free port, running on its own thread from construction to
-// destruction. It pages a customer list the way ServiceStack does (SPEC section 1), checks
+// destruction. It pages a customer list the way ServiceStack does (docs/upstream.md), checks
 // Basic or cookie-session auth when told to, records every request, and injects faults on
 // chosen pages. All methods are thread-safe; settings apply to requests that arrive after
 // the call. Beast stays inside fake_upstream.cpp.
@@ -90,7 +90,7 @@ class FakeUpstream {
   /// The CA certificate (PEM) that issued the server certificate; "" for Scheme::http.
   std::string ca_pem() const;
 
-  // ---- Data ----
+  // ---- Data -------------------------------------------------------------------------------------
   /// The list served, in order. The same id may appear twice (a duplicate across pages).
   void set_customers(const std::vector<Customer>& customers);
   /// The list served, as a JSON array of CustomerInfo objects (kept as given).
@@ -106,7 +106,7 @@ class FakeUpstream {
   /// Answer with "Connection: close" and close after each response.
   void set_keep_alive(bool keep_alive);
 
-  // ---- Auth (default: none required) ----
+  // ---- Auth (default: none required) ------------------------------------------------------------
   /// Every customers request needs "Authorization: Basic base64(user:password)", else 401.
   void require_basic(std::string user, std::string password);
   /// Customers requests need the ss-id cookie of a session opened by POST
@@ -115,13 +115,13 @@ class FakeUpstream {
   /// requests and then 401s (0: it never expires), forcing a new login mid-sync.
   void require_cookie_login(std::string user, std::string password, int session_requests = 0);
 
-  // ---- Faults ----
+  // ---- Faults -----------------------------------------------------------------------------------
   /// Answers customers requests for `page` (or kAnyPage) with `fault`, `times` times (or
   /// kAlways). Auth is checked first. The oldest fault with uses left wins.
   void add_fault(int page, Fault fault, int times = kAlways);
   void clear_faults();
 
-  // ---- What happened ----
+  // ---- What happened ----------------------------------------------------------------------------
   std::vector<RecordedRequest> requests() const;
   /// Requests with this method and path (base path included in `path`, query ignored).
   std::size_t count(std::string_view method, std::string_view path) const;

@@ -24,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using test::utc;
 
-// ---- Fixtures -----------------------------------------------------------------------------
+// ---- Fixtures -----------------------------------------------------------------------------------
 
 /// A fresh directory per test under testing::TempDir(), removed afterwards. The state
 /// directory itself (`dir_`) is not created: save_snapshot must do that.
@@ -158,7 +158,7 @@ std::string with_header(std::string_view body, std::string_view version = "v1") 
 /// The body of a saved file: everything after the first newline.
 std::size_t body_offset(const std::string& file) { return file.find('\n') + 1; }
 
-// ---- Round trip and absence ---------------------------------------------------------------
+// ---- Round trip and absence ---------------------------------------------------------------------
 
 TEST_F(Store, SavedSnapshotLoadsBackEqual) {
   ASSERT_OK(save_snapshot(dir_, sample_snapshot()));
@@ -256,7 +256,7 @@ TEST_F(Store, StateDirectoryThatIsAFileFailsToSaveAndToLoad) {
   EXPECT_EQ(loaded.error().code, ErrorCode::io_error);
 }
 
-// ---- Failures while saving ----------------------------------------------------------------
+// ---- Failures while saving ----------------------------------------------------------------------
 
 enum class Step { write, fsync, rename, fsync_dir, none };
 
@@ -352,7 +352,7 @@ TEST_F(Store, CrashLeavingAPartialTempFileKeepsTheOldSnapshot) {
   EXPECT_FALSE(fs::exists(temp_file()));
 }
 
-// ---- Damaged files ------------------------------------------------------------------------
+// ---- Damaged files ------------------------------------------------------------------------------
 
 TEST_F(Store, TruncatedFileIsRejectedAtEveryLength) {
   ASSERT_OK(save_snapshot(dir_, sample_snapshot()));
@@ -497,7 +497,7 @@ TEST_F(Store, HandWrittenFileWithAValidHeaderLoads) {
   EXPECT_EQ((*loaded)->customers[0].name, "Ä");
 }
 
-// ---- Size ---------------------------------------------------------------------------------
+// ---- Size ---------------------------------------------------------------------------------------
 
 /// `n` customers shaped like production ones: a parent, five weekday rules, a holiday rule
 /// with flow params, two tags.

@@ -29,7 +29,7 @@ using test::kCustomers;
 using test::requests_for_page;
 using Clock = std::chrono::steady_clock;
 
-// ---- Timeouts, cut bodies and connections -----------------------------------------------
+// ---- Timeouts, cut bodies and connections -------------------------------------------------------
 
 TEST(HttpClient, StalledResponseTimesOutAndTheRetrySucceeds) {
   FakeUpstream fake;
@@ -103,7 +103,7 @@ TEST(HttpClient, ServerThatClosesAfterEachResponseIsFine) {
   EXPECT_EQ(fake.connections(), 3);
 }
 
-// ---- Stop -------------------------------------------------------------------------------------
+// ---- Stop ---------------------------------------------------------------------------------------
 
 /// Runs a fetch on another thread, requests stop after 200 ms, and returns how long the
 /// fetch took and its result.
@@ -141,7 +141,7 @@ TEST(HttpClient, StopCancelsAStalledRequestPromptly) {
   EXPECT_EQ(fake.count("GET", kCustomers), 1u);
 }
 
-// ---- TLS --------------------------------------------------------------------------------------
+// ---- TLS ----------------------------------------------------------------------------------------
 
 TEST(HttpClient, TlsWithTheTestCaSucceeds) {
   FakeUpstream fake(FakeUpstream::Scheme::https);

@@ -34,7 +34,7 @@ const std::vector<Customer>& three_thousand() {
   return customers;
 }
 
-// ---- Paging and auth over HTTP ------------------------------------------------------------
+// ---- Paging and auth over HTTP ------------------------------------------------------------------
 
 struct ModeCase {
   AuthMode auth;
@@ -228,7 +228,7 @@ TEST(ListApi, OtherClientErrorsAreNotRetriedAndQuoteTheBody) {
   EXPECT_EQ(fake.count("GET", kCustomers), 1u);
 }
 
-// ---- Paging variants ------------------------------------------------------------------------
+// ---- Paging variants ----------------------------------------------------------------------------
 
 TEST(ListApi, PagingFollowsHasMorePagesWhenTotalPagesIsAbsent) {
   FakeUpstream fake;
@@ -352,7 +352,7 @@ TEST(ListApi, AccountFilterReachesTheServer) {
   EXPECT_EQ(first.query.at("nameFilter"), "Customer & Co");
 }
 
-// ---- Faults -----------------------------------------------------------------------------------
+// ---- Faults -------------------------------------------------------------------------------------
 
 TEST(ListApi, ServerErrorOnceIsRetriedAndTheFetchSucceeds) {
   FakeUpstream fake;

@@ -47,7 +47,7 @@ TEST(Upstream, DescribeNamesTheSourceWithoutCredentials) {
   EXPECT_EQ((*make_source(c, ""))->describe(), "file:customers.json");
 }
 
-// ---- The file source ----------------------------------------------------------------------
+// ---- The file source ----------------------------------------------------------------------------
 
 TEST(Upstream, FileSourceReadsTheSamplePage) {
   UpstreamConfig c;

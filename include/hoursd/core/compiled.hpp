@@ -54,7 +54,7 @@ struct Issue {
   std::string message;
 };
 
-/// A lint finding (SPEC section 3, "Lint"). `code` is stable, e.g. "rule_shadowed".
+/// A lint finding (docs/semantics.md section 5). `code` is stable, e.g. "rule_shadowed".
 struct Lint {
   std::string code;
   std::string rule_id;

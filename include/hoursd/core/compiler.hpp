@@ -2,7 +2,7 @@
 /// compile(customers) -> CompiledSet: every customer's effective schedule (inheritance, zone
 /// cascade), its rules validated and put in evaluation order, its status, errors, warnings
 /// and lint, and a precomputed timeline around the compile instant for fast lookups.
-/// Pure: the compile instant and the tz database come in as arguments. SPEC section 3.
+/// Pure: the compile instant and the tz database come in as arguments. docs/semantics.md.
 
 #include <vector>
 

@@ -1,6 +1,6 @@
 #pragma once
 /// The state of a compiled customer at an instant, since when, until when, what comes next,
-/// and the transitions over a range (SPEC section 3, "State at t" and "Transitions").
+/// and the transitions over a range (docs/semantics.md sections 2 and 4).
 /// Pure: the instant comes in as an argument. Answers point into the CompiledSet, which
 /// must outlive them.
 

@@ -1,7 +1,7 @@
 #pragma once
 /// RFC 5545 recurrence rules (RRULE) expanded in floating local time. The expansion is our
 /// own: libical 3.0.16's iterator is wrong for several rule forms and cannot be bounded
-/// (src/recurrence.cpp says where and why). Time zones play no part here: callers map the
+/// (src/core/recurrence.cpp says where and why). Time zones play no part here: callers map the
 /// local starts to instants with to_instant() (zones.hpp), which holds the DST policy.
 
 #include <cstddef>
@@ -21,8 +21,9 @@ namespace hoursd {
 inline constexpr std::size_t kMaxExpansionSteps = 2'000'000;
 
 /// An RRULE anchored at a floating local DTSTART, validated once and expanded many times.
-/// Semantics (SPEC section 3, which departs from RFC 5545 in one place): DTSTART is an
-/// occurrence only if it matches the rule, and COUNT counts matching occurrences only.
+/// Semantics (docs/semantics.md section 2, "Time", which departs from RFC 5545 in one
+/// place): DTSTART is an occurrence only if it matches the rule, and COUNT counts matching
+/// occurrences only.
 /// UNTIL is a local date (inclusive of the whole day) or local date-time (inclusive); WKST
 /// is MO unless given. Copies share immutable state; all members are safe to call from
 /// several threads at once.

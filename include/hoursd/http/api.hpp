@@ -1,5 +1,5 @@
 #pragma once
-/// The HTTP API of SPEC section 4 as a pure function: handle_request(request, env) ->
+/// The HTTP API of docs/openapi.yaml as a pure function: handle_request(request, env) ->
 /// response, with routes in a table. No sockets here (http_server.hpp owns them), so every
 /// route is tested by calling handle_request directly. Shell component.
 
@@ -51,7 +51,7 @@ struct ApiEnv {
 };
 
 /// Answers one request. Never throws; errors are JSON {"error":{"code","message"}} with
-/// 400/401/404/405 (with Allow)/413/503 as SPEC section 4 says. HEAD is answered as GET
+/// 400/401/404/405 (with Allow)/413/503 as docs/openapi.yaml says. HEAD is answered as GET
 /// (the server then sends no body). Thread-safe.
 ApiResponse handle_request(const ApiRequest& request, const ApiEnv& env);
 

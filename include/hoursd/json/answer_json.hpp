@@ -1,5 +1,5 @@
 #pragma once
-/// JSON renderings of compiled customers and their answers (SPEC section 4 field names),
+/// JSON renderings of compiled customers and their answers (docs/openapi.yaml field names),
 /// shared by the CLI and the HTTP API.
 
 #include <initializer_list>

@@ -1,5 +1,5 @@
 #pragma once
-/// Decoding (and encoding) customers in the upstream's JSON shape (SPEC section 1): a
+/// Decoding (and encoding) customers in the upstream's JSON shape (docs/upstream.md): a
 /// ListResponse page `{items, totalCount, totalPages, hasMorePages}` or a bare array of
 /// CustomerInfo. Keys are camelCase; unknown keys are ignored; null counts as absent; enums
 /// arrive as names ("Weekly") or integers. Shell component (nlohmann_json).

@@ -1,6 +1,6 @@
 #pragma once
 /// The persisted snapshot: the last good upstream data, so the daemon answers before its
-/// first sync and through upstream outages (SPEC section 2). One file in the state
+/// first sync and through upstream outages (docs/upstream.md section 2). One file in the state
 /// directory, written as temp file, fsync, rename, fsync of the directory, and carrying a
 /// checksum, so a crash at any point leaves the previous snapshot readable and a torn or
 /// corrupt file is detected, reported and ignored, never half-loaded. Shell component.

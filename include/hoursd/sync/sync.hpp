@@ -1,8 +1,8 @@
 #pragma once
 /// The sync loop and the published snapshot: fetch from the Source, compile, guard, persist,
-/// publish (SPEC section 2). A new snapshot replaces the old one only when every page arrived
-/// and decoded and the shrink guard allows it; lookups read the published snapshot through
-/// an atomically swapped std::shared_ptr<const Snapshot> and never block. Shell component.
+/// publish (docs/upstream.md section 2). A new snapshot replaces the old one only when every
+/// page arrived and decoded and the shrink guard allows it; lookups read the published
+/// snapshot through an atomically swapped std::shared_ptr<const Snapshot> and never block.
 
 #include <atomic>
 #include <chrono>

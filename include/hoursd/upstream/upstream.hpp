@@ -1,6 +1,6 @@
 #pragma once
 /// The platform's REST API as a source of customers: `GET /customers` over HTTPS (plain
-/// HTTP for tests), every page, with auth, retries and limits (SPEC section 1), and the
+/// HTTP for tests), every page, with auth, retries and limits (docs/upstream.md), and the
 /// `file:` source. Returns decoded customers or one Error; never a partial list. Shell
 /// component (Boost.Beast, OpenSSL).
 

@@ -1,7 +1,6 @@
 // The route table and what every request passes before its handler: route matching (404,
 // 405 with Allow), bearer-token auth (401), the body cap (413), query parsing (400) and
-// the snapshot check (503). Handlers live in api_customers.cpp, api_explain.cpp and
-// api_ops.cpp.
+// the snapshot check (503). Handlers live in customers.cpp, explain.cpp and ops.cpp.
 
 #include "hoursd/http/api.hpp"
 
@@ -25,7 +24,7 @@ struct Route {
   Handler handler;
 };
 
-// SPEC section 4. Patterns with a literal segment where another has a parameter
+// docs/openapi.yaml. Patterns with a literal segment where another has a parameter
 // ("by-reference") differ in length, so no two patterns match one path.
 constexpr Route kRoutes[] = {
     {"GET", "/v1/customers/{id}/state", "at,format", Needs::snapshot, get_state},

@@ -1,4 +1,4 @@
-// Lookups (SPEC section 4): one customer's state by id or referenceId (JSON or text),
+// Lookups (docs/openapi.yaml): one customer's state by id or referenceId (JSON or text),
 // its open flag, many customers at one instant, a timeline, and the filtered list.
 // Every answer reads one snapshot, so it is from one generation.
 

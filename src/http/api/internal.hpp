@@ -1,8 +1,8 @@
 #pragma once
 // Private to the API: what route handlers share. api.cpp owns the route table and the
-// checks every request passes (auth, method, body size, snapshot); api_params.cpp parses
-// query parameters and bodies; the handlers live in api_customers.cpp (lookups),
-// api_explain.cpp (explain, what-if) and api_ops.cpp (status, probes, metrics, dump).
+// checks every request passes (auth, method, body size, snapshot); params.cpp parses
+// query parameters and bodies; the handlers live in customers.cpp (lookups),
+// explain.cpp (explain, what-if) and ops.cpp (status, probes, metrics, dump).
 
 #include <cstddef>
 #include <memory>
@@ -52,7 +52,7 @@ inline constexpr std::chrono::days kDefaultRange{7};
 inline constexpr std::size_t kMaxBatchIds = 10'000;
 inline constexpr std::size_t kMaxIdBytes = 256;
 
-// ---- Responses (api.cpp) --------------------------------------------------------------
+// ---- Responses (api.cpp) ------------------------------------------------------------------------
 
 /// {"error":{"code","message"}} with `status`; never cached.
 ApiResponse error_response(unsigned status, std::string_view code, std::string message);
@@ -72,7 +72,7 @@ ApiResponse text_response(std::string body, std::string_view content_type);
 ApiResponse cached(const Call& call, ApiResponse response,
                    std::optional<date::sys_seconds> valid_until, bool pinned);
 
-// ---- Parameters and bodies (api_params.cpp) -------------------------------------------
+// ---- Parameters and bodies (params.cpp) ---------------------------------------------------------
 
 /// "%41b" -> "Ab". '+' stays '+' (RFC 3986; an unencoded "+05:30" offset must survive).
 /// Errors: ErrorCode::invalid_argument for a malformed escape.
@@ -100,7 +100,7 @@ Result<json> parse_body(std::string_view body, std::initializer_list<std::string
 Result<Window> range_of(std::optional<date::sys_seconds> from, std::optional<date::sys_seconds> to,
                         date::sys_seconds from_default, std::chrono::days horizon);
 
-// ---- Answers shared by handlers (api_customers.cpp) -----------------------------------
+// ---- Answers shared by handlers (customers.cpp) -------------------------------------------------
 
 /// generation, lastSync, stale, tzdata: what every snapshot answer carries.
 void add_snapshot_fields(json& out, const Call& call);
@@ -112,7 +112,7 @@ json state_answer(const Call& call, const CompiledCustomer& c, const StateAnswer
 Result<json> transitions_json(const CompiledSet& set, const CompiledCustomer& c, Window range,
                               std::size_t limit);
 
-// ---- Schedules (api_explain.cpp) ------------------------------------------------------
+// ---- Schedules (explain.cpp) --------------------------------------------------------------------
 
 /// The effective schedule of `c` and where it came from: owner, inherited, chain, zone
 /// {id, given, fromWindows, source}, forceClosed, forceClosedState, defaultState,
@@ -121,7 +121,7 @@ json schedule_json(const CompiledCustomer& c, PriorityOrder order);
 /// rule_json plus state, listIndex, evaluable and notEvaluableReason.
 json rule_summary(const CompiledRule& rule);
 
-// ---- Handlers -------------------------------------------------------------------------
+// ---- Handlers -----------------------------------------------------------------------------------
 
 ApiResponse get_state(Call& call);
 ApiResponse get_state_by_reference(Call& call);

@@ -2,7 +2,7 @@
 /// RAII over libical's recurrence handles, and the one place libical's C error state is read.
 /// Times cross this boundary as floating local time: no icaltimezone is ever attached, so
 /// libical's own DST handling never runs. Recurrence does not iterate with libical (see
-/// src/recurrence.cpp for why); its tests use these to check it against libical where
+/// src/core/recurrence.cpp for why); its tests use these to check it against libical where
 /// libical 3.0.16 is right.
 /// Thread safety: libical 3.0.16 keeps icalerrno per thread (a pthread key), so these
 /// functions may run concurrently on distinct iterators; one iterator is single-threaded.
