@@ -34,8 +34,8 @@ struct Lookups {
 
 const Lookups& lookups() {
   static const Lookups l = [] {
-    Lookups out{compile(bench::generate_customers(10'000), CompileOptions{}, date::get_tzdb(),
-                        kNow), {}};
+    Lookups out{
+        compile(bench::generate_customers(10'000), CompileOptions{}, date::get_tzdb(), kNow), {}};
     std::mt19937 rng(7);
     for (int i = 0; i < 4096; ++i) {
       out.targets.push_back(&out.set.customers()[rng() % out.set.customers().size()]);

@@ -6,9 +6,9 @@
 namespace hoursd::bench {
 namespace {
 
-const char* const kZones[] = {"America/New_York", "America/Chicago",  "America/Los_Angeles",
-                              "Europe/London",    "Europe/Berlin",    "Australia/Sydney",
-                              "Asia/Kolkata",     "Asia/Tokyo",       "America/Sao_Paulo",
+const char* const kZones[] = {"America/New_York",     "America/Chicago", "America/Los_Angeles",
+                              "Europe/London",        "Europe/Berlin",   "Australia/Sydney",
+                              "Asia/Kolkata",         "Asia/Tokyo",      "America/Sao_Paulo",
                               "Eastern Standard Time"};
 
 std::vector<ScheduleDay> weekdays() {
@@ -65,8 +65,8 @@ Schedule office(std::mt19937& rng) {
   hours.by_day = weekdays();
   s.rules.push_back(hours);
   if (rng() % 3 == 0) {
-    SchedulingRule saturday = timed("saturday", 3, "Business Hours", "10:00", "14:00",
-                                    Frequency::weekly);
+    SchedulingRule saturday =
+        timed("saturday", 3, "Business Hours", "10:00", "14:00", Frequency::weekly);
     saturday.by_day = {{0, Weekday::saturday}};
     s.rules.push_back(saturday);
   }

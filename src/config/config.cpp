@@ -141,8 +141,7 @@ constexpr std::pair<std::string_view, ConditionPolicy> kConditionPolicies[] = {
     {"skip-rule", ConditionPolicy::skip_rule},
     {"ignore-condition", ConditionPolicy::ignore_condition}};
 /// Whether `value` is one of `allowed`; if not, "x is not one of "a", "b"".
-Result<void> check_one_of(std::string_view value,
-                          std::initializer_list<std::string_view> allowed) {
+Result<void> check_one_of(std::string_view value, std::initializer_list<std::string_view> allowed) {
   if (std::ranges::find(allowed, value) != allowed.end()) return {};
   std::string list;
   for (const std::string_view a : allowed) list += (list.empty() ? "" : ", ") + quote(a);

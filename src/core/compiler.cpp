@@ -31,7 +31,12 @@ class Builder {
   Builder(const std::vector<Customer>& in, const CompileOptions& options, const date::tzdb& tzdb,
           const PreviousCompile* previous, CompiledSet& set, std::vector<CompiledCustomer>& out,
           std::unordered_map<std::string, std::size_t>& by_id)
-      : in_(in), options_(options), tzdb_(tzdb), prev_(previous), set_(set), out_(out),
+      : in_(in),
+        options_(options),
+        tzdb_(tzdb),
+        prev_(previous),
+        set_(set),
+        out_(out),
         by_id_(by_id) {}
 
   /// How many customers got a new timeline (built, or copied from a new owner's).
@@ -63,7 +68,8 @@ class Builder {
       c.tags = src.tags;
       c.date_last_modified = src.date_last_modified;
       if (src.id.empty()) {
-        invalidate(i, customer_error("id", "customer at index " + std::to_string(i) + " has no id"));
+        invalidate(i,
+                   customer_error("id", "customer at index " + std::to_string(i) + " has no id"));
       } else if (auto [it, fresh] = by_id_.emplace(src.id, i); !fresh) {
         invalidate(i, customer_error("id", "duplicate id " + src.id + " (first at index " +
                                                std::to_string(it->second) + ")"));
@@ -113,8 +119,9 @@ class Builder {
     std::string zone_id = s.time_zone_id;
     sched->zone_source = "own";
     if (zone_id.empty()) cascade_zone(i, zone_id, *sched);
-    if (const CompiledCustomer* old = previous_of(i); old && old->schedule &&
-        old->schedule->zone.given == zone_id && old->schedule->zone_source == sched->zone_source) {
+    if (const CompiledCustomer* old = previous_of(i);
+        old && old->schedule && old->schedule->zone.given == zone_id &&
+        old->schedule->zone_source == sched->zone_source) {
       own_[i] = old->schedule;
       return;
     }
@@ -140,9 +147,9 @@ class Builder {
       if (has_own_schedule(in_[j]) && !in_[j].schedule->time_zone_id.empty()) {
         zone_id = in_[j].schedule->time_zone_id;
         sched.zone_source = "parent " + in_[j].id;
-        sched.issues.push_back({Severity::warning, "", "timeZoneId",
-                                "timeZoneId is empty: using " + zone_id + " from ancestor " +
-                                    in_[j].id});
+        sched.issues.push_back(
+            {Severity::warning, "", "timeZoneId",
+             "timeZoneId is empty: using " + zone_id + " from ancestor " + in_[j].id});
         return;
       }
     }
@@ -150,7 +157,8 @@ class Builder {
     sched.zone_source = "default";
     sched.issues.push_back({Severity::warning, "", "timeZoneId",
                             "timeZoneId is empty and no ancestor has one: using the default "
-                            "zone " + zone_id});
+                            "zone " +
+                                zone_id});
   }
 
   // Step 3. Follows inherit links from i to the owner of its schedule.
@@ -170,8 +178,8 @@ class Builder {
       j = parent_[j];
       if (std::find(path.begin(), path.end(), j) != path.end()) {
         path.push_back(j);
-        return invalidate(i, customer_error("parentCustomerId",
-                                            "inheritance cycle: " + arrow_join(ids(path))));
+        return invalidate(
+            i, customer_error("parentCustomerId", "inheritance cycle: " + arrow_join(ids(path))));
       }
       path.push_back(j);
     }
@@ -243,8 +251,8 @@ class Builder {
     else if (parent_[i] == kNone) why = "parent " + c.parent_id + " is not synced";
     else if (invalid_[parent_[i]]) why = "parent " + c.parent_id + " is invalid";
     if (!why.empty()) {
-      c.issues.push_back({Severity::warning, "", "customerState",
-                          "CustomerState rules never match: " + why});
+      c.issues.push_back(
+          {Severity::warning, "", "customerState", "CustomerState rules never match: " + why});
     }
   }
 

@@ -77,8 +77,8 @@ Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c,
   const std::array<days, 3> steps{days(2), days(35), horizon};
   std::size_t back = 0, ahead = 0;
   for (;;) {
-    const Window w{t - std::min(steps[back], horizon), t + std::min(steps[ahead], horizon) +
-                                                           std::chrono::seconds(1)};
+    const Window w{t - std::min(steps[back], horizon),
+                   t + std::min(steps[ahead], horizon) + std::chrono::seconds(1)};
     auto tl = schedule_timeline(set, s, set.parent_of(c), w);
     if (!tl) return fail(tl.error());
     const std::size_t i = tl->index_at(t);

@@ -129,7 +129,7 @@ Result<seconds> parse_time_of_day(std::string_view text) {
   pos = 0;
   auto t = read_clock(text, pos, 0);
   if (t && pos == text.size() && text.size() >= 5 && text[2] == ':') return *t;  // HH:MM[:SS]
-  if (t && pos + 3 == text.size() && text[pos] == ' ') {                      // h:mm AM
+  if (t && pos + 3 == text.size() && text[pos] == ' ') {                         // h:mm AM
     const std::string meridiem{static_cast<char>(std::toupper(text[pos + 1])),
                                static_cast<char>(std::toupper(text[pos + 2]))};
     const auto h = std::chrono::duration_cast<hours>(*t);

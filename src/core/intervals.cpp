@@ -73,7 +73,8 @@ Result<IntervalSet> state_intervals(const CompiledSet& set, const CompiledCustom
   if (!tl) return fail(tl.error());
   IntervalSet out;
   for (std::size_t i = 0; i < tl->segments().size(); ++i) {
-    auto state = state_of(*parent->schedule, decider_of(*parent->schedule, tl->segments()[i].decider));
+    auto state =
+        state_of(*parent->schedule, decider_of(*parent->schedule, tl->segments()[i].decider));
     if (state && *state == wanted) out.push_back({tl->segments()[i].begin, tl->end_of(i)});
   }
   return unite(std::move(out));

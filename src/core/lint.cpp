@@ -56,7 +56,8 @@ std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(
     const date::sys_info next = zone.get_info(info.end);
     if (next.offset > info.offset) {
       const auto at = info.end.time_since_epoch();
-      gaps.emplace_back(date::local_seconds{at + info.offset}, date::local_seconds{at + next.offset});
+      gaps.emplace_back(date::local_seconds{at + info.offset},
+                        date::local_seconds{at + next.offset});
     }
     info = next;
   }
@@ -90,9 +91,9 @@ void lint_shadowing(const EffectiveSchedule& s, const std::vector<IntervalSet>& 
     const CompiledRule& r = s.rules[i];
     if (!r.evaluable) continue;
     if (always) {
-      out.push_back({"rule_shadowed", r.id,
-                     label(r) + " never decides: " + label(*always) +
-                         " (Always) is checked before it"});
+      out.push_back(
+          {"rule_shadowed", r.id,
+           label(r) + " never decides: " + label(*always) + " (Always) is checked before it"});
     } else if (!sets[i].empty() && !deciders.count(static_cast<std::int32_t>(i))) {
       out.push_back({"rule_shadowed_in_window", r.id,
                      label(r) + " matches but never decides between " +

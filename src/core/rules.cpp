@@ -21,7 +21,7 @@ using std::chrono::seconds;
 struct Range {
   const char* field;
   const std::vector<int>* values;
-  int min, max;     // allowed magnitude range
+  int min, max;  // allowed magnitude range
   bool allow_negative;
   const char* rrule_part;
 };
@@ -94,14 +94,13 @@ void check_ranges(const SchedulingRule& r, RuleErrors& errors) {
     for (std::size_t i = 0; i < range.values->size(); ++i) {
       const int v = (*range.values)[i];
       const int magnitude = v < 0 ? -v : v;
-      const bool ok = (v >= 0 || range.allow_negative) && magnitude >= range.min &&
-                      magnitude <= range.max;
+      const bool ok =
+          (v >= 0 || range.allow_negative) && magnitude >= range.min && magnitude <= range.max;
       if (!ok) {
-        errors.add(range.field, std::string(range.field) + "[" + std::to_string(i) + "] = " +
-                                    std::to_string(v) + " is out of range (" +
-                                    (range.allow_negative ? "+/-" : "") +
-                                    std::to_string(range.min) + ".." +
-                                    std::to_string(range.max) + ")");
+        errors.add(range.field,
+                   std::string(range.field) + "[" + std::to_string(i) + "] = " + std::to_string(v) +
+                       " is out of range (" + (range.allow_negative ? "+/-" : "") +
+                       std::to_string(range.min) + ".." + std::to_string(range.max) + ")");
       }
     }
   }
@@ -122,8 +121,9 @@ void check_by_day(const SchedulingRule& r, Frequency freq, RuleErrors& errors) {
                               " needs frequency Monthly or Yearly (RFC 5545), not " +
                               std::string(to_string(freq)));
     } else if (d.offset < -limit || d.offset > limit) {
-      errors.add("byDay", where + ".offset " + std::to_string(d.offset) + " is out of range (+/-1.." +
-                              std::to_string(limit) + " for " + std::string(to_string(freq)) + ")");
+      errors.add("byDay", where + ".offset " + std::to_string(d.offset) +
+                              " is out of range (+/-1.." + std::to_string(limit) + " for " +
+                              std::string(to_string(freq)) + ")");
     } else if (freq == Frequency::yearly && !r.by_week_no.empty()) {
       errors.add("byDay", where + ".offset " + std::to_string(d.offset) +
                               " cannot be combined with byWeekNo (RFC 5545)");
@@ -155,9 +155,8 @@ std::string build_rrule(const SchedulingRule& r, Frequency freq, const std::stri
   if (r.count >= 1) s += ";COUNT=" + std::to_string(r.count);
   if (!until.empty()) s += ";UNTIL=" + until;
   const std::pair<const char*, const std::vector<int>*> lists[] = {
-      {"BYMONTH", &r.by_month},       {"BYWEEKNO", &r.by_week_no},
-      {"BYYEARDAY", &r.by_year_day},  {"BYMONTHDAY", &r.by_month_day},
-      {"BYHOUR", &r.by_hour},         {"BYMINUTE", &r.by_minute},
+      {"BYMONTH", &r.by_month},        {"BYWEEKNO", &r.by_week_no}, {"BYYEARDAY", &r.by_year_day},
+      {"BYMONTHDAY", &r.by_month_day}, {"BYHOUR", &r.by_hour},      {"BYMINUTE", &r.by_minute},
       {"BYSETPOS", &r.by_set_position}};
   for (const auto& [part, values] : lists) {
     if (!values->empty()) s += std::string(";") + part + "=" + join(*values);
@@ -227,8 +226,9 @@ void compile_recurrence(const SchedulingRule& r, CompiledRule& out, RuleErrors& 
   if (freq == Frequency::secondly) {
     // Over two 400-day horizons a SECONDLY rule is some 69 million starts: past every
     // bound, so each lookup would fail. Refused here, by name, instead.
-    return errors.add("frequency", "frequency Secondly is not supported (too many occurrences "
-                                   "to answer within the horizon); use Minutely or coarser");
+    return errors.add("frequency",
+                      "frequency Secondly is not supported (too many occurrences "
+                      "to answer within the horizon); use Minutely or coarser");
   }
   check_ranges(r, errors);
   check_by_day(r, freq, errors);
@@ -259,8 +259,8 @@ std::optional<RuleType> rule_type(const SchedulingRule& r, RuleErrors& errors) {
   return std::nullopt;
 }
 
-CompiledRule compile_rule(const SchedulingRule& r, std::size_t index,
-                          const CompileOptions& options, std::vector<Issue>& issues) {
+CompiledRule compile_rule(const SchedulingRule& r, std::size_t index, const CompileOptions& options,
+                          std::vector<Issue>& issues) {
   RuleErrors errors(r);
   CompiledRule out;
   out.list_index = index;
@@ -287,8 +287,8 @@ CompiledRule compile_rule(const SchedulingRule& r, std::size_t index,
     errors.warn("state", "state is empty: the rule is skipped");
   } else if (!r.condition.empty() && options.condition_policy == ConditionPolicy::skip_rule) {
     out.not_evaluable_reason = "condition cannot be evaluated here";
-    errors.warn("condition", "condition \"" + r.condition +
-                                 "\" cannot be evaluated here: the rule is skipped");
+    errors.warn("condition",
+                "condition \"" + r.condition + "\" cannot be evaluated here: the rule is skipped");
   } else if (!r.condition.empty()) {
     errors.warn("condition", "condition \"" + r.condition + "\" is ignored (ignore-condition)");
   }
@@ -309,10 +309,9 @@ void compile_rules(const Schedule& schedule, const CompileOptions& options,
                    [ascending](const CompiledRule& a, const CompiledRule& b) {
                      return ascending ? a.priority < b.priority : a.priority > b.priority;
                    });
-  out.has_customer_state_rules =
-      std::any_of(out.rules.begin(), out.rules.end(), [](const CompiledRule& r) {
-        return r.evaluable && r.type == RuleType::customer_state;
-      });
+  out.has_customer_state_rules = std::any_of(
+      out.rules.begin(), out.rules.end(),
+      [](const CompiledRule& r) { return r.evaluable && r.type == RuleType::customer_state; });
 }
 
 }  // namespace hoursd

@@ -15,8 +15,12 @@ std::string format_seconds(std::chrono::seconds since_epoch) {
   const date::sys_days day = std::chrono::floor<date::days>(date::sys_seconds{since_epoch});
   const date::year_month_day ymd{day};
   const long rest = static_cast<long>((since_epoch - day.time_since_epoch()).count());
-  const long fields[] = {int(ymd.year()), long(unsigned(ymd.month())), long(unsigned(ymd.day())),
-                         rest / 3600, rest / 60 % 60, rest % 60};
+  const long fields[] = {int(ymd.year()),
+                         long(unsigned(ymd.month())),
+                         long(unsigned(ymd.day())),
+                         rest / 3600,
+                         rest / 60 % 60,
+                         rest % 60};
   std::string out = "0000-00-00T00:00:00";
   if (fields[0] < 0 || fields[0] > 9999) {  // outside RFC 3339's four-digit years
     return date::format("%Y-%m-%dT%H:%M:%S", date::sys_seconds{since_epoch});
@@ -59,15 +63,15 @@ bool digits(std::string_view s, std::size_t pos, std::size_t width, int& out) {
 std::optional<date::sys_seconds> parse_instant(std::string_view s) {
   int y, mo, d, h, mi, sec;
   const bool shape = s.size() >= 20 && s[4] == '-' && s[7] == '-' &&
-                     (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && s[13] == ':' &&
-                     s[16] == ':';
+                     (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && s[13] == ':' && s[16] == ':';
   if (!shape || !digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || !digits(s, 8, 2, d) ||
       !digits(s, 11, 2, h) || !digits(s, 14, 2, mi) || !digits(s, 17, 2, sec)) {
     return std::nullopt;
   }
   std::size_t pos = 19;
   if (s[pos] == '.') {
-    do ++pos; while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9');
+    do ++pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9');
     if (pos == 20) return std::nullopt;
   }
   int offset_minutes = 0;

@@ -9,18 +9,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hoursd/json/answer_json.hpp"
-#include "hoursd/core/compiler.hpp"
 #include "hoursd/config/config.hpp"
-#include "hoursd/json/customers_json.hpp"
-#include "hoursd/daemon/daemon.hpp"
+#include "hoursd/core/compiler.hpp"
 #include "hoursd/core/evaluator.hpp"
-#include "hoursd/io/file.hpp"
-#include "hoursd/io/log.hpp"
 #include "hoursd/core/recurrence.hpp"
-#include "hoursd/io/tzdata.hpp"
 #include "hoursd/core/time_text.hpp"
 #include "hoursd/core/zones.hpp"
+#include "hoursd/daemon/daemon.hpp"
+#include "hoursd/io/file.hpp"
+#include "hoursd/io/log.hpp"
+#include "hoursd/io/tzdata.hpp"
+#include "hoursd/json/answer_json.hpp"
+#include "hoursd/json/customers_json.hpp"
 
 namespace hoursd {
 namespace {
@@ -93,8 +93,8 @@ Result<std::string> read_customers_file(const std::string& path) {
 json decode_errors_json(const std::vector<DecodeError>& errors) {
   json out = json::array();
   for (const DecodeError& e : errors) {
-    out.push_back({{"index", e.index}, {"id", e.customer_id}, {"path", e.path},
-                   {"message", e.message}});
+    out.push_back(
+        {{"index", e.index}, {"id", e.customer_id}, {"path", e.path}, {"message", e.message}});
   }
   return out;
 }
@@ -265,7 +265,8 @@ int run_check_config(const Flags& f, Context& ctx) {
 
 const Subcommand kSubcommands[] = {
     {"serve",
-     "hoursd serve [--config FILE] [--listen HOST:PORT] [--source file:PATH|https://HOST|http://HOST]\n"
+     "hoursd serve [--config FILE] [--listen HOST:PORT] [--source "
+     "file:PATH|https://HOST|http://HOST]\n"
      "             [--state-dir DIR]\n"
      "  The daemon: loads the persisted snapshot from the state directory, syncs customers\n"
      "  from the source every sync.interval, and answers the HTTP API on --listen (default\n"

@@ -17,15 +17,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hoursd/http/api.hpp"
-#include "hoursd/http/http_server.hpp"
-#include "hoursd/io/log.hpp"
-#include "hoursd/http/metrics.hpp"
-#include "hoursd/io/tzdata.hpp"
-#include "hoursd/upstream/upstream.hpp"
 #include "hoursd/core/tzdata_release.hpp"
 #include "hoursd/core/zones.hpp"
+#include "hoursd/http/api.hpp"
+#include "hoursd/http/http_server.hpp"
+#include "hoursd/http/metrics.hpp"
+#include "hoursd/io/log.hpp"
+#include "hoursd/io/tzdata.hpp"
 #include "hoursd/sync/status_json.hpp"
+#include "hoursd/upstream/upstream.hpp"
 
 namespace hoursd {
 namespace {
@@ -55,11 +55,26 @@ class Sleeper {
     wake_ = false;
     return !stop_;
   }
-  void wake() { std::lock_guard lock(mutex_); wake_ = true; cv_.notify_all(); }
-  void stop() { std::lock_guard lock(mutex_); stop_ = true; cv_.notify_all(); }
+  void wake() {
+    std::lock_guard lock(mutex_);
+    wake_ = true;
+    cv_.notify_all();
+  }
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+    cv_.notify_all();
+  }
   /// Asks the sleeping loop to re-read the config before its next round.
-  void request_reload() { std::lock_guard lock(mutex_); reload_ = wake_ = true; cv_.notify_all(); }
-  bool take_reload() { std::lock_guard lock(mutex_); return std::exchange(reload_, false); }
+  void request_reload() {
+    std::lock_guard lock(mutex_);
+    reload_ = wake_ = true;
+    cv_.notify_all();
+  }
+  bool take_reload() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(reload_, false);
+  }
 
  private:
   std::mutex mutex_;
@@ -77,7 +92,8 @@ void notify_status(const Syncer& syncer) {
   const SyncStatus s = syncer.status();
   std::string line = "STATUS=generation " + std::to_string(s.generation) + ", " +
                      std::to_string(syncer.current() ? syncer.current()->customers.size() : 0) +
-                     " customers, " + (s.last_error.empty() ? "last sync ok" : "last sync failed: " + s.last_error);
+                     " customers, " +
+                     (s.last_error.empty() ? "last sync ok" : "last sync failed: " + s.last_error);
   sd_notify(0, line.c_str());
 }
 
@@ -93,7 +109,8 @@ void reload(Syncer& syncer, const Config& running, const ConfigOverrides& overri
   }
   auto source = source_for(next->upstream);
   if (!source) {
-    log(LogLevel::error, "serve", "SIGHUP: config not reloaded", {{"error", source.error().message}});
+    log(LogLevel::error, "serve", "SIGHUP: config not reloaded",
+        {{"error", source.error().message}});
     return;
   }
   Config applied = running;
@@ -122,8 +139,10 @@ void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, bool& ready
     const SyncStatus s = syncer.status();
     if (r) {
       log(LogLevel::info, "sync", "ok",
-          {{"generation", std::to_string(s.generation)}, {"customers", std::to_string(s.fetched)},
-           {"changed", std::to_string(s.changed)}, {"compiled", std::to_string(s.compiled)},
+          {{"generation", std::to_string(s.generation)},
+           {"customers", std::to_string(s.fetched)},
+           {"changed", std::to_string(s.changed)},
+           {"compiled", std::to_string(s.compiled)},
            {"ms", std::to_string(s.duration.count())}});
     } else {
       log(LogLevel::error, "sync", "failed", {{"error", r.error().message}});
@@ -185,8 +204,7 @@ Result<std::string> bearer_token(const ServerConfig& config) {
 // Everything that can fail before serving, in order. A config that cannot work exits
 // kExitConfig, so systemd does not restart into the same error; a failed bind exits
 // kExitFailure and is restarted, since a busy port may free up.
-std::variant<Daemon, StartupError> startup(const Config& config,
-                                           const ConfigOverrides& overrides) {
+std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOverrides& overrides) {
   const date::tzdb& tzdb = date::get_tzdb();
   std::string tzdata = tzdata_version(tzdb);
   if (!tzdata_version_at_least(tzdata, HOURSD_TZDATA_MINIMUM)) {
@@ -202,18 +220,19 @@ std::variant<Daemon, StartupError> startup(const Config& config,
   auto clock = std::make_unique<SystemClock>();
   auto syncer = std::make_unique<Syncer>(config, std::move(*source), tzdb, *clock);
   if (auto loaded = syncer->load_persisted(); !loaded) {
-    log(LogLevel::warning, "store", "persisted snapshot ignored", {{"error", loaded.error().message}});
+    log(LogLevel::warning, "store", "persisted snapshot ignored",
+        {{"error", loaded.error().message}});
   }
   auto metrics = std::make_unique<Metrics>();
   Syncer* published = syncer.get();
-  auto env = std::make_unique<ApiEnv>(ApiEnv{[published] { return published->current(); },
-                                             [published] { return published->status(); },
-                                             &config, clock.get(), &tzdb, metrics.get(), tzdata,
-                                             std::move(*token)});
+  auto env = std::make_unique<ApiEnv>(ApiEnv{
+      [published] { return published->current(); }, [published] { return published->status(); },
+      &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token)});
   auto server = std::make_unique<HttpServer>(config.server, *env);
   if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
-  return Daemon{config, overrides, std::move(tzdata), signals, std::move(clock),
-                std::move(syncer), std::move(metrics), std::move(env), std::move(server)};
+  return Daemon{config,           overrides,         std::move(tzdata),  signals,
+                std::move(clock), std::move(syncer), std::move(metrics), std::move(env),
+                std::move(server)};
 }
 
 // Pings systemd's watchdog at half its interval, when the unit has one, until stopped.
@@ -292,7 +311,8 @@ int sync_once_command(const Config& config, std::ostream& out) {
   SystemClock clock;
   Syncer syncer(config, std::move(*source), date::get_tzdb(), clock);
   if (auto loaded = syncer.load_persisted(); !loaded) {
-    log(LogLevel::warning, "sync", "persisted snapshot ignored", {{"error", loaded.error().message}});
+    log(LogLevel::warning, "sync", "persisted snapshot ignored",
+        {{"error", loaded.error().message}});
   }
   auto r = syncer.sync_once();
   const auto snapshot = syncer.current();

@@ -48,7 +48,8 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
   if (colon == std::string::npos) return bad("expected HOST:PORT");
   std::string host = listen.substr(0, colon);
   const auto port = parse_port(std::string_view(listen).substr(colon + 1));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (!port) return bad("port must be 0..65535");
   beast::error_code ec;
   const auto address = net::ip::make_address(host, ec);
@@ -104,7 +105,9 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec) {
     log(LogLevel::warning, "http", "accept failed", {{"error", ec.message()}});
     retry_timer_.expires_after(kAcceptRetry);
-    retry_timer_.async_wait([this](beast::error_code e) { if (!e) do_accept(); });
+    retry_timer_.async_wait([this](beast::error_code e) {
+      if (!e) do_accept();
+    });
     return;
   }
   std::make_shared<Session>(std::move(socket), *this)->start();
@@ -112,7 +115,8 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
 }
 
 void Listener::run(int threads) {
-  const unsigned n = threads > 0 ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned n =
+      threads > 0 ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
   net::dispatch(strand_, [this] {
     if (acceptor_.is_open() && !stopping_) do_accept();
   });

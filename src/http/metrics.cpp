@@ -69,13 +69,16 @@ void family(std::string& out, std::string_view name, std::string_view type, std:
   out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
 }
 
-void sample(std::string& out, std::string_view name, std::string_view labels, std::string_view value) {
+void sample(std::string& out, std::string_view name, std::string_view labels,
+            std::string_view value) {
   out.append(name);
   if (!labels.empty()) out.append("{").append(labels).append("}");
   out.append(" ").append(value).append("\n");
 }
 
-std::string route_label_pair(const RouteStats& r) { return "route=\"" + escape_label(r.label) + "\""; }
+std::string route_label_pair(const RouteStats& r) {
+  return "route=\"" + escape_label(r.label) + "\"";
+}
 
 }  // namespace
 
@@ -177,11 +180,13 @@ void render_sync(std::string& out, const SyncStatus& status) {
 void render_snapshot(std::string& out, const Snapshot* snapshot, date::sys_seconds now) {
   family(out, "hoursd_snapshot_generation", "gauge",
          "Generation of the published snapshot; 0 if none.");
-  sample(out, "hoursd_snapshot_generation", "", std::to_string(snapshot ? snapshot->generation : 0));
+  sample(out, "hoursd_snapshot_generation", "",
+         std::to_string(snapshot ? snapshot->generation : 0));
   family(out, "hoursd_snapshot_age_seconds", "gauge",
          "Seconds since the published snapshot was fetched; absent without one.");
   if (snapshot) {
-    sample(out, "hoursd_snapshot_age_seconds", "", std::to_string((now - snapshot->synced_at).count()));
+    sample(out, "hoursd_snapshot_age_seconds", "",
+           std::to_string((now - snapshot->synced_at).count()));
   }
   family(out, "hoursd_customers", "gauge", "Customers in the published snapshot, by status.");
   std::array<std::uint64_t, 4> counts{};  // indexed by CustomerStatus

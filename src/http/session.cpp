@@ -58,7 +58,8 @@ Session::Session(tcp::socket&& socket, Listener& listener)
 Session::~Session() { listener_.remove(this, counted_); }
 
 void Session::start() {
-  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::begin, shared_from_this()));
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&Session::begin, shared_from_this()));
 }
 
 void Session::on_server_stop() {
@@ -73,7 +74,8 @@ void Session::begin() {
   if (counted_) return await_request();
   busy_ = true;
   started_ = Clock::now();
-  reject(503, "overloaded", "over " + std::to_string(listener_.config().max_connections) + " connections");
+  reject(503, "overloaded",
+         "over " + std::to_string(listener_.config().max_connections) + " connections");
 }
 
 // A fresh connection waits read_timeout for its first request, a kept-alive one
@@ -85,7 +87,8 @@ void Session::await_request() {
   parser_->body_limit(listener_.config().max_body_bytes);
   if (buffer_.size() > 0) return read_header();
   if (listener_.stopping()) return close();
-  stream_.expires_after(served_ == 0 ? listener_.config().read_timeout : listener_.config().idle_timeout);
+  stream_.expires_after(served_ == 0 ? listener_.config().read_timeout
+                                     : listener_.config().idle_timeout);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
 }
@@ -135,12 +138,14 @@ void Session::on_read(beast::error_code ec, std::size_t) {
   method_ = std::string(parser_->get().method_string());
   target_ = std::string(parser_->get().target());
   if (ec == http::error::header_limit) {
-    return reject(431, "header_too_large",
-                  "request header is over " + std::to_string(listener_.config().max_header_bytes) + " bytes");
+    return reject(
+        431, "header_too_large",
+        "request header is over " + std::to_string(listener_.config().max_header_bytes) + " bytes");
   }
   if (ec == http::error::body_limit) {
-    return reject(413, "payload_too_large",
-                  "request body is over " + std::to_string(listener_.config().max_body_bytes) + " bytes");
+    return reject(
+        413, "payload_too_large",
+        "request body is over " + std::to_string(listener_.config().max_body_bytes) + " bytes");
   }
   // A malformed request is answered; a vanished or slow peer (eof mid-request, reset,
   // timeout) is not.
@@ -197,8 +202,12 @@ void Session::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes)
   if (listener_.config().access_log) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
     log(LogLevel::info, "http", "request",
-        {{"peer", peer_}, {"method", method_}, {"target", target_}, {"status", std::to_string(status_)},
-         {"bytes", std::to_string(bytes)}, {"us", std::to_string(us)}});
+        {{"peer", peer_},
+         {"method", method_},
+         {"target", target_},
+         {"status", std::to_string(status_)},
+         {"bytes", std::to_string(bytes)},
+         {"us", std::to_string(us)}});
   }
   method_.clear();
   target_.clear();

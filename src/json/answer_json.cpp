@@ -91,8 +91,9 @@ json state_json(const CompiledCustomer& c, const StateAnswer& a, const AnswerOpt
     out["rule"] = a.decider.rule ? rule_json(*a.decider.rule) : json(nullptr);
     out["since"] = a.since ? transition_json(*a.since, s) : json(nullptr);
     out["until"] = a.next ? transition_json(*a.next, s) : json(nullptr);
-    out["next"] = a.next ? json{{"at", format_utc(a.next->at)}, {"state", nullable(a.next->to_state)}}
-                         : json(nullptr);
+    out["next"] = a.next
+                      ? json{{"at", format_utc(a.next->at)}, {"state", nullable(a.next->to_state)}}
+                      : json(nullptr);
     out["zone"] = zone_json(s);
   } else {
     out["reason"] = c.status == CustomerStatus::invalid ? "invalid" : "unscheduled";

@@ -119,8 +119,8 @@ const EnumDomain& domain(Weekday) {
   return d;
 }
 const EnumDomain kTagColors{"TagColors",
-                            {"Magenta", "Red", "Volcano", "Orange", "Gold", "Lime", "Green",
-                             "Cyan", "Blue", "GeekBlue", "Purple"}};
+                            {"Magenta", "Red", "Volcano", "Orange", "Gold", "Lime", "Green", "Cyan",
+                             "Blue", "GeekBlue", "Purple"}};
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
@@ -150,8 +150,7 @@ Check read_enum(const json& v, const EnumDomain& d, int& index) {
 }
 
 template <class E>
-  requires std::is_enum_v<E>
-Check read(const json& v, std::optional<E>& out) {
+requires std::is_enum_v<E> Check read(const json& v, std::optional<E>& out) {
   int index = 0;
   if (auto f = read_enum(v, domain(E{}), index)) return f;
   out = static_cast<E>(index);

@@ -33,7 +33,7 @@ void put(json& j, const char* key, const std::vector<int>& v) {
   if (!v.empty()) j[key] = v;
 }
 template <class E>
-  requires std::is_enum_v<E>
+requires std::is_enum_v<E>
 void put(json& j, const char* key, std::optional<E> e) {
   if (e) j[key] = to_string(*e);
 }
@@ -63,7 +63,9 @@ void put_opaque(json& j, const char* key, const std::string& text) {
 class Writer {
  public:
   template <class T>
-  void operator()(const char* key, const T& value) { put(j_, key, value); }
+  void operator()(const char* key, const T& value) {
+    put(j_, key, value);
+  }
   void opaque(const char* key, const std::string& text) { put_opaque(j_, key, text); }
   void tag_color(const char* key, const std::string& color) { put(j_, key, color); }
   json take() { return std::move(j_); }

@@ -68,7 +68,6 @@ json status_json(const SyncStatus& st, const Snapshot* snap, date::sys_seconds n
           {"snapshot", snapshot_json(snap)}};
 }
 
-
 std::string sync_status_text(const SyncStatus& status, const Snapshot* snapshot,
                              date::sys_seconds now, std::chrono::seconds stale_after,
                              const std::string& tzdata) {

@@ -28,8 +28,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
+#include <nlohmann/json.hpp>
 
 #include "hoursd/core/time_text.hpp"
 #include "hoursd/io/file.hpp"

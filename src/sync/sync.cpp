@@ -122,7 +122,8 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
   if (!fetched) return failed(fetched.error(), false);
   const auto previous = current();
   const std::size_t before = previous ? previous->customers.size() : 0;
-  if (auto refusal = shrink_refusal(before, fetched->customers.size(), config_.sync.max_shrink_ratio)) {
+  if (auto refusal =
+          shrink_refusal(before, fetched->customers.size(), config_.sync.max_shrink_ratio)) {
     return failed({ErrorCode::out_of_range, *refusal}, true);
   }
 
@@ -147,7 +148,8 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
   status_.held_back = false;
   status_.loaded_from_disk = status_.loaded_from_disk && changed == 0;
   status_.pages = fetched->stats.pages;
-  status_.fetched = previous && changed == 0 ? previous->customers.size() : current()->customers.size();
+  status_.fetched =
+      previous && changed == 0 ? previous->customers.size() : current()->customers.size();
   status_.changed = changed;
   status_.compiled = recompiled;
   status_.duration = duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
@@ -160,7 +162,8 @@ void Syncer::persist(const Snapshot& snap) {
   auto saved = save_snapshot(config_.sync.state_dir, stored);
   std::lock_guard lock(status_mutex_);
   status_.persist_error = saved ? "" : saved.error().message;
-  if (!saved) log(LogLevel::error, "sync", "snapshot not persisted", {{"error", saved.error().message}});
+  if (!saved)
+    log(LogLevel::error, "sync", "snapshot not persisted", {{"error", saved.error().message}});
 }
 
 void Syncer::reconfigure(Config config, std::unique_ptr<Source> source) {

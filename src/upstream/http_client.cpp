@@ -203,10 +203,8 @@ Result<tcp::resolver::results_type> HttpConnection::Impl::resolve() {
 Result<void> HttpConnection::Impl::connect() {
   auto endpoints = resolve();
   if (!endpoints) return fail(endpoints.error());
-  if (origin.tls)
-    secure.emplace(ioc, tls->ctx);
-  else
-    plain.emplace(ioc);
+  if (origin.tls) secure.emplace(ioc, tls->ctx);
+  else plain.emplace(ioc);
   lowest().expires_after(limits.connect_timeout);  // covers the handshake too
   auto ec = run([&](auto handler) { lowest().async_connect(*endpoints, std::move(handler)); });
   if (!ec && secure) {

@@ -12,8 +12,8 @@
 
 #include "hoursd/io/log.hpp"
 #include "http_client.hpp"
-#include "sources.hpp"
 #include "http_status.hpp"
+#include "sources.hpp"
 
 #ifndef HOURSD_VERSION
 #error "the build defines HOURSD_VERSION (CMakeLists.txt)"
@@ -321,10 +321,8 @@ std::string ApiFetch::status_message(const Call& call, const HttpResponse& r,
       std::to_string(r.status) + " " + sanitize(r.reason, 60) + " from " + call.label + ": ";
   const bool redirect = r.status >= 300 && r.status <= 399;  // its body is boilerplate
   std::string detail = redirect ? "" : body_detail(src_.redact(r.body));
-  if (hint.empty())
-    text += detail.empty() ? "empty body" : detail;
-  else
-    text += std::string(hint) + (detail.empty() ? "" : "; upstream said: " + detail);
+  if (hint.empty()) text += detail.empty() ? "empty body" : detail;
+  else text += std::string(hint) + (detail.empty() ? "" : "; upstream said: " + detail);
   return text + " (" + call.context + ")";
 }
 
@@ -359,10 +357,8 @@ void ApiFetch::take_cookies(const HttpResponse& r) {
     if (std::find(std::begin(kSessionCookies), std::end(kSessionCookies), name) ==
         std::end(kSessionCookies))
       continue;
-    if (value.empty())
-      src_.cookies_.erase(name);
-    else
-      src_.cookies_[name] = value;
+    if (value.empty()) src_.cookies_.erase(name);
+    else src_.cookies_[name] = value;
   }
 }
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "hoursd/config/config.hpp"
-#include "hoursd/json/customers_json.hpp"
 #include "hoursd/core/result.hpp"
+#include "hoursd/json/customers_json.hpp"
 #include "hoursd/upstream/upstream.hpp"
 #include "url.hpp"
 

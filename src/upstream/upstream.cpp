@@ -86,10 +86,8 @@ std::size_t dedupe_by_id(std::vector<Customer>& customers) {
       continue;
     }
     auto [it, fresh] = position.try_emplace(c.id, kept.size());
-    if (fresh)
-      kept.push_back(std::move(c));
-    else
-      kept[it->second] = std::move(c);
+    if (fresh) kept.push_back(std::move(c));
+    else kept[it->second] = std::move(c);
   }
   const std::size_t dropped = customers.size() - kept.size();
   customers = std::move(kept);

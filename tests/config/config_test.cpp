@@ -541,7 +541,8 @@ TEST(Config, MissingFileIsAnIoErrorNamingThePath) {
 }
 
 TEST(Config, FileErrorsNameTheFile) {
-  const fs::path path = fs::path(testing::TempDir()) / ("hoursd_config_bad-" + std::to_string(::getpid()) + ".toml");
+  const fs::path path =
+      fs::path(testing::TempDir()) / ("hoursd_config_bad-" + std::to_string(::getpid()) + ".toml");
   std::ofstream(path) << "[upstream]\ncount_per_page = 0\n";
   const auto config = load_config_file(path);
   ASSERT_FALSE(config);

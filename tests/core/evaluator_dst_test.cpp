@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "hoursd/core/compiler.hpp"
 #include "answers.hpp"
 #include "builders.hpp"
+#include "hoursd/core/compiler.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {

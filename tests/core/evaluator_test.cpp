@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "hoursd/core/compiler.hpp"
 #include "answers.hpp"
 #include "builders.hpp"
+#include "hoursd/core/compiler.hpp"
 #include "test_util.hpp"
 
 // The state of a customer at an instant, since, next and transitions, against
@@ -245,9 +245,8 @@ TEST(Evaluator, PrecomputedAnswersRespectASmallHorizon) {
   CompileOptions options;
   options.horizon = date::days(1);
   const auto at = utc("2024-05-03T18:00:00Z");
-  const CompiledSet set =
-      compile_one(schedule("UTC", {weekdays("r", "Open", "2024-01-01", "09:00", "17:00")}), at,
-                  options);
+  const CompiledSet set = compile_one(
+      schedule("UTC", {weekdays("r", "Open", "2024-01-01", "09:00", "17:00")}), at, options);
   const StateAnswer a = answer_at(set, "C", "2024-05-03T18:00:00Z");
   EXPECT_EQ(text(a.state), "Closed");
   EXPECT_EQ(text(a.next), "none");

@@ -64,7 +64,7 @@ const TimeCase kTimeCases[] = {
     {"23:59:59", 23, 59, 59},
     {"9:00 AM", 9, 0, 0},
     {"9:05 pm", 21, 5, 0},
-    {"12:00 AM", 0, 0, 0},  // midnight
+    {"12:00 AM", 0, 0, 0},    // midnight
     {"12:30 PM", 12, 30, 0},  // half past noon
     {"11:59:30 PM", 23, 59, 30},
     {"2026-12-01T08:15:00Z", 8, 15, 0},  // the time part as written, offset ignored

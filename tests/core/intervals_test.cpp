@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "hoursd/core/compiler.hpp"
-#include "hoursd/core/evaluator.hpp"
 #include "answers.hpp"
 #include "builders.hpp"
+#include "hoursd/core/compiler.hpp"
+#include "hoursd/core/evaluator.hpp"
 #include "test_util.hpp"
 
 // Where each rule matches and which one decides (intervals.hpp), against docs/semantics.md

@@ -5,9 +5,9 @@
 #include <optional>
 #include <vector>
 
-#include "hoursd/core/compiler.hpp"
 #include "builders.hpp"
 #include "compile.hpp"
+#include "hoursd/core/compiler.hpp"
 #include "test_util.hpp"
 
 // The lint findings (lint.hpp) through compile(), against docs/semantics.md section 5.

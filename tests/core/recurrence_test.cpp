@@ -351,8 +351,7 @@ Starts new_york_instants(const std::string& rrule, const std::string& dtstart, i
   auto starts = r->starts(local(dtstart), local(dtstart) + date::days{days}, 100);
   if (!starts) return {"error: " + starts.error().message};
   Starts out;
-  for (auto s : *starts)
-    out.push_back(format_local(s) + " " + format_utc(to_instant(s, new_york)));
+  for (auto s : *starts) out.push_back(format_local(s) + " " + format_utc(to_instant(s, new_york)));
   return out;
 }
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "hoursd/core/compiler.hpp"
 #include "builders.hpp"
 #include "compile.hpp"
+#include "hoursd/core/compiler.hpp"
 #include "test_util.hpp"
 
 // Rule validation (rules.hpp) through compile(), against docs/semantics.md: evaluation order,

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "hoursd/core/zones.hpp"
 #include "files.hpp"
+#include "hoursd/core/zones.hpp"
 #include "test_util.hpp"
 
 // The compiled-in Windows table against its checked-in CLDR source, and its lookup.

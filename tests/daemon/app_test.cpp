@@ -8,10 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "files.hpp"
 #include "hoursd/core/compiler.hpp"
 #include "hoursd/core/evaluator.hpp"
 #include "hoursd/json/customers_json.hpp"
-#include "files.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -54,8 +54,8 @@ TEST(App, EvaluatePrintsStateSinceUntilAndNext) {
 
 TEST(App, EvaluateAtAnInstantWithAnOffset) {
   // 19:00-05:00 is 2026-12-02T00:00Z: after hours until 09:00 EST (14:00Z).
-  CliRun r = run({"evaluate", "--customers", kCustomers, "--id", "ny", "--at",
-               "2026-12-01T19:00:00-05:00"});
+  CliRun r = run(
+      {"evaluate", "--customers", kCustomers, "--id", "ny", "--at", "2026-12-01T19:00:00-05:00"});
   ASSERT_EQ(r.code, kExitOk) << r.err << r.out;
   const json c = r.parsed()["customers"][0];
   EXPECT_EQ(c["state"], "After Hours");
@@ -66,7 +66,7 @@ TEST(App, EvaluateAtAnInstantWithAnOffset) {
 
 TEST(App, EvaluateListsTransitionsOverARange) {
   CliRun r = run({"evaluate", "--customers", kCustomers, "--id", "ny", "--from",
-               "2026-12-01T00:00:00Z", "--to", "2026-12-02T00:00:00Z"});
+                  "2026-12-01T00:00:00Z", "--to", "2026-12-02T00:00:00Z"});
   ASSERT_EQ(r.code, kExitOk) << r.err << r.out;
   const json t = r.parsed()["customers"][0]["transitions"];
   ASSERT_EQ(t.size(), 4u) << t.dump(1);
@@ -122,7 +122,7 @@ TEST(App, ExpandMapsLocalStartsThroughTheDstGap) {
   // New York springs forward 2026-03-08 02:00 EST -> 03:00 EDT. 02:30 that night is read
   // with the offset before the gap (RFC 5545 3.3.5): 02:30 EST = 07:30Z (03:30 EDT).
   CliRun r = run({"expand", "--rrule", "FREQ=DAILY;COUNT=3", "--dtstart", "2026-03-07T02:30:00",
-               "--tz", "America/New_York"});
+                  "--tz", "America/New_York"});
   ASSERT_EQ(r.code, kExitOk) << r.out;
   const json o = r.parsed()["occurrences"];
   ASSERT_EQ(o.size(), 3u);
@@ -132,8 +132,9 @@ TEST(App, ExpandMapsLocalStartsThroughTheDstGap) {
 }
 
 TEST(App, ExpandWithoutZoneIsFloatingAndHonoursLimitAndRange) {
-  CliRun r = run({"expand", "--rrule", "FREQ=WEEKLY;BYDAY=MO,FR", "--dtstart", "2026-01-01T09:00:00",
-               "--from", "2026-01-05T00:00:00", "--to", "2026-02-01T00:00:00", "--limit", "3"});
+  CliRun r =
+      run({"expand", "--rrule", "FREQ=WEEKLY;BYDAY=MO,FR", "--dtstart", "2026-01-01T09:00:00",
+           "--from", "2026-01-05T00:00:00", "--to", "2026-02-01T00:00:00", "--limit", "3"});
   ASSERT_EQ(r.code, kExitOk) << r.out;
   const json o = r.parsed()["occurrences"];
   ASSERT_EQ(o.size(), 3u);
@@ -143,11 +144,12 @@ TEST(App, ExpandWithoutZoneIsFloatingAndHonoursLimitAndRange) {
 }
 
 TEST(App, ExpandRejectsAnInvalidRuleWithExitTwo) {
-  CliRun r = run({"expand", "--rrule", "FREQ=YEARLY;BYMONTH=13", "--dtstart", "2026-01-01T00:00:00"});
+  CliRun r =
+      run({"expand", "--rrule", "FREQ=YEARLY;BYMONTH=13", "--dtstart", "2026-01-01T00:00:00"});
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_EQ(r.parsed()["error"]["code"], "bad_rule");
   CliRun zone = run({"expand", "--rrule", "FREQ=DAILY", "--dtstart", "2026-01-01T00:00:00", "--tz",
-                  "Mars/Olympus_Mons"});
+                     "Mars/Olympus_Mons"});
   EXPECT_EQ(zone.code, kExitUsage);
   EXPECT_EQ(zone.parsed()["error"]["code"], "unknown_zone");
 }

@@ -92,8 +92,10 @@ HttpReply get(std::uint16_t port, const std::string& target, const std::string& 
 }
 
 HttpReply post(std::uint16_t port, const std::string& target, const std::string& body) {
-  return http(port, head("POST", target, "Content-Type: application/json\r\nContent-Length: " +
-                                             std::to_string(body.size()) + "\r\n"),
+  return http(port,
+              head("POST", target,
+                   "Content-Type: application/json\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n"),
               body);
 }
 
@@ -179,8 +181,8 @@ class DaemonTest : public testing::Test {
  protected:
   void SetUp() override {
     fake_.set_customers_json(sample_json());
-    daemon_ = std::make_unique<Daemon>(temp_dir(
-        testing::UnitTest::GetInstance()->current_test_info()->name()), fake_.url());
+    daemon_ = std::make_unique<Daemon>(
+        temp_dir(testing::UnitTest::GetInstance()->current_test_info()->name()), fake_.url());
     ASSERT_NE(daemon_->port(), 0) << daemon_->log();
     ASSERT_TRUE(daemon_->wait_ready()) << daemon_->log();
     port_ = daemon_->port();
@@ -191,7 +193,10 @@ class DaemonTest : public testing::Test {
 };
 
 TEST_F(DaemonTest, EveryEndpointAnswersOverRealHttp) {
-  struct Case { std::string method, target, body; int status; };
+  struct Case {
+    std::string method, target, body;
+    int status;
+  };
   const Case cases[] = {
       {"GET", "/healthz", "", 200},
       {"GET", "/readyz", "", 200},
@@ -202,7 +207,8 @@ TEST_F(DaemonTest, EveryEndpointAnswersOverRealHttp) {
       {"GET", "/v1/customers/c-1001/state", "", 200},
       {"GET", "/v1/customers/by-reference/ACME-001/state", "", 200},
       {"GET", "/v1/customers/c-1001/open", "", 200},
-      {"GET", "/v1/customers/c-1001/transitions?from=2026-12-24T00:00:00Z&to=2026-12-28T00:00:00Z", "", 200},
+      {"GET", "/v1/customers/c-1001/transitions?from=2026-12-24T00:00:00Z&to=2026-12-28T00:00:00Z",
+       "", 200},
       {"GET", "/v1/customers/c-1001/explain", "", 200},
       {"GET", "/debug/dump", "", 200},
       {"POST", "/v1/states", R"({"ids":["c-1001","c-1002"],"at":"2026-12-01T17:30:00Z"})", 200},
@@ -228,8 +234,8 @@ TEST_F(DaemonTest, EveryEndpointAnswersOverRealHttp) {
 TEST_F(DaemonTest, StateChangesAcrossTheUsSpringForwardWithAt) {
   // c-1002's overnight 22:00-06:00 rule: the night of 2026-03-08 is 7 hours long; it ends
   // at 06:00 EDT = 10:00Z (examples/README.md works this out).
-  const json before = json::parse(
-      get(port_, "/v1/customers/c-1002/state?at=2026-03-08T01:30:00-05:00").body);
+  const json before =
+      json::parse(get(port_, "/v1/customers/c-1002/state?at=2026-03-08T01:30:00-05:00").body);
   EXPECT_EQ(before["state"], "Support");
   EXPECT_EQ(before["until"]["at"], "2026-03-08T10:00:00Z");
   EXPECT_EQ(before["until"]["local"], "2026-03-08T06:00:00-04:00");
@@ -331,12 +337,13 @@ TEST_F(DaemonTest, UpstreamOutageKeepsServingAndRestartLoadsThePersistedSnapshot
            dir / "state", fs::copy_options::recursive);
   Daemon restarted(dir, fake_.url());
   ASSERT_TRUE(restarted.wait_ready()) << restarted.log();
-  EXPECT_EQ(get(restarted.port(), "/v1/customers/c-1001/state?at=2026-12-01T17:30:00Z&format=text").body,
-            "Lunch");
+  EXPECT_EQ(
+      get(restarted.port(), "/v1/customers/c-1001/state?at=2026-12-01T17:30:00Z&format=text").body,
+      "Lunch");
   EXPECT_EQ(restarted.stop(), 0);
 }
 
-TEST(Daemon, NotReadyAndLookupsAre503UntilASnapshotExists) {
+TEST_F(DaemonTest, NotReadyAndLookupsAre503UntilASnapshotExists) {
   test::FakeUpstream down;
   down.add_fault(test::FakeUpstream::kAnyPage, test::Fault::http(500));
   Daemon daemon(temp_dir("unready"), down.url());
@@ -347,7 +354,7 @@ TEST(Daemon, NotReadyAndLookupsAre503UntilASnapshotExists) {
   EXPECT_EQ(daemon.stop(), 0);
 }
 
-TEST(Daemon, ConfigErrorExits78NamingTheKey) {
+TEST_F(DaemonTest, ConfigErrorExits78NamingTheKey) {
   const fs::path dir = temp_dir("badconfig");
   fs::create_directories(dir);
   std::ofstream(dir / "bad.toml") << "[upstream]\nsourse = \"file:x\"\n";

@@ -51,8 +51,8 @@ TEST_F(ApiCustomers, StaleWhenTheLastSuccessIsOlderThanStaleAfter) {
 // The overnight occurrence starts 22:00 EST and ends 06:00 EDT: 7 hours, across the
 // spring-forward jump at 07:00Z. `at` is given with three different offsets.
 TEST_F(ApiCustomers, AtAcrossTheSpringForwardTransitionWithAnyOffset) {
-  for (const char* at : {"2026-03-08T01:30:00-05:00", "2026-03-08T03:30:00-04:00",
-                         "2026-03-08T12:00:00+05:30"}) {
+  for (const char* at :
+       {"2026-03-08T01:30:00-05:00", "2026-03-08T03:30:00-04:00", "2026-03-08T12:00:00+05:30"}) {
     SCOPED_TRACE(at);
     const json j = body(get(std::string("/v1/customers/c-dst/state?at=") + at));
     EXPECT_EQ(j["state"], "Support");
@@ -128,7 +128,8 @@ TEST_F(ApiCustomers, ForceClosedAndAlwaysCustomers) {
 // ---- Batch --------------------------------------------------------------------------------------
 
 TEST_F(ApiCustomers, BatchAnswersEveryIdAtOneInstantAndReportsUnknownOnes) {
-  const ApiResponse r = post("/v1/states", R"({"ids":["c-dst","nope","c-open",""],"at":"2026-03-08T06:30:00Z"})");
+  const ApiResponse r =
+      post("/v1/states", R"({"ids":["c-dst","nope","c-open",""],"at":"2026-03-08T06:30:00Z"})");
   const json j = body(r);
   EXPECT_EQ(j["at"], "2026-03-08T06:30:00Z");
   EXPECT_EQ(j["generation"], 7);
@@ -143,7 +144,11 @@ TEST_F(ApiCustomers, BatchAnswersEveryIdAtOneInstantAndReportsUnknownOnes) {
 }
 
 TEST_F(ApiCustomers, BatchBodyErrorsNameWhatIsWrong) {
-  struct Case { const char* body; const char* code; const char* mentions; };
+  struct Case {
+    const char* body;
+    const char* code;
+    const char* mentions;
+  };
   const Case cases[] = {
       {"not json", "bad_json", "not valid JSON"},
       {"[]", "bad_json", "expected a JSON object"},
@@ -195,7 +200,8 @@ TEST_F(ApiCustomers, TransitionsLimitIsCappedAndReportsTruncation) {
   EXPECT_EQ(one["transitions"].size(), 1u);
   EXPECT_EQ(one["truncated"], true);
   EXPECT_EQ(body(get("/v1/customers/c-dst/transitions?limit=50000"))["limit"], 10000);
-  EXPECT_EQ(body(get("/v1/customers/c-dst/transitions?limit=99999999999999999999"))["limit"], 10000);
+  EXPECT_EQ(body(get("/v1/customers/c-dst/transitions?limit=99999999999999999999"))["limit"],
+            10000);
   for (const char* bad : {"0", "-1", "ten", ""}) {
     EXPECT_NE(error_message(get(std::string("/v1/customers/c-dst/transitions?limit=") + bad), 400)
                   .find("limit"),
@@ -204,11 +210,15 @@ TEST_F(ApiCustomers, TransitionsLimitIsCappedAndReportsTruncation) {
 }
 
 TEST_F(ApiCustomers, TransitionsRangeIsCappedAtTheHorizon) {
-  const json j = body(get("/v1/customers/c-dst/transitions?from=2026-01-01T00:00:00Z&to=2028-01-01T00:00:00Z"));
+  const json j = body(
+      get("/v1/customers/c-dst/transitions?from=2026-01-01T00:00:00Z&to=2028-01-01T00:00:00Z"));
   EXPECT_EQ(j["to"], "2027-02-05T00:00:00Z");  // from + 400 days
-  EXPECT_NE(error_message(get("/v1/customers/c-dst/transitions?from=2026-03-08T00:00:00Z&to=2026-03-08T00:00:00Z"), 400)
-                .find("must be after"),
-            std::string::npos);
+  EXPECT_NE(
+      error_message(
+          get("/v1/customers/c-dst/transitions?from=2026-03-08T00:00:00Z&to=2026-03-08T00:00:00Z"),
+          400)
+          .find("must be after"),
+      std::string::npos);
   EXPECT_NE(error_message(get("/v1/customers/c-dst/transitions?from=soon"), 400).find("from:"),
             std::string::npos);
 }
@@ -233,7 +243,8 @@ TEST_F(ApiCustomers, ListAnswersEveryCustomerWithItsState) {
   EXPECT_EQ(ids_of(body(get("/v1/customers?state=Business%20Hours&parent=c-dst"))), V{"c-child"});
   EXPECT_EQ(ids_of(body(get("/v1/customers?state=Business%20Hours"))),
             V({"c-dst", "c-child", "c-open", "c two"}));
-  EXPECT_NE(error_message(get("/v1/customers?status=broken"), 400).find("status"), std::string::npos);
+  EXPECT_NE(error_message(get("/v1/customers?status=broken"), 400).find("status"),
+            std::string::npos);
 }
 
 }  // namespace

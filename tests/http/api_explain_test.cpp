@@ -27,7 +27,8 @@ TEST_F(ApiExplain, ExplainSaysWhichRuleDecidesAndWhyTheOthersDoNot) {
   EXPECT_EQ(night["id"], "r-night");
   EXPECT_EQ(night["matched"], true);
   EXPECT_EQ(night["decides"], true);
-  EXPECT_EQ(night["occurrence"]["current"], json({{"start", "2026-03-08T03:00:00Z"}, {"end", "2026-03-08T10:00:00Z"}}));
+  EXPECT_EQ(night["occurrence"]["current"],
+            json({{"start", "2026-03-08T03:00:00Z"}, {"end", "2026-03-08T10:00:00Z"}}));
   const json& maint = j["rules"][1];
   EXPECT_EQ(maint["matched"], true);
   EXPECT_EQ(maint["decides"], false);
@@ -57,7 +58,8 @@ TEST_F(ApiExplain, ExplainShowsInheritanceCustomerStateAndInvalidRules) {
   const json degraded = body(get("/v1/customers/c-degraded/explain"));
   EXPECT_EQ(degraded["status"], "degraded");
   EXPECT_EQ(degraded["rules"][0]["evaluable"], false);
-  EXPECT_NE(degraded["rules"][0]["why"].get<std::string>().find("not evaluable"), std::string::npos);
+  EXPECT_NE(degraded["rules"][0]["why"].get<std::string>().find("not evaluable"),
+            std::string::npos);
   EXPECT_FALSE(degraded["issues"].empty());
   const json invalid = body(get("/v1/customers/c-invalid/explain"));
   EXPECT_EQ(invalid["schedule"], nullptr);
@@ -74,8 +76,9 @@ TEST_F(ApiExplain, EvaluateAnswersStateAndTransitionsOfAnUnstoredSchedule) {
   EXPECT_EQ(j["answer"]["until"]["at"], "2026-03-09T21:00:00Z");  // 17:00 EDT
   ASSERT_EQ(j["transitions"].size(), 1u);
   EXPECT_EQ(j["transitions"][0]["to"], "Closed");
-  const json range = body(post("/v1/evaluate", std::string(R"({"schedule":)") + kWhatIfSchedule +
-                                                   R"(,"from":"2026-03-09T00:00:00Z","to":"2026-03-10T00:00:00Z"})"));
+  const json range = body(
+      post("/v1/evaluate", std::string(R"({"schedule":)") + kWhatIfSchedule +
+                               R"(,"from":"2026-03-09T00:00:00Z","to":"2026-03-10T00:00:00Z"})"));
   EXPECT_EQ(range["transitions"].size(), 2u);
   EXPECT_EQ(range["at"], "2026-03-07T12:00:00Z");
   EXPECT_EQ(range["answer"]["state"], "Closed");
@@ -83,18 +86,23 @@ TEST_F(ApiExplain, EvaluateAnswersStateAndTransitionsOfAnUnstoredSchedule) {
 
 TEST_F(ApiExplain, EvaluateWorksBeforeTheFirstSnapshot) {
   snapshot_ = nullptr;
-  EXPECT_EQ(post("/v1/evaluate", std::string(R"({"schedule":)") + kWhatIfSchedule + "}").status, 200u);
+  EXPECT_EQ(post("/v1/evaluate", std::string(R"({"schedule":)") + kWhatIfSchedule + "}").status,
+            200u);
 }
 
 TEST_F(ApiExplain, EvaluateRejectsBadSchedulesByName) {
-  struct Case { const char* body; const char* mentions; };
+  struct Case {
+    const char* body;
+    const char* mentions;
+  };
   const Case cases[] = {
       {R"({})", "schedule: required"},
       {R"({"schedule":[]})", "schedule: expected an object"},
       {R"({"schedule":{"rules":[{"byMonth":["x"]}]}})", "schedule.rules[0].byMonth[0]"},
       {R"({"schedule":{},"when":1})", "\"when\""},
       {R"({"schedule":{},"at":"later"})", "at:"},
-      {R"({"schedule":{},"from":"2026-03-09T00:00:00Z","to":"2026-03-08T00:00:00Z"})", "must be after"},
+      {R"({"schedule":{},"from":"2026-03-09T00:00:00Z","to":"2026-03-08T00:00:00Z"})",
+       "must be after"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.body);
@@ -104,8 +112,9 @@ TEST_F(ApiExplain, EvaluateRejectsBadSchedulesByName) {
 }
 
 TEST_F(ApiExplain, EvaluateReportsInvalidRulesAsIssues) {
-  const json j = body(post("/v1/evaluate",
-                           R"({"schedule":{"timeZoneId":"UTC","rules":[{"id":"x","state":"A","startTime":"25:00","endTime":"26:00","startDate":"2026-01-01"}]}})"));
+  const json j = body(post(
+      "/v1/evaluate",
+      R"({"schedule":{"timeZoneId":"UTC","rules":[{"id":"x","state":"A","startTime":"25:00","endTime":"26:00","startDate":"2026-01-01"}]}})"));
   EXPECT_EQ(j["status"], "degraded");
   EXPECT_FALSE(j["issues"].empty());
 }

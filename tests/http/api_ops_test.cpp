@@ -27,7 +27,8 @@ TEST_F(ApiOps, StatusReportsSyncFieldsAndCounts) {
   EXPECT_EQ(j["failures"], 1);
   EXPECT_EQ(j["lastSuccess"], "2026-03-07T11:59:00Z");
   EXPECT_EQ(j["snapshot"]["customers"], 9);
-  EXPECT_EQ(j["snapshot"]["byStatus"], json({{"ok", 6}, {"degraded", 1}, {"invalid", 1}, {"unscheduled", 1}}));
+  EXPECT_EQ(j["snapshot"]["byStatus"],
+            json({{"ok", 6}, {"degraded", 1}, {"invalid", 1}, {"unscheduled", 1}}));
 }
 
 TEST_F(ApiOps, StatusAnswersBeforeTheFirstSnapshot) {
@@ -58,8 +59,10 @@ TEST_F(ApiOps, MetricsArePrometheusText) {
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_NE(r.body.find("hoursd_snapshot_generation 7\n"), std::string::npos);
-  EXPECT_NE(r.body.find("hoursd_http_requests_total{route=\"/v1/customers/{id}/state\",status=\"200\"} 1\n"),
-            std::string::npos);
+  EXPECT_NE(
+      r.body.find(
+          "hoursd_http_requests_total{route=\"/v1/customers/{id}/state\",status=\"200\"} 1\n"),
+      std::string::npos);
 }
 
 TEST_F(ApiOps, DumpHoldsEveryCustomerAndConfigWithoutSecrets) {

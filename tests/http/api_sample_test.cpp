@@ -45,7 +45,12 @@ TEST_F(ApiSample, LunchDecidesOverHoursWithItsFlow) {
 }
 
 TEST_F(ApiSample, AnswersTheHandWorkedTableAtOtherInstants) {
-  struct Row { const char* id; const char* at; const char* state; const char* until; };
+  struct Row {
+    const char* id;
+    const char* at;
+    const char* state;
+    const char* until;
+  };
   const Row rows[] = {
       {"c-1001", "2026-11-26T15:00:00Z", "Holiday", "2026-11-27T05:00:00Z"},  // Thanksgiving
       {"c-1002", "2026-11-01T06:30:00Z", "Support", "2026-11-01T11:00:00Z"},  // fall-back night
@@ -81,7 +86,8 @@ TEST_F(ApiSample, ExplainShowsRecurrencesAndTheNextHoliday) {
 }
 
 TEST_F(ApiSample, TransitionsAcrossTheFallBackNight) {
-  const json j = body(get("/v1/customers/c-1002/transitions?from=2026-10-31T12:00:00Z&to=2026-11-02T12:00:00Z"));
+  const json j = body(
+      get("/v1/customers/c-1002/transitions?from=2026-10-31T12:00:00Z&to=2026-11-02T12:00:00Z"));
   ASSERT_EQ(j["transitions"].size(), 4u);
   EXPECT_EQ(j["transitions"][0]["at"], "2026-11-01T02:00:00Z");
   EXPECT_EQ(j["transitions"][1]["at"], "2026-11-01T11:00:00Z");  // 06:00 EST, 9 h later

@@ -30,8 +30,9 @@ TEST_F(Api, IfNoneMatchWithTheGenerationGives304ForAPinnedInstant) {
   EXPECT_EQ(header_of(r, "ETag"), "\"7\"");
   EXPECT_EQ(get(target, {{"if-none-match", "W/\"6\", \"7\""}}).status, 304u);
   EXPECT_EQ(get(target, {{"if-none-match", "\"6\""}}).status, 200u);
-  EXPECT_EQ(get("/v1/customers/c-dst/open?at=2026-03-08T06:30:00Z", {{"if-none-match", "*"}}).status,
-            304u);
+  EXPECT_EQ(
+      get("/v1/customers/c-dst/open?at=2026-03-08T06:30:00Z", {{"if-none-match", "*"}}).status,
+      304u);
 }
 
 // Within one generation the state still changes at transitions, so a cache that
@@ -69,10 +70,14 @@ TEST_F(Api, BearerTokenProtectsEverythingButHealthz) {
   EXPECT_EQ(error_code(missing, 401), "unauthorized");
   EXPECT_EQ(header_of(missing, "WWW-Authenticate"), "Bearer");
   EXPECT_EQ(get("/v1/customers/c-dst/state", {{"authorization", "Bearer wrong"}}).status, 401u);
-  EXPECT_EQ(get("/v1/customers/c-dst/state", {{"authorization", "Bearer s3cret-token2"}}).status, 401u);
-  EXPECT_EQ(get("/v1/customers/c-dst/state", {{"authorization", "Basic s3cret-token"}}).status, 401u);
-  EXPECT_EQ(get("/v1/customers/c-dst/state", {{"authorization", "Bearer s3cret-token"}}).status, 200u);
-  EXPECT_EQ(get("/v1/customers/c-dst/state", {{"authorization", "bearer s3cret-token"}}).status, 200u);
+  EXPECT_EQ(get("/v1/customers/c-dst/state", {{"authorization", "Bearer s3cret-token2"}}).status,
+            401u);
+  EXPECT_EQ(get("/v1/customers/c-dst/state", {{"authorization", "Basic s3cret-token"}}).status,
+            401u);
+  EXPECT_EQ(get("/v1/customers/c-dst/state", {{"authorization", "Bearer s3cret-token"}}).status,
+            200u);
+  EXPECT_EQ(get("/v1/customers/c-dst/state", {{"authorization", "bearer s3cret-token"}}).status,
+            200u);
   EXPECT_EQ(get("/metrics").status, 401u);
   EXPECT_EQ(get("/nowhere").status, 401u);  // routes are not probed without a token
   EXPECT_EQ(get("/healthz").status, 200u);
@@ -103,7 +108,10 @@ TEST_F(Api, BodyOverTheLimitIs413) {
 }
 
 TEST_F(Api, BadIdsAndParametersAre400NamingTheProblem) {
-  struct Case { const char* target; const char* mentions; };
+  struct Case {
+    const char* target;
+    const char* mentions;
+  };
   const Case cases[] = {
       {"/v1/customers//state", "customer id is empty"},
       {"/v1/customers/%zz/state", "percent-escape"},
@@ -128,8 +136,14 @@ TEST_F(Api, BadIdsAndParametersAre400NamingTheProblem) {
 TEST_F(Api, ReadsTheClockAndSnapshotOncePerRequest) {
   int snapshots = 0, statuses = 0;
   ApiEnv e = env();
-  e.snapshot = [&] { ++snapshots; return snapshot_; };
-  e.status = [&] { ++statuses; return status_; };
+  e.snapshot = [&] {
+    ++snapshots;
+    return snapshot_;
+  };
+  e.status = [&] {
+    ++statuses;
+    return status_;
+  };
   ApiRequest r{"GET", "/v1/customers", {}, ""};
   EXPECT_EQ(handle_request(r, e).status, 200u);
   EXPECT_EQ(snapshots, 1);

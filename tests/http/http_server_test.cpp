@@ -2,14 +2,14 @@
 
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "hoursd/json/customers_json.hpp"
 #include "fake_clock.hpp"
+#include "hoursd/json/customers_json.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -47,7 +47,8 @@ class Client {
   Reply read(milliseconds timeout = milliseconds(5000)) {
     Reply r;
     stream_.expires_after(timeout);
-    http::async_read(stream_, buffer_, r.res, [&r](beast::error_code ec, std::size_t) { r.ec = ec; });
+    http::async_read(stream_, buffer_, r.res,
+                     [&r](beast::error_code ec, std::size_t) { r.ec = ec; });
     ioc_.restart();
     ioc_.run();
     return r;
@@ -375,10 +376,13 @@ TEST_F(HttpServerTest, EveryResponseIsCountedInMetricsAndAccessLogged) {
   stop_and_join(milliseconds(2000));
   const std::string log = ::testing::internal::GetCapturedStderr();
   const std::string text = metrics_.render(status_, snapshot_.get(), clock_.now());
-  EXPECT_NE(text.find(R"(hoursd_http_requests_total{route="/v1/customers/{id}/state",status="200"} 2)"),
-            std::string::npos) << text;
+  EXPECT_NE(
+      text.find(R"(hoursd_http_requests_total{route="/v1/customers/{id}/state",status="200"} 2)"),
+      std::string::npos)
+      << text;
   EXPECT_NE(text.find(R"(hoursd_http_requests_total{route="/v1/states",status="413"} 1)"),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
   EXPECT_NE(log.find("info http: request"), std::string::npos) << log;
   EXPECT_NE(log.find("target=/v1/customers/c1/state status=200"), std::string::npos) << log;
   EXPECT_NE(log.find("status=413"), std::string::npos) << log;

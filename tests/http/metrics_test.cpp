@@ -27,9 +27,11 @@ constexpr std::string_view kState = "/v1/customers/{id}/state";
 // number as the value. Returns what is wrong, line by line.
 std::vector<std::string> format_problems(const std::string& text) {
   static const std::regex kHelp(R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) \S.*)");
-  static const std::regex kType(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
+  static const std::regex kType(
+      R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
   static const std::regex kSample(R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+))");
-  static const std::regex kLabels(R"(([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\[\\"n])*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\[\\"n])*")*)");
+  static const std::regex kLabels(
+      R"(([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\[\\"n])*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\[\\"n])*")*)");
   std::vector<std::string> problems;
   std::map<std::string, std::string> types;
   std::set<std::string> helps;
@@ -46,11 +48,14 @@ std::vector<std::string> format_problems(const std::string& text) {
     } else if (std::regex_match(line, m, kSample)) {
       std::string name = m[1], family = name;
       for (const char* suffix : {"_bucket", "_sum", "_count"}) {
-        const std::string base = name.substr(0, name.size() - std::min(name.size(), std::strlen(suffix)));
-        if (name.ends_with(suffix) && types.count(base) && types[base] == "histogram") family = base;
+        const std::string base =
+            name.substr(0, name.size() - std::min(name.size(), std::strlen(suffix)));
+        if (name.ends_with(suffix) && types.count(base) && types[base] == "histogram")
+          family = base;
       }
       if (!types.count(family)) problems.push_back(at + "no TYPE before the sample");
-      if (m[2].matched && !std::regex_match(m[3].str(), kLabels)) problems.push_back(at + "bad labels");
+      if (m[2].matched && !std::regex_match(m[3].str(), kLabels))
+        problems.push_back(at + "bad labels");
       if (name.ends_with("_bucket") && m[3].str().find("le=\"") == std::string::npos) {
         problems.push_back(at + "bucket without le");
       }
@@ -96,8 +101,11 @@ TEST(Metrics, CountsRequestsByRouteAndStatus) {
   m.record_request(kState, 404, microseconds(50));
   m.record_request("/healthz", 200, microseconds(50));
   const std::string text = m.render({}, nullptr, kNow);
-  EXPECT_TRUE(has_line(text, R"(hoursd_http_requests_total{route="/v1/customers/{id}/state",status="200"} 2)")) << text;
-  EXPECT_TRUE(has_line(text, R"(hoursd_http_requests_total{route="/v1/customers/{id}/state",status="404"} 1)"));
+  EXPECT_TRUE(has_line(
+      text, R"(hoursd_http_requests_total{route="/v1/customers/{id}/state",status="200"} 2)"))
+      << text;
+  EXPECT_TRUE(has_line(
+      text, R"(hoursd_http_requests_total{route="/v1/customers/{id}/state",status="404"} 1)"));
   EXPECT_TRUE(has_line(text, R"(hoursd_http_requests_total{route="/healthz",status="200"} 1)"));
   EXPECT_EQ(text.find("status=\"500\""), std::string::npos);  // nothing rendered for zero
 }
@@ -105,24 +113,29 @@ TEST(Metrics, CountsRequestsByRouteAndStatus) {
 TEST(Metrics, UnknownRoutesCountAsUnmatched) {
   Metrics m;
   m.record_request("/not/a/route", 404, microseconds(1));
-  EXPECT_TRUE(has_line(m.render({}, nullptr, kNow), R"(hoursd_http_requests_total{route="unmatched",status="404"} 1)"));
+  EXPECT_TRUE(has_line(m.render({}, nullptr, kNow),
+                       R"(hoursd_http_requests_total{route="unmatched",status="404"} 1)"));
 }
 
 TEST(Metrics, HistogramBucketsAreCumulativeAndInfEqualsCount) {
   Metrics m;
-  m.record_request(kState, 200, microseconds(80));     // <= 0.0001
-  m.record_request(kState, 200, microseconds(100));    // exactly 0.0001: le is inclusive
-  m.record_request(kState, 200, microseconds(700));    // <= 0.001
-  m.record_request(kState, 200, milliseconds(5000));   // above every bound
+  m.record_request(kState, 200, microseconds(80));    // <= 0.0001
+  m.record_request(kState, 200, microseconds(100));   // exactly 0.0001: le is inclusive
+  m.record_request(kState, 200, microseconds(700));   // <= 0.001
+  m.record_request(kState, 200, milliseconds(5000));  // above every bound
   const std::string text = m.render({}, nullptr, kNow);
-  const std::string b = R"(hoursd_http_request_duration_seconds_bucket{route="/v1/customers/{id}/state",le=)";
+  const std::string b =
+      R"(hoursd_http_request_duration_seconds_bucket{route="/v1/customers/{id}/state",le=)";
   EXPECT_TRUE(has_line(text, b + R"("0.0001"} 2)")) << text;
   EXPECT_TRUE(has_line(text, b + R"("0.0005"} 2)"));
   EXPECT_TRUE(has_line(text, b + R"("0.001"} 3)"));
   EXPECT_TRUE(has_line(text, b + R"("2.5"} 3)"));
   EXPECT_TRUE(has_line(text, b + R"("+Inf"} 4)"));
-  EXPECT_TRUE(has_line(text, R"(hoursd_http_request_duration_seconds_count{route="/v1/customers/{id}/state"} 4)"));
-  EXPECT_TRUE(has_line(text, R"(hoursd_http_request_duration_seconds_sum{route="/v1/customers/{id}/state"} 5.00088)"));
+  EXPECT_TRUE(has_line(
+      text, R"(hoursd_http_request_duration_seconds_count{route="/v1/customers/{id}/state"} 4)"));
+  EXPECT_TRUE(has_line(
+      text,
+      R"(hoursd_http_request_duration_seconds_sum{route="/v1/customers/{id}/state"} 5.00088)"));
 }
 
 TEST(Metrics, SyncAndSnapshotFigures) {
@@ -168,10 +181,10 @@ TEST(Metrics, TextFormatIsValid) {
 }
 
 TEST(Metrics, TheFormatCheckCatchesMistakes) {
-  EXPECT_FALSE(format_problems("x 1\n").empty());                               // no TYPE
+  EXPECT_FALSE(format_problems("x 1\n").empty());                                   // no TYPE
   EXPECT_FALSE(format_problems("# HELP x h\n# TYPE x gauge\nx{a=b} 1\n").empty());  // unquoted
   EXPECT_FALSE(format_problems("# HELP x h\n# TYPE x gauge\nx one\n").empty());
-  EXPECT_FALSE(format_problems("# TYPE x gauge\nx 1\n").empty());                 // no HELP
+  EXPECT_FALSE(format_problems("# TYPE x gauge\nx 1\n").empty());  // no HELP
 }
 
 TEST(Metrics, RecordingFromManyThreadsLosesNothing) {
@@ -184,8 +197,11 @@ TEST(Metrics, RecordingFromManyThreadsLosesNothing) {
   }
   for (auto& t : threads) t.join();
   const std::string text = m.render({}, nullptr, kNow);
-  EXPECT_TRUE(has_line(text, R"(hoursd_http_requests_total{route="/v1/customers/{id}/state",status="200"} 20000)"));
-  EXPECT_TRUE(has_line(text, R"(hoursd_http_request_duration_seconds_count{route="/v1/customers/{id}/state"} 20000)"));
+  EXPECT_TRUE(has_line(
+      text, R"(hoursd_http_requests_total{route="/v1/customers/{id}/state",status="200"} 20000)"));
+  EXPECT_TRUE(has_line(
+      text,
+      R"(hoursd_http_request_duration_seconds_count{route="/v1/customers/{id}/state"} 20000)"));
 }
 
 }  // namespace

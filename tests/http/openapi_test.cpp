@@ -169,7 +169,8 @@ class SchemaCheck {
     return *n;
   }
 
-  std::vector<std::string> problems(const json& value, const json& schema, const std::string& where) const {
+  std::vector<std::string> problems(const json& value, const json& schema,
+                                    const std::string& where) const {
     std::vector<std::string> out;
     check(value, schema, where, out);
     return out;
@@ -191,9 +192,11 @@ class SchemaCheck {
     return std::any_of(types.begin(), types.end(), [&](const json& t) { return type_is(v, t); });
   }
 
-  void check_members(const json& v, const json& s, const std::string& where, std::vector<std::string>& out) const {
+  void check_members(const json& v, const json& s, const std::string& where,
+                     std::vector<std::string>& out) const {
     for (const json& r : s.value("required", json::array())) {
-      if (!v.contains(r.get<std::string>())) out.push_back(where + ": missing required field " + r.get<std::string>());
+      if (!v.contains(r.get<std::string>()))
+        out.push_back(where + ": missing required field " + r.get<std::string>());
     }
     if (!s.contains("properties")) return;
     for (const auto& [k, sub] : s["properties"].items()) {
@@ -201,14 +204,17 @@ class SchemaCheck {
     }
   }
 
-  void check(const json& v, const json& schema, const std::string& where, std::vector<std::string>& out) const {
+  void check(const json& v, const json& schema, const std::string& where,
+             std::vector<std::string>& out) const {
     const json& s = resolve(schema);
     for (const json& sub : s.value("allOf", json::array())) check(v, sub, where, out);
     if (s.contains("oneOf")) {
       const auto& branches = s["oneOf"];
-      const auto passing = std::count_if(branches.begin(), branches.end(),
-                                         [&](const json& sub) { return problems(v, sub, where).empty(); });
-      if (passing != 1) out.push_back(where + ": matches " + std::to_string(passing) + " oneOf branches, not one");
+      const auto passing = std::count_if(branches.begin(), branches.end(), [&](const json& sub) {
+        return problems(v, sub, where).empty();
+      });
+      if (passing != 1)
+        out.push_back(where + ": matches " + std::to_string(passing) + " oneOf branches, not one");
     }
     if (s.contains("type") && !has_type(v, s["type"])) {
       out.push_back(where + ": expected " + s["type"].dump() + ", got " + v.dump().substr(0, 60));
@@ -219,7 +225,8 @@ class SchemaCheck {
     }
     if (v.is_object()) check_members(v, s, where, out);
     if (v.is_array() && s.contains("items")) {
-      for (std::size_t i = 0; i < v.size(); ++i) check(v[i], s["items"], where + "[" + std::to_string(i) + "]", out);
+      for (std::size_t i = 0; i < v.size(); ++i)
+        check(v[i], s["items"], where + "[" + std::to_string(i) + "]", out);
     }
   }
 
@@ -282,7 +289,8 @@ class OpenApi : public test::ApiFixture {
     ASSERT_TRUE(documented.contains("content") && documented["content"].contains(media))
         << media << " is not documented";
     if (media != "application/json") return;
-    const auto problems = schemas.problems(json::parse(r.body), documented["content"][media]["schema"], "body");
+    const auto problems =
+        schemas.problems(json::parse(r.body), documented["content"][media]["schema"], "body");
     EXPECT_EQ(problems, std::vector<std::string>{}) << r.body;
   }
 };
@@ -296,7 +304,8 @@ TEST_F(OpenApi, EveryRouteIsDocumentedWithItsParametersAndNothingElse) {
     const std::string method = lower(r.method), pattern(r.pattern);
     SCOPED_TRACE(method + " " + pattern);
     routes.insert(method + " " + pattern);
-    ASSERT_TRUE(paths.contains(pattern) && paths[pattern].contains(method)) << "not in openapi.yaml";
+    ASSERT_TRUE(paths.contains(pattern) && paths[pattern].contains(method))
+        << "not in openapi.yaml";
     std::set<std::string> in_path, in_query;
     for (const json& p : paths[pattern][method].value("parameters", json::array())) {
       const json& param = refs.resolve(p);
@@ -306,7 +315,8 @@ TEST_F(OpenApi, EveryRouteIsDocumentedWithItsParametersAndNothingElse) {
       }
     }
     std::set<std::string> pattern_params;
-    for (std::size_t open = pattern.find('{'); open != std::string::npos; open = pattern.find('{', open + 1)) {
+    for (std::size_t open = pattern.find('{'); open != std::string::npos;
+         open = pattern.find('{', open + 1)) {
       pattern_params.insert(pattern.substr(open + 1, pattern.find('}', open) - open - 1));
     }
     EXPECT_EQ(in_path, pattern_params);
@@ -316,7 +326,8 @@ TEST_F(OpenApi, EveryRouteIsDocumentedWithItsParametersAndNothingElse) {
   }
   for (const auto& [path, item] : paths.items()) {
     for (const auto& [method, op] : item.items()) {
-      EXPECT_TRUE(routes.count(method + " " + path)) << method << " " << path << " is documented but not routed";
+      EXPECT_TRUE(routes.count(method + " " + path))
+          << method << " " << path << " is documented but not routed";
     }
   }
 }
@@ -345,8 +356,8 @@ TEST_F(OpenApi, RealResponsesMatchTheDocumentedSchemas) {
       {"POST", "/v1/states", R"({"ids":["c-dst"]})", 413, Setup::small_body},
       {"POST", "/v1/states", R"({"ids":["c-dst"]})", 503, Setup::no_snapshot},
       {"GET", "/v1/customers/c-dst/transitions", "", 200},
-      {"GET", "/v1/customers/c-dst/transitions?from=2026-03-07T00:00:00Z&to=2026-03-09T00:00:00Z", "", 304,
-       Setup::none, "\"7\""},
+      {"GET", "/v1/customers/c-dst/transitions?from=2026-03-07T00:00:00Z&to=2026-03-09T00:00:00Z",
+       "", 304, Setup::none, "\"7\""},
       {"GET", "/v1/customers/c-dst/transitions?limit=0", "", 400},
       {"GET", "/v1/customers/nope/transitions", "", 404},
       {"GET", "/v1/customers/c-dst/explain?at=2026-03-08T06:30:00Z", "", 200},
@@ -379,7 +390,8 @@ TEST_F(OpenApi, RealResponsesMatchTheDocumentedSchemas) {
     check(s);
     if (s.status == 200) answered.insert(std::string(route_label(s.target)));
   }
-  for (const RouteInfo& r : api_routes()) EXPECT_TRUE(answered.count(std::string(r.pattern))) << r.pattern;
+  for (const RouteInfo& r : api_routes())
+    EXPECT_TRUE(answered.count(std::string(r.pattern))) << r.pattern;
 }
 
 // Every example in the doc (responses, shared responses, request bodies) against its schema.
@@ -393,16 +405,19 @@ TEST_F(OpenApi, EveryExampleHasTheDocumentedFields) {
     std::vector<std::pair<std::string, json>> examples;
     if (media.contains("example")) examples.emplace_back(where, media["example"]);
     const json named = media.value("examples", json::object());
-    for (const auto& [name, e] : named.items()) examples.emplace_back(where + " " + name, e.at("value"));
+    for (const auto& [name, e] : named.items())
+      examples.emplace_back(where + " " + name, e.at("value"));
     EXPECT_FALSE(examples.empty()) << where << " has no example";
     for (const auto& [label, value] : examples) {
-      EXPECT_EQ(schemas.problems(value, media.at("schema"), "example"), std::vector<std::string>{}) << label;
+      EXPECT_EQ(schemas.problems(value, media.at("schema"), "example"), std::vector<std::string>{})
+          << label;
       ++checked;
     }
   };
   for (const auto& [path, item] : doc["paths"].items()) {
     for (const auto& [method, op] : item.items()) {
-      if (op.contains("requestBody")) check_media(op["requestBody"]["content"], method + " " + path + " request");
+      if (op.contains("requestBody"))
+        check_media(op["requestBody"]["content"], method + " " + path + " request");
       for (const auto& [status, response] : op["responses"].items()) {
         const json& r = schemas.resolve(response);
         if (r.contains("content")) check_media(r["content"], method + " " + path + " " + status);
@@ -424,7 +439,8 @@ TEST_F(OpenApi, TheSchemaCheckCatchesMissingAndMistypedFields) {
   EXPECT_TRUE(schemas.problems(good, schema, "body").empty());
   json missing = good;
   missing.erase("generation");
-  EXPECT_EQ(schemas.problems(missing, schema, "body"), std::vector<std::string>{"body: missing required field generation"});
+  EXPECT_EQ(schemas.problems(missing, schema, "body"),
+            std::vector<std::string>{"body: missing required field generation"});
   json mistyped = good;
   mistyped["open"] = "yes";
   EXPECT_FALSE(schemas.problems(mistyped, schema, "body").empty());
@@ -433,7 +449,8 @@ TEST_F(OpenApi, TheSchemaCheckCatchesMissingAndMistypedFields) {
   EXPECT_FALSE(schemas.problems(nested, schema, "body").empty());
   EXPECT_THROW(YamlSubset::parse("a: 1\n  b: 2\n"), std::runtime_error);
   EXPECT_THROW(YamlSubset::parse("a: x # note\n"), std::runtime_error);
-  EXPECT_EQ(YamlSubset::parse("a:\n  - b: 1\n    c: [1, 2]\n  - \"x\"\n"), json::parse(R"({"a":[{"b":1,"c":[1,2]},"x"]})"));
+  EXPECT_EQ(YamlSubset::parse("a:\n  - b: 1\n    c: [1, 2]\n  - \"x\"\n"),
+            json::parse(R"({"a":[{"b":1,"c":[1,2]},"x"]})"));
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 #include <regex>
 #include <sstream>
 
-#include "hoursd/core/tzdata_release.hpp"
 #include "files.hpp"
+#include "hoursd/core/tzdata_release.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {

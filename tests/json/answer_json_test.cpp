@@ -50,8 +50,11 @@ TEST(AnswerJson, StateAnswerNamesTheDecidingRuleAndOpenFlag) {
   EXPECT_EQ(j["state"], "Business Hours");
   EXPECT_EQ(j["open"], true);
   EXPECT_EQ(j["reason"], "rule");
-  EXPECT_EQ(j["rule"], (json{{"id", "r1"}, {"name", "Emergency"}, {"priority", 3},
-                             {"type", "Always"}, {"flowId", "flow-9"},
+  EXPECT_EQ(j["rule"], (json{{"id", "r1"},
+                             {"name", "Emergency"},
+                             {"priority", 3},
+                             {"type", "Always"},
+                             {"flowId", "flow-9"},
                              {"flowParams", {{"queue", "q1"}}}}));
   // An Always rule never changes: no transition within the horizon either way.
   EXPECT_TRUE(j["since"].is_null());
@@ -98,7 +101,8 @@ TEST(AnswerJson, DirectWriterEqualsTheTreeForEverySampleAnswer) {
   AnswerOptions options;
   options.fallback_state = "Fallback \"quoted\"\n";
   for (const char* at : {"2026-12-25T15:00:00Z", "2026-03-08T07:30:00Z", "2026-12-05T03:00:00Z"}) {
-    const CompiledSet set = compile(decoded->customers, CompileOptions{}, date::get_tzdb(), utc(at));
+    const CompiledSet set =
+        compile(decoded->customers, CompileOptions{}, date::get_tzdb(), utc(at));
     for (const CompiledCustomer& c : set.customers()) {
       SCOPED_TRACE(c.id + " at " + at);
       auto a = state_at(set, c, utc(at));
@@ -106,8 +110,9 @@ TEST(AnswerJson, DirectWriterEqualsTheTreeForEverySampleAnswer) {
       json tree = state_json(c, *a, options);
       tree["generation"] = 7;
       tree["tzdata"] = "2026f";
-      EXPECT_EQ(state_json_text(c, *a, options, {{"generation", "7"}, {"tzdata", json_quote("2026f")}}),
-                tree.dump());
+      EXPECT_EQ(
+          state_json_text(c, *a, options, {{"generation", "7"}, {"tzdata", json_quote("2026f")}}),
+          tree.dump());
     }
   }
 }

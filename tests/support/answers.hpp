@@ -16,10 +16,10 @@
 #include <date/date.h>
 #include <gtest/gtest.h>
 
-#include "hoursd/core/compiler.hpp"
-#include "hoursd/core/evaluator.hpp"
 #include "builders.hpp"
 #include "compile.hpp"
+#include "hoursd/core/compiler.hpp"
+#include "hoursd/core/evaluator.hpp"
 #include "test_util.hpp"
 
 namespace hoursd::test {
@@ -39,12 +39,9 @@ inline std::string text(std::optional<std::string_view> state) {
 
 inline std::string text(const Decider& d) {
   switch (d.kind) {
-    case Decider::Kind::rule:
-      return d.rule ? d.rule->id : "rule?";
-    case Decider::Kind::default_state:
-      return "default";
-    case Decider::Kind::force_closed:
-      return "forceClosed";
+    case Decider::Kind::rule: return d.rule ? d.rule->id : "rule?";
+    case Decider::Kind::default_state: return "default";
+    case Decider::Kind::force_closed: return "forceClosed";
   }
   return "?";
 }

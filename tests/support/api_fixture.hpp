@@ -92,10 +92,13 @@ class ApiFixture : public ::testing::Test {
     ApiRequest r{std::move(method), std::move(target), std::move(headers), std::move(body)};
     return handle_request(r, env());
   }
-  ApiResponse get(std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  ApiResponse get(std::string target,
+                  std::vector<std::pair<std::string, std::string>> headers = {}) {
     return call("GET", std::move(target), "", std::move(headers));
   }
-  ApiResponse post(std::string target, std::string body) { return call("POST", std::move(target), std::move(body)); }
+  ApiResponse post(std::string target, std::string body) {
+    return call("POST", std::move(target), std::move(body));
+  }
 
   /// The JSON body of a response expected to have `status`.
   json body(const ApiResponse& r, unsigned status = 200) {

@@ -18,8 +18,8 @@ namespace hoursd::test {
 inline const date::sys_seconds kNow = utc("2024-05-01T12:00:00Z");
 
 /// compile() over the system tz database at `now`.
-inline CompiledSet compile_all(const std::vector<Customer>& customers,
-                               date::sys_seconds now = kNow, const CompileOptions& options = {}) {
+inline CompiledSet compile_all(const std::vector<Customer>& customers, date::sys_seconds now = kNow,
+                               const CompileOptions& options = {}) {
   return compile(customers, options, tzdb(), now);
 }
 

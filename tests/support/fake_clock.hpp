@@ -13,7 +13,9 @@ namespace hoursd {
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(date::sys_seconds t) : t_(t.time_since_epoch().count()) {}
-  date::sys_seconds now() const override { return date::sys_seconds{std::chrono::seconds(t_.load())}; }
+  date::sys_seconds now() const override {
+    return date::sys_seconds{std::chrono::seconds(t_.load())};
+  }
   void set(date::sys_seconds t) { t_ = t.time_since_epoch().count(); }
   void advance(std::chrono::seconds d) { t_ += d.count(); }
 

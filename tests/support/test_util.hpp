@@ -31,7 +31,9 @@ inline date::local_seconds local(const std::string& text) {
 }
 
 inline std::string format_utc(date::sys_seconds t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
-inline std::string format_local(date::local_seconds t) { return date::format("%Y-%m-%dT%H:%M:%S", t); }
+inline std::string format_local(date::local_seconds t) {
+  return date::format("%Y-%m-%dT%H:%M:%S", t);
+}
 
 inline const date::tzdb& tzdb() { return date::get_tzdb(); }
 

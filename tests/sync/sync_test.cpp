@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fake_clock.hpp"
+#include "fake_upstream.hpp"
 #include "hoursd/core/evaluator.hpp"
 #include "hoursd/sync/store.hpp"
-#include "fake_upstream.hpp"
-#include "fake_clock.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -220,8 +220,8 @@ TEST_F(SyncTest, CorruptPersistedSnapshotIsReportedAndIgnored) {
 // last good snapshot stays published (the same object), the status names the failure, and
 // the next good sync recovers.
 TEST_F(SyncTest, EveryUpstreamFaultKeepsTheLastGoodSnapshot) {
-  using test::Fault;
   using test::FakeUpstream;
+  using test::Fault;
   struct FaultCase {
     const char* name;
     int page;
@@ -229,8 +229,10 @@ TEST_F(SyncTest, EveryUpstreamFaultKeepsTheLastGoodSnapshot) {
   };
   const FaultCase cases[] = {
       {"500 on page 2", 2, Fault::http(500)},
-      {"403", FakeUpstream::kAnyPage, Fault::http(403, test::servicestack_error("Forbidden", "no role"))},
-      {"429 past the retries", FakeUpstream::kAnyPage, Fault::http(429, "", {{"Retry-After", "0"}})},
+      {"403", FakeUpstream::kAnyPage,
+       Fault::http(403, test::servicestack_error("Forbidden", "no role"))},
+      {"429 past the retries", FakeUpstream::kAnyPage,
+       Fault::http(429, "", {{"Retry-After", "0"}})},
       {"malformed JSON on page 1", 1, Fault::http(200, "{\"items\": [ {")},
       {"a body cut short", 3, Fault::truncated()},
       {"a stall past the timeout", 1, Fault::stall(std::chrono::milliseconds(1500))},

@@ -33,15 +33,15 @@ struct UpstreamConfig {
   bool shallow_parent = false;
   std::string name_filter;
   std::string sort_field;
-  std::string sort_order;  // "", "Ascend" or "Descend"
+  std::string sort_order;    // "", "Ascend" or "Descend"
   int count_per_page = 100;  // 1..1000
   bool simplified_paging = false;
   int max_pages = 10'000;  // safety cap on pages per sync
   AuthMode auth = AuthMode::none;
   std::string username;  // basic and cookie
   SecretRef password;
-  bool tls_verify = true;    // peer and host name verification
-  std::string ca_file;       // extra CA bundle for private CAs; "" = system store only
+  bool tls_verify = true;  // peer and host name verification
+  std::string ca_file;     // extra CA bundle for private CAs; "" = system store only
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds request_timeout{60'000};  // whole request, per attempt
   std::size_t max_response_bytes = 256u << 20;
@@ -77,8 +77,8 @@ struct Config {
   UpstreamConfig upstream;
   SyncConfig sync;
   ServerConfig server;
-  CompileOptions engine;  // priority_order, condition_policy, force_closed_state, ...
-  AnswerOptions answers;  // open_states, fallback_state
+  CompileOptions engine;           // priority_order, condition_policy, force_closed_state, ...
+  AnswerOptions answers;           // open_states, fallback_state
   std::string log_level = "info";  // debug, info, warning, error
 };
 

@@ -79,8 +79,8 @@ struct CompiledRule {
   // Time rules only.
   bool all_day = false;
   date::local_seconds dtstart{};
-  std::chrono::seconds length{0};         // wall-clock length of every occurrence
-  std::optional<Recurrence> recurrence;   // std::nullopt: one occurrence at dtstart
+  std::chrono::seconds length{0};        // wall-clock length of every occurrence
+  std::optional<Recurrence> recurrence;  // std::nullopt: one occurrence at dtstart
 };
 
 enum class CustomerStatus { ok, degraded, invalid, unscheduled };
@@ -88,12 +88,12 @@ std::string_view to_string(CustomerStatus s);
 
 /// A validated schedule, shared by its owner and every customer inheriting it.
 struct EffectiveSchedule {
-  std::string owner_id;       // the customer whose own schedule this is
+  std::string owner_id;  // the customer whose own schedule this is
   ZoneRef zone;
-  std::string zone_source;    // "own", "parent <id>" or "default"
+  std::string zone_source;  // "own", "parent <id>" or "default"
   bool force_closed = false;
-  std::string force_closed_state;  // the state while force_closed ("" = null)
-  std::string default_state;       // "" means null
+  std::string force_closed_state;   // the state while force_closed ("" = null)
+  std::string default_state;        // "" means null
   std::vector<CompiledRule> rules;  // evaluation order (priority, then list order)
   std::vector<Issue> issues;        // about the schedule and its rules
   bool has_customer_state_rules = false;
@@ -148,8 +148,8 @@ class CompiledSet {
   std::size_t recompiled() const { return recompiled_; }
 
  private:
-  friend CompiledSet compile(const std::vector<Customer>&, const CompileOptions&,
-                             const date::tzdb&, date::sys_seconds, const PreviousCompile*);
+  friend CompiledSet compile(const std::vector<Customer>&, const CompileOptions&, const date::tzdb&,
+                             date::sys_seconds, const PreviousCompile*);
   std::vector<CompiledCustomer> customers_;
   std::unordered_map<std::string, std::size_t> by_id_;
   std::unordered_map<std::string, std::size_t> by_reference_;

@@ -12,15 +12,15 @@
 #include <date/date.h>
 
 #include "hoursd/core/compiled.hpp"
+#include "hoursd/core/local_time.hpp"
 #include "hoursd/core/result.hpp"
 #include "hoursd/core/timeline.hpp"
-#include "hoursd/core/local_time.hpp"
 
 namespace hoursd {
 
 struct Transition {
   date::sys_seconds at;
-  LocalTime local;  // wall time and UTC offset in the schedule's zone
+  LocalTime local;                             // wall time and UTC offset in the schedule's zone
   std::optional<std::string_view> from_state;  // nullopt: null state
   std::optional<std::string_view> to_state;
   Decider to;  // who decides from `at` on

@@ -41,8 +41,7 @@ class Recurrence {
   /// Occurrence starts s with from <= s < to, ascending, at most `limit` of them.
   /// Errors: ErrorCode::out_of_range when more than kMaxExpansionSteps candidates would be
   /// visited to answer (the message names the rule).
-  Result<std::vector<date::local_seconds>> starts(date::local_seconds from,
-                                                  date::local_seconds to,
+  Result<std::vector<date::local_seconds>> starts(date::local_seconds from, date::local_seconds to,
                                                   std::size_t limit) const;
 
   /// The rule as parsed, in canonical RRULE text (for explain and messages).

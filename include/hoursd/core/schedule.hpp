@@ -4,8 +4,9 @@
 /// here). Every upstream field is optional; an absent or null string is stored as "", an
 /// absent list as empty, and an absent enum as std::nullopt. Dates and times stay as the
 /// upstream wrote them: the compiler parses them, so a bad value invalidates one rule, not the
-/// customer. Equality compares every field. Nested objects the daemon never interprets (data, flowParams, billing and app
-/// settings, integration data) are kept as compact JSON text ("" when absent).
+/// customer. Equality compares every field. Nested objects the daemon never interprets (data,
+/// flowParams, billing and app settings, integration data) are kept as compact JSON text ("" when
+/// absent).
 
 #include <cstdint>
 #include <optional>
@@ -38,7 +39,7 @@ struct SchedulingRule {
   std::string id;
   std::string name;
   int priority = 0;
-  std::string state;      // "" means the rule is skipped
+  std::string state;  // "" means the rule is skipped
   std::string source;
   std::string condition;  // non-empty: cannot be evaluated here (condition_policy decides)
   std::optional<RuleType> simple_rule_type;

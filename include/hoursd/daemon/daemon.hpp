@@ -8,12 +8,11 @@
 #include <string>
 
 #include "hoursd/config/config.hpp"
-#include "hoursd/daemon/exit_codes.hpp"
 #include "hoursd/core/result.hpp"
+#include "hoursd/daemon/exit_codes.hpp"
 #include "hoursd/sync/sync.hpp"
 
 namespace hoursd {
-
 
 /// Flags that override the config file.
 struct ConfigOverrides {

@@ -13,9 +13,9 @@
 
 #include <date/tz.h>
 
-#include "hoursd/io/clock.hpp"
 #include "hoursd/config/config.hpp"
 #include "hoursd/http/metrics.hpp"
+#include "hoursd/io/clock.hpp"
 #include "hoursd/sync/sync.hpp"
 
 namespace hoursd {

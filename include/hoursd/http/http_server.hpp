@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
-#include "hoursd/http/api.hpp"
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/result.hpp"
+#include "hoursd/http/api.hpp"
 
 namespace hoursd {
 

@@ -33,7 +33,8 @@ class StoreIo {
   virtual ~StoreIo() = default;
   virtual Result<void> write_file(const std::filesystem::path& path, const std::string& bytes) = 0;
   virtual Result<void> fsync_file(const std::filesystem::path& path) = 0;
-  virtual Result<void> rename(const std::filesystem::path& from, const std::filesystem::path& to) = 0;
+  virtual Result<void> rename(const std::filesystem::path& from,
+                              const std::filesystem::path& to) = 0;
   virtual Result<void> fsync_dir(const std::filesystem::path& dir) = 0;
 };
 StoreIo& posix_store_io();

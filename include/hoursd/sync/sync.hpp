@@ -16,10 +16,10 @@
 
 #include <date/tz.h>
 
-#include "hoursd/io/clock.hpp"
-#include "hoursd/core/compiler.hpp"
 #include "hoursd/config/config.hpp"
+#include "hoursd/core/compiler.hpp"
 #include "hoursd/core/result.hpp"
+#include "hoursd/io/clock.hpp"
 #include "hoursd/upstream/upstream.hpp"
 
 namespace hoursd {
@@ -38,15 +38,15 @@ struct SyncStatus {
   std::uint64_t generation = 0;  // of the published snapshot; 0: none yet
   std::optional<date::sys_seconds> last_attempt;
   std::optional<date::sys_seconds> last_success;
-  std::string last_error;        // "" after a success
-  std::string persist_error;     // the last snapshot could not be written ("" = written)
-  bool held_back = false;        // the last sync tripped the shrink guard
-  bool loaded_from_disk = false; // the published snapshot came from the state directory
+  std::string last_error;         // "" after a success
+  std::string persist_error;      // the last snapshot could not be written ("" = written)
+  bool held_back = false;         // the last sync tripped the shrink guard
+  bool loaded_from_disk = false;  // the published snapshot came from the state directory
   int pages = 0;
-  std::size_t fetched = 0;       // customers in the last fetch
-  std::size_t changed = 0;       // added, removed or modified since the previous snapshot
-  std::size_t compiled = 0;      // customers whose schedules were compiled anew
-  std::size_t invalid = 0;       // customers with status invalid in the published snapshot
+  std::size_t fetched = 0;   // customers in the last fetch
+  std::size_t changed = 0;   // added, removed or modified since the previous snapshot
+  std::size_t compiled = 0;  // customers whose schedules were compiled anew
+  std::size_t invalid = 0;   // customers with status invalid in the published snapshot
   std::chrono::milliseconds duration{0};
   std::uint64_t attempts = 0, successes = 0, failures = 0;
 };
@@ -58,8 +58,7 @@ bool is_stale(const SyncStatus& s, date::sys_seconds now, std::chrono::seconds s
 /// called from any thread while sync_once() runs on another.
 class Syncer {
  public:
-  Syncer(Config config, std::unique_ptr<Source> source, const date::tzdb& tzdb,
-         const Clock& clock);
+  Syncer(Config config, std::unique_ptr<Source> source, const date::tzdb& tzdb, const Clock& clock);
 
   /// Loads the persisted snapshot, if any, and publishes it. A corrupt file is reported in
   /// the returned error and status, and ignored.

@@ -13,18 +13,18 @@
 #include <vector>
 
 #include "hoursd/config/config.hpp"
-#include "hoursd/json/customers_json.hpp"
 #include "hoursd/core/result.hpp"
 #include "hoursd/core/schedule.hpp"
+#include "hoursd/json/customers_json.hpp"
 
 namespace hoursd {
 
 struct FetchStats {
-  int pages = 0;              // pages received and decoded
-  int requests = 0;           // HTTP requests sent, logins and retries included
+  int pages = 0;     // pages received and decoded
+  int requests = 0;  // HTTP requests sent, logins and retries included
   int retries = 0;
-  std::size_t bytes = 0;      // response bodies
-  std::size_t duplicates = 0; // customers seen on more than one page (kept once, last wins)
+  std::size_t bytes = 0;       // response bodies
+  std::size_t duplicates = 0;  // customers seen on more than one page (kept once, last wins)
   std::chrono::milliseconds duration{0};
 };
 

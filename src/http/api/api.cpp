@@ -121,7 +121,8 @@ bool authorized(const ApiRequest& request, const ApiEnv& env) {
   if (given.size() < kScheme.size()) return false;
   const std::string_view scheme = given.substr(0, kScheme.size());
   const bool bearer = std::equal(scheme.begin(), scheme.end(), kScheme.begin(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
   return bearer && equal_constant_time(given.substr(kScheme.size()), env.bearer_token);
 }
@@ -161,7 +162,8 @@ ApiResponse run_route(const ApiRequest& request, const ApiEnv& env, const Match&
   if (env.snapshot) call.snapshot = env.snapshot();
   if (env.status) call.status = env.status();
   if (route.needs == Needs::snapshot && !call.snapshot) {
-    return error_response(503, "not_ready", "no snapshot loaded yet; try again after the first sync");
+    return error_response(503, "not_ready",
+                          "no snapshot loaded yet; try again after the first sync");
   }
   return route.handler(call);
 }
@@ -169,7 +171,8 @@ ApiResponse run_route(const ApiRequest& request, const ApiEnv& env, const Match&
 ApiResponse dispatch(const ApiRequest& request, const ApiEnv& env) {
   const Target target = split_target(request.target);
   // HEAD is answered as GET; the server sends the headers only.
-  const std::string_view method = request.method == "HEAD" ? "GET" : std::string_view(request.method);
+  const std::string_view method =
+      request.method == "HEAD" ? "GET" : std::string_view(request.method);
   const Match m = match_route(method, target.path);
   if (target.path != kPublicPath && !authorized(request, env)) return unauthorized();
   if (!m.path_route) {

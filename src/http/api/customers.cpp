@@ -54,7 +54,7 @@ ApiResponse state_response(Call& call, bool by_reference) {
     const bool stale = is_stale(call.status, call.now, call.config().sync.stale_after);
     r = text_response(
         state_json_text(*s->customer, s->answer, options,
-                        {{"generation", std::to_string(call.snapshot->generation)},  // as
+                        {{"generation", std::to_string(call.snapshot->generation)},       // as
                          {"lastSync", json_quote(format_utc(call.snapshot->synced_at))},  // add_
                          {"stale", stale ? "true" : "false"},  // snapshot_fields
                          {"tzdata", json_quote(call.env.tzdata_version)}}),
@@ -64,7 +64,8 @@ ApiResponse state_response(Call& call, bool by_reference) {
 }
 
 json entry_error(const std::string& id, const Error& e) {
-  return {{"id", id}, {"error", {{"code", std::string(to_string(e.code))}, {"message", e.message}}}};
+  return {{"id", id},
+          {"error", {{"code", std::string(to_string(e.code))}, {"message", e.message}}}};
 }
 
 // One entry of a batch: the state answer, or the id with why it has none.
@@ -81,7 +82,8 @@ json batch_entry(const Call& call, const std::string& id, date::sys_seconds t) {
 Result<std::vector<std::string>> id_list(const json& body) {
   const auto it = body.find("ids");
   if (it == body.end()) return fail(ErrorCode::invalid_argument, "ids: required");
-  if (!it->is_array()) return fail(ErrorCode::invalid_argument, "ids: expected an array of strings");
+  if (!it->is_array())
+    return fail(ErrorCode::invalid_argument, "ids: expected an array of strings");
   if (it->size() > kMaxBatchIds) {
     return fail(ErrorCode::invalid_argument,
                 "ids: more than " + std::to_string(kMaxBatchIds) + " ids in one request");
@@ -169,8 +171,10 @@ Result<json> transitions_json(const CompiledSet& set, const CompiledCustomer& c,
   for (std::size_t i = 0; i < list->size() && i < limit; ++i) {
     items.push_back(transition_json((*list)[i], *c.schedule));
   }
-  return json{{"from", format_utc(range.begin)}, {"to", format_utc(range.end)},
-              {"limit", limit},  {"truncated", truncated},
+  return json{{"from", format_utc(range.begin)},
+              {"to", format_utc(range.end)},
+              {"limit", limit},
+              {"truncated", truncated},
               {"transitions", std::move(items)}};
 }
 

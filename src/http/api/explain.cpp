@@ -24,12 +24,14 @@ json interval_json(const Interval& i) {
 }
 
 const Interval* current_in(const IntervalSet& set, date::sys_seconds t) {
-  const auto it = std::find_if(set.begin(), set.end(), [&](const Interval& i) { return i.contains(t); });
+  const auto it =
+      std::find_if(set.begin(), set.end(), [&](const Interval& i) { return i.contains(t); });
   return it == set.end() ? nullptr : &*it;
 }
 
 const Interval* next_in(const IntervalSet& set, date::sys_seconds t) {
-  const auto it = std::find_if(set.begin(), set.end(), [&](const Interval& i) { return i.begin > t; });
+  const auto it =
+      std::find_if(set.begin(), set.end(), [&](const Interval& i) { return i.begin > t; });
   return it == set.end() ? nullptr : &*it;
 }
 
@@ -49,7 +51,8 @@ struct RuleContext {
   date::sys_seconds t;
 };
 
-std::string why_not_matched(const RuleContext& ctx, const CompiledRule& rule, const IntervalSet& iv) {
+std::string why_not_matched(const RuleContext& ctx, const CompiledRule& rule,
+                            const IntervalSet& iv) {
   if (rule.type == RuleType::customer_state) {
     if (!ctx.parent) return "no parent, so a CustomerState rule never matches";
     return "parent " + ctx.parent->id + " is not in state \"" + rule.customer_state + "\" at t";
@@ -58,10 +61,12 @@ std::string why_not_matched(const RuleContext& ctx, const CompiledRule& rule, co
                             : "no occurrence contains t, and none starts within the horizon";
 }
 
-std::string why(const RuleContext& ctx, const CompiledRule& rule, const IntervalSet& iv, bool matched) {
+std::string why(const RuleContext& ctx, const CompiledRule& rule, const IntervalSet& iv,
+                bool matched) {
   if (!rule.evaluable) {
     const std::string details = issues_of(ctx.schedule, rule);
-    return "not evaluable: " + rule.not_evaluable_reason + (details.empty() ? "" : " (" + details + ")");
+    return "not evaluable: " + rule.not_evaluable_reason +
+           (details.empty() ? "" : " (" + details + ")");
   }
   if (ctx.schedule.force_closed) return "forceClosed is set, so no rule is consulted";
   if (!matched) return why_not_matched(ctx, rule, iv);
@@ -69,7 +74,8 @@ std::string why(const RuleContext& ctx, const CompiledRule& rule, const Interval
     return "matches at t, and no rule checked before it matches, so it decides";
   }
   if (!ctx.answer.decider.rule) return "matches at t, but the state comes from the default";
-  return "matches at t, but rule " + ctx.answer.decider.rule->id + " is checked before it and decides";
+  return "matches at t, but rule " + ctx.answer.decider.rule->id +
+         " is checked before it and decides";
 }
 
 json rule_explain(const RuleContext& ctx, const CompiledRule& rule, const IntervalSet& iv) {
@@ -98,7 +104,8 @@ json rule_explain(const RuleContext& ctx, const CompiledRule& rule, const Interv
   return r;
 }
 
-Result<json> rules_explain(const CompiledSet& set, const CompiledCustomer& c, const StateAnswer& a) {
+Result<json> rules_explain(const CompiledSet& set, const CompiledCustomer& c,
+                           const StateAnswer& a) {
   json out = json::array();
   if (!c.schedule) return out;
   const Window w{a.at - kExplainLookback, a.at + set.options().horizon};
@@ -114,7 +121,8 @@ Result<json> rules_explain(const CompiledSet& set, const CompiledCustomer& c, co
 
 // The what-if schedule decoded exactly as a stored customer's would be.
 Result<std::vector<Customer>> decode_schedule(const json& schedule) {
-  const json wrapped = json::array({{{"id", kWhatIfId}, {"name", kWhatIfId}, {"schedule", schedule}}});
+  const json wrapped =
+      json::array({{{"id", kWhatIfId}, {"name", kWhatIfId}, {"schedule", schedule}}});
   auto decoded = decode_customers(wrapped.dump());
   if (!decoded) return fail(ErrorCode::bad_json, decoded.error().message);
   if (!decoded->errors.empty()) {

@@ -15,10 +15,10 @@
 #include <nlohmann/json.hpp>
 
 #include "hoursd/core/intervals.hpp"
-#include "hoursd/core/time_text.hpp"
-#include "hoursd/json/answer_json.hpp"
-#include "hoursd/http/api.hpp"
 #include "hoursd/core/result.hpp"
+#include "hoursd/core/time_text.hpp"
+#include "hoursd/http/api.hpp"
+#include "hoursd/json/answer_json.hpp"
 
 namespace hoursd::api {
 

@@ -63,7 +63,6 @@ json customer_dump(const CompiledSet& set, const CompiledCustomer& c) {
 
 }  // namespace
 
-
 ApiResponse get_status(Call& call) { return json_response(status_json(call)); }
 
 ApiResponse get_healthz(Call&) { return json_response({{"ok", true}}); }

@@ -93,8 +93,8 @@ Result<Query> parse_query(std::string_view query, std::string_view accepted) {
 Result<void> check_id(std::string_view id, std::string_view what) {
   if (id.empty()) return fail(ErrorCode::invalid_argument, std::string(what) + " is empty");
   if (id.size() > kMaxIdBytes) {
-    return fail(ErrorCode::invalid_argument, std::string(what) + " is longer than " +
-                                                 std::to_string(kMaxIdBytes) + " bytes");
+    return fail(ErrorCode::invalid_argument,
+                std::string(what) + " is longer than " + std::to_string(kMaxIdBytes) + " bytes");
   }
   const bool control = std::any_of(id.begin(), id.end(), [](char c) {
     return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
@@ -117,8 +117,9 @@ Result<std::optional<date::sys_seconds>> instant_member(const json& body, std::s
   const auto it = body.find(std::string(name));
   if (it == body.end() || it->is_null()) return std::optional<date::sys_seconds>{};
   if (!it->is_string()) {
-    return fail(ErrorCode::invalid_argument, std::string(name) + ": expected an RFC 3339 string, got " +
-                                                 std::string(json_type(*it)));
+    return fail(
+        ErrorCode::invalid_argument,
+        std::string(name) + ": expected an RFC 3339 string, got " + std::string(json_type(*it)));
   }
   auto t = parse_rfc3339(it->get_ref<const std::string&>());
   if (!t) return fail(ErrorCode::invalid_argument, std::string(name) + ": " + t.error().message);
