@@ -18,8 +18,10 @@ expect "upward include" "^src/core/upward.cpp:3: core includes hoursd/http/" "$o
 expect "library too low" "^src/core/upward.cpp:4: core includes <nlohmann/...>, which starts at json" "$out"
 expect "Boost in core tests" "^tests/core/boost_test.cpp:2: core includes <boost/...>" "$out"
 expect "public header" "^include/hoursd/sync/daemon_user.hpp:2: sync includes hoursd/daemon/" "$out"
+expect "angle brackets and spacing" "^src/core/upward.cpp:5: core includes hoursd/daemon/" "$out"
+expect "libical outside the tests" "^src/core/upward.cpp:6: includes <libical/...>" "$out"
 expect "flat source" "^src/flat.cpp: not in a layer folder" "$out"
-expect "count" "5 problem(s)" "$out"
+expect "count" "7 problem(s)" "$out"
 if grep -q "allowed.cpp\|upward.cpp:2:" <<<"$out"; then
   echo "FAIL: an allowed include was reported"; failed=1
 fi

@@ -2,7 +2,7 @@
 /// RFC 5545 recurrence rules (RRULE) expanded in floating local time. The expansion is our
 /// own: libical 3.0.16's iterator is wrong for several rule forms and cannot be bounded
 /// (src/core/recurrence.cpp says where and why). Time zones play no part here: callers map the
-/// local starts to instants with to_instant() (zones.hpp), which holds the DST policy.
+/// local starts to instants with to_instant() (local_time.hpp), which holds the DST policy.
 
 #include <cstddef>
 #include <memory>
