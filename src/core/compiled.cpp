@@ -37,21 +37,4 @@ const CompiledCustomer* CompiledSet::parent_of(const CompiledCustomer& c) const 
   return c.parent ? &customers_[*c.parent] : nullptr;
 }
 
-Decider decider_of(const EffectiveSchedule& schedule, std::int32_t decider) {
-  if (decider == kForceClosedDecider) return {Decider::Kind::force_closed, nullptr};
-  if (decider == kDefaultDecider) return {Decider::Kind::default_state, nullptr};
-  return {Decider::Kind::rule, &schedule.rules[static_cast<std::size_t>(decider)]};
-}
-
-std::optional<std::string_view> state_of(const EffectiveSchedule& schedule, Decider d) {
-  const std::string* s = nullptr;
-  switch (d.kind) {
-    case Decider::Kind::rule: s = &d.rule->state; break;
-    case Decider::Kind::default_state: s = &schedule.default_state; break;
-    case Decider::Kind::force_closed: s = &schedule.force_closed_state; break;
-  }
-  if (s->empty()) return std::nullopt;
-  return std::string_view(*s);
-}
-
 }  // namespace hoursd

@@ -165,9 +165,23 @@ struct Decider {
 };
 
 /// The Decider a timeline segment's index stands for in `schedule` (kDefaultDecider,
-/// kForceClosedDecider, or an index into schedule.rules).
-Decider decider_of(const EffectiveSchedule& schedule, std::int32_t decider);
+/// kForceClosedDecider, or an index into schedule.rules). Inline: every lookup calls it.
+inline Decider decider_of(const EffectiveSchedule& schedule, std::int32_t decider) {
+  if (decider == kForceClosedDecider) return {Decider::Kind::force_closed, nullptr};
+  if (decider == kDefaultDecider) return {Decider::Kind::default_state, nullptr};
+  return {Decider::Kind::rule, &schedule.rules[static_cast<std::size_t>(decider)]};
+}
+
 /// The state a decider yields in `schedule` (nullopt for null).
-std::optional<std::string_view> state_of(const EffectiveSchedule& schedule, Decider d);
+inline std::optional<std::string_view> state_of(const EffectiveSchedule& schedule, Decider d) {
+  const std::string* s = nullptr;
+  switch (d.kind) {
+    case Decider::Kind::rule: s = &d.rule->state; break;
+    case Decider::Kind::default_state: s = &schedule.default_state; break;
+    case Decider::Kind::force_closed: s = &schedule.force_closed_state; break;
+  }
+  if (s->empty()) return std::nullopt;
+  return std::string_view(*s);
+}
 
 }  // namespace hoursd
