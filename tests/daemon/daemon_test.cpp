@@ -128,7 +128,10 @@ class Daemon {
       config << "bearer_token = { file = \"" << (dir_ / "token").string() << "\" }\n";
     config.close();
     int err_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1};
-    if (launch.log_to_pipe && (::pipe(err_pipe) != 0 || ::pipe(out_pipe) != 0)) return;
+    // Close-on-exec, so the daemon holds no reading end of its own pipes.
+    if (launch.log_to_pipe &&
+        (::pipe2(err_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0))
+      return;
     pid_ = ::fork();
     if (pid_ == 0) {
       if (launch.log_to_pipe) {
@@ -138,6 +141,7 @@ class Daemon {
         const std::string log = (dir_ / "hoursd.log").string();
         std::freopen(log.c_str(), "a", stderr);
       }
+      ::signal(SIGPIPE, SIG_DFL);  // as systemd starts services, whatever this runner ignores
       if (launch.open_files_soft) {
         rlimit limit{};
         ::getrlimit(RLIMIT_NOFILE, &limit);
