@@ -19,6 +19,7 @@
 
 #include "hoursd/core/tzdata_release.hpp"
 #include "hoursd/core/zones.hpp"
+#include "hoursd/daemon/process.hpp"
 #include "hoursd/http/api.hpp"
 #include "hoursd/http/http_server.hpp"
 #include "hoursd/http/metrics.hpp"
@@ -173,6 +174,26 @@ sigset_t block_signals() {
 
 // ---- serve: startup, then run -------------------------------------------------------------------
 
+// Each connection, upstream fetch and snapshot write holds a descriptor; the usual soft
+// limit of 1024 would refuse connections long before memory or CPU run out.
+void raise_descriptor_limit() {
+  auto raised = raise_open_files_limit();
+  if (raised)
+    log(LogLevel::info, "serve", "open files limit", {{"max_open_files", std::to_string(*raised)}});
+  else
+    log(LogLevel::warning, "serve", "open files limit not raised",
+        {{"error", raised.error().message}});
+}
+
+// An open listener is for a trusted network or a proxy in front; say so where operators look.
+void warn_if_exposed(const ServerConfig& server) {
+  if (!server.bearer_token.empty() || is_loopback_listen(server.listen)) return;
+  log(LogLevel::warning, "serve",
+      "listening beyond loopback without a bearer token: anyone who can reach " + server.listen +
+          " can read every customer; set server.bearer_token",
+      {{"address", server.listen}});
+}
+
 /// Why serve cannot start: the text after "error serve: ", and the exit code.
 struct StartupError {
   int exit_code;
@@ -216,6 +237,7 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
   auto source = source_for(config.upstream);
   if (!source) return StartupError{kExitConfig, source.error().message};
 
+  raise_descriptor_limit();
   const sigset_t signals = block_signals();
   auto clock = std::make_unique<SystemClock>();
   auto syncer = std::make_unique<Syncer>(config, std::move(*source), tzdb, *clock);
@@ -252,6 +274,7 @@ int run(Daemon& d) {
        {"port", std::to_string(d.server->port())},
        {"tzdata", d.tzdata},
        {"snapshot", persisted ? "generation " + std::to_string(persisted) : "none"}});
+  warn_if_exposed(d.config.server);
   bool ready_sent = false;
   if (persisted) {
     sd_notify(0, "READY=1");
@@ -344,6 +367,7 @@ int check_config(const std::filesystem::path& file, std::ostream& out) {
 }
 
 int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& err) {
+  ignore_sigpipe();
   auto daemon = startup(config, overrides);
   if (const auto* failed = std::get_if<StartupError>(&daemon)) {
     err << "error serve: " << failed->message << "\n";

@@ -1,16 +1,22 @@
 // HTTP/1.1 over Beast for the upstream client.
 //
 // Each step starts one asynchronous operation and runs the private io_context until it has
-// completed: the tcp_stream's expiry bounds connect, handshake, write and read, a
-// steady_timer bounds name resolution, and a stop request posts a cancel of whatever is
-// pending, so nothing waits unbounded and nothing throws.
+// completed: the tcp_stream's expiry bounds connect, handshake, write and read, and a stop
+// request posts a cancel of whatever is pending, so nothing waits unbounded and nothing
+// throws. Name resolution is the exception: Asio's resolver calls getaddrinfo on a thread
+// that cancel() cannot interrupt and that the io_context waits for (and joins when
+// destroyed), so a hung lookup would wedge the fetch, the sync deadline and SIGTERM. The
+// lookup runs on a detached thread instead, and the fetch stops waiting for it at its
+// deadline or on stop.
 
 #include "http_client.hpp"
 
+#include <netdb.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -19,7 +25,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cerrno>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
+#include <system_error>
+#include <thread>
 
 namespace hoursd::upstream {
 
@@ -57,7 +68,75 @@ bool is_closed_idle(const beast::error_code& ec) {
 
 Failure cancelled() { return fail(ErrorCode::io_error, "cancelled"); }
 
+using Addresses = std::vector<std::string>;
+
+std::atomic<int> g_unanswered{0};  // lookups running, abandoned or not
+
+/// One lookup's meeting point: the lookup thread and the waiting fetch each hold it, so
+/// whichever lets go last frees it, and an answer nobody waits for any more is dropped.
+struct Lookup {
+  std::mutex mutex;
+  std::condition_variable_any done;
+  std::optional<Result<Addresses>> answer;
+};
+
+Result<Addresses> ask(const Resolver& resolver, const std::string& host) {
+  try {
+    return resolver(host);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::io_error, e.what());
+  }
+}
+
+/// Starts `resolver(host)` on a detached thread that owns copies of both. Errors when too
+/// many lookups are still unanswered or no thread can be made.
+Result<std::shared_ptr<Lookup>> start_lookup(const Resolver& resolver, const std::string& host) {
+  if (g_unanswered.fetch_add(1) >= kMaxUnansweredLookups) {
+    --g_unanswered;
+    return fail(ErrorCode::io_error,
+                std::to_string(kMaxUnansweredLookups) + " earlier lookups are still unanswered");
+  }
+  auto lookup = std::make_shared<Lookup>();
+  try {
+    std::thread([lookup, resolver, host] {
+      auto answer = ask(resolver, host);
+      --g_unanswered;
+      std::lock_guard lock(lookup->mutex);
+      lookup->answer = std::move(answer);
+      lookup->done.notify_all();
+    }).detach();
+  } catch (const std::system_error& e) {
+    --g_unanswered;
+    return fail(ErrorCode::io_error, std::string("cannot start a lookup: ") + e.what());
+  }
+  return lookup;
+}
+
 }  // namespace
+
+int unanswered_lookups() { return g_unanswered.load(); }
+
+Result<std::vector<std::string>> resolve_with_system(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_ADDRCONFIG;  // as Asio's resolver: no AAAA answers on an IPv4-only host
+  addrinfo* found = nullptr;
+  if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0) {
+    return fail(ErrorCode::io_error, rc == EAI_SYSTEM
+                                         ? std::error_code(errno, std::system_category()).message()
+                                         : std::string(::gai_strerror(rc)));
+  }
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owned(found, &::freeaddrinfo);
+  Addresses out;
+  for (const addrinfo* a = found; a; a = a->ai_next) {
+    char text[NI_MAXHOST];
+    if (::getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) ==
+        0)
+      out.emplace_back(text);
+  }
+  return out;
+}
 
 Result<std::shared_ptr<TlsContext>> make_tls_context(bool verify, const std::string& ca_file) {
   auto tls = std::make_shared<TlsContext>(verify);
@@ -92,12 +171,13 @@ std::vector<std::string> HttpResponse::header_values(std::string_view name) cons
 
 struct HttpConnection::Impl {
   Impl(Origin origin, std::shared_ptr<TlsContext> tls, HttpLimits limits, std::string user_agent,
-       std::stop_token stop)
+       std::stop_token stop, Resolver resolver)
       : origin(std::move(origin)),
         tls(std::move(tls)),
         limits(limits),
         user_agent(std::move(user_agent)),
         stop(stop),
+        resolver(std::move(resolver)),
         on_stop(stop, CancelOnStop{this}) {}
 
   Result<HttpResponse> send(const HttpRequest& request);
@@ -135,7 +215,7 @@ struct HttpConnection::Impl {
   bool is_open() const { return plain || secure; }
   void cancel_pending();
   void close();
-  Result<tcp::resolver::results_type> resolve();
+  Result<std::vector<tcp::endpoint>> resolve();
   Result<void> connect();
   Result<void> handshake();
   Exchange exchange(const http::request<http::string_body>& request);
@@ -147,8 +227,8 @@ struct HttpConnection::Impl {
   const HttpLimits limits;
   const std::string user_agent;
   const std::stop_token stop;
+  const Resolver resolver;
   asio::io_context ioc;
-  tcp::resolver resolver{ioc};
   asio::steady_timer timer{ioc};
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
@@ -158,7 +238,6 @@ struct HttpConnection::Impl {
 };
 
 void HttpConnection::Impl::cancel_pending() {
-  resolver.cancel();
   timer.cancel();
   if (is_open()) lowest().cancel();
 }
@@ -173,31 +252,30 @@ void HttpConnection::Impl::close() {
   buffer.clear();
 }
 
-Result<tcp::resolver::results_type> HttpConnection::Impl::resolve() {
-  tcp::resolver::results_type results;
-  beast::error_code result;
-  bool timed_out = false;
-  timer.expires_after(limits.connect_timeout);
-  timer.async_wait([&](beast::error_code ec) {
-    if (ec) return;
-    timed_out = true;
-    resolver.cancel();
-  });
-  resolver.async_resolve(origin.host, std::to_string(origin.port),
-                         [&](beast::error_code ec, tcp::resolver::results_type r) {
-                           result = ec;
-                           results = std::move(r);
-                           timer.cancel();
-                         });
-  ioc.restart();
-  ioc.run();
-  if (stop.stop_requested()) return cancelled();
-  std::string what = "resolve " + origin.host + ": ";
-  if (timed_out)
+// The lookup gets connect_timeout of its own; a stop ends the wait at once. Either way
+// the lookup thread is left to finish alone.
+Result<std::vector<tcp::endpoint>> HttpConnection::Impl::resolve() {
+  beast::error_code ec;
+  const auto literal = asio::ip::make_address(origin.host, ec);
+  if (!ec) return std::vector<tcp::endpoint>{{literal, origin.port}};
+  const std::string what = "resolve " + origin.host + ": ";
+  auto lookup = start_lookup(resolver, origin.host);
+  if (!lookup) return fail(ErrorCode::io_error, what + lookup.error().message);
+  Lookup& l = **lookup;
+  std::unique_lock lock(l.mutex);
+  if (!l.done.wait_for(lock, stop, limits.connect_timeout, [&] { return l.answer.has_value(); })) {
+    if (stop.stop_requested()) return cancelled();
     return fail(ErrorCode::io_error, what + "no answer within " + in_ms(limits.connect_timeout) +
                                          " (upstream.connect_timeout)");
-  if (result) return fail(ErrorCode::io_error, what + result.message());
-  return results;
+  }
+  if (!*l.answer) return fail(ErrorCode::io_error, what + l.answer->error().message);
+  std::vector<tcp::endpoint> endpoints;
+  for (const std::string& text : **l.answer) {
+    const auto address = asio::ip::make_address(text, ec);
+    if (!ec) endpoints.emplace_back(address, origin.port);
+  }
+  if (endpoints.empty()) return fail(ErrorCode::io_error, what + "no addresses");
+  return endpoints;
 }
 
 Result<void> HttpConnection::Impl::connect() {
@@ -343,9 +421,9 @@ bool HttpConnection::Impl::sleep(std::chrono::milliseconds delay) {
 }
 
 HttpConnection::HttpConnection(Origin origin, std::shared_ptr<TlsContext> tls, HttpLimits limits,
-                               std::string user_agent, std::stop_token stop)
+                               std::string user_agent, std::stop_token stop, Resolver resolver)
     : impl_(std::make_unique<Impl>(std::move(origin), std::move(tls), limits, std::move(user_agent),
-                                   stop)) {}
+                                   stop, std::move(resolver))) {}
 
 HttpConnection::~HttpConnection() = default;
 

@@ -2,10 +2,13 @@
 // Private to upstream: one fetch's HTTP/1.1 connection to the API. Blocking for the caller,
 // built on Beast async operations run on a private io_context, so every wait (resolve,
 // connect, TLS handshake, request, backoff sleep) has a deadline and the fetch's stop_token
-// can cancel it from another thread. Beast and OpenSSL stay inside http_client.cpp.
+// can cancel it from another thread. Name resolution runs on a thread of its own that is
+// abandoned at the deadline (getaddrinfo cannot be cancelled). Beast and OpenSSL stay
+// inside http_client.cpp.
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -44,6 +47,23 @@ struct HttpLimits {
   std::size_t max_response_bytes;             // body limit
 };
 
+/// The addresses `host` names, as IP literals ("192.0.2.7", "2001:db8::7", "fe80::1%eth0"),
+/// in the order to try them. Blocking, and it may never return. Errors: ErrorCode::io_error
+/// saying why, without the host (the caller names it). Called on a thread of its own, so
+/// it must own what it uses. The connection's seam for tests; the daemon uses the system's.
+using Resolver = std::function<Result<std::vector<std::string>>(const std::string& host)>;
+
+/// getaddrinfo for TCP, A and AAAA, as the host's resolver is configured. Thread-safe.
+Result<std::vector<std::string>> resolve_with_system(const std::string& host);
+
+/// At most this many lookups may still be running after their caller gave up on them; past
+/// it, a connection fails at once instead of starting another thread, so a resolver that
+/// hangs for good costs a few threads, not one per sync.
+inline constexpr int kMaxUnansweredLookups = 4;
+
+/// How many abandoned lookups are still running, process-wide. Thread-safe.
+int unanswered_lookups();
+
 /// A Source's TLS client settings: the CA stores loaded once, shared by its fetches.
 class TlsContext;
 
@@ -56,9 +76,11 @@ Result<std::shared_ptr<TlsContext>> make_tls_context(bool verify, const std::str
 /// may be requested from any thread: it cancels the wait in progress within milliseconds.
 class HttpConnection {
  public:
-  /// REQUIRES: `tls` is set when origin.tls.
+  /// REQUIRES: `tls` is set when origin.tls. `resolver` names hosts that are not IP
+  /// literals; it gets limits.connect_timeout, and the stop_token interrupts the wait.
   HttpConnection(Origin origin, std::shared_ptr<TlsContext> tls, HttpLimits limits,
-                 std::string user_agent, std::stop_token stop);
+                 std::string user_agent, std::stop_token stop,
+                 Resolver resolver = resolve_with_system);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -67,7 +89,8 @@ class HttpConnection {
   /// connection; when the server had closed it while idle, reconnects and sends again once.
   /// Errors, phrased without the request (the caller names it):
   /// - ErrorCode::io_error: resolve, connect, handshake, write or read failed or timed out,
-  ///   or the stop_token was triggered. Worth retrying, unless stopped.
+  ///   too many lookups are unanswered, or the stop_token was triggered. Worth retrying,
+  ///   unless stopped.
   /// - ErrorCode::invalid_argument: the server's certificate failed verification.
   /// - ErrorCode::out_of_range: the body exceeds max_response_bytes.
   Result<HttpResponse> send(const HttpRequest& request);

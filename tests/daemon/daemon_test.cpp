@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@
 
 #include "fake_upstream.hpp"
 #include "files.hpp"
+#include "hoursd/daemon/process.hpp"
 #include "test_util.hpp"
 
 // End to end: the real `hoursd serve` binary against the fake upstream, over real HTTP on
@@ -99,30 +102,68 @@ HttpReply post(std::uint16_t port, const std::string& target, const std::string&
               body);
 }
 
+/// How a test starts the daemon: its listen address, whether it has a bearer token, and
+/// what the child's process looks like before exec.
+struct Launch {
+  std::string listen = "127.0.0.1:0";
+  bool bearer_token = true;
+  std::optional<rlim_t> open_files_soft;  // the child's soft RLIMIT_NOFILE at exec
+  bool log_to_pipe = false;  // stderr a pipe (see close_log), stdout a pipe with no reader
+};
+
 /// `hoursd serve` as a child process with its own config, state dir and log file.
 class Daemon {
  public:
-  Daemon(const fs::path& dir, const std::string& source) : dir_(dir) {
+  Daemon(const fs::path& dir, const std::string& source, const Launch& launch = {}) : dir_(dir) {
     fs::create_directories(dir_);
     std::ofstream(dir_ / "token") << kToken << "\n";
-    std::ofstream(dir_ / "hoursd.toml")
-        << "[upstream]\nsource = \"" << source << "\"\nbackoff_initial_ms = 10\n"
-        << "backoff_max_ms = 20\nmax_attempts = 1\n"
-        << "[sync]\ninterval_s = 1\nstale_after_s = 60\nstate_dir = \"" << (dir_ / "state").string()
-        << "\"\n[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\nmax_body_bytes = 4096\n"
-        << "max_header_bytes = 4096\nread_timeout_ms = 5000\n"
-        << "bearer_token = { file = \"" << (dir_ / "token").string() << "\" }\n";
+    std::ofstream config(dir_ / "hoursd.toml");
+    config << "[upstream]\nsource = \"" << source << "\"\nbackoff_initial_ms = 10\n"
+           << "backoff_max_ms = 20\nmax_attempts = 1\n"
+           << "[sync]\ninterval_s = 1\nstale_after_s = 60\nstate_dir = \""
+           << (dir_ / "state").string() << "\"\n[server]\nlisten = \"" << launch.listen
+           << "\"\nthreads = 2\nmax_body_bytes = 4096\n"
+           << "max_header_bytes = 4096\nread_timeout_ms = 5000\n";
+    if (launch.bearer_token)
+      config << "bearer_token = { file = \"" << (dir_ / "token").string() << "\" }\n";
+    config.close();
+    int err_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1};
+    // Close-on-exec, so the daemon holds no reading end of its own pipes.
+    if (launch.log_to_pipe &&
+        (::pipe2(err_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0))
+      return;
     pid_ = ::fork();
     if (pid_ == 0) {
-      const std::string log = (dir_ / "hoursd.log").string();
-      std::freopen(log.c_str(), "a", stderr);
-      const std::string config = (dir_ / "hoursd.toml").string();
-      ::execl(HOURSD_BINARY, "hoursd", "serve", "--config", config.c_str(), nullptr);
+      if (launch.log_to_pipe) {
+        ::dup2(err_pipe[1], STDERR_FILENO);
+        ::dup2(out_pipe[1], STDOUT_FILENO);
+      } else {
+        const std::string log = (dir_ / "hoursd.log").string();
+        std::freopen(log.c_str(), "a", stderr);
+      }
+      ::signal(SIGPIPE, SIG_DFL);  // as systemd starts services, whatever this runner ignores
+      if (launch.open_files_soft) {
+        rlimit limit{};
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        limit.rlim_cur = *launch.open_files_soft;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+      }
+      const std::string config_file = (dir_ / "hoursd.toml").string();
+      ::execl(HOURSD_BINARY, "hoursd", "serve", "--config", config_file.c_str(), nullptr);
       ::_exit(127);
+    }
+    if (launch.log_to_pipe) {
+      ::close(err_pipe[1]);
+      ::close(out_pipe[1]);
+      ::close(out_pipe[0]);  // nobody ever reads the daemon's stdout
+      piped_ = true;
+      log_pipe_ = err_pipe[0];
+      ::fcntl(log_pipe_, F_SETFL, O_NONBLOCK);
     }
   }
   ~Daemon() {
     if (pid_ > 0) stop();
+    close_log();
   }
 
   /// The port from the "listening" log line; 0 if it did not come within ~10 s.
@@ -130,8 +171,8 @@ class Daemon {
     static const std::regex kPort(R"(listening .*port=(\d+))");
     for (int i = 0; i < 200 && port_ == 0; ++i) {
       std::smatch m;
-      const std::string log = read_text(dir_ / "hoursd.log");
-      if (std::regex_search(log, m, kPort)) port_ = std::uint16_t(std::stoi(m[1]));
+      const std::string text = log();
+      if (std::regex_search(text, m, kPort)) port_ = std::uint16_t(std::stoi(m[1]));
       else std::this_thread::sleep_for(50ms);
     }
     return port_;
@@ -154,12 +195,30 @@ class Daemon {
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
-  std::string log() const { return read_text(dir_ / "hoursd.log"); }
+  /// The log so far: the log file, or what the log pipe has delivered.
+  std::string log() {
+    if (!piped_) return read_text(dir_ / "hoursd.log");
+    char buf[4096];
+    for (ssize_t n; log_pipe_ != -1 && (n = ::read(log_pipe_, buf, sizeof buf)) > 0;)
+      log_text_.append(buf, std::size_t(n));
+    return log_text_;
+  }
+
+  /// Closes the reading end of the log pipe: the daemon's next log line meets EPIPE.
+  void close_log() {
+    if (log_pipe_ != -1) ::close(log_pipe_);
+    log_pipe_ = -1;
+  }
+
+  pid_t pid() const { return pid_; }
 
  private:
   fs::path dir_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  bool piped_ = false;
+  int log_pipe_ = -1;
+  std::string log_text_;  // what the log pipe delivered
 };
 
 std::string sample_json() {
@@ -352,6 +411,92 @@ TEST_F(DaemonTest, NotReadyAndLookupsAre503UntilASnapshotExists) {
   EXPECT_EQ(get(daemon.port(), "/v1/customers/c-1001/state").status, 503);
   EXPECT_EQ(get(daemon.port(), "/healthz").status, 200);
   EXPECT_EQ(daemon.stop(), 0);
+}
+
+// ---- The process (issue 8) ----------------------------------------------------------------------
+
+TEST(Process, Issue8_LoopbackListenAddresses) {
+  struct Case {
+    const char* listen;
+    bool loopback;
+  };
+  const Case kCases[] = {
+      {"127.0.0.1:8080", true},       {"127.3.2.1:0", true},          {"[::1]:8080", true},
+      {"[::ffff:127.0.0.1]:0", true}, {"0.0.0.0:8080", false},        {"[::]:8080", false},
+      {"10.1.2.3:8080", false},       {"128.0.0.1:8080", false},      {"[::2]:8080", false},
+      {"[2001:db8::1]:80", false},    {"[::ffff:10.0.0.1]:0", false}, {"localhost:8080", false},
+      {"127.0.0.1", false},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(is_loopback_listen(c.listen), c.loopback) << c.listen;
+}
+
+TEST(Process, Issue8_OpenFilesLimitIsRaisedToTheHardLimit) {
+  rlimit before{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &before), 0);
+  if (before.rlim_max <= 64) GTEST_SKIP() << "the hard limit leaves nothing to raise";
+  const rlimit lowered{64, before.rlim_max};
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  auto raised = raise_open_files_limit();
+  rlimit after{};
+  ::getrlimit(RLIMIT_NOFILE, &after);
+  ::setrlimit(RLIMIT_NOFILE, &before);
+  ASSERT_OK(raised);
+  EXPECT_EQ(*raised, before.rlim_max);
+  EXPECT_EQ(after.rlim_cur, before.rlim_max);
+}
+
+TEST(Process, Issue8_ServeRunsWithTheHardOpenFilesLimitAndLogsIt) {
+  rlimit mine{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &mine), 0);
+  if (mine.rlim_max <= 256) GTEST_SKIP() << "the hard limit leaves nothing to raise";
+  test::FakeUpstream fake;
+  fake.set_customers_json(sample_json());
+  Launch launch;
+  launch.open_files_soft = 256;
+  Daemon daemon(temp_dir("nofile"), fake.url(), launch);
+  ASSERT_NE(daemon.port(), 0) << daemon.log();
+  rlimit theirs{};
+  ASSERT_EQ(::prlimit(daemon.pid(), RLIMIT_NOFILE, nullptr, &theirs), 0);
+  EXPECT_EQ(theirs.rlim_cur, mine.rlim_max);
+  EXPECT_NE(daemon.log().find("max_open_files=" + std::to_string(mine.rlim_max)), std::string::npos)
+      << daemon.log();
+  EXPECT_EQ(daemon.stop(), 0);
+}
+
+TEST(Process, Issue8_ALogReaderThatGoesAwayDoesNotKillTheDaemon) {
+  test::FakeUpstream fake;
+  fake.set_customers_json(sample_json());
+  Launch launch;
+  launch.log_to_pipe = true;
+  Daemon daemon(temp_dir("sigpipe"), fake.url(), launch);
+  ASSERT_NE(daemon.port(), 0) << daemon.log();
+  ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
+  daemon.close_log();
+  ::kill(daemon.pid(), SIGHUP);         // logged at once, into the pipe nobody reads
+  std::this_thread::sleep_for(1500ms);  // and the syncs, one a second, each logged
+  EXPECT_EQ(get(daemon.port(), "/healthz").status, 200);
+  EXPECT_EQ(daemon.stop(), 0);  // -1: killed by a signal
+}
+
+TEST(Process, Issue8_ListeningBeyondLoopbackWithoutATokenIsWarnedAbout) {
+  test::FakeUpstream fake;
+  fake.set_customers_json(sample_json());
+  Launch launch;
+  launch.listen = "0.0.0.0:0";
+  launch.bearer_token = false;
+  Daemon daemon(temp_dir("exposed"), fake.url(), launch);
+  ASSERT_NE(daemon.port(), 0) << daemon.log();
+  ASSERT_TRUE(daemon.wait_ready()) << daemon.log();  // the warning comes before serving
+  const std::string log = daemon.log();
+  EXPECT_NE(log.find("warning serve: listening beyond loopback without a bearer token"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("address=0.0.0.0:0"), std::string::npos) << log;
+  EXPECT_EQ(daemon.stop(), 0);
+}
+
+TEST_F(DaemonTest, Issue8_ALoopbackListenerIsNotWarnedAbout) {
+  EXPECT_EQ(daemon_->log().find("beyond loopback"), std::string::npos) << daemon_->log();
 }
 
 TEST_F(DaemonTest, ConfigErrorExits78NamingTheKey) {

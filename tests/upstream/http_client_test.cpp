@@ -2,12 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "fake_upstream.hpp"
 #include "test_util.hpp"
@@ -139,6 +144,136 @@ TEST(HttpClient, StopCancelsAStalledRequestPromptly) {
   expect_failure(r, ErrorCode::io_error, "GET /customers (page 0): cancelled");
   EXPECT_LT(took, 3s);
   EXPECT_EQ(fake.count("GET", kCustomers), 1u);
+}
+
+// ---- Name resolution ----------------------------------------------------------------------------
+
+/// A resolver whose first `hanging` calls block until open() (then answer `addresses`), and
+/// whose later calls answer at once. Opens on destruction and waits for the lookups it held
+/// to finish, so they do not count against the next test's limit.
+class HangingResolver {
+ public:
+  explicit HangingResolver(std::vector<std::string> addresses, int hanging = 1 << 30)
+      : state_(std::make_shared<State>()) {
+    state_->addresses = std::move(addresses);
+    state_->hanging = hanging;
+  }
+  ~HangingResolver() {
+    open();
+    for (int i = 0; i < 500 && upstream::unanswered_lookups() > 0; ++i)
+      std::this_thread::sleep_for(10ms);
+  }
+  upstream::Resolver resolver() const {
+    return [state = state_](const std::string&) -> Result<std::vector<std::string>> {
+      std::unique_lock lock(state->mutex);
+      if (state->calls++ < state->hanging) state->opened.wait(lock, [&] { return state->open; });
+      return state->addresses;
+    };
+  }
+  void open() {
+    std::lock_guard lock(state_->mutex);
+    state_->open = true;
+    state_->opened.notify_all();
+  }
+  int calls() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->calls;
+  }
+
+ private:
+  struct State {
+    std::mutex mutex;
+    std::condition_variable opened;
+    bool open = false;
+    int calls = 0, hanging = 0;
+    std::vector<std::string> addresses;
+  };
+  std::shared_ptr<State> state_;
+};
+
+upstream::HttpConnection connection_to(const std::string& host, std::uint16_t port,
+                                       std::chrono::milliseconds connect_timeout,
+                                       upstream::Resolver resolver, std::stop_token stop = {}) {
+  return upstream::HttpConnection(upstream::Origin{false, host, port, ""}, nullptr,
+                                  upstream::HttpLimits{connect_timeout, 5s, 1 << 20}, "hoursd-test",
+                                  stop, std::move(resolver));
+}
+
+const upstream::HttpRequest kGetCustomers{"GET", kCustomers, {}, ""};
+
+/// Checks that `r` failed with `code` and a message containing `part`.
+void expect_failure(const Result<upstream::HttpResponse>& r, ErrorCode code,
+                    const std::string& part) {
+  ASSERT_FALSE(r.has_value()) << "got status " << r->status;
+  EXPECT_EQ(r.error().code, code) << r.error().message;
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, part, r.error().message);
+}
+
+TEST(HttpClient, Issue8_HungLookupFailsWithTheConnectTimeout) {
+  HangingResolver hung({"127.0.0.1"});
+  auto http = connection_to("upstream.example", 443, 300ms, hung.resolver());
+  const auto started = Clock::now();
+  expect_failure(http.send(kGetCustomers), ErrorCode::io_error,
+                 "resolve upstream.example: no answer within 300 ms (upstream.connect_timeout)");
+  EXPECT_LT(Clock::now() - started, 2300ms);
+}
+
+TEST(HttpClient, Issue8_StopDuringAHungLookupReturnsPromptly) {
+  HangingResolver hung({"127.0.0.1"});
+  std::stop_source stop;
+  std::optional<Result<upstream::HttpResponse>> result;
+  const auto started = Clock::now();
+  std::thread worker([&] {
+    auto http = connection_to("upstream.example", 443, 30s, hung.resolver(), stop.get_token());
+    result.emplace(http.send(kGetCustomers));
+  });  // the connection is destroyed on the worker too: that must not wait for the lookup
+  std::this_thread::sleep_for(200ms);
+  stop.request_stop();
+  worker.join();
+  EXPECT_LT(Clock::now() - started, 3s);
+  expect_failure(*result, ErrorCode::io_error, "cancelled");
+}
+
+TEST(HttpClient, Issue8_LateAnswerIsDroppedAndTheNextLookupConnects) {
+  FakeUpstream fake;
+  HangingResolver first_hangs({"127.0.0.1"}, 1);
+  auto http = connection_to("upstream.example", fake.port(), 100ms, first_hangs.resolver());
+  expect_failure(http.send(kGetCustomers), ErrorCode::io_error, "no answer within 100 ms");
+  first_hangs.open();  // the abandoned lookup now answers, to nobody
+  auto r = http.send(kGetCustomers);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(first_hangs.calls(), 2);
+  EXPECT_EQ(fake.connections(), 1);
+}
+
+TEST(HttpClient, Issue8_ALookupThatNeverAnswersCostsAFewThreadsNotOnePerAttempt) {
+  HangingResolver hung({"127.0.0.1"});
+  for (int i = 0; i < upstream::kMaxUnansweredLookups; ++i) {
+    auto http = connection_to("upstream.example", 443, 50ms, hung.resolver());
+    expect_failure(http.send(kGetCustomers), ErrorCode::io_error, "no answer within 50 ms");
+  }
+  EXPECT_EQ(upstream::unanswered_lookups(), upstream::kMaxUnansweredLookups);
+  auto http = connection_to("upstream.example", 443, 50ms, hung.resolver());
+  expect_failure(http.send(kGetCustomers), ErrorCode::io_error,
+                 "resolve upstream.example: " + std::to_string(upstream::kMaxUnansweredLookups) +
+                     " earlier lookups are still unanswered");
+  EXPECT_EQ(hung.calls(), upstream::kMaxUnansweredLookups);
+}
+
+TEST(HttpClient, AnIpLiteralNeedsNoLookup) {
+  FakeUpstream fake;
+  HangingResolver hung({});
+  auto http = connection_to("127.0.0.1", fake.port(), 100ms, hung.resolver());
+  ASSERT_OK(http.send(kGetCustomers));
+  EXPECT_EQ(hung.calls(), 0);
+}
+
+TEST(HttpClient, TheSystemResolverFindsLocalhost) {
+  auto addresses = upstream::resolve_with_system("localhost");
+  ASSERT_OK(addresses);
+  ASSERT_FALSE(addresses->empty());
+  for (const std::string& a : *addresses) EXPECT_TRUE(a == "127.0.0.1" || a == "::1") << a;
 }
 
 // ---- TLS ----------------------------------------------------------------------------------------
