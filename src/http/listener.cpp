@@ -9,10 +9,14 @@
 #include <charconv>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
+
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <boost/beast/core/bind_handler.hpp>
 
@@ -26,8 +30,27 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-// Wait between retries when accept fails for lack of resources (EMFILE and the like).
-constexpr std::chrono::milliseconds kAcceptRetry{100};
+// What a connection on a reserved descriptor gets, written without waiting (the socket's
+// send buffer is empty) before it is closed.
+const std::string& refusal_text() {
+  static const std::string text = [] {
+    const std::string body =
+        R"({"error":{"code":"overloaded","message":"out of file descriptors; retry"}})";
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+           "Cache-Control: no-store\r\nRetry-After: 1\r\nConnection: close\r\n"
+           "Content-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  return text;
+}
+
+// The RLIMIT_NOFILE soft limit less the reserve; 0 when unlimited or unreadable.
+std::uint64_t fd_threshold(int reserve) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 0;
+  const auto soft = static_cast<std::uint64_t>(limit.rlim_cur);
+  return soft > std::uint64_t(reserve) ? soft - std::uint64_t(reserve) : 1;
+}
 
 // One to five digits and nothing else (no sign, no space), at most 65535. std::from_chars
 // neither throws nor reads a locale, unlike std::stoul.
@@ -73,6 +96,7 @@ Result<void> Listener::bind() {
     return fail(ErrorCode::io_error, "cannot listen on " + config_.listen + ": " + ec.message());
   }
   port_ = acceptor_.local_endpoint(ec).port();
+  fd_limit_ = fd_threshold(kFdReserve);
   return {};
 }
 
@@ -102,16 +126,43 @@ void Listener::do_accept() {
 
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (!acceptor_.is_open()) return;  // stopped
-  if (ec) {
-    log(LogLevel::warning, "http", "accept failed", {{"error", ec.message()}});
-    retry_timer_.expires_after(kAcceptRetry);
-    retry_timer_.async_wait([this](beast::error_code e) {
-      if (!e) do_accept();
-    });
-    return;
+  if (ec) return on_accept_failed(ec);
+  if (fd_limit_ != 0 && std::uint64_t(socket.native_handle()) >= fd_limit_) {
+    refuse(socket);
+  } else {
+    std::make_shared<Session>(std::move(socket), *this)->start();
   }
-  std::make_shared<Session>(std::move(socket), *this)->start();
   do_accept();
+}
+
+// Out of descriptors, accept fails at once each time: the retry waits so that it does not
+// spin, and the log says so once per kAcceptLogEvery rather than ten times a second.
+void Listener::on_accept_failed(const beast::error_code& ec) {
+  ++accept_failures_;
+  const auto now = std::chrono::steady_clock::now();
+  if (!accept_log_written_ || now - accept_logged_ >= kAcceptLogEvery) {
+    log(LogLevel::warning, "http", "accept failed",
+        {{"error", ec.message()}, {"failures", std::to_string(accept_failures_)}});
+    accept_failures_ = 0;
+    accept_logged_ = now;
+    accept_log_written_ = true;
+  }
+  retry_timer_.expires_after(kAcceptRetry);
+  retry_timer_.async_wait([this](beast::error_code e) {
+    if (!e) do_accept();
+  });
+}
+
+// No session, no read and no linger: the point is to give the descriptor back now.
+void Listener::refuse(tcp::socket& socket) {
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  const std::string& text = refusal_text();
+  [[maybe_unused]] const auto sent =
+      ::send(socket.native_handle(), text.data(), text.size(), MSG_NOSIGNAL);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+  if (env_.metrics) env_.metrics->record_request(kUnmatchedRoute, 503, {});
 }
 
 void Listener::run(int threads) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <unordered_set>
 
@@ -16,18 +17,33 @@
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/result.hpp"
 #include "hoursd/http/api.hpp"
+#include "worker_pool.hpp"
 
 namespace hoursd {
 
 class Session;
 
 /// Accepts connections on its own strand and starts a Session for each; holds what sessions
-/// share: config, API environment, the session registry and stop state. bind, port, run and
-/// stop keep HttpServer's contracts. add, remove, stopping and stop are thread-safe.
+/// share: config, API environment, the worker pool, the session registry and stop state.
+/// bind, port, run and stop keep HttpServer's contracts. add, remove, stopping, stop and
+/// pool are thread-safe.
+///
+/// Descriptors: bind() reads the RLIMIT_NOFILE soft limit; a connection accepted onto one of
+/// the last kFdReserve descriptors is answered 503 and closed at once, so that the daemon
+/// keeps descriptors for its own files and upstream connections. When accept fails (EMFILE,
+/// ENFILE) the listener waits kAcceptRetry before the next accept and logs at most once per
+/// kAcceptLogEvery, with the number of failures since the last line.
 class Listener {
  public:
+  static constexpr int kFdReserve = 64;
+  static constexpr std::chrono::milliseconds kAcceptRetry{100};
+  static constexpr std::chrono::seconds kAcceptLogEvery{10};
+
   /// `env` must outlive the listener.
-  Listener(const ServerConfig& config, const ApiEnv& env) : config_(config), env_(env) {}
+  Listener(const ServerConfig& config, const ApiEnv& env)
+      : config_(config),
+        env_(env),
+        pool_(std::make_unique<WorkerPool>(config.worker_threads, config.worker_queue)) {}
   // Sessions still pending die with ioc_ below; they must not stop it while it is torn down.
   ~Listener() { destroying_ = true; }
 
@@ -38,6 +54,7 @@ class Listener {
 
   const ServerConfig& config() const { return config_; }
   const ApiEnv& env() const { return env_; }
+  WorkerPool& pool() { return *pool_; }
   bool stopping() const { return stopping_.load(); }
   /// Registers a session; false when it is over max_connections (it is answered 503).
   bool add(Session* s);
@@ -47,6 +64,8 @@ class Listener {
  private:
   void do_accept();
   void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+  void on_accept_failed(const boost::beast::error_code& ec);
+  void refuse(boost::asio::ip::tcp::socket& socket);
   void stop_on_strand(std::chrono::milliseconds drain);
   void stop_if_drained();
 
@@ -58,6 +77,11 @@ class Listener {
   std::unordered_set<Session*> sessions_;
   std::size_t counted_ = 0;  // sessions within max_connections
   std::uint16_t port_ = 0;
+  std::uint64_t fd_limit_ = 0;  // accepted descriptors from here on are refused; 0: no limit
+  // Accept failures not yet logged, and when the last line was written (on the strand).
+  std::uint64_t accept_failures_ = 0;
+  std::chrono::steady_clock::time_point accept_logged_{};
+  bool accept_log_written_ = false;
   // Declared after the registry: destroying the io_context destroys pending handlers and
   // with them the sessions, which unregister from it.
   boost::asio::io_context ioc_;
@@ -66,6 +90,9 @@ class Listener {
   boost::asio::ip::tcp::acceptor acceptor_{strand_};
   boost::asio::steady_timer retry_timer_{strand_};
   boost::asio::steady_timer drain_timer_{strand_};
+  // Last, so destroyed first: its threads are joined and the jobs still waiting (each holding
+  // a session) destroyed while the io_context they post to and the registry still exist.
+  std::unique_ptr<WorkerPool> pool_;
 };
 
 }  // namespace hoursd

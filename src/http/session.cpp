@@ -7,12 +7,15 @@
 #include "session.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 #include <boost/asio.hpp>
 #include <nlohmann/json.hpp>
 
 #include "hoursd/io/log.hpp"
 #include "listener.hpp"
+#include "worker_pool.hpp"
 
 namespace hoursd {
 namespace {
@@ -31,6 +34,48 @@ bool is_http_error(beast::error_code ec) {
   return ec.category() == http::make_error_code(http::error::end_of_stream).category();
 }
 
+// Bytes the fields of `req` take on the wire ("Name: value\r\n" each).
+std::size_t field_bytes(const http::request<http::string_body>& req) {
+  std::size_t n = 0;
+  for (const auto& field : req) n += field.name_string().size() + field.value().size() + 4;
+  return n;
+}
+
+// Hex digits of a chunk size as sent without leading zeros (a zero-padded size is counted
+// short, but a single line over the budget is still caught by the buffer's bound).
+std::size_t hex_digits(std::uint64_t size) {
+  std::size_t n = 1;
+  while (size >>= 4) ++n;
+  return n;
+}
+
+// Framing that makes the end of the body ambiguous, which is what request smuggling through
+// a proxy exploits (RFC 9112 section 6.3): "" when there is none. Beast already refuses
+// Transfer-Encoding after Content-Length, chunked after Content-Length, and two different
+// Content-Lengths; these are the cases it lets through.
+std::string framing_problem(const http::request_parser<http::string_body>& parser) {
+  const auto& req = parser.get();
+  const auto lengths = req.count(http::field::content_length);
+  const bool encoded = req.count(http::field::transfer_encoding) > 0;
+  if (lengths > 1) return "Content-Length is sent more than once";
+  if (lengths == 1 && req[http::field::content_length].find(',') != beast::string_view::npos) {
+    return "Content-Length is a list";
+  }
+  if (encoded && lengths > 0) return "Content-Length and Transfer-Encoding are both sent";
+  if (encoded && req.version() < 11) return "Transfer-Encoding in an HTTP/1.0 request";
+  if (encoded && !parser.chunked()) return "Transfer-Encoding does not end in chunked";
+  return "";
+}
+
+ApiResponse error_answer(unsigned status, std::string_view code, std::string message) {
+  ApiResponse res;
+  res.status = status;
+  res.body = nlohmann::json{{"error", {{"code", code}, {"message", std::move(message)}}}}.dump();
+  res.headers.emplace_back("Cache-Control", "no-store");
+  if (status == 503) res.headers.emplace_back("Retry-After", "1");
+  return res;
+}
+
 ApiRequest to_api_request(http::request<http::string_body>&& req) {
   ApiRequest out;
   out.method = std::string(req.method_string());
@@ -47,8 +92,21 @@ ApiRequest to_api_request(http::request<http::string_body>&& req) {
 
 }  // namespace
 
+bool is_heavy_route(std::string_view route) {
+  static constexpr std::string_view kHeavy[] = {
+      "/v1/evaluate", "/v1/customers/{id}/explain",     "/v1/customers",
+      "/debug/dump",  "/v1/customers/{id}/transitions", "/v1/states",
+  };
+  return std::find(std::begin(kHeavy), std::end(kHeavy), route) != std::end(kHeavy);
+}
+
 Session::Session(tcp::socket&& socket, Listener& listener)
-    : stream_(std::move(socket)), listener_(listener) {
+    : stream_(std::move(socket)),
+      buffer_(listener.config().max_header_bytes + listener.config().max_body_bytes + kBufferSlack),
+      chunk_header_callback_([this](std::uint64_t size, beast::string_view ext, error_code& ec) {
+        on_chunk_header(size, ext, ec);
+      }),
+      listener_(listener) {
   beast::error_code ec;
   const auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -85,6 +143,9 @@ void Session::await_request() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(listener_.config().max_header_bytes));
   parser_->body_limit(listener_.config().max_body_bytes);
+  parser_->on_chunk_header(chunk_header_callback_);
+  buffer_.max_size(listener_.config().max_header_bytes + listener_.config().max_body_bytes +
+                   kBufferSlack);
   if (buffer_.size() > 0) return read_header();
   if (listener_.stopping()) return close();
   stream_.expires_after(served_ == 0 ? listener_.config().read_timeout
@@ -113,6 +174,12 @@ void Session::read_header() {
 // (curl does for bodies over 1 KiB); a too-large body was already refused by body_limit.
 void Session::on_header(beast::error_code ec, std::size_t n) {
   if (ec) return on_read(ec, n);
+  if (const std::string problem = framing_problem(*parser_); !problem.empty()) {
+    method_ = std::string(parser_->get().method_string());
+    target_ = std::string(parser_->get().target());
+    return reject(400, "bad_request", "ambiguous request framing: " + problem);
+  }
+  if (parser_->chunked()) start_chunk_budget(n);
   const auto& req = parser_->get();
   if (!beast::iequals(req[http::field::expect], "100-continue") || parser_->is_done()) {
     return read_body();
@@ -127,20 +194,43 @@ void Session::on_continue_sent(beast::error_code ec, std::size_t) {
   read_body();
 }
 
+// A chunked body is consumed as it arrives, so what stays in the buffer is the unparsed
+// part of one chunk-size line or of the trailer: it gets max_header_bytes plus slack for
+// the rest of one read (never less than what is already buffered), and overflowing it is
+// a 431 like any other framing over the budget.
+void Session::start_chunk_budget(std::size_t header_bytes) {
+  framing_bytes_ = header_bytes;
+  header_field_bytes_ = field_bytes(parser_->get());
+  buffer_.max_size(std::max(buffer_.size(), listener_.config().max_header_bytes + kBufferSlack));
+}
+
+// Beast calls this once per chunk-size line, after it has the whole line; the line's size
+// there is its digits, its extensions and CRLF.
+void Session::on_chunk_header(std::uint64_t size, beast::string_view extensions, error_code& ec) {
+  framing_bytes_ += hex_digits(size) + extensions.size() + 2;
+  if (framing_bytes_ > listener_.config().max_header_bytes) ec = http::error::header_limit;
+}
+
+// The trailer's fields, which Beast adds to the header's, with the framing before them.
+bool Session::trailer_over_budget() const {
+  if (!parser_->chunked()) return false;
+  const std::size_t trailer = field_bytes(parser_->get()) - header_field_bytes_;
+  return framing_bytes_ + trailer > listener_.config().max_header_bytes;
+}
+
 void Session::read_body() {
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
 
 void Session::on_read(beast::error_code ec, std::size_t) {
-  if (!ec) return answer();
+  if (!ec && !trailer_over_budget()) return answer();
   // The request line is parsed before any header or body limit can trip.
   method_ = std::string(parser_->get().method_string());
   target_ = std::string(parser_->get().target());
-  if (ec == http::error::header_limit) {
-    return reject(
-        431, "header_too_large",
-        "request header is over " + std::to_string(listener_.config().max_header_bytes) + " bytes");
+  // The buffer overflows only on a chunk-size line or trailer longer than its budget.
+  if (!ec || ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+    return reject_header_too_large();
   }
   if (ec == http::error::body_limit) {
     return reject(
@@ -157,24 +247,48 @@ void Session::on_read(beast::error_code ec, std::size_t) {
 
 void Session::answer() {
   http::request<http::string_body> req = parser_->release();
-  const unsigned version = req.version();
-  const bool keep_alive = req.keep_alive() && !listener_.stopping();
+  version_ = req.version();
+  wants_keep_alive_ = req.keep_alive();
   method_ = std::string(req.method_string());
   target_ = std::string(req.target());
-  ApiResponse res = handle_request(to_api_request(std::move(req)), listener_.env());
+  ApiRequest request = to_api_request(std::move(req));
+  if (is_heavy_route(route_label(target_))) return answer_on_pool(std::move(request));
+  respond(handle_request(request, listener_.env()));
+}
+
+// The answer is computed on a pool thread and written from the session's strand. Meanwhile
+// the session stays busy_ (a stop lets it finish) and has no operation pending, so no
+// timeout runs; the stop's drain deadline still bounds the wait. A full pool is answered 503
+// at once and the connection kept.
+void Session::answer_on_pool(ApiRequest request) {
+  auto job = [self = shared_from_this(), strand = stream_.get_executor(),
+              request = std::move(request)] {
+    ApiResponse res = handle_request(request, self->listener_.env());
+    net::post(strand, [self, res = std::move(res)]() mutable { self->respond(std::move(res)); });
+  };
+  if (listener_.pool().try_post(std::move(job))) return;
+  ApiResponse res = error_answer(503, "overloaded", "too many heavy requests waiting; retry");
+  res.route = route_label(target_);
+  respond(std::move(res));
+}
+
+void Session::respond(ApiResponse res) {
   const unsigned status = res.status;
-  send(status, std::move(res), keep_alive, version);
+  send(status, std::move(res), wants_keep_alive_ && !listener_.stopping(), version_);
 }
 
 // Answers with an error the server itself decides, and closes the connection.
 void Session::reject(unsigned status, std::string_view code, std::string message) {
-  ApiResponse res;
-  res.status = status;
-  res.body = nlohmann::json{{"error", {{"code", code}, {"message", std::move(message)}}}}.dump();
+  ApiResponse res = error_answer(status, code, std::move(message));
   res.route = target_.empty() ? kUnmatchedRoute : route_label(target_);
-  res.headers.emplace_back("Cache-Control", "no-store");
-  if (status == 503) res.headers.emplace_back("Retry-After", "1");
   send(status, std::move(res), false, 11);
+}
+
+void Session::reject_header_too_large() {
+  const std::string what =
+      parser_->chunked() ? "request header, chunk-size lines and trailer are" : "request header is";
+  reject(431, "header_too_large",
+         what + " over " + std::to_string(listener_.config().max_header_bytes) + " bytes");
 }
 
 void Session::send(unsigned status, ApiResponse res, bool keep_alive, unsigned version) {

@@ -5,6 +5,8 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,12 +22,25 @@ namespace hoursd {
 
 class Listener;
 
+/// True for routes whose cost grows with the data (lists, evaluate, explain, dump, batches,
+/// transitions); `route` is a route_label(). They run on the worker pool.
+bool is_heavy_route(std::string_view route);
+
 /// One HTTP/1.1 connection: reads a request, answers it with handle_request(), then reads the
 /// next (keep-alive, pipelining in order), under the read and idle timeouts and the header and
-/// body caps of the listener's ServerConfig. Owns its stream, buffer and parser; runs on the
-/// strand its socket was accepted on; stays alive through shared_from_this while an operation
-/// is pending. It is registered with `listener` for its whole life, so `listener` must
-/// outlive it. Not thread-safe except start() and on_server_stop(), which post to the strand.
+/// body caps of the listener's ServerConfig. Heavy routes (is_heavy_route) are answered on the
+/// listener's worker pool, the rest on the io thread. Owns its stream, buffer and parser; runs
+/// on the strand its socket was accepted on; stays alive through shared_from_this while an
+/// operation or a pool job is pending. It is registered with `listener` for its whole life,
+/// so `listener` must outlive it. Not thread-safe except start() and on_server_stop(), which
+/// post to the strand.
+///
+/// Memory per connection is bounded: the read buffer holds at most max_header_bytes +
+/// max_body_bytes + kBufferSlack, and while a chunked body is read, at most max_header_bytes +
+/// kBufferSlack. The request header, the chunk-size lines with their extensions, and the
+/// trailer together count against max_header_bytes (431, then close). Ambiguous framing
+/// (Content-Length with Transfer-Encoding, two Content-Lengths, a Transfer-Encoding that does
+/// not end in chunked, RFC 9112 section 6.3) is answered 400 and closed.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   /// Registers with `listener`; a session over max_connections answers 503 and closes.
@@ -43,18 +58,27 @@ class Session : public std::enable_shared_from_this<Session> {
   using Clock = std::chrono::steady_clock;
   using error_code = boost::beast::error_code;
   static constexpr std::size_t kReadChunk = 4096;
+  static constexpr std::size_t kBufferSlack = 4096;
+  using ChunkHeaderCallback =
+      std::function<void(std::uint64_t, boost::beast::string_view, error_code&)>;
 
   void begin();
   void await_request();
   void on_first_bytes(error_code ec, std::size_t n);
   void read_header();
-  void on_header(error_code ec, std::size_t);
+  void on_header(error_code ec, std::size_t n);
+  void start_chunk_budget(std::size_t header_bytes);
+  void on_chunk_header(std::uint64_t size, boost::beast::string_view extensions, error_code& ec);
   void on_continue_sent(error_code ec, std::size_t);
   void read_body();
   void on_read(error_code ec, std::size_t);
+  bool trailer_over_budget() const;
   void answer();
+  void answer_on_pool(ApiRequest request);
+  void respond(ApiResponse response);
   void send(unsigned status, ApiResponse response, bool keep_alive, unsigned version);
   void reject(unsigned status, std::string_view code, std::string message);
+  void reject_header_too_large();
   void on_write(bool keep_alive, error_code ec, std::size_t bytes);
   void linger_close();
   void on_linger(error_code ec, std::size_t);
@@ -63,6 +87,12 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  ChunkHeaderCallback chunk_header_callback_;  // the parser keeps a pointer to it
+  // Bytes of the request header and chunk-size lines so far; with the trailer, at most
+  // max_header_bytes. header_field_bytes_ sizes the header's fields, so that the trailer
+  // (which Beast appends to them) can be measured once the request is complete.
+  std::size_t framing_bytes_ = 0;
+  std::size_t header_field_bytes_ = 0;
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
   boost::beast::http::response<boost::beast::http::string_body> response_;
   std::array<char, kReadChunk> drain_buffer_;
@@ -75,6 +105,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point started_;
   std::string method_, target_, route_;
   unsigned status_ = 0;
+  unsigned version_ = 11;
+  bool wants_keep_alive_ = false;
 };
 
 }  // namespace hoursd

@@ -1,6 +1,15 @@
 #include "hoursd/http/http_server.hpp"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/asio.hpp>
@@ -10,6 +19,7 @@
 
 #include "fake_clock.hpp"
 #include "hoursd/json/customers_json.hpp"
+#include "listener.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -25,6 +35,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr const char* kGetState = "GET /v1/customers/c1/state HTTP/1.1\r\nHost: t\r\n\r\n";
 constexpr const char* kGetHealth = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n";
+constexpr const char* kGetCustomers = "GET /v1/customers HTTP/1.1\r\nHost: t\r\n\r\n";
+constexpr const char* kChunkedPost =
+    "POST /v1/states HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
 
 /// A blocking test client over raw bytes, so tests control exactly what goes on the wire
 /// (pipelining, partial requests). Reads give up after a timeout rather than hang.
@@ -38,10 +51,25 @@ class Client {
   explicit Client(std::uint16_t port, const char* host = "127.0.0.1") {
     stream_.connect(tcp::endpoint(net::ip::make_address(host), port));
   }
+  /// A socket opened (its descriptor taken) but not connected: connect() later.
+  Client() { stream_.socket().open(tcp::v4()); }
+
+  void connect(std::uint16_t port) {
+    stream_.socket().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  }
 
   void send(std::string_view raw) {
     beast::error_code ec;
     net::write(stream_.socket(), net::buffer(raw), ec);
+  }
+
+  /// Writes `piece` again and again, `total` bytes in all or until a write fails (the
+  /// server closed); the bytes written.
+  std::size_t stream(std::string_view piece, std::size_t total) {
+    std::size_t sent = 0;
+    beast::error_code ec;
+    while (sent < total && !ec) sent += net::write(stream_.socket(), net::buffer(piece), ec);
+    return sent;
   }
 
   Reply read(milliseconds timeout = milliseconds(5000)) {
@@ -96,7 +124,7 @@ class HttpServerTest : public ::testing::Test {
     config_.server.read_timeout = milliseconds(2000);
     snapshot_ = one_customer(clock_.now());
     status_.last_success = clock_.now();
-    env_.snapshot = [this] { return snapshot_; };
+    env_.snapshot = [this] { return snapshot_for_request(); };
     env_.status = [this] { return status_; };
     env_.config = &config_;
     env_.clock = &clock_;
@@ -105,6 +133,7 @@ class HttpServerTest : public ::testing::Test {
     env_.tzdata_version = "2099z";
   }
   ~HttpServerTest() override {
+    release();
     if (thread_.joinable()) {
       server_->stop(milliseconds(0));
       thread_.join();
@@ -126,7 +155,35 @@ class HttpServerTest : public ::testing::Test {
     return std::chrono::duration_cast<milliseconds>(SteadyClock::now() - t0);
   }
 
+  /// The next request to take the snapshot holds its thread until release() (or 5 s).
+  void hold_next_request() { hold_next_ = true; }
+  /// Waits until the held request is holding; false after 5 s.
+  bool wait_until_held() {
+    std::unique_lock lock(hold_mutex_);
+    return hold_changed_.wait_for(lock, std::chrono::seconds(5), [this] { return held_; });
+  }
+  void release() {
+    std::lock_guard lock(hold_mutex_);
+    released_ = true;
+    hold_changed_.notify_all();
+  }
+
+  std::shared_ptr<const Snapshot> snapshot_for_request() {
+    if (hold_next_.exchange(false)) {
+      std::unique_lock lock(hold_mutex_);
+      held_ = true;
+      hold_changed_.notify_all();
+      hold_changed_.wait_for(lock, std::chrono::seconds(5), [this] { return released_; });
+    }
+    return snapshot_;
+  }
+
   FakeClock clock_{test::utc("2026-03-07T12:00:00Z")};
+  std::atomic<bool> hold_next_{false};
+  std::mutex hold_mutex_;
+  std::condition_variable hold_changed_;
+  bool held_ = false;
+  bool released_ = false;
   Config config_;
   std::shared_ptr<const Snapshot> snapshot_;
   SyncStatus status_;
@@ -386,6 +443,324 @@ TEST_F(HttpServerTest, EveryResponseIsCountedInMetricsAndAccessLogged) {
   EXPECT_NE(log.find("info http: request"), std::string::npos) << log;
   EXPECT_NE(log.find("target=/v1/customers/c1/state status=200"), std::string::npos) << log;
   EXPECT_NE(log.find("status=413"), std::string::npos) << log;
+}
+
+// --- Framing bounds: chunk-size lines, extensions and trailer count against the header cap.
+
+// Sends `raw` then `filler` bytes up to `total`, and expects a 431 and the connection closed.
+void expect_431_and_close(std::uint16_t port, const std::string& raw, std::size_t total) {
+  Client c(port);
+  c.send(raw);
+  c.stream(std::string(64 << 10, 'a'), total);
+  const Client::Reply r = c.read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.res.result_int(), 431u);
+  EXPECT_EQ(json::parse(r.res.body())["error"]["code"], "header_too_large");
+  EXPECT_FALSE(r.res.keep_alive());
+  EXPECT_TRUE(c.closed_by_server());
+}
+
+TEST_F(HttpServerTest, EndlessChunkExtensionIs431AndCloses) {
+  start();
+  expect_431_and_close(server_->port(), std::string(kChunkedPost) + "1;a=", 2 << 20);
+}
+
+TEST_F(HttpServerTest, EndlessTrailerIs431AndCloses) {
+  start();
+  expect_431_and_close(server_->port(),
+                       std::string(kChunkedPost) + "1\r\na\r\n0\r\nX-T: ", 2 << 20);
+}
+
+TEST_F(HttpServerTest, EndlessChunkSizeLineIs431AndCloses) {
+  start();
+  Client c(server_->port());
+  c.send(kChunkedPost);
+  c.stream(std::string(64 << 10, '0'), 2 << 20);
+  const Client::Reply r = c.read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.res.result_int(), 431u);
+  EXPECT_TRUE(c.closed_by_server());
+}
+
+// Each line is short, but 8000 of them (24000 bytes) are over the 16 KiB header cap.
+TEST_F(HttpServerTest, ManySmallChunksWhoseLinesAddUpPastTheHeaderCapAre431) {
+  config_.server.max_header_bytes = 16u << 10;
+  start();
+  std::string request = kChunkedPost;
+  for (int i = 0; i < 8000; ++i) request += "1\r\n \r\n";
+  request += "0\r\n\r\n";
+  Client c(server_->port());
+  c.send(request);
+  const Client::Reply r = c.read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.res.result_int(), 431u);
+  EXPECT_TRUE(c.closed_by_server());
+}
+
+TEST_F(HttpServerTest, ATrailerThatTakesTheFramingPastTheHeaderCapIs431) {
+  config_.server.max_header_bytes = 1024;
+  start();
+  Client c(server_->port());
+  c.send(std::string(kChunkedPost) + "2\r\n{}\r\n0\r\nX-T: " + std::string(1000, 'a') + "\r\n\r\n");
+  const Client::Reply r = c.read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.res.result_int(), 431u);
+  EXPECT_TRUE(c.closed_by_server());
+}
+
+// The bounds leave ordinary chunked requests alone: chunks, an extension, a trailer.
+TEST_F(HttpServerTest, AChunkedRequestWithinTheBoundsIsAnswered) {
+  start();
+  Client c(server_->port());
+  c.send(std::string(kChunkedPost) +
+         "6;part=1\r\n{\"ids\"\r\n8\r\n:[\"c1\"]}\r\n0\r\nX-T: 1\r\n\r\n" + kGetHealth);
+  const Client::Reply r = c.read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.res.result_int(), 200u) << r.res.body();
+  EXPECT_EQ(json::parse(r.res.body())["states"][0]["state"], "Business Hours");
+  EXPECT_EQ(c.read().res.result_int(), 200u);  // the connection stays in step
+}
+
+// Resident memory in bytes, from /proc/self/statm.
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// 80 MB of one chunk extension: the server answers 431 after a few KiB and discards the rest,
+// rather than buffering it (which grew the daemon by gigabytes).
+TEST_F(HttpServerTest, StreamingAnEndlessChunkExtensionKeepsMemoryBounded) {
+  start();
+  const std::size_t before = resident_bytes();
+  Client c(server_->port());
+  c.send(std::string(kChunkedPost) + "1;a=");
+  c.stream(std::string(64 << 10, 'a'), 80u << 20);
+  const std::size_t after = resident_bytes();
+  EXPECT_LT(after, before + (64u << 20)) << "grew by " << (after - before) / 1024 << " KiB";
+  EXPECT_EQ(c.read().res.result_int(), 431u);
+  EXPECT_TRUE(c.closed_by_server());
+}
+
+// --- Ambiguous framing (RFC 9112 section 6.3): 400, then close.
+
+void expect_400_and_close(std::uint16_t port, const std::string& header_fields) {
+  SCOPED_TRACE(header_fields);
+  Client c(port);
+  c.send("POST /v1/states HTTP/1.1\r\nHost: t\r\n" + header_fields + "\r\n2\r\n{}\r\n0\r\n\r\n" +
+         kGetHealth);
+  const Client::Reply r = c.read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.res.result_int(), 400u);
+  EXPECT_EQ(json::parse(r.res.body())["error"]["code"], "bad_request");
+  EXPECT_FALSE(r.res.keep_alive());
+  EXPECT_TRUE(c.closed_by_server());  // the bytes after it are never read as a request
+}
+
+TEST_F(HttpServerTest, ContentLengthWithTransferEncodingIs400AndCloses) {
+  start();
+  // Beast refuses these two orders itself.
+  expect_400_and_close(server_->port(), "Content-Length: 12\r\nTransfer-Encoding: chunked\r\n");
+  expect_400_and_close(server_->port(), "Transfer-Encoding: chunked\r\nContent-Length: 12\r\n");
+  // These it would let through.
+  expect_400_and_close(server_->port(), "Transfer-Encoding: gzip\r\nContent-Length: 12\r\n");
+  expect_400_and_close(server_->port(), "Transfer-Encoding: identity\r\n");
+  expect_400_and_close(server_->port(), "Transfer-Encoding: chunked, gzip\r\n");
+}
+
+TEST_F(HttpServerTest, ContentLengthTwiceIs400AndCloses) {
+  start();
+  expect_400_and_close(server_->port(), "Content-Length: 12\r\nContent-Length: 12\r\n");
+  expect_400_and_close(server_->port(), "Content-Length: 12\r\nContent-Length: 5\r\n");
+  expect_400_and_close(server_->port(), "Content-Length: 12, 12\r\n");
+}
+
+TEST_F(HttpServerTest, TransferEncodingInHttp10Is400) {
+  start();
+  Client c(server_->port());
+  c.send(
+      "POST /v1/states HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "E\r\n{\"ids\":[\"c1\"]}\r\n0\r\n\r\n");
+  const Client::Reply r = c.read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.res.result_int(), 400u);
+  EXPECT_EQ(json::parse(r.res.body())["error"]["code"], "bad_request");
+}
+
+// --- Heavy routes on the worker pool.
+
+// One io thread: while a heavy request holds a pool thread, /healthz on another connection
+// is answered at once.
+TEST_F(HttpServerTest, HealthzStaysFastWhileAHeavyRequestRunsOnThePool) {
+  start(1);
+  hold_next_request();
+  Client heavy(server_->port());
+  heavy.send(kGetCustomers);
+  ASSERT_TRUE(wait_until_held());
+  Client probe(server_->port());
+  const auto t0 = SteadyClock::now();
+  probe.send(kGetHealth);
+  const Client::Reply health = probe.read();
+  const auto took = SteadyClock::now() - t0;
+  ASSERT_FALSE(health.ec) << health.ec.message();
+  EXPECT_EQ(health.res.result_int(), 200u);
+  EXPECT_LT(took, milliseconds(200));
+  release();
+  const Client::Reply r = heavy.read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.res.result_int(), 200u);
+  EXPECT_EQ(json::parse(r.res.body())["customers"][0]["id"], "c1");
+  EXPECT_TRUE(r.res.keep_alive());
+}
+
+TEST_F(HttpServerTest, AFullWorkerPoolAnswers503AndKeepsTheConnection) {
+  config_.server.worker_threads = 1;
+  config_.server.worker_queue = 0;
+  start();
+  hold_next_request();
+  Client heavy(server_->port());
+  heavy.send(kGetCustomers);
+  ASSERT_TRUE(wait_until_held());
+  Client second(server_->port());
+  second.send(kGetCustomers);
+  const Client::Reply refused = second.read();
+  ASSERT_FALSE(refused.ec) << refused.ec.message();
+  EXPECT_EQ(refused.res.result_int(), 503u);
+  EXPECT_EQ(json::parse(refused.res.body())["error"]["code"], "overloaded");
+  EXPECT_EQ(refused.res[http::field::retry_after], "1");
+  EXPECT_TRUE(refused.res.keep_alive());
+  second.send(kGetState);  // light routes are not queued
+  EXPECT_EQ(second.read().res.result_int(), 200u);
+  release();
+  EXPECT_EQ(heavy.read().res.result_int(), 200u);
+  // The pool is free again once its thread has finished with the first job; on the same
+  // connection.
+  unsigned status = 0;
+  for (int attempt = 0; attempt < 50 && status != 200u; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(milliseconds(20));
+    second.send(kGetCustomers);
+    status = second.read().res.result_int();
+  }
+  EXPECT_EQ(status, 200u);
+  const std::string text = metrics_.render(status_, snapshot_.get(), clock_.now());
+  EXPECT_NE(text.find(R"(hoursd_http_requests_total{route="/v1/customers",status="503"})"),
+            std::string::npos)
+      << text;
+}
+
+// A session waiting on the pool is busy: a stop lets it answer, then closes it.
+TEST_F(HttpServerTest, StopWaitsForAHeavyRequestOnThePool) {
+  start();
+  hold_next_request();
+  Client heavy(server_->port());
+  heavy.send(kGetCustomers);
+  ASSERT_TRUE(wait_until_held());
+  server_->stop(milliseconds(5000));
+  std::this_thread::sleep_for(milliseconds(100));
+  release();
+  const Client::Reply r = heavy.read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.res.result_int(), 200u);
+  EXPECT_FALSE(r.res.keep_alive());
+  thread_.join();
+}
+
+// --- Descriptors.
+
+/// Lowers the soft RLIMIT_NOFILE for one test and fills descriptors; restores both.
+class Descriptors {
+ public:
+  Descriptors() {
+    ::getrlimit(RLIMIT_NOFILE, &saved_);
+    const int lowest = open_one();
+    ::close(lowest);
+    limit_ = lowest + Listener::kFdReserve + 32;
+    rlimit lowered = saved_;
+    lowered.rlim_cur = static_cast<rlim_t>(limit_);
+    ok_ = ::setrlimit(RLIMIT_NOFILE, &lowered) == 0;
+  }
+  ~Descriptors() {
+    free_all();
+    ::setrlimit(RLIMIT_NOFILE, &saved_);
+  }
+  bool ok() const { return ok_; }
+  /// The first descriptor of the reserve.
+  int reserve_start() const { return limit_ - Listener::kFdReserve; }
+  /// Takes descriptors until the lowest free one is `fd` or above.
+  void fill_below(int fd) {
+    for (;;) {
+      const int got = open_one();
+      if (got < 0) return;
+      if (got >= fd) {
+        ::close(got);
+        return;
+      }
+      held_.push_back(got);
+    }
+  }
+  /// Takes every descriptor left.
+  void fill_all() {
+    for (int got = open_one(); got >= 0; got = open_one()) held_.push_back(got);
+  }
+  void free_all() {
+    for (int fd : held_) ::close(fd);
+    held_.clear();
+  }
+
+ private:
+  static int open_one() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
+
+  rlimit saved_{};
+  int limit_ = 0;
+  bool ok_ = false;
+  std::vector<int> held_;
+};
+
+TEST_F(HttpServerTest, AConnectionOnAReservedDescriptorGets503AndTheServerServesOnceFreed) {
+  Descriptors fds;
+  ASSERT_TRUE(fds.ok());
+  start();
+  fds.fill_below(fds.reserve_start() + 8);
+  {
+    Client c(server_->port());
+    c.send(kGetHealth);
+    const Client::Reply r = c.read();
+    ASSERT_FALSE(r.ec) << r.ec.message();
+    EXPECT_EQ(r.res.result_int(), 503u);
+    EXPECT_EQ(json::parse(r.res.body())["error"]["code"], "overloaded");
+    EXPECT_EQ(r.res[http::field::retry_after], "1");
+    EXPECT_TRUE(c.closed_by_server());
+  }
+  fds.free_all();
+  Client c(server_->port());
+  c.send(kGetHealth);
+  EXPECT_EQ(c.read().res.result_int(), 200u);
+}
+
+// Out of descriptors, accept fails every 100 ms; the log says so once, with the count.
+TEST_F(HttpServerTest, AcceptFailingForLackOfDescriptorsRetriesWithoutFloodingTheLog) {
+  Descriptors fds;
+  ASSERT_TRUE(fds.ok());
+  start();
+  Client c;  // its descriptors are taken now, before there are none
+  ::testing::internal::CaptureStderr();
+  fds.fill_all();
+  c.connect(server_->port());  // queued by the kernel; the server cannot accept it
+  std::this_thread::sleep_for(milliseconds(1200));
+  fds.free_all();
+  c.send(kGetHealth);
+  const Client::Reply r = c.read();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.res.result_int(), 200u);
+  std::size_t lines = 0;
+  for (auto at = log.find("accept failed"); at != std::string::npos;
+       at = log.find("accept failed", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 1u) << log;
+  EXPECT_NE(log.find("failures=1"), std::string::npos) << log;
 }
 
 }  // namespace
