@@ -148,11 +148,20 @@ json yearly_65537() {
                {"interval", 65537}}}}}}};
 }
 
-json all_customers() {
+// The ordinary customers of examples/, and the record that must not wrap a year.
+json ordinary_customers() {
   json items = json::parse(test::read_source("examples/customers.json"))["items"];
+  items.push_back(yearly_65537());
+  return items;
+}
+
+// The ordinary customers and both chains. Compiling these is slow until chains are capped
+// and CustomerState is linear, so they have a daemon of their own: the request triggers are
+// judged on a daemon that starts quickly either way.
+json chain_customers() {
+  json items = ordinary_customers();
   for (json& c : customer_state_chain()) items.push_back(std::move(c));
   for (json& c : inheritance_chain()) items.push_back(std::move(c));
-  items.push_back(yearly_65537());
   return items;
 }
 
@@ -299,13 +308,16 @@ constexpr bool kCheckRss = true;
 constexpr const char* kOrdinaryLookup = "/v1/customers/c-1001/state?at=2026-12-01T17:30:00Z";
 constexpr auto kReadTimeout = 2000ms;  // server.read_timeout_ms: slowloris is closed after it
 
-class Hostile : public testing::Test {
+// kChains: whether the daemon also serves the chains (chain_customers()).
+template <bool kChains>
+class DaemonSuite : public testing::Test {
  protected:
   static void SetUpTestSuite() {
     test::raise_open_files_limit();
     fake_ = new test::FakeUpstream();
-    fake_->set_customers_json(all_customers().dump());
-    dir_ = fs::path(testing::TempDir()) / ("hostile-" + std::to_string(::getpid()));
+    fake_->set_customers_json((kChains ? chain_customers() : ordinary_customers()).dump());
+    dir_ = fs::path(testing::TempDir()) /
+           ((kChains ? "hostile-chains-" : "hostile-") + std::to_string(::getpid()));
     fs::remove_all(dir_);
     start_daemon();
   }
@@ -333,7 +345,8 @@ class Hostile : public testing::Test {
     daemon_ = new test::DaemonProcess(dir_, config.str(), options);
     port_ = daemon_->port();
     ASSERT_NE(port_, 0) << daemon_->describe_end() << "\n" << log_tail();
-    ASSERT_TRUE(daemon_->wait_ready(60s)) << daemon_->describe_end() << "\n" << log_tail();
+    ASSERT_TRUE(daemon_->wait_ready(kChains ? 300s : 60s)) << daemon_->describe_end() << "\n"
+                                                           << log_tail();
     pid_ = daemon_->pid();
     baseline_ = ordinary_lookup();
     ASSERT_NE(baseline_, "") << log_tail();
@@ -362,7 +375,9 @@ class Hostile : public testing::Test {
       EXPECT_EQ(daemon_->pid(), pid_);
       EXPECT_EQ(ordinary_lookup(), baseline_) << log_tail();
     } else {
-      // A fresh daemon, so the tests after this one still judge their own trigger.
+      // A fresh daemon, so the tests after this one still judge their own trigger. The dead
+      // one's log is kept beside it.
+      fs::rename(dir_ / "hoursd.log", dir_ / ("hoursd." + std::to_string(pid_) + ".log"));
       delete daemon_;
       daemon_ = nullptr;
       start_daemon();
@@ -401,7 +416,9 @@ class Hostile : public testing::Test {
       EXPECT_TRUE(r.closed) << "sent " << r.sent << " bytes";
     }
     const std::size_t growth = peak.load() > before ? peak.load() - before : 0;
-    if (kCheckRss) EXPECT_LT(growth, 64u << 20) << "RSS grew by " << (growth >> 20) << " MiB";
+    if (kCheckRss) {
+      EXPECT_LT(growth, 64u << 20) << "RSS grew by " << (growth >> 20) << " MiB";
+    }
     RecordProperty("rss_growth_mib", std::to_string(growth >> 20));
   }
 
@@ -412,6 +429,9 @@ class Hostile : public testing::Test {
   static inline pid_t pid_ = 0;
   static inline std::string baseline_;
 };
+
+using Hostile = DaemonSuite<false>;
+using HostileChains = DaemonSuite<true>;
 
 // ---- 1. JSON nesting depth ----------------------------------------------------------------------
 
@@ -437,15 +457,11 @@ TEST_F(Hostile, DeeplyNestedBodiesOfOtherRoutesAre400BadJson) {
   }
 }
 
+// The nesting sits in a member the decoder ignores, so only a cap on the parse itself sees it.
 TEST_F(Hostile, DeeplyNestedUpstreamPageFailsThatSyncOnly) {
-  json page = {
-      {"items", {{{"id", "deep-data"}, {"name", "deep"}, {"data", json::parse(R"({"x":0})")}}}},
-      {"totalCount", 1},
-      {"totalPages", 1},
-      {"hasMorePages", false}};
-  std::string body = page.dump();
   const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
-  body.replace(body.find("0}"), 1, deep);
+  const std::string body =
+      R"({"items":[],"totalCount":0,"totalPages":1,"hasMorePages":false,"x":)" + deep + "}";
   fake_->add_fault(test::FakeUpstream::kAnyPage,
                    test::Fault::http(200, body, {{"Content-Type", "application/json"}}), 1);
   ::kill(pid(), SIGHUP);  // re-reads the config and syncs now
@@ -460,7 +476,8 @@ TEST_F(Hostile, DeeplyNestedUpstreamPageFailsThatSyncOnly) {
 }
 
 // The snapshot file is checked for depth like every other JSON: a deep one (with a valid
-// checksum) is refused at start as corrupt, and the daemon runs without it.
+// checksum; the nesting in a member the decoder ignores) is refused at start as corrupt, and
+// the daemon runs without it.
 TEST_F(Hostile, DeeplyNestedSnapshotFileIsRefusedAtStart) {
   const fs::path dir =
       fs::path(testing::TempDir()) / ("hostile-snap-" + std::to_string(::getpid()));
@@ -469,8 +486,8 @@ TEST_F(Hostile, DeeplyNestedSnapshotFileIsRefusedAtStart) {
   const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
   const std::string body = R"({"generation":3,"syncedAt":"2026-01-01T00:00:00Z","source":"test"})"
                            "\n"
-                           R"([{"id":"deep","data":{"x":)" +
-                           deep + "}}]\n";
+                           R"([{"id":"deep","x":)" +
+                           deep + "}]\n";
   std::ofstream(dir / "state" / "snapshot.json", std::ios::binary)
       << "hoursd-snapshot v1 " << sha256_hex(body) << " " << body.size() << "\n"
       << body;
@@ -545,7 +562,9 @@ TEST_F(Hostile, TrailerFloodIs431WithBoundedMemory) {
 TEST_F(Hostile, ContentLengthWithTransferEncodingIs400AndCloses) {
   const std::string request =
       "POST /v1/states HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-      "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n0\r\n\r\n";
+      "Authorization: Bearer " +
+      std::string(test::kDaemonToken) +
+      "\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n0\r\n\r\n";
   const auto [reply, closed] = answer_and_close(port_, request);
   EXPECT_EQ(reply.status, 400) << reply.body;
   EXPECT_EQ(error_code_of(reply), "bad_request") << reply.body;
@@ -557,7 +576,9 @@ TEST_F(Hostile, TwoContentLengthsAre400AndClose) {
                               "Content-Length: 2\r\nContent-Length: 40\r\n"}) {
     SCOPED_TRACE(lengths);
     const auto [reply, closed] = answer_and_close(
-        port_, std::string("POST /v1/states HTTP/1.1\r\nHost: 127.0.0.1\r\n") + lengths + "\r\n{}");
+        port_,
+        std::string("POST /v1/states HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ") +
+            test::kDaemonToken + "\r\n" + lengths + "\r\n{}");
     EXPECT_EQ(reply.status, 400) << reply.body;
     EXPECT_EQ(error_code_of(reply), "bad_request") << reply.body;
     EXPECT_TRUE(closed);
@@ -620,12 +641,14 @@ TEST_F(Hostile, LargestEvaluateLeavesHealthzFast) {
         "evaluate_ms_" + std::to_string(i),
         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took[i]).count()));
   }
-  EXPECT_LT(worst, 500ms) << probes << " probes";
+  EXPECT_LT(worst, 500ms) << "slowest of " << probes << " probes: "
+                          << std::chrono::duration_cast<std::chrono::milliseconds>(worst).count()
+                          << " ms";
 }
 
 // ---- 6. Chains ----------------------------------------------------------------------------------
 
-TEST_F(Hostile, DeepCustomerStateChainIsAnsweredQuickly) {
+TEST_F(HostileChains, DeepCustomerStateChainIsAnsweredQuickly) {
   const std::string deepest = "/v1/customers/cs-" + padded(kCustomerStateLevels, 2);
   struct Lookup {
     std::string target;
@@ -645,11 +668,13 @@ TEST_F(Hostile, DeepCustomerStateChainIsAnsweredQuickly) {
     EXPECT_EQ(r.status, 200) << r.body.substr(0, 300);
     EXPECT_LT(elapsed, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
                            << " ms";
-    if (l.state && r.status == 200) EXPECT_EQ(json::parse(r.body)["state"], l.state) << r.body;
+    if (l.state && r.status == 200) {
+      EXPECT_EQ(json::parse(r.body)["state"], l.state) << r.body;
+    }
   }
 }
 
-TEST_F(Hostile, FiveThousandDeepInheritanceIsInvalidPastTheChainCap) {
+TEST_F(HostileChains, FiveThousandDeepInheritanceIsInvalidPastTheChainCap) {
   const json deepest = json::parse(
       get(port_, "/v1/customers/chain-" + padded(kInheritanceDepth - 1, 4) + "/state").body,
       nullptr, false);

@@ -167,9 +167,9 @@ inline rlim_t raise_open_files_limit() {
   return limit.rlim_cur;
 }
 
-/// `hoursd serve --config DIR/hoursd.toml` as a child process, its stderr in DIR/hoursd.log.
-/// The constructor writes the config text it is given and DIR/token (kDaemonToken), then
-/// starts the child; the destructor stops it. Not thread-safe.
+/// `hoursd serve --config DIR/hoursd.toml` as a child process, its stderr in DIR/hoursd.log
+/// (emptied first). The constructor writes the config text it is given and DIR/token
+/// (kDaemonToken), then starts the child; the destructor stops it. Not thread-safe.
 class DaemonProcess {
  public:
   struct Options {
@@ -186,6 +186,8 @@ class DaemonProcess {
     std::filesystem::create_directories(dir_);
     std::ofstream(dir_ / "token") << kDaemonToken << "\n";
     std::ofstream(dir_ / "hoursd.toml") << config_text;
+    // A fresh log: port() reads the first "listening" line, which must be this child's.
+    std::ofstream(dir_ / "hoursd.log", std::ios::trunc).flush();
     const std::string log = (dir_ / "hoursd.log").string();
     const std::string config = (dir_ / "hoursd.toml").string();
     pid_ = ::fork();
