@@ -19,6 +19,7 @@ import threading
 import time
 
 TOKEN = "soak-token"
+CHILDREN = []  # every process started, killed on the way out
 
 
 def free_port():
@@ -107,13 +108,14 @@ bearer_token = {{ file = "{os.path.join(work, 'token')}" }}
         with open(self.log_path(), "w") as log:
             self.proc = subprocess.Popen([self.args.binary, "serve", "--config", self.config],
                                          stdout=subprocess.DEVNULL, stderr=log)
+        CHILDREN.append(self.proc)
 
     def ready(self, within):
         deadline = time.time() + within
         while time.time() < deadline and self.proc.poll() is None:
             try:
                 c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                c.request("GET", "/readyz")
+                c.request("GET", "/readyz", headers={"Authorization": "Bearer " + TOKEN})
                 if c.getresponse().status == 200:
                     self.up.set()
                     return True
@@ -145,6 +147,7 @@ class Upstream:
             [sys.executable, os.path.join(here, "soak_upstream.py"), "--port-file", self.port_file,
              "--data-dir", self.data_dir, "--customers", str(args.customers),
              "--sample", os.path.join(here, "..", "examples", "customers.json")])
+        CHILDREN.append(self.proc)
         for _ in range(200):
             if os.path.exists(self.port_file):
                 break
@@ -336,6 +339,8 @@ def main():
                 continue
             name, data, expected = rng.choice(cases)
             status, _ = raw_request(daemon.port, data)
+            if status == -1:  # refused: the daemon went down meanwhile (counted there)
+                continue
             counters.add("hostile_sent")
             if status in expected:
                 counters.add("hostile_as_intended")
@@ -445,5 +450,16 @@ def main():
     return 1 if bad else 0
 
 
+def run():
+    """main(), and never an orphaned upstream or daemon, whatever happens."""
+    try:
+        return main()
+    finally:
+        for child in CHILDREN:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -195,7 +195,11 @@ def main():
     args = p.parse_args()
     os.makedirs(args.data_dir, exist_ok=True)
     data = Data(args)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(data, args))
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # the daemon hung up mid-page (its timeout, or kill -9): expected here
+
+    server = Server(("127.0.0.1", args.port), make_handler(data, args))
     server.daemon_threads = True
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
