@@ -44,7 +44,7 @@ using test::post;
 
 // ---- The customers the fake upstream serves -----------------------------------------------------
 
-constexpr int kCustomerStateLevels = 13;  // cs-01 .. cs-13 under the root cs-00
+constexpr int kCustomerStateLevels = 12;  // cs-01 .. cs-12 under the root cs-00
 constexpr int kInheritanceDepth = 5'000;  // chain-0000 .. chain-4999
 
 std::string padded(int i, int width) {
@@ -73,7 +73,7 @@ json time_rule(const std::string& id, int priority, const std::string& state,
 
 // A chain of kCustomerStateLevels customers under a root, each with three CustomerState rules
 // that copy the parent's state. Evaluated naively, each level asks its parent up to three
-// times: 3^13 evaluations of the root for one lookup of the deepest.
+// times: 3^12 evaluations of the root for one lookup of the deepest.
 json customer_state_chain() {
   json out = json::array();
   out.push_back({{"id", "cs-00"},
@@ -663,11 +663,12 @@ TEST_F(HostileChains, DeepCustomerStateChainIsAnsweredQuickly) {
   for (const Lookup& l : lookups) {
     SCOPED_TRACE(l.target);
     const auto start = Clock::now();
-    const HttpReply r = test::http(port_, head("GET", l.target), "", 120s);
+    const HttpReply r = test::http(port_, head("GET", l.target), "", 60s);
     const auto elapsed = Clock::now() - start;
     EXPECT_EQ(r.status, 200) << r.body.substr(0, 300);
-    EXPECT_LT(elapsed, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
-                           << " ms";
+    // Linear in the chain, this is a few milliseconds; 3^12 evaluations take seconds.
+    EXPECT_LT(elapsed, 300ms)
+        << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
     if (l.state && r.status == 200) {
       EXPECT_EQ(json::parse(r.body)["state"], l.state) << r.body;
     }
