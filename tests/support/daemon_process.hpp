@@ -244,12 +244,22 @@ class DaemonProcess {
     return true;
   }
 
-  /// SIGTERM, then the exit status (-1 if it did not exit normally).
+  /// SIGTERM, then the exit status (-1 if it did not exit normally). A child that has not
+  /// exited 30 s later (a drain stuck behind a runaway request) is killed, so a failing
+  /// test never hangs its suite.
   int stop() {
     int status = wait_status_;
     if (!exited_) {
       ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, &status, 0);
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (::waitpid(pid_, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+          ::kill(pid_, SIGKILL);
+          ::waitpid(pid_, &status, 0);
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
     }
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
