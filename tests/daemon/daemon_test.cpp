@@ -18,7 +18,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon_process.hpp"
 #include "fake_upstream.hpp"
 #include "files.hpp"
 #include "test_util.hpp"
@@ -36,30 +35,131 @@ namespace fs = std::filesystem;
 
 using test::read_text;
 
-using test::get;
-using test::head;
-using test::http;
-using test::HttpReply;
-using test::post;
+constexpr const char* kToken = "e2e-secret-token";
 
-/// `hoursd serve` with this suite's config: the given source, short sync and backoff, small
-/// body and header limits.
-class Daemon : public test::DaemonProcess {
+struct HttpReply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+// One request on a fresh connection (Connection: close), raw bytes in, parsed reply out.
+HttpReply http(std::uint16_t port, const std::string& request_head, const std::string& body = "") {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  HttpReply reply;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return reply;
+  }
+  const std::string wire = request_head + body;
+  (void)!::write(fd, wire.data(), wire.size());
+  std::string raw;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) raw.append(buf, std::size_t(n));
+  ::close(fd);
+  const auto head_end = raw.find("\r\n\r\n");
+  if (raw.size() < 12 || head_end == std::string::npos) return reply;
+  reply.status = std::stoi(raw.substr(9, 3));
+  std::istringstream lines(raw.substr(0, head_end));
+  std::string line;
+  std::getline(lines, line);
+  while (std::getline(lines, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = char(std::tolower(c));
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    if (!value.empty() && value.back() == '\r') value.pop_back();
+    reply.headers[name] = value;
+  }
+  reply.body = raw.substr(head_end + 4);
+  return reply;
+}
+
+std::string head(const std::string& method, const std::string& target,
+                 const std::string& extra = "", bool auth = true) {
+  return method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+         (auth ? std::string("Authorization: Bearer ") + kToken + "\r\n" : "") + extra + "\r\n";
+}
+
+HttpReply get(std::uint16_t port, const std::string& target, const std::string& extra = "") {
+  return http(port, head("GET", target, extra));
+}
+
+HttpReply post(std::uint16_t port, const std::string& target, const std::string& body) {
+  return http(port,
+              head("POST", target,
+                   "Content-Type: application/json\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n"),
+              body);
+}
+
+/// `hoursd serve` as a child process with its own config, state dir and log file.
+class Daemon {
  public:
-  Daemon(const fs::path& dir, const std::string& source)
-      : DaemonProcess(dir, config(dir, source)) {}
-
- private:
-  static std::string config(const fs::path& dir, const std::string& source) {
-    std::ostringstream out;
-    out << "[upstream]\nsource = \"" << source << "\"\nbackoff_initial_ms = 10\n"
+  Daemon(const fs::path& dir, const std::string& source) : dir_(dir) {
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "token") << kToken << "\n";
+    std::ofstream(dir_ / "hoursd.toml")
+        << "[upstream]\nsource = \"" << source << "\"\nbackoff_initial_ms = 10\n"
         << "backoff_max_ms = 20\nmax_attempts = 1\n"
-        << "[sync]\ninterval_s = 1\nstale_after_s = 60\nstate_dir = \"" << (dir / "state").string()
+        << "[sync]\ninterval_s = 1\nstale_after_s = 60\nstate_dir = \"" << (dir_ / "state").string()
         << "\"\n[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\nmax_body_bytes = 4096\n"
         << "max_header_bytes = 4096\nread_timeout_ms = 5000\n"
-        << "bearer_token = { file = \"" << (dir / "token").string() << "\" }\n";
-    return out.str();
+        << "bearer_token = { file = \"" << (dir_ / "token").string() << "\" }\n";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const std::string log = (dir_ / "hoursd.log").string();
+      std::freopen(log.c_str(), "a", stderr);
+      const std::string config = (dir_ / "hoursd.toml").string();
+      ::execl(HOURSD_BINARY, "hoursd", "serve", "--config", config.c_str(), nullptr);
+      ::_exit(127);
+    }
   }
+  ~Daemon() {
+    if (pid_ > 0) stop();
+  }
+
+  /// The port from the "listening" log line; 0 if it did not come within ~10 s.
+  std::uint16_t port() {
+    static const std::regex kPort(R"(listening .*port=(\d+))");
+    for (int i = 0; i < 200 && port_ == 0; ++i) {
+      std::smatch m;
+      const std::string log = read_text(dir_ / "hoursd.log");
+      if (std::regex_search(log, m, kPort)) port_ = std::uint16_t(std::stoi(m[1]));
+      else std::this_thread::sleep_for(50ms);
+    }
+    return port_;
+  }
+
+  /// Waits until /readyz is 200; false after ~10 s.
+  bool wait_ready() {
+    for (int i = 0; i < 200; ++i) {
+      if (get(port(), "/readyz").status == 200) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  /// SIGTERM, then the exit status (-1 if it did not exit normally).
+  int stop() {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  std::string log() const { return read_text(dir_ / "hoursd.log"); }
+
+ private:
+  fs::path dir_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
 };
 
 std::string sample_json() {
