@@ -71,6 +71,9 @@ struct ServerConfig {
   std::size_t max_connections = 10'000;
   std::chrono::seconds max_cache_age{300};  // cap on Cache-Control max-age
   bool access_log = false;
+  SecretRef admin_token;          // guards /debug/dump when set; empty: bearer_token suffices
+  int worker_threads = 2;         // threads for heavy routes (evaluate, explain, lists, dump)
+  std::size_t worker_queue = 64;  // heavy requests waiting beyond this are answered 503
 };
 
 struct Config {
