@@ -194,7 +194,11 @@ const std::string* Query::find(std::string_view name) const {
 ApiResponse error_response(unsigned status, std::string_view code, std::string message) {
   ApiResponse r;
   r.status = status;
-  r.body = json{{"error", {{"code", std::string(code)}, {"message", std::move(message)}}}}.dump();
+  // Messages may echo request text. Parameters are checked to be UTF-8 before they reach
+  // one, but should a byte that is not slip through (a raw path), it becomes U+FFFD rather
+  // than turning the answer into an exception.
+  const json body = {{"error", {{"code", std::string(code)}, {"message", std::move(message)}}}};
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
