@@ -206,6 +206,9 @@ std::vector<Key> server_keys(ServerConfig& s) {
       {"max_connections", integer(s.max_connections, 1, 1'000'000)},
       {"max_cache_age_s", duration(s.max_cache_age, 0, 365 * kDayS)},
       {"access_log", boolean(s.access_log)},
+      {"admin_token", secret(s.admin_token)},
+      {"worker_threads", integer(s.worker_threads, 1, 64)},
+      {"worker_queue", integer(s.worker_queue, 1, 100'000)},
   };
 }
 
@@ -218,6 +221,7 @@ std::vector<Key> engine_keys(CompileOptions& e, AnswerOptions& a) {
       {"horizon_days", duration(e.horizon, 1, 3660)},
       {"lookback_days", duration(e.lookback, 0, 366)},
       {"lookahead_days", duration(e.lookahead, 1, 366)},
+      {"max_chain_depth", integer(e.max_chain_depth, 1, 1000)},
       {"open_states", strings(a.open_states, check_non_empty)},
       {"fallback_state", string(a.fallback_state)},
   };

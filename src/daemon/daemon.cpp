@@ -215,10 +215,11 @@ struct Daemon {
   std::unique_ptr<HttpServer> server;  // bound
 };
 
-Result<std::string> bearer_token(const ServerConfig& config) {
-  if (config.bearer_token.empty()) return std::string();
-  auto secret = read_secret(config.bearer_token);
-  if (!secret) return fail(secret.error().code, "server.bearer_token: " + secret.error().message);
+/// The token a SecretRef of [server] names, "" when it is not set; `key` names it in errors.
+Result<std::string> server_token(const SecretRef& ref, const std::string& key) {
+  if (ref.empty()) return std::string();
+  auto secret = read_secret(ref);
+  if (!secret) return fail(secret.error().code, key + ": " + secret.error().message);
   return secret;
 }
 
@@ -232,8 +233,10 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
     return StartupError{kExitConfig, "tzdata " + tzdata + " is older than the minimum " +
                                          HOURSD_TZDATA_MINIMUM + "; update the tzdata package"};
   }
-  auto token = bearer_token(config.server);
+  auto token = server_token(config.server.bearer_token, "server.bearer_token");
   if (!token) return StartupError{kExitConfig, token.error().message};
+  auto admin = server_token(config.server.admin_token, "server.admin_token");
+  if (!admin) return StartupError{kExitConfig, admin.error().message};
   auto source = source_for(config.upstream);
   if (!source) return StartupError{kExitConfig, source.error().message};
 
@@ -249,7 +252,7 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
   Syncer* published = syncer.get();
   auto env = std::make_unique<ApiEnv>(ApiEnv{
       [published] { return published->current(); }, [published] { return published->status(); },
-      &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token)});
+      &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token), std::move(*admin)});
   auto server = std::make_unique<HttpServer>(config.server, *env);
   if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
   return Daemon{config,           overrides,         std::move(tzdata),  signals,
@@ -353,7 +356,8 @@ int check_config(const std::filesystem::path& file, std::ostream& out) {
   }
   int problems = 0;
   for (const auto& [name, ref] : {std::pair{"upstream.password", config->upstream.password},
-                                  std::pair{"server.bearer_token", config->server.bearer_token}}) {
+                                  std::pair{"server.bearer_token", config->server.bearer_token},
+                                  std::pair{"server.admin_token", config->server.admin_token}}) {
     if (ref.empty()) continue;
     if (auto secret = read_secret(ref); !secret) {
       out << file.string() << ": " << name << ": " << secret.error().message << "\n";

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "hoursd/core/time_text.hpp"
+#include "hoursd/json/json_limits.hpp"
 
 namespace hoursd {
 namespace {
@@ -23,9 +24,11 @@ const char* reason_of(Decider d) {
   return "?";
 }
 
+/// Stored as valid JSON no deeper than the cap (read_opaque() in customers_decode.cpp); the
+/// depth is checked again because a copy or dump of a deeper tree would recurse per level.
 json flow_params(const std::string& text) {
-  if (text.empty()) return nullptr;
-  return json::parse(text, nullptr, /*allow_exceptions=*/false);  // stored as valid JSON
+  if (text.empty() || !check_json_depth(text)) return nullptr;
+  return json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
 json zone_json(const EffectiveSchedule& s) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "customers_members.hpp"
+#include "hoursd/json/json_limits.hpp"
 
 namespace hoursd {
 namespace {
@@ -167,22 +168,11 @@ Check read_tag_color(const json& v, std::string& out) {
 
 // ---- Opaque objects -----------------------------------------------------------------------------
 
-/// True when `v` nests deeper than `limit` levels. The recursion is bounded by `limit`.
-bool nests_deeper_than(const json& v, int limit) {
-  if (!v.is_structured()) return false;
-  if (limit == 0) return true;
-  for (const auto& child : v)
-    if (nests_deeper_than(child, limit - 1)) return true;
-  return false;
-}
-
-/// Objects the daemon never interprets are kept as compact JSON text. The depth cap keeps
-/// dump(), which recurses, from exhausting the stack on hostile input.
+/// Objects the daemon never interprets are kept as compact JSON text. dump() recurses per
+/// level; decode_customers() has refused documents nested deeper than kMaxJsonDepth before
+/// parsing, so this object is shallower still.
 Check read_opaque(const json& v, std::string& out) {
-  constexpr int kMaxDepth = 64;
   if (!v.is_object()) return mismatch("object", v);
-  if (nests_deeper_than(v, kMaxDepth))
-    return Fault{"", "nesting deeper than " + std::to_string(kMaxDepth) + " levels"};
   out = v.dump();
   return std::nullopt;
 }
@@ -261,8 +251,11 @@ std::string printable_prefix(std::string_view text) {
   return out;
 }
 
-/// The only place nlohmann may throw while decoding.
+/// The only place nlohmann may throw while decoding. The depth is checked first: nlohmann
+/// parses any depth, but copying, dumping and walking the tree recurse per level.
 Result<json> parse_document(std::string_view text) {
+  if (auto shallow = check_json_depth(text); !shallow)
+    return fail(ErrorCode::bad_json, "customers: " + shallow.error().message);
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "customers_members.hpp"
+#include "hoursd/json/json_limits.hpp"
 
 namespace hoursd {
 namespace {
@@ -50,12 +51,15 @@ void put(json& j, const char* key, const std::vector<T>& v) {
   j[key] = std::move(a);
 }
 
-/// Re-embeds JSON text kept by read_opaque(). Text that is not JSON breaks the Customer
-/// contract (a bug), so it is asserted and, in release builds, left out.
+/// Re-embeds JSON text kept by read_opaque(). Text that is not JSON, or nests deeper than
+/// kMaxJsonDepth (the later dump() recurses per level), breaks the Customer contract (a bug),
+/// so it is asserted and, in release builds, left out.
 void put_opaque(json& j, const char* key, const std::string& text) {
   if (text.empty()) return;
-  json v = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  assert(!v.is_discarded() && "opaque field holds invalid JSON");
+  const bool shallow = check_json_depth(text).has_value();
+  json v = shallow ? json::parse(text, nullptr, /*allow_exceptions=*/false)
+                   : json(json::value_t::discarded);
+  assert(!v.is_discarded() && "opaque field holds invalid or too deeply nested JSON");
   if (!v.is_discarded()) j[key] = std::move(v);
 }
 

@@ -34,6 +34,7 @@
 #include "hoursd/core/time_text.hpp"
 #include "hoursd/io/file.hpp"
 #include "hoursd/json/customers_json.hpp"
+#include "hoursd/json/json_limits.hpp"
 
 namespace hoursd {
 namespace {
@@ -229,8 +230,11 @@ Result<std::string_view> verified_body(std::string_view file) {
   return body;
 }
 
-/// Parses the metadata line without throwing; the message keeps nlohmann's byte offset.
+/// Parses the metadata line without throwing; the message keeps nlohmann's byte offset. Deep
+/// nesting is refused first: walking and freeing such a tree recurses per level.
 Result<json> parse_metadata(std::string_view text) {
+  if (auto shallow = check_json_depth(text); !shallow)
+    return corrupt("metadata: " + shallow.error().message);
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "hoursd/json/json_limits.hpp"
+
 namespace hoursd::upstream {
 namespace {
 
@@ -50,6 +52,13 @@ std::string status_text(const json& doc) {
   return sanitize(out.empty() ? "responseStatus without a message" : out);
 }
 
+/// `body` parsed, or a discarded value when it is not JSON or nests deeper than the cap
+/// (walking and destroying a deeper tree would recurse per level).
+json parse_shallow(std::string_view body) {
+  if (!check_json_depth(body)) return json(json::value_t::discarded);
+  return json::parse(body, nullptr, /*allow_exceptions=*/false);
+}
+
 }  // namespace
 
 bool is_retryable_status(int status) { return status == 429 || (status >= 500 && status <= 599); }
@@ -69,12 +78,12 @@ std::string sanitize(std::string_view text, std::size_t max_chars) {
 }
 
 std::string servicestack_message(std::string_view body) {
-  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  json doc = parse_shallow(body);
   return doc.is_object() ? status_text(doc) : "";
 }
 
 std::string error_instead_of_items(std::string_view body) {
-  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  json doc = parse_shallow(body);
   if (!doc.is_object() || doc.contains("items")) return "";
   return status_text(doc);
 }

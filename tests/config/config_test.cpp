@@ -62,6 +62,9 @@ const char* const kAllKeys[] = {
     "server.max_connections",
     "server.max_cache_age_s",
     "server.access_log",
+    "server.admin_token",
+    "server.worker_threads",
+    "server.worker_queue",
     "engine.priority_order",
     "engine.condition_policy",
     "engine.force_closed_state",
@@ -69,6 +72,7 @@ const char* const kAllKeys[] = {
     "engine.horizon_days",
     "engine.lookback_days",
     "engine.lookahead_days",
+    "engine.max_chain_depth",
     "engine.open_states",
     "engine.fallback_state",
     "log.level",
@@ -124,6 +128,9 @@ void expect_same(const Config& a, const Config& b) {
   EXPECT_EQ(s.max_connections, t.max_connections);
   EXPECT_EQ(s.max_cache_age.count(), t.max_cache_age.count());
   EXPECT_EQ(s.access_log, t.access_log);
+  expect_same(s.admin_token, t.admin_token, "server.admin_token");
+  EXPECT_EQ(s.worker_threads, t.worker_threads);
+  EXPECT_EQ(s.worker_queue, t.worker_queue);
 
   const CompileOptions &e = a.engine, &f = b.engine;
   EXPECT_EQ(e.priority_order, f.priority_order);
@@ -133,6 +140,7 @@ void expect_same(const Config& a, const Config& b) {
   EXPECT_EQ(e.horizon.count(), f.horizon.count());
   EXPECT_EQ(e.lookback.count(), f.lookback.count());
   EXPECT_EQ(e.lookahead.count(), f.lookahead.count());
+  EXPECT_EQ(e.max_chain_depth, f.max_chain_depth);
   EXPECT_EQ(a.answers.open_states, b.answers.open_states);
   EXPECT_EQ(a.answers.fallback_state, b.answers.fallback_state);
 
@@ -254,6 +262,9 @@ idle_timeout_ms = 120000
 max_connections = 500
 max_cache_age_s = 0
 access_log = true
+admin_token = { env = "HOURSD_ADMIN_TOKEN" }
+worker_threads = 8
+worker_queue = 1000
 )";
 
 constexpr const char* kEngine = R"(
@@ -265,6 +276,7 @@ default_zone = "Eastern Standard Time"
 horizon_days = 30
 lookback_days = 0
 lookahead_days = 7
+max_chain_depth = 5
 open_states = ["Business Hours", "Support"]
 fallback_state = "Closed"
 )";
@@ -323,6 +335,9 @@ TEST(Config, ServerKeysSetTheirFields) {
   EXPECT_EQ(s.max_connections, 500u);
   EXPECT_EQ(s.max_cache_age, seconds(0));
   EXPECT_TRUE(s.access_log);
+  EXPECT_EQ(s.admin_token.env, "HOURSD_ADMIN_TOKEN");
+  EXPECT_EQ(s.worker_threads, 8);
+  EXPECT_EQ(s.worker_queue, 1000u);
 }
 
 TEST(Config, EngineKeysSetCompileAndAnswerOptions) {
@@ -334,6 +349,7 @@ TEST(Config, EngineKeysSetCompileAndAnswerOptions) {
   EXPECT_EQ(c.engine.horizon, days(30));
   EXPECT_EQ(c.engine.lookback, days(0));
   EXPECT_EQ(c.engine.lookahead, days(7));
+  EXPECT_EQ(c.engine.max_chain_depth, 5u);
   EXPECT_EQ(c.answers.open_states, (std::vector<std::string>{"Business Hours", "Support"}));
   EXPECT_EQ(c.answers.fallback_state, "Closed");
 }
@@ -445,6 +461,12 @@ const BadCase kBadCases[] = {
     {"[engine]\ndefault_zone = \"localtime\"",
      "engine.default_zone: unknown time zone \"localtime\""},
     {"[engine]\nhorizon_days = 0", "engine.horizon_days: 0 is not in 1..3660"},
+    {"[engine]\nmax_chain_depth = 0", "engine.max_chain_depth: 0 is not in 1..1000"},
+    {"[engine]\nmax_chain_depth = 1001", "engine.max_chain_depth: 1001 is not in 1..1000"},
+    {"[server]\nworker_threads = 0", "server.worker_threads: 0 is not in 1..64"},
+    {"[server]\nworker_threads = 65", "server.worker_threads: 65 is not in 1..64"},
+    {"[server]\nworker_queue = 0", "server.worker_queue: 0 is not in 1..100000"},
+    {"[server]\nworker_queue = 100001", "server.worker_queue: 100001 is not in 1..100000"},
     {"[engine]\nopen_states = \"Business Hours\"",
      "engine.open_states: \"Business Hours\" is not an array of strings"},
     {"[engine]\nopen_states = [\"Open\", 1]", "engine.open_states[1]: 1 is not a string"},
@@ -482,6 +504,8 @@ const BadCase kBadCases[] = {
     {"[upstream]\npassword = { credential = \"../x\" }",
      "upstream.password.credential: \"../x\" is not a file name"},
     {"[server]\nbearer_token = { env = 5 }", "server.bearer_token.env: 5 is not a string"},
+    {"[server]\nadmin_token = \"s3cret\"", "server.admin_token: must say where the secret is"},
+    {"[server]\nadmin_token = { file = \"\" }", "server.admin_token.file: must not be empty"},
     // Checks between keys.
     {"[upstream]\nauth = \"digest\"",
      "upstream.auth: \"digest\" is not one of \"none\", \"basic\", \"cookie\""},
@@ -523,9 +547,10 @@ TEST(Config, ChecksBetweenKeysWaitUntilEveryKeyIsValid) {
 }
 
 TEST(Config, SecretValuesWrittenInPlaceAreNeverRepeated) {
-  for (const char* text : {"[upstream]\nauth = \"basic\"\nusername = \"u\"\npassword = \"hunter2\"",
-                           "[server]\nbearer_token = \"hunter2\"",
-                           "[upstream]\nsource = \"https://svc:hunter2@api.example.com/v2\""}) {
+  for (const char* text :
+       {"[upstream]\nauth = \"basic\"\nusername = \"u\"\npassword = \"hunter2\"",
+        "[server]\nbearer_token = \"hunter2\"", "[server]\nadmin_token = \"hunter2\"",
+        "[upstream]\nsource = \"https://svc:hunter2@api.example.com/v2\""}) {
     const std::string message = load_error(text);
     EXPECT_FALSE(message.empty());
     EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;

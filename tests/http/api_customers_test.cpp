@@ -16,7 +16,33 @@ using test::header_of;
 using test::ids_of;
 using test::utc;
 
-class ApiCustomers : public test::ApiFixture {};
+class ApiCustomers : public test::ApiFixture {
+ protected:
+  /// The ids of every page of `first` (a target with a query), following nextAfter until it
+  /// is null; each page's count goes to `counts`.
+  std::vector<std::string> all_pages(const std::string& first, std::vector<std::size_t>& counts) {
+    std::vector<std::string> ids;
+    std::string target = first;
+    for (int guard = 0; guard < 100; ++guard) {
+      const json page = body(get(target));
+      for (const json& c : page["customers"]) ids.push_back(c["id"]);
+      counts.push_back(page["count"]);
+      EXPECT_EQ(page["count"], page["customers"].size());
+      if (page["nextAfter"].is_null()) return ids;
+      EXPECT_EQ(page["nextAfter"], ids.back());
+      target = first + "&after=" + encoded(page["nextAfter"].get<std::string>());
+    }
+    ADD_FAILURE() << "nextAfter never became null";
+    return ids;
+  }
+
+  /// `id` for a query: the fixture's ids need only the space encoded.
+  static std::string encoded(const std::string& id) {
+    std::string out;
+    for (const char c : id) out += c == ' ' ? std::string("%20") : std::string(1, c);
+    return out;
+  }
+};
 
 // ---- State --------------------------------------------------------------------------------------
 
@@ -245,6 +271,47 @@ TEST_F(ApiCustomers, ListAnswersEveryCustomerWithItsState) {
             V({"c-dst", "c-child", "c-open", "c two"}));
   EXPECT_NE(error_message(get("/v1/customers?status=broken"), 400).find("status"),
             std::string::npos);
+  EXPECT_TRUE(all["nextAfter"].is_null());
+}
+
+TEST_F(ApiCustomers, Issue8_ListPagesWithLimitAndAfterCoverTheWholeListOnce) {
+  const std::vector<std::string> every = ids_of(body(get("/v1/customers")));
+  ASSERT_EQ(every.size(), 9u);
+  std::vector<std::size_t> counts;
+  EXPECT_EQ(all_pages("/v1/customers?limit=4", counts), every);
+  EXPECT_EQ(counts, (std::vector<std::size_t>{4, 4, 1}));
+  counts.clear();
+  // A page that ends exactly at the end of the set says nothing follows.
+  EXPECT_EQ(all_pages("/v1/customers?limit=3", counts), every);
+  EXPECT_EQ(counts, (std::vector<std::size_t>{3, 3, 3}));
+}
+
+TEST_F(ApiCustomers, Issue8_ListPagesKeepTheirFilters) {
+  const std::vector<std::string> open = ids_of(body(get("/v1/customers?state=Business%20Hours")));
+  ASSERT_EQ(open.size(), 4u);
+  std::vector<std::size_t> counts;
+  EXPECT_EQ(all_pages("/v1/customers?state=Business%20Hours&limit=2", counts), open);
+  EXPECT_EQ(counts.front(), 2u);
+}
+
+TEST_F(ApiCustomers, Issue8_ListLimitAndAfterAreCheckedLikeTransitionLimits) {
+  EXPECT_EQ(error_message(get("/v1/customers?limit=0"), 400),
+            "limit: \"0\" is not a positive integer");
+  EXPECT_EQ(error_message(get("/v1/customers?limit=ten"), 400),
+            "limit: \"ten\" is not a positive integer");
+  EXPECT_EQ(body(get("/v1/customers?limit=99999999999"))["count"], 9);  // capped, not refused
+  const ApiResponse unknown = get("/v1/customers?after=nope");
+  EXPECT_EQ(error_code(unknown, 400), "invalid_argument");
+  EXPECT_NE(error_message(unknown, 400).find("after: no customer with id nope"), std::string::npos);
+  EXPECT_EQ(error_message(get("/v1/customers?after="), 400), "after is empty");
+}
+
+TEST_F(ApiCustomers, Issue8_ListAfterTheLastCustomerIsAnEmptyPage) {
+  const std::vector<std::string> every = ids_of(body(get("/v1/customers")));
+  const json last = body(get("/v1/customers?after=" + encoded(every.back())));
+  EXPECT_EQ(last["count"], 0);
+  EXPECT_TRUE(last["customers"].empty());
+  EXPECT_TRUE(last["nextAfter"].is_null());
 }
 
 }  // namespace

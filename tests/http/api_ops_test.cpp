@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "api_fixture.hpp"
 
@@ -12,7 +15,18 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-class ApiOps : public test::ApiFixture {};
+class ApiOps : public test::ApiFixture {
+ protected:
+  /// GET `target` with server.admin_token set to `admin` and `authorization` sent.
+  ApiResponse get_with_admin(const std::string& target, const std::string& admin,
+                             const std::string& authorization) {
+    ApiEnv e = env();
+    e.admin_token = admin;
+    ApiRequest r{"GET", target, {}, ""};
+    if (!authorization.empty()) r.headers.emplace_back("authorization", authorization);
+    return handle_request(r, e);
+  }
+};
 
 // ---- Operations ---------------------------------------------------------------------------------
 
@@ -82,6 +96,51 @@ TEST_F(ApiOps, DumpHoldsEveryCustomerAndConfigWithoutSecrets) {
   EXPECT_EQ(dst["schedule"]["rules"].size(), 2u);
   EXPECT_EQ(dst["timeline"]["transitions"].size(), 2u);
   EXPECT_TRUE(dst["lint"].is_array());
+}
+
+TEST_F(ApiOps, Issue8_AdminTokenGuardsTheDumpInsteadOfTheBearerToken) {
+  token_ = "s3cret-token";
+  const ApiResponse ordinary = get_with_admin("/debug/dump", "admin-token", "Bearer s3cret-token");
+  EXPECT_EQ(error_code(ordinary, 401), "unauthorized");
+  EXPECT_EQ(error_message(ordinary, 401),
+            "missing or wrong token: /debug/dump needs the admin token (server.admin_token)");
+  EXPECT_EQ(test::header_of(ordinary, "WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(get_with_admin("/debug/dump", "admin-token", "").status, 401u);
+  EXPECT_EQ(get_with_admin("/debug/dump", "admin-token", "Bearer admin-token").status, 200u);
+  // The admin token opens the dump only; other routes still take the bearer token.
+  EXPECT_EQ(get_with_admin("/v1/status", "admin-token", "Bearer admin-token").status, 401u);
+  EXPECT_EQ(get_with_admin("/v1/status", "admin-token", "Bearer s3cret-token").status, 200u);
+}
+
+TEST_F(ApiOps, Issue8_AdminTokenIsNeededEvenWithoutABearerToken) {
+  EXPECT_EQ(get_with_admin("/debug/dump", "admin-token", "").status, 401u);
+  EXPECT_EQ(get_with_admin("/debug/dump", "admin-token", "bearer admin-token").status, 200u);
+  EXPECT_EQ(get_with_admin("/v1/status", "admin-token", "").status, 200u);
+}
+
+TEST_F(ApiOps, Issue8_DumpIsOfTheCurrentSnapshotAfterEverySwap) {
+  const json first = body(get("/debug/dump"));
+  EXPECT_EQ(body(get("/debug/dump")), first);  // the same snapshot, the same dump
+  // A new snapshot with the same generation number and fewer customers: keyed by the
+  // snapshot, not its number, so the dump follows it.
+  auto smaller = std::make_shared<Snapshot>(*snapshot_);
+  smaller->customers.resize(2);
+  smaller->compiled = compile(smaller->customers, config_.engine, test::tzdb(), clock_.now());
+  snapshot_ = smaller;
+  const json second = body(get("/debug/dump"));
+  EXPECT_EQ(second["generation"], first["generation"]);
+  EXPECT_EQ(second["customers"].size(), 2u);
+  snapshot_ = nullptr;
+  EXPECT_TRUE(body(get("/debug/dump"))["customers"].empty());
+}
+
+TEST_F(ApiOps, Issue8_DumpIsTheSameTextFromConcurrentRequests) {
+  const std::string expected = get("/debug/dump").body;
+  std::vector<std::string> bodies(4);
+  std::vector<std::thread> threads;
+  for (std::string& b : bodies) threads.emplace_back([&] { b = get("/debug/dump").body; });
+  for (std::thread& t : threads) t.join();
+  for (const std::string& b : bodies) EXPECT_EQ(b, expected);
 }
 
 }  // namespace

@@ -133,6 +133,53 @@ TEST_F(Api, BadIdsAndParametersAre400NamingTheProblem) {
             "invalid_argument");
 }
 
+// Error bodies are JSON, so what they echo must be UTF-8; body() fails on anything else.
+TEST_F(Api, Issue8_DecodedParametersThatAreNotUtf8OrHoldNulAre400NamingThem) {
+  struct Case {
+    const char* target;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"/v1/customers/%FF/state", "customer id: not valid UTF-8"},
+      {"/v1/customers/%C0%AF/open", "customer id: not valid UTF-8"},  // overlong "/"
+      {"/v1/customers/c%00/state", "customer id: contains a NUL byte"},
+      {"/v1/customers/by-reference/%ED%A0%80/state", "referenceId: not valid UTF-8"},
+      {"/v1/customers/c-dst/state?at=%FF", "at: not valid UTF-8"},
+      {"/v1/customers/c-dst/state?at=2026-03-08T06:30:00Z%00", "at: contains a NUL byte"},
+      {"/v1/customers/c-dst/transitions?from=%E2%82", "from: not valid UTF-8"},
+      {"/v1/customers?tag=%FE", "tag: not valid UTF-8"},
+      {"/v1/customers/c-dst/state?%FF=1",
+       "query parameter name \"?\": not valid UTF-8 (accepted: at,format)"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.target);
+    const ApiResponse r = get(c.target);
+    EXPECT_EQ(error_code(r, 400), "invalid_argument");
+    EXPECT_EQ(error_message(r, 400), c.message);
+  }
+}
+
+TEST_F(Api, Issue8_RequestTextThatIsNotUtf8IsNeverEchoedRaw) {
+  // A malformed escape quotes the raw text, which here holds a byte that is not UTF-8.
+  EXPECT_EQ(error_message(get("/v1/customers/\xFF%zz/state"), 400),
+            "malformed percent-escape in \"?%zz\"");
+  EXPECT_EQ(error_message(get("/v1/customers/c-dst/state?at=\xFE%z"), 400),
+            "at: malformed percent-escape in \"?%z\"");
+  // A raw path matching no route is named in the 404; its bad byte becomes U+FFFD.
+  EXPECT_EQ(error_message(get("/v1/\xFF"), 404), "no route for /v1/\xEF\xBF\xBD");
+}
+
+TEST_F(Api, Issue8_BodiesNestedDeeperThanTheCapAre400) {
+  // The body that crashed the daemon: copying and dumping the parsed tree recursed per level.
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  for (const char* target : {"/v1/evaluate", "/v1/states"}) {
+    SCOPED_TRACE(target);
+    const ApiResponse r = post(target, R"({"schedule":{"x":)" + deep + "}}");
+    EXPECT_EQ(error_code(r, 400), "bad_json");
+    EXPECT_EQ(error_message(r, 400), "request body: JSON nesting is deeper than 64 levels");
+  }
+}
+
 TEST_F(Api, ReadsTheClockAndSnapshotOncePerRequest) {
   int snapshots = 0, statuses = 0;
   ApiEnv e = env();

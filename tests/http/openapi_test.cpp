@@ -334,6 +334,7 @@ TEST_F(OpenApi, EveryRouteIsDocumentedWithItsParametersAndNothingElse) {
 
 TEST_F(OpenApi, RealResponsesMatchTheDocumentedSchemas) {
   const std::string what_if = std::string(R"({"schedule":)") + kWhatIfSchedule + "}";
+  const std::string too_deep = std::string(100, '[') + std::string(100, ']');
   const Sample samples[] = {
       {"GET", "/v1/customers/c-dst/state", "", 200},
       {"GET", "/v1/customers/c-dst/state?at=2026-03-08T06:30:00Z", "", 200},
@@ -367,11 +368,16 @@ TEST_F(OpenApi, RealResponsesMatchTheDocumentedSchemas) {
       {"GET", "/v1/customers/c-invalid/explain", "", 200},
       {"GET", "/v1/customers/nope/explain", "", 404},
       {"GET", "/v1/customers", "", 200},
+      {"GET", "/v1/customers?limit=2", "", 200},
+      {"GET", "/v1/customers?limit=2&after=c-dst", "", 200},
       {"GET", "/v1/customers?status=bad", "", 400},
+      {"GET", "/v1/customers?after=nope", "", 400},
+      {"GET", "/v1/customers/%FF/state", "", 400},
       {"GET", "/v1/customers", "", 503, Setup::no_snapshot},
       {"POST", "/v1/evaluate", what_if.c_str(), 200},
       {"POST", "/v1/evaluate", R"({"schedule":{"inherit":true}})", 200},
       {"POST", "/v1/evaluate", "{}", 400},
+      {"POST", "/v1/evaluate", too_deep.c_str(), 400},
       {"POST", "/v1/evaluate", what_if.c_str(), 413, Setup::small_body},
       {"GET", "/v1/status", "", 200},
       {"GET", "/v1/status", "", 200, Setup::no_snapshot},

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "hoursd/json/json_limits.hpp"
+
 #include "files.hpp"
 #include "print_customer.hpp"
 #include "test_util.hpp"
@@ -465,11 +467,21 @@ TEST(CustomersDecode, FirstProblemInACustomerIsTheOneReported) {
             "customers[0].name: expected string, got 1");
 }
 
-TEST(CustomersDecode, OpaqueObjectNestedTooDeeplyIsAnError) {
-  std::string deep(100, '[');
-  deep += std::string(100, ']');
-  EXPECT_EQ(only_error(R"([{"data":{"x":)" + deep + "}}]"),
-            "customers[0].data: nesting deeper than 64 levels");
+TEST(CustomersDecode, OpaqueObjectAsDeepAsTheDocumentCapAllowsIsKept) {
+  // [ { "data": { "x": ... } } ]: the array, the customer and data take 3 of the 64 levels.
+  const std::size_t inner = kMaxJsonDepth - 3;
+  const std::string deep = std::string(inner, '[') + std::string(inner, ']');
+  auto c = decode_one(R"([{"data":{"x":)" + deep + "}}]");
+  EXPECT_EQ(c.data_json, R"({"x":)" + deep + "}");
+}
+
+TEST(CustomersDecode, Issue8_DocumentNestedTooDeeplyIsRefusedBeforeParsing) {
+  // Deep enough that copying or dumping the parsed tree would exhaust the stack.
+  const std::string deep = std::string(200'000, '[') + std::string(200'000, ']');
+  auto r = decode_customers(R"({"items":[{"id":"c1","data":{"x":)" + deep + "}}]}");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::bad_json);
+  EXPECT_EQ(r.error().message, "customers: JSON nesting is deeper than 64 levels");
 }
 
 // ---- Whole-document errors ----------------------------------------------------------------------

@@ -486,6 +486,18 @@ TEST_F(Store, UndecodableCustomersRejectTheWholeSnapshot) {
   }
 }
 
+TEST_F(Store, Issue8_DeeplyNestedMetadataOrCustomersAreRejectedBeforeParsing) {
+  fs::create_directories(dir_);
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  const std::string meta =
+      R"({"generation":1,"syncedAt":"2026-03-08T07:00:00Z","source":"","x":)" + deep + "}";
+  write_bytes(file(), with_header(meta + "\n[]\n"));
+  expect_rejected(dir_, "metadata: JSON nesting is deeper than 64 levels");
+  write_bytes(file(),
+              with_header(std::string(kGoodMeta) + "\n[{\"data\":{\"x\":" + deep + "}}]\n"));
+  expect_rejected(dir_, "customers: JSON nesting is deeper than 64 levels");
+}
+
 TEST_F(Store, HandWrittenFileWithAValidHeaderLoads) {
   fs::create_directories(dir_);
   write_bytes(file(), with_header(std::string(kGoodMeta) + "\n" + R"([{"id":"c1","name":"Ä"}])"));

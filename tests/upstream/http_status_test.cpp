@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <random>
+#include <string>
 
 namespace hoursd {
 namespace {
@@ -22,6 +23,15 @@ TEST(HttpStatus, ServiceStackErrorBodiesBecomeOneLine) {
   EXPECT_EQ(upstream::body_detail("line one\r\n\tline\x01two"), "line one line?two");
   EXPECT_EQ(upstream::body_detail(std::string(500, 'x')), std::string(200, 'x') + "...");
   EXPECT_EQ(upstream::body_detail(""), "");
+}
+
+TEST(HttpStatus, Issue8_DeeplyNestedErrorBodyIsNotParsed) {
+  // The message is readable, but a tree this deep recurses per level when walked or freed.
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  const std::string body = R"({"responseStatus":{"message":"Invalid"},"x":)" + deep + "}";
+  EXPECT_EQ(upstream::servicestack_message(body), "");
+  EXPECT_EQ(upstream::error_instead_of_items(body), "");
+  EXPECT_EQ(upstream::body_detail(body), upstream::sanitize(body));
 }
 
 TEST(HttpStatus, RetryAfterIsReadAsSecondsOnly) {

@@ -41,6 +41,8 @@ struct CompileOptions {
   /// it are still answered (computed on demand), only slower.
   std::chrono::days lookback{3};
   std::chrono::days lookahead{14};
+  /// Parent chains deeper than this make the customer invalid (engine.max_chain_depth).
+  std::size_t max_chain_depth = 32;
 };
 
 enum class Severity { info, warning, error };

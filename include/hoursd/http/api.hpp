@@ -48,10 +48,12 @@ struct ApiEnv {
   Metrics* metrics = nullptr;
   std::string tzdata_version;
   std::string bearer_token;  // "" = no authentication
+  std::string admin_token;   // "" = /debug/dump takes bearer_token like every route
 };
 
 /// Answers one request. Never throws; errors are JSON {"error":{"code","message"}} with
-/// 400/401/404/405 (with Allow)/413/503 as docs/openapi.yaml says. HEAD is answered as GET
+/// 400/401/404/405 (with Allow)/413/503 as docs/openapi.yaml says. When admin_token is set,
+/// /debug/dump needs it instead of bearer_token. HEAD is answered as GET
 /// (the server then sends no body). Thread-safe.
 ApiResponse handle_request(const ApiRequest& request, const ApiEnv& env);
 

@@ -34,7 +34,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/states", "", Needs::snapshot, post_states},
     {"GET", "/v1/customers/{id}/transitions", "from,to,limit", Needs::snapshot, get_transitions},
     {"GET", "/v1/customers/{id}/explain", "at", Needs::snapshot, get_explain},
-    {"GET", "/v1/customers", "state,tag,parent,status", Needs::snapshot, get_customers},
+    {"GET", "/v1/customers", "state,tag,parent,status,limit,after", Needs::snapshot, get_customers},
     {"POST", "/v1/evaluate", "", Needs::nothing, post_evaluate},
     {"GET", "/v1/status", "", Needs::nothing, get_status},
     {"GET", "/healthz", "", Needs::nothing, get_healthz},
@@ -45,6 +45,9 @@ constexpr Route kRoutes[] = {
 
 // The one path answered without a token: liveness probes carry no credentials.
 constexpr std::string_view kPublicPath = "/healthz";
+// The path that needs server.admin_token when one is set: the dump shows every customer
+// and the config, more than a client that looks up states should see.
+constexpr std::string_view kAdminPath = "/debug/dump";
 
 struct Target {
   std::string_view path;
@@ -114,8 +117,8 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-bool authorized(const ApiRequest& request, const ApiEnv& env) {
-  if (env.bearer_token.empty()) return true;
+// True when the request carries `Authorization: Bearer <token>` (scheme case-insensitive).
+bool carries_token(const ApiRequest& request, std::string_view token) {
   constexpr std::string_view kScheme = "Bearer ";
   const std::string_view given = request.header("authorization");
   if (given.size() < kScheme.size()) return false;
@@ -124,11 +127,11 @@ bool authorized(const ApiRequest& request, const ApiEnv& env) {
     return std::tolower(static_cast<unsigned char>(x)) ==
            std::tolower(static_cast<unsigned char>(y));
   });
-  return bearer && equal_constant_time(given.substr(kScheme.size()), env.bearer_token);
+  return bearer && equal_constant_time(given.substr(kScheme.size()), token);
 }
 
-ApiResponse unauthorized() {
-  ApiResponse r = error_response(401, "unauthorized", "missing or wrong bearer token");
+ApiResponse unauthorized(std::string message = "missing or wrong bearer token") {
+  ApiResponse r = error_response(401, "unauthorized", std::move(message));
   r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
 }
@@ -174,7 +177,15 @@ ApiResponse dispatch(const ApiRequest& request, const ApiEnv& env) {
   const std::string_view method =
       request.method == "HEAD" ? "GET" : std::string_view(request.method);
   const Match m = match_route(method, target.path);
-  if (target.path != kPublicPath && !authorized(request, env)) return unauthorized();
+  if (target.path == kAdminPath && !env.admin_token.empty()) {
+    if (!carries_token(request, env.admin_token)) {
+      return unauthorized("missing or wrong token: " + std::string(kAdminPath) +
+                          " needs the admin token (server.admin_token)");
+    }
+  } else if (target.path != kPublicPath && !env.bearer_token.empty() &&
+             !carries_token(request, env.bearer_token)) {
+    return unauthorized();
+  }
   if (!m.path_route) {
     return error_response(404, "not_found", "no route for " + std::string(target.path));
   }
@@ -194,7 +205,11 @@ const std::string* Query::find(std::string_view name) const {
 ApiResponse error_response(unsigned status, std::string_view code, std::string message) {
   ApiResponse r;
   r.status = status;
-  r.body = json{{"error", {{"code", std::string(code)}, {"message", std::move(message)}}}}.dump();
+  // Messages may echo request text. Parameters are checked to be UTF-8 before they reach
+  // one, but should a byte that is not slip through (a raw path), it becomes U+FFFD rather
+  // than turning the answer into an exception.
+  const json body = {{"error", {{"code", std::string(code)}, {"message", std::move(message)}}}};
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }

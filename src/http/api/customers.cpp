@@ -98,16 +98,17 @@ Result<std::vector<std::string>> id_list(const json& body) {
   return ids;
 }
 
-Result<std::size_t> limit_param(const Call& call) {
+/// Query parameter limit: a positive integer, `fallback` when absent, capped at `cap`.
+Result<std::size_t> limit_param(const Call& call, std::size_t fallback, std::size_t cap) {
   const std::string* text = call.query.find("limit");
-  if (!text) return kDefaultTransitionLimit;
+  if (!text) return fallback;
   const bool digits = !text->empty() && std::all_of(text->begin(), text->end(),
                                                     [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || text->find_first_not_of('0') == std::string::npos) {
     return fail(ErrorCode::invalid_argument, "limit: \"" + *text + "\" is not a positive integer");
   }
-  if (text->size() > 6) return kMaxTransitionLimit;  // far above the cap, and no overflow
-  return std::min<std::size_t>(std::stoul(*text), kMaxTransitionLimit);
+  if (text->size() > 6) return cap;  // far above either cap, and no overflow
+  return std::min<std::size_t>(std::stoul(*text), cap);
 }
 
 struct ListFilter {
@@ -135,6 +136,50 @@ bool passes(const ListFilter& f, const CompiledCustomer& c) {
   if (!f.tag) return true;
   return std::any_of(c.tags.begin(), c.tags.end(),
                      [&](const Tag& t) { return t.id == *f.tag || t.name == *f.tag; });
+}
+
+/// The index in the snapshot's order where a page of the list starts: 0, or just after the
+/// customer named by query parameter after.
+Result<std::size_t> page_start(const Call& call) {
+  const std::string* after = call.query.find("after");
+  if (!after) return std::size_t{0};
+  if (auto ok = check_id(*after, "after"); !ok) return fail(ok.error());
+  const CompiledSet& set = call.snapshot->compiled;
+  const CompiledCustomer* c = set.find(*after);
+  if (!c) {
+    return fail(ErrorCode::invalid_argument, "after: no customer with id " + *after +
+                                                 " in this snapshot; start again without after");
+  }
+  return static_cast<std::size_t>(c - set.customers().data()) + 1;
+}
+
+struct CustomerPage {
+  std::string entries;  // the state answers, comma-separated JSON objects
+  std::size_t count = 0;
+  std::optional<std::string> next_after;      // the last listed id, when more may follow
+  std::optional<date::sys_seconds> earliest;  // the page holds until any considered changes
+};
+
+/// Up to `limit` customers passing `f`, in snapshot order from index `first`.
+Result<CustomerPage> list_page(const Call& call, const ListFilter& f, std::size_t first,
+                               std::size_t limit) {
+  const CompiledSet& set = call.snapshot->compiled;
+  const std::vector<CompiledCustomer>& all = set.customers();
+  const AnswerOptions& options = call.config().answers;
+  CustomerPage page;
+  std::size_t i = first;
+  for (; i < all.size() && page.count < limit; ++i) {
+    const CompiledCustomer& c = all[i];
+    if (!passes(f, c)) continue;
+    auto a = state_at(set, c, call.now);
+    if (!a) return fail(a.error());
+    if (a->next) page.earliest = std::min(page.earliest.value_or(a->next->at), a->next->at);
+    if (f.state && reported_state(c, *a, options) != std::string_view(*f.state)) continue;
+    if (page.count++ > 0) page.entries += ',';
+    page.entries += state_json_text(c, *a, options);
+  }
+  if (page.count == limit && i < all.size()) page.next_after = all[i - 1].id;
+  return page;
 }
 
 }  // namespace
@@ -214,7 +259,7 @@ ApiResponse get_transitions(Call& call) {
   if (!from) return error_response(from.error());
   auto to = instant_param(call, "to");
   if (!to) return error_response(to.error());
-  auto limit = limit_param(call);
+  auto limit = limit_param(call, kDefaultTransitionLimit, kMaxTransitionLimit);
   if (!limit) return error_response(limit.error());
   const CompiledSet& set = call.snapshot->compiled;
   auto range = range_of(*from, *to, call.now, set.options().horizon);
@@ -232,23 +277,24 @@ ApiResponse get_transitions(Call& call) {
 ApiResponse get_customers(Call& call) {
   auto filter = list_filter(call);
   if (!filter) return error_response(filter.error());
-  const CompiledSet& set = call.snapshot->compiled;
-  json items = json::array();
-  std::optional<date::sys_seconds> earliest;  // the list holds until any listed-or-not changes
-  for (const CompiledCustomer& c : set.customers()) {
-    if (!passes(*filter, c)) continue;
-    auto a = state_at(set, c, call.now);
-    if (!a) return error_response(a.error());
-    if (a->next) earliest = std::min(earliest.value_or(a->next->at), a->next->at);
-    json one = state_json(c, *a, call.config().answers);
-    if (filter->state && one["state"] != *filter->state) continue;
-    items.push_back(std::move(one));
-  }
-  json out = {{"at", format_utc(call.now)}};
-  add_snapshot_fields(out, call);
-  out["count"] = items.size();
-  out["customers"] = std::move(items);
-  return cached(call, json_response(out), earliest, false);
+  auto limit = limit_param(call, kDefaultListLimit, kMaxListLimit);
+  if (!limit) return error_response(limit.error());
+  auto first = page_start(call);
+  if (!first) return error_response(first.error());
+  auto page = list_page(call, *filter, *first, *limit);
+  if (!page) return error_response(page.error());
+  // Written as text, one entry at a time: a tree of the whole page costs several times
+  // the text it becomes.
+  const bool stale = is_stale(call.status, call.now, call.config().sync.stale_after);
+  std::string body = "{\"at\":" + json_quote(format_utc(call.now)) +
+                     ",\"generation\":" + std::to_string(call.snapshot->generation) +
+                     ",\"lastSync\":" + json_quote(format_utc(call.snapshot->synced_at)) +
+                     ",\"stale\":" + (stale ? "true" : "false") +
+                     ",\"tzdata\":" + json_quote(call.env.tzdata_version) +
+                     ",\"count\":" + std::to_string(page->count) + ",\"nextAfter\":" +
+                     (page->next_after ? json_quote(*page->next_after) : "null") +
+                     ",\"customers\":[" + page->entries + "]}";
+  return cached(call, text_response(std::move(body), "application/json"), page->earliest, false);
 }
 
 }  // namespace hoursd::api

@@ -48,6 +48,8 @@ using Handler = ApiResponse (*)(Call&);
 /// Upper bounds on what one request may ask for.
 inline constexpr std::size_t kDefaultTransitionLimit = 1000;
 inline constexpr std::size_t kMaxTransitionLimit = 10'000;
+inline constexpr std::size_t kDefaultListLimit = 1000;  // customers per page of the list
+inline constexpr std::size_t kMaxListLimit = 10'000;
 inline constexpr std::chrono::days kDefaultRange{7};
 inline constexpr std::size_t kMaxBatchIds = 10'000;
 inline constexpr std::size_t kMaxIdBytes = 256;
@@ -82,8 +84,12 @@ Result<std::string> percent_decode(std::string_view text);
 /// Errors (invalid_argument): a malformed escape, an unknown or repeated name.
 Result<Query> parse_query(std::string_view query, std::string_view accepted);
 
-/// Checks a customer id or referenceId from a path or body: 1..kMaxIdBytes bytes, no
-/// control characters. `what` names it in the message.
+/// Checks decoded request text that answers may echo: valid UTF-8 (JSON strings are) and no
+/// NUL byte. Errors (invalid_argument) start with `what`: "at: not valid UTF-8".
+Result<void> check_text(std::string_view text, std::string_view what);
+
+/// Checks a customer id or referenceId from a path or body: check_text, 1..kMaxIdBytes
+/// bytes, no control characters. `what` names it in the message.
 Result<void> check_id(std::string_view id, std::string_view what);
 
 /// The instant in query parameter `name`, nullopt when absent.

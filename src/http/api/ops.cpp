@@ -4,6 +4,7 @@
 // secrets come from, and the API token is not in Config at all.
 
 #include <array>
+#include <mutex>
 
 #include "api/internal.hpp"
 #include "hoursd/sync/status_json.hpp"
@@ -61,6 +62,43 @@ json customer_dump(const CompiledSet& set, const CompiledCustomer& c) {
           {"timeline", timeline_json(set, c)}};
 }
 
+// The customers of one snapshot as the dump's JSON array, one small tree per entry.
+std::string customers_text(const CompiledSet& set) {
+  std::string out = "[";
+  for (const CompiledCustomer& c : set.customers()) {
+    if (out.size() > 1) out += ',';
+    out += customer_dump(set, c).dump();
+  }
+  return out + "]";
+}
+
+// The customers part depends on the snapshot alone, and building it costs work in proportion
+// to the whole set, so it is built once per snapshot and shared by every request for it.
+// The snapshot is held weakly: a replaced one is freed as usual, and a new snapshot at the
+// same address cannot be mistaken for it. Thread-safe; concurrent requests for a snapshot
+// not built yet wait for the one building it.
+class DumpCache {
+ public:
+  std::shared_ptr<const std::string> customers(const std::shared_ptr<const Snapshot>& snapshot) {
+    std::lock_guard lock(mutex_);
+    if (!text_ || built_for_.lock() != snapshot) {
+      text_ = std::make_shared<const std::string>(customers_text(snapshot->compiled));
+      built_for_ = snapshot;
+    }
+    return text_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::weak_ptr<const Snapshot> built_for_;
+  std::shared_ptr<const std::string> text_;
+};
+
+DumpCache& dump_cache() {
+  static DumpCache cache;
+  return cache;
+}
+
 }  // namespace
 
 ApiResponse get_status(Call& call) { return json_response(status_json(call)); }
@@ -82,19 +120,21 @@ ApiResponse get_metrics(Call& call) {
 }
 
 ApiResponse get_dump(Call& call) {
-  json customers = json::array();
+  const json head = {{"generation", call.snapshot ? call.snapshot->generation : 0},
+                     {"now", format_utc(call.now)},
+                     {"tzdata", call.env.tzdata_version},
+                     {"status", status_json(call)},
+                     {"config", config_text(call.config())}};
+  std::string body = head.dump();
+  body.pop_back();  // the closing brace: "customers" goes last
+  body += ",\"customers\":";
   if (call.snapshot) {
-    for (const CompiledCustomer& c : call.snapshot->compiled.customers()) {
-      customers.push_back(customer_dump(call.snapshot->compiled, c));
-    }
+    body += *dump_cache().customers(call.snapshot);
+  } else {
+    body += "[]";
   }
-  json out = {{"generation", call.snapshot ? call.snapshot->generation : 0},
-              {"now", format_utc(call.now)},
-              {"tzdata", call.env.tzdata_version},
-              {"status", status_json(call)},
-              {"config", config_text(call.config())},
-              {"customers", std::move(customers)}};
-  return json_response(out);
+  body += '}';
+  return text_response(std::move(body), "application/json");
 }
 
 }  // namespace hoursd::api

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "api/internal.hpp"
+#include "hoursd/json/json_limits.hpp"
 
 namespace hoursd::api {
 namespace {
@@ -30,12 +31,24 @@ std::string accepted_list(std::string_view accepted) {
   return accepted.empty() ? "none" : std::string(accepted);
 }
 
+// Request text echoed in a message: quoted when it is UTF-8 (the error body is JSON, and
+// JSON strings are UTF-8), else with every byte outside printable ASCII shown as '?'.
+std::string echo(std::string_view text) {
+  if (is_valid_utf8(text)) return "\"" + std::string(text) + "\"";
+  std::string out = "\"";
+  for (const char c : text) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return out + "\"";
+}
+
 Result<void> add_param(Query& q, std::string_view piece, std::string_view accepted) {
   const auto eq = piece.find('=');
   auto name = percent_decode(piece.substr(0, eq));
   if (!name) return fail(name.error());
-  auto value = percent_decode(eq == std::string_view::npos ? "" : piece.substr(eq + 1));
-  if (!value) return fail(value.error());
+  if (!is_valid_utf8(*name)) {
+    return fail(ErrorCode::invalid_argument,
+                "query parameter name " + echo(*name) +
+                    ": not valid UTF-8 (accepted: " + accepted_list(accepted) + ")");
+  }
   if (!is_accepted(*name, accepted)) {
     return fail(ErrorCode::invalid_argument, "unknown query parameter \"" + *name +
                                                  "\" (accepted: " + accepted_list(accepted) + ")");
@@ -43,6 +56,9 @@ Result<void> add_param(Query& q, std::string_view piece, std::string_view accept
   if (q.find(*name)) {
     return fail(ErrorCode::invalid_argument, "query parameter " + *name + " is given twice");
   }
+  auto value = percent_decode(eq == std::string_view::npos ? "" : piece.substr(eq + 1));
+  if (!value) return fail(ErrorCode::invalid_argument, *name + ": " + value.error().message);
+  if (auto ok = check_text(*value, *name); !ok) return fail(ok.error());
   q.items.emplace_back(std::move(*name), std::move(*value));
   return {};
 }
@@ -69,8 +85,7 @@ Result<std::string> percent_decode(std::string_view text) {
     const int hi = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
     const int lo = hi >= 0 ? hex_value(text[i + 2]) : -1;
     if (lo < 0) {
-      return fail(ErrorCode::invalid_argument,
-                  "malformed percent-escape in \"" + std::string(text) + "\"");
+      return fail(ErrorCode::invalid_argument, "malformed percent-escape in " + echo(text));
     }
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
@@ -90,7 +105,18 @@ Result<Query> parse_query(std::string_view query, std::string_view accepted) {
   return q;
 }
 
+Result<void> check_text(std::string_view text, std::string_view what) {
+  if (!is_valid_utf8(text)) {
+    return fail(ErrorCode::invalid_argument, std::string(what) + ": not valid UTF-8");
+  }
+  if (text.find('\0') != std::string_view::npos) {
+    return fail(ErrorCode::invalid_argument, std::string(what) + ": contains a NUL byte");
+  }
+  return {};
+}
+
 Result<void> check_id(std::string_view id, std::string_view what) {
+  if (auto ok = check_text(id, what); !ok) return fail(ok.error());
   if (id.empty()) return fail(ErrorCode::invalid_argument, std::string(what) + " is empty");
   if (id.size() > kMaxIdBytes) {
     return fail(ErrorCode::invalid_argument,
@@ -127,6 +153,9 @@ Result<std::optional<date::sys_seconds>> instant_member(const json& body, std::s
 }
 
 Result<json> parse_body(std::string_view body, std::initializer_list<std::string_view> accepted) {
+  if (auto shallow = check_json_depth(body); !shallow) {
+    return fail(ErrorCode::bad_json, "request body: " + shallow.error().message);
+  }
   json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return fail(ErrorCode::bad_json, "request body is not valid JSON");
   if (!parsed.is_object()) {
