@@ -25,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::string described_again = describe_config(*again);
   if (described_again != described) {
-    std::fprintf(stderr, "fuzz_config: the round trip changes the config\n--- first\n%s--- then\n%s",
+    std::fprintf(stderr,
+                 "fuzz_config: the round trip changes the config\n--- first\n%s--- then\n%s",
                  described.c_str(), described_again.c_str());
     std::abort();
   }

@@ -30,8 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   auto again = decode_customers(encode_customers(decoded->customers));
   if (!again || again->customers != decoded->customers) {
-    std::fprintf(stderr, "fuzz_customers: encode_customers() does not decode back to equal "
-                         "customers\n");
+    std::fprintf(stderr,
+                 "fuzz_customers: encode_customers() does not decode back to equal "
+                 "customers\n");
     std::abort();
   }
 

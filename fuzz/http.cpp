@@ -6,8 +6,8 @@
 // body is not JSON, or a header holding CR or LF (it would split the response).
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
