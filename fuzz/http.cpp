@@ -3,7 +3,8 @@
 // over the sample customers of examples/customers.json, compiled once at a fixed instant,
 // with the default Config, once without and once with a bearer token.
 // Failures beyond crashes: an answer whose status is outside 100..599, a JSON answer whose
-// body is not JSON, or a header holding CR or LF (it would split the response).
+// body is not JSON, a header holding CR or LF (it would split the response), or a 500 with
+// code "internal": handle_request answers that only when a handler threw, which is a bug.
 
 #include <cstdint>
 #include <cstdio>
@@ -77,6 +78,9 @@ void fail(const char* what, const ApiRequest& req, const ApiResponse& res) {
 
 void check(const ApiRequest& req, const ApiResponse& res) {
   if (res.status < 100 || res.status > 599) fail("status outside 100..599", req, res);
+  if (res.status == 500 && res.body.find("\"code\":\"internal\"") != std::string::npos) {
+    fail("a handler threw", req, res);
+  }
   if (res.content_type.starts_with("application/json") && !nlohmann::json::accept(res.body)) {
     fail("JSON answer whose body is not JSON", req, res);
   }
