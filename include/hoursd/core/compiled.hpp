@@ -41,6 +41,8 @@ struct CompileOptions {
   /// it are still answered (computed on demand), only slower.
   std::chrono::days lookback{3};
   std::chrono::days lookahead{14};
+  /// Parent chains deeper than this make the customer invalid (engine.max_chain_depth).
+  std::size_t max_chain_depth = 32;
 };
 
 enum class Severity { info, warning, error };
@@ -53,6 +55,10 @@ struct Issue {
   std::string field;  // upstream field name, e.g. "byMonth", "timeZoneId", "parentCustomerId"
   std::string message;
 };
+
+/// Budget: the most lint findings kept per customer. The rest are dropped and one more
+/// finding, code "lint_truncated", says how many; lint stops looking once the budget is met.
+inline constexpr std::size_t kMaxLintPerCustomer = 1'000;
 
 /// A lint finding (docs/semantics.md section 5). `code` is stable, e.g. "rule_shadowed".
 struct Lint {
