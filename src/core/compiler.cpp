@@ -1,6 +1,6 @@
 // compile(): effective schedules (docs/semantics.md section 1), statuses and the
 // precomputed timelines. Steps, each over the whole snapshot:
-//   1. index ids (a repeated id is invalid);
+//   1. index ids (a repeated id is invalid) and measure parent chains (too deep is invalid);
 //   2. compile every own schedule, its zone cascading up the parent chain when empty;
 //   3. resolve inheritance to the schedule's owner (missing parent, cycle, invalid owner);
 //   4. find CustomerState dependency cycles;
@@ -44,6 +44,7 @@ class Builder {
 
   void run(date::sys_seconds now) {
     index_ids();
+    measure_depths();
     match_previous();
     for (std::size_t i = 0; i < in_.size(); ++i) compile_own(i);
     for (std::size_t i = 0; i < in_.size(); ++i) resolve_inheritance(i);
@@ -81,6 +82,50 @@ class Builder {
     }
   }
 
+  // Step 1b. The number of distinct ancestors of each customer (a loop of parent links
+  // counts each member once), in O(N) overall: a walk stops at the first customer already
+  // measured. Customers deeper than the bound are invalid and compiled no further, so no
+  // later step walks, copies or recurses along more than max_chain_depth links.
+  void measure_depths() {
+    depth_.assign(in_.size(), kNone);
+    std::vector<std::size_t> on_walk(in_.size(), kNone);  // position in `walk`
+    std::vector<std::size_t> walk;
+    for (std::size_t i = 0; i < in_.size(); ++i) {
+      walk.clear();
+      std::size_t j = i;
+      for (; j != kNone && depth_[j] == kNone && on_walk[j] == kNone; j = parent_[j]) {
+        on_walk[j] = walk.size();
+        walk.push_back(j);
+      }
+      std::size_t end = walk.size();
+      if (j != kNone && depth_[j] == kNone) {  // the walk met itself: a loop of parents
+        const std::size_t first = on_walk[j];
+        for (std::size_t k = first; k < end; ++k) depth_[walk[k]] = end - first - 1;
+        end = first;
+      }
+      for (std::size_t k = end; k-- > 0;) {
+        const std::size_t p = parent_[walk[k]];
+        depth_[walk[k]] = p == kNone ? 0 : depth_[p] + 1;
+      }
+    }
+    for (std::size_t i = 0; i < in_.size(); ++i) {
+      if (too_deep(i)) invalidate(i, customer_error("parentCustomerId", deep_chain_message(i)));
+    }
+  }
+
+  bool too_deep(std::size_t i) const { return depth_[i] > options_.max_chain_depth; }
+
+  // "parent chain is deeper than 32: c40 -> c39 -> ... -> c8 -> ...": the first
+  // max_chain_depth + 1 ids of the walk.
+  std::string deep_chain_message(std::size_t i) const {
+    std::vector<std::size_t> path;
+    for (std::size_t j = i; j != kNone && path.size() <= options_.max_chain_depth; j = parent_[j]) {
+      path.push_back(j);
+    }
+    return "parent chain is deeper than " + std::to_string(options_.max_chain_depth) + ": " +
+           arrow_join(ids(path)) + " -> ...";
+  }
+
   // A customer is unchanged when its id, dateLastModified, parent and schedule are.
   void match_previous() {
     prev_index_.assign(in_.size(), kNone);
@@ -112,7 +157,7 @@ class Builder {
   // An unchanged schedule whose zone resolves the same way is taken over from the
   // previous compile as it is.
   void compile_own(std::size_t i) {
-    if (!has_own_schedule(in_[i])) return;
+    if (!has_own_schedule(in_[i]) || too_deep(i)) return;
     const Schedule& s = *in_[i].schedule;
     auto sched = std::make_shared<EffectiveSchedule>();
     sched->owner_id = in_[i].id;
@@ -136,7 +181,12 @@ class Builder {
       sched->issues.push_back(customer_error("timeZoneId", zone.error().message));
       invalid_[i] = true;  // before inheritance is resolved, so inheritors see it
     }
-    compile_rules(s, options_, *sched);
+    if (auto within = check_rule_budget(s); !within) {
+      sched->issues.push_back(customer_error("rules", within.error().message));
+      invalid_[i] = true;  // its rules are not compiled at all
+    } else {
+      compile_rules(s, options_, *sched);
+    }
     own_[i] = std::move(sched);
   }
 
@@ -162,9 +212,14 @@ class Builder {
   }
 
   // Step 3. Follows inherit links from i to the owner of its schedule.
+  // Walks at most max_chain_depth + 1 links (deeper customers are skipped); `seen_` marks
+  // the walk's customers with i, so finding a cycle costs O(1) per link.
   void resolve_inheritance(std::size_t i) {
+    if (too_deep(i)) return;
+    if (seen_.size() != in_.size()) seen_.assign(in_.size(), kNone);
     CompiledCustomer& c = out_[i];
     std::vector<std::size_t> path{i};
+    seen_[i] = i;
     std::size_t j = i;
     while (!has_own_schedule(in_[j])) {
       const std::string& pid = in_[j].parent_customer_id;
@@ -176,33 +231,34 @@ class Builder {
         return invalidate(i, customer_error("parentCustomerId", "parent " + pid + " not synced"));
       }
       j = parent_[j];
-      if (std::find(path.begin(), path.end(), j) != path.end()) {
-        path.push_back(j);
+      path.push_back(j);
+      if (seen_[j] == i) {
         return invalidate(
             i, customer_error("parentCustomerId", "inheritance cycle: " + arrow_join(ids(path))));
       }
-      path.push_back(j);
+      seen_[j] = i;
     }
     c.chain = ids(path);
     owner_[i] = j;
   }
 
   // Step 4. A customer whose schedule has CustomerState rules depends on its parent's
-  // state; a cycle of such dependencies cannot be evaluated.
+  // state; a cycle of such dependencies cannot be evaluated. Each walk follows parent
+  // links, so it is at most max_chain_depth + 1 long; `seen_` marks it as in step 3.
   void find_dependency_cycles() {
+    seen_.assign(in_.size(), kNone);
     for (std::size_t i = 0; i < in_.size(); ++i) {
       std::vector<std::size_t> path;
       for (std::size_t j = i; j != kNone; j = depends_on(j)) {
-        auto at = std::find(path.begin(), path.end(), j);
-        if (at != path.end()) {
-          if (at == path.begin()) {  // i itself is on the cycle
-            path.push_back(j);
+        path.push_back(j);
+        if (seen_[j] == i) {
+          if (j == i) {  // i itself is on the cycle
             invalidate(i, customer_error("parentCustomerId", "CustomerState dependency cycle: " +
                                                                  arrow_join(ids(path))));
           }
           break;
         }
-        path.push_back(j);
+        seen_[j] = i;
       }
     }
   }
@@ -262,14 +318,19 @@ class Builder {
     if (done_[i]) return;
     done_[i] = true;
     CompiledCustomer& c = out_[i];
-    c.lint = issue_lint(c);
-    c.issue_lint_count = c.lint.size();
-    if (!c.schedule) return;
+    std::vector<Lint> issues = issue_lint(c);
+    c.issue_lint_count = std::min(issues.size(), kMaxLintPerCustomer);
+    if (c.schedule) precompute_schedule(i, window, now);
+    c.lint = capped_lint(std::move(issues), schedule_lint_[i]);
+  }
+
+  // The timeline and schedule lint of a customer with a schedule.
+  void precompute_schedule(std::size_t i, Window window, date::sys_seconds now) {
+    CompiledCustomer& c = out_[i];
     if (c.schedule->has_customer_state_rules && c.parent) precompute(*c.parent, window, now);
     if (const std::size_t owner = reusable_owner(i); owner != kNone) {
       precompute(owner, window, now);
       c.timeline = out_[owner].timeline;
-      c.lint.insert(c.lint.end(), schedule_lint_[owner].begin(), schedule_lint_[owner].end());
       schedule_lint_[i] = schedule_lint_[owner];
       reused_[i] = reused_[owner];
       if (!reused_[i]) ++recompiled_;
@@ -281,18 +342,16 @@ class Builder {
     if (s.force_closed) {  // no rule is evaluated, so none is expanded
       c.timeline = Timeline::constant(window, kForceClosedDecider);
       schedule_lint_[i] = schedule_lint(s, {}, c.timeline, now, options_.horizon);
-      c.lint.insert(c.lint.end(), schedule_lint_[i].begin(), schedule_lint_[i].end());
       return;
     }
-    auto sets = rule_intervals(set_, s, set_.parent_of(c), window);
+    auto sets = rule_intervals(set_, s, set_.parent_of(c), window, ctx_);
     if (!sets) {  // a rule expands past its bound: lookups will report the same error
       c.issues.push_back(customer_error("rules", sets.error().message));
-      c.lint.push_back({"invalid_value", "", sets.error().message});
+      schedule_lint_[i].kept.push_back({"invalid_value", "", sets.error().message});
       return;
     }
     c.timeline = Timeline::merge(window, *sets);
     schedule_lint_[i] = schedule_lint(s, *sets, c.timeline, now, options_.horizon);
-    c.lint.insert(c.lint.end(), schedule_lint_[i].begin(), schedule_lint_[i].end());
   }
 
   // The previous compile's timeline and lint still hold when the schedule object is the
@@ -303,10 +362,11 @@ class Builder {
     CompiledCustomer& c = out_[i];
     if (!old || old->schedule != c.schedule || old->timeline.empty()) return false;
     if (c.schedule->has_customer_state_rules && !(c.parent && reused_[*c.parent])) return false;
+    // A truncated list no longer says which findings were the schedule's: lint anew.
+    if (!old->lint.empty() && old->lint.back().code == "lint_truncated") return false;
     c.timeline = old->timeline;
-    schedule_lint_[i].assign(old->lint.begin() + std::ptrdiff_t(old->issue_lint_count),
-                             old->lint.end());
-    c.lint.insert(c.lint.end(), schedule_lint_[i].begin(), schedule_lint_[i].end());
+    schedule_lint_[i].kept.assign(old->lint.begin() + std::ptrdiff_t(old->issue_lint_count),
+                                  old->lint.end());
     reused_[i] = true;
     return true;
   }
@@ -339,16 +399,28 @@ class Builder {
   std::unordered_map<std::string, std::size_t>& by_id_;
   std::vector<std::size_t> parent_;
   std::vector<bool> invalid_;
+  std::vector<std::size_t> depth_;  // distinct ancestors
+  std::vector<std::size_t> seen_;   // the walk that last passed each customer
   std::vector<bool> done_;
   std::vector<std::size_t> prev_index_;  // the same, unchanged customer in prev_, or kNone
   std::vector<bool> reused_;             // timeline taken over from prev_
   std::size_t recompiled_ = 0;
   std::unordered_map<std::size_t, std::shared_ptr<const EffectiveSchedule>> own_;
   std::unordered_map<std::size_t, std::size_t> owner_;
-  std::unordered_map<std::size_t, std::vector<Lint>> schedule_lint_;
+  std::unordered_map<std::size_t, ScheduleLint> schedule_lint_;
+  // Parent timelines built on demand, each once (those not covered by a precomputed one,
+  // e.g. taken over from a previous compile with its older window).
+  EvalContext ctx_ = EvalContext::unbounded();
 };
 
 }  // namespace
+
+Result<void> check_rule_budget(const Schedule& schedule) {
+  if (schedule.rules.size() <= kMaxRulesPerSchedule) return {};
+  return fail(ErrorCode::over_budget,
+              "rules per schedule: " + std::to_string(schedule.rules.size()) +
+                  " is over the budget of " + std::to_string(kMaxRulesPerSchedule));
+}
 
 CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
                     const date::tzdb& tzdb, date::sys_seconds now,

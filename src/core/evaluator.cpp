@@ -55,8 +55,8 @@ std::optional<std::int32_t> constant_decider(const EffectiveSchedule& s) {
 
 // The precomputed timeline answers when it holds the segments on both sides of the one
 // holding t. Otherwise the window grows, each side on its own, up to the horizon.
-Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c,
-                             date::sys_seconds t) {
+Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c, date::sys_seconds t,
+                             EvalContext& ctx) {
   if (!c.schedule) return StateAnswer{t, false, std::nullopt, {}, std::nullopt, std::nullopt};
   const EffectiveSchedule& s = *c.schedule;
   if (auto constant = constant_decider(s)) {  // never changes: no timeline to build
@@ -79,7 +79,7 @@ Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c,
   for (;;) {
     const Window w{t - std::min(steps[back], horizon),
                    t + std::min(steps[ahead], horizon) + std::chrono::seconds(1)};
-    auto tl = schedule_timeline(set, s, set.parent_of(c), w);
+    auto tl = schedule_timeline(set, s, set.parent_of(c), w, ctx);
     if (!tl) return fail(tl.error());
     const std::size_t i = tl->index_at(t);
     const bool since_known = i > 0 || back + 1 == steps.size();
@@ -91,15 +91,27 @@ Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c,
 }
 
 Result<std::vector<Transition>> transitions(const CompiledSet& set, const CompiledCustomer& c,
-                                            Window window, std::size_t limit) {
+                                            Window window, std::size_t limit, EvalContext& ctx) {
   std::vector<Transition> out;
   if (!c.schedule) return out;
-  auto tl = customer_timeline(set, c, window);
+  auto tl = customer_timeline(set, c, window, ctx);
   if (!tl) return fail(tl.error());
   for (std::size_t i = 1; i < tl->segments().size() && out.size() < limit; ++i) {
     out.push_back(make_transition(*c.schedule, *tl, i));
   }
   return out;
+}
+
+Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c,
+                             date::sys_seconds t) {
+  EvalContext ctx;
+  return state_at(set, c, t, ctx);
+}
+
+Result<std::vector<Transition>> transitions(const CompiledSet& set, const CompiledCustomer& c,
+                                            Window window, std::size_t limit) {
+  EvalContext ctx;
+  return transitions(set, c, window, limit, ctx);
 }
 
 }  // namespace hoursd

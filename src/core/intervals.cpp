@@ -35,7 +35,7 @@ void append_interval(std::vector<Interval>& out, Interval i) {
 // Occurrences of a Time rule overlapping `window`, as instants. Each occurrence is its
 // local start plus the rule's wall-clock length, both ends mapped by to_instant().
 Result<IntervalSet> time_intervals(const CompiledRule& rule, const date::time_zone& zone,
-                                   Window window) {
+                                   Window window, EvalContext& ctx) {
   // Local bounds wide enough for any UTC offset (+/-1 day) and for occurrences that began
   // before the window and still run (their length).
   date::local_seconds from = to_local(window.begin, zone).local - rule.length - days(1);
@@ -52,6 +52,7 @@ Result<IntervalSet> time_intervals(const CompiledRule& rule, const date::time_zo
   for (std::size_t total = 0;;) {
     auto chunk = rule.recurrence->starts(from, to, kStartsPerChunk);
     if (!chunk) return fail(chunk.error());
+    if (auto spent = ctx.spend(chunk->size()); !spent) return fail(spent.error());
     for (date::local_seconds s : *chunk) add(s);
     total += chunk->size();
     if (total > kMaxStartsPerWindow) {
@@ -67,9 +68,9 @@ Result<IntervalSet> time_intervals(const CompiledRule& rule, const date::time_zo
 
 // Where the parent's state equals `wanted`, over `window`.
 Result<IntervalSet> state_intervals(const CompiledSet& set, const CompiledCustomer* parent,
-                                    const std::string& wanted, Window window) {
+                                    const std::string& wanted, Window window, EvalContext& ctx) {
   if (parent == nullptr || !parent->schedule) return IntervalSet{};
-  auto tl = customer_timeline(set, *parent, window);
+  auto tl = customer_timeline(set, *parent, window, ctx);
   if (!tl) return fail(tl.error());
   IntervalSet out;
   for (std::size_t i = 0; i < tl->segments().size(); ++i) {
@@ -84,7 +85,8 @@ Result<IntervalSet> state_intervals(const CompiledSet& set, const CompiledCustom
 
 Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
                                                 const EffectiveSchedule& schedule,
-                                                const CompiledCustomer* parent, Window window) {
+                                                const CompiledCustomer* parent, Window window,
+                                                EvalContext& ctx) {
   std::vector<IntervalSet> sets(schedule.rules.size());
   for (std::size_t r = 0; r < schedule.rules.size(); ++r) {
     const CompiledRule& rule = schedule.rules[r];
@@ -92,9 +94,9 @@ Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
     Result<IntervalSet> got = IntervalSet{};
     switch (rule.type) {
       case RuleType::always: got = IntervalSet{window}; break;
-      case RuleType::time: got = time_intervals(rule, *schedule.zone.zone, window); break;
+      case RuleType::time: got = time_intervals(rule, *schedule.zone.zone, window, ctx); break;
       case RuleType::customer_state:
-        got = state_intervals(set, parent, rule.customer_state, window);
+        got = state_intervals(set, parent, rule.customer_state, window, ctx);
         break;
     }
     if (!got) return fail(got.error());
@@ -104,18 +106,61 @@ Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
 }
 
 Result<Timeline> schedule_timeline(const CompiledSet& set, const EffectiveSchedule& schedule,
-                                   const CompiledCustomer* parent, Window window) {
+                                   const CompiledCustomer* parent, Window window,
+                                   EvalContext& ctx) {
+  ctx.count_build();
   if (schedule.force_closed) return Timeline::constant(window, kForceClosedDecider);
-  auto sets = rule_intervals(set, schedule, parent, window);
+  auto sets = rule_intervals(set, schedule, parent, window, ctx);
   if (!sets) return fail(sets.error());
   return Timeline::merge(window, *sets);
 }
 
-Result<Timeline> customer_timeline(const CompiledSet& set, const CompiledCustomer& c,
-                                   Window window) {
+// Without the memo, each of a customer's CustomerState rules would rebuild its parent's
+// timeline, and each of the parent's its grandparent's: rules^depth builds.
+Result<Timeline> customer_timeline(const CompiledSet& set, const CompiledCustomer& c, Window window,
+                                   EvalContext& ctx) {
   if (!c.schedule) return Timeline{};
   if (!c.timeline.empty() && c.timeline.covers(window)) return c.timeline.slice(window);
-  return schedule_timeline(set, *c.schedule, set.parent_of(c), window);
+  if (const Timeline* known = ctx.recall(c, window)) return *known;
+  auto built = schedule_timeline(set, *c.schedule, set.parent_of(c), window, ctx);
+  if (!built) return fail(built.error());
+  return ctx.remember(c, window, std::move(*built));
+}
+
+Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
+                                                const EffectiveSchedule& schedule,
+                                                const CompiledCustomer* parent, Window window) {
+  EvalContext ctx;
+  return rule_intervals(set, schedule, parent, window, ctx);
+}
+
+Result<Timeline> schedule_timeline(const CompiledSet& set, const EffectiveSchedule& schedule,
+                                   const CompiledCustomer* parent, Window window) {
+  EvalContext ctx;
+  return schedule_timeline(set, schedule, parent, window, ctx);
+}
+
+Result<Timeline> customer_timeline(const CompiledSet& set, const CompiledCustomer& c,
+                                   Window window) {
+  EvalContext ctx;
+  return customer_timeline(set, c, window, ctx);
+}
+
+Result<void> EvalContext::spend(std::size_t n) {
+  occurrences_ += n;
+  if (occurrences_ <= max_occurrences_) return {};
+  return fail(ErrorCode::over_budget, "occurrences per request: " + std::to_string(occurrences_) +
+                                          " is over the budget of " +
+                                          std::to_string(max_occurrences_));
+}
+
+const Timeline* EvalContext::recall(const CompiledCustomer& c, Window w) const {
+  const auto it = memo_.find(Key{&c, w.begin, w.end});
+  return it == memo_.end() ? nullptr : &it->second;
+}
+
+const Timeline& EvalContext::remember(const CompiledCustomer& c, Window w, Timeline t) {
+  return memo_.insert_or_assign(Key{&c, w.begin, w.end}, std::move(t)).first->second;
 }
 
 }  // namespace hoursd

@@ -13,6 +13,28 @@ namespace {
 
 using std::chrono::days;
 
+/// Collects findings up to kMaxLintPerCustomer and counts the rest.
+class Sink {
+ public:
+  void add(Lint l) {
+    if (full()) {
+      ++out_.dropped;
+    } else {
+      out_.kept.push_back(std::move(l));
+    }
+  }
+  bool full() const { return out_.kept.size() >= kMaxLintPerCustomer; }
+  /// One more finding past the budget, after which its search stops.
+  void drop_and_stop() {
+    ++out_.dropped;
+    out_.cut_short = true;
+  }
+  ScheduleLint take() { return std::move(out_); }
+
+ private:
+  ScheduleLint out_;
+};
+
 std::string label(const CompiledRule& r) {
   return "rule " + (r.id.empty() ? "#" + std::to_string(r.list_index) : r.id);
 }
@@ -32,17 +54,16 @@ bool has_occurrence(const CompiledRule& r, date::local_seconds from, date::local
   return found && !found->empty();
 }
 
-void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizon,
-                  std::vector<Lint>& out) {
+void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizon, Sink& out) {
   const date::time_zone& zone = *s.zone.zone;
   for (const CompiledRule& r : s.rules) {
     if (!r.evaluable || r.type != RuleType::time) continue;
     const auto from = to_local(now, zone).local - r.length;
     const auto to = to_local(now + horizon, zone).local;
     if (!has_occurrence(r, from, to)) {
-      out.push_back({"no_occurrence_in_horizon", r.id,
-                     label(r) + " has no occurrence in the next " +
-                         std::to_string(horizon.count()) + " days"});
+      out.add({"no_occurrence_in_horizon", r.id,
+               label(r) + " has no occurrence in the next " + std::to_string(horizon.count()) +
+                   " days"});
     }
   }
 }
@@ -64,8 +85,7 @@ std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(
   return gaps;
 }
 
-void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon,
-               std::vector<Lint>& out) {
+void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon, Sink& out) {
   const auto gaps = dst_gaps(*s.zone.zone, now, horizon);
   // All-day rules too: where the gap is at midnight (America/Sao_Paulo until 2019) the
   // day itself starts late.
@@ -73,17 +93,17 @@ void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon,
     if (!r.evaluable || r.type != RuleType::time) continue;
     for (const auto& [begin, end] : gaps) {
       if (!has_occurrence(r, begin, end)) continue;
-      out.push_back({"start_in_dst_gap", r.id,
-                     label(r) + " has an occurrence starting inside the DST gap of " +
-                         date::format("%Y-%m-%d %H:%M", begin) +
-                         "; it starts at the end of the gap (RFC 5545 section 3.3.5)"});
+      out.add({"start_in_dst_gap", r.id,
+               label(r) + " has an occurrence starting inside the DST gap of " +
+                   date::format("%Y-%m-%d %H:%M", begin) +
+                   "; it starts at the end of the gap (RFC 5545 section 3.3.5)"});
       break;
     }
   }
 }
 
 void lint_shadowing(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
-                    const Timeline& timeline, std::vector<Lint>& out) {
+                    const Timeline& timeline, Sink& out) {
   std::set<std::int32_t> deciders;
   for (const Segment& seg : timeline.segments()) deciders.insert(seg.decider);
   const CompiledRule* always = nullptr;
@@ -91,22 +111,22 @@ void lint_shadowing(const EffectiveSchedule& s, const std::vector<IntervalSet>& 
     const CompiledRule& r = s.rules[i];
     if (!r.evaluable) continue;
     if (always) {
-      out.push_back(
-          {"rule_shadowed", r.id,
-           label(r) + " never decides: " + label(*always) + " (Always) is checked before it"});
+      out.add({"rule_shadowed", r.id,
+               label(r) + " never decides: " + label(*always) + " (Always) is checked before it"});
     } else if (!sets[i].empty() && !deciders.count(static_cast<std::int32_t>(i))) {
-      out.push_back({"rule_shadowed_in_window", r.id,
-                     label(r) + " matches but never decides between " +
-                         date::format("%Y-%m-%dT%H:%M:%SZ", timeline.window().begin) + " and " +
-                         date::format("%Y-%m-%dT%H:%M:%SZ", timeline.window().end) +
-                         ": higher-priority rules cover all its occurrences"});
+      out.add({"rule_shadowed_in_window", r.id,
+               label(r) + " matches but never decides between " +
+                   date::format("%Y-%m-%dT%H:%M:%SZ", timeline.window().begin) + " and " +
+                   date::format("%Y-%m-%dT%H:%M:%SZ", timeline.window().end) +
+                   ": higher-priority rules cover all its occurrences"});
     }
     if (r.type == RuleType::always && !always) always = &r;
   }
 }
 
+// Pairs of rules: quadratic, so it stops at the first finding past the budget.
 void lint_same_priority(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
-                        std::vector<Lint>& out) {
+                        Sink& out) {
   for (std::size_t i = 0; i < s.rules.size(); ++i) {
     for (std::size_t j = i + 1; j < s.rules.size(); ++j) {
       const CompiledRule& a = s.rules[i];
@@ -114,10 +134,11 @@ void lint_same_priority(const EffectiveSchedule& s, const std::vector<IntervalSe
       if (a.priority != b.priority) break;  // rules are sorted by priority
       if (!a.evaluable || !b.evaluable || a.state == b.state) continue;
       if (!intersects(sets[i], sets[j])) continue;
-      out.push_back({"same_priority_overlap", b.id,
-                     label(a) + " and " + label(b) + " share priority " +
-                         std::to_string(a.priority) + ", overlap and give different states (" +
-                         a.state + ", " + b.state + "): list order decides"});
+      if (out.full()) return out.drop_and_stop();
+      out.add({"same_priority_overlap", b.id,
+               label(a) + " and " + label(b) + " share priority " + std::to_string(a.priority) +
+                   ", overlap and give different states (" + a.state + ", " + b.state +
+                   "): list order decides"});
     }
   }
 }
@@ -136,17 +157,39 @@ std::vector<Lint> issue_lint(const CompiledCustomer& c) {
   return out;
 }
 
-std::vector<Lint> schedule_lint(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
-                                const Timeline& timeline, date::sys_seconds now, days horizon) {
-  std::vector<Lint> out;
+ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
+                           const Timeline& timeline, date::sys_seconds now, days horizon) {
+  Sink out;
   if (s.force_closed) {
-    out.push_back({"force_closed", "", "forceClosed is set: no rule is evaluated"});
-    return out;
+    out.add({"force_closed", "", "forceClosed is set: no rule is evaluated"});
+    return out.take();
   }
   lint_horizon(s, now, horizon, out);
   lint_shadowing(s, sets, timeline, out);
   lint_same_priority(s, sets, out);
   lint_gaps(s, now, horizon, out);
+  return out.take();
+}
+
+std::vector<Lint> capped_lint(std::vector<Lint> issues, const ScheduleLint& schedule) {
+  std::vector<Lint> out = std::move(issues);
+  std::size_t dropped = schedule.dropped;
+  if (out.size() > kMaxLintPerCustomer) {
+    dropped += out.size() - kMaxLintPerCustomer;
+    out.resize(kMaxLintPerCustomer);
+  }
+  for (const Lint& l : schedule.kept) {
+    if (out.size() < kMaxLintPerCustomer) {
+      out.push_back(l);
+    } else {
+      ++dropped;
+    }
+  }
+  if (dropped == 0) return out;
+  out.push_back({"lint_truncated", "",
+                 std::string(schedule.cut_short ? "at least " : "") + std::to_string(dropped) +
+                     " more lint findings were dropped: at most " +
+                     std::to_string(kMaxLintPerCustomer) + " are kept per customer"});
   return out;
 }
 

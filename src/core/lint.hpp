@@ -13,12 +13,26 @@ namespace hoursd {
 /// inheritance problems. Works for every status.
 std::vector<Lint> issue_lint(const CompiledCustomer& c);
 
+/// A schedule's findings, at most kMaxLintPerCustomer, and how many more were dropped.
+struct ScheduleLint {
+  std::vector<Lint> kept;
+  std::size_t dropped = 0;
+  /// True when the same-priority overlap search stopped at the budget: `dropped` is then a
+  /// lower bound.
+  bool cut_short = false;
+};
+
 /// Findings about a schedule as compiled at `now`: rules with no occurrence within the
 /// horizon, rules shadowed (always, or within `window`), occurrences starting in a DST gap
 /// within the horizon, same-priority rules with different states overlapping in `window`.
 /// `sets` and `timeline` are the schedule's rule intervals and timeline over `window`.
-std::vector<Lint> schedule_lint(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
-                                const Timeline& timeline, date::sys_seconds now,
-                                std::chrono::days horizon);
+/// The O(rules^2) overlap search stops at the first finding past the budget.
+ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
+                           const Timeline& timeline, date::sys_seconds now,
+                           std::chrono::days horizon);
+
+/// A customer's lint: `issues` (its issue_lint()) then `schedule`'s findings, cut to
+/// kMaxLintPerCustomer, then one "lint_truncated" finding when any were dropped.
+std::vector<Lint> capped_lint(std::vector<Lint> issues, const ScheduleLint& schedule);
 
 }  // namespace hoursd

@@ -145,6 +145,12 @@ long unit_index(const Pattern& p, local_days d) {
   return int(ymd.year());
 }
 
+/// The index of the last unit that starts within year 9999.
+long last_unit(const Pattern& p) {
+  return p.freq == Freq::monthly ? long(kLastYear) * 12 + 11 : long(kLastYear);
+}
+
+/// REQUIRES: index <= last_unit(p), so the year fits date::year (16 bits) without wrapping.
 local_days unit_start(const Pattern& p, long index) {
   if (p.freq == Freq::monthly) {
     return local_days{date::year{int(index / 12)} / date::month(unsigned(index % 12 + 1)) / 1};
@@ -171,7 +177,9 @@ class Periods {
 
   Period at(long long k) const {
     if (p_.freq < Freq::monthly) return {anchor_ + k * step_, anchor_ + k * step_ + unit_};
+    // Units are counted in `long`, never in date::year, which would wrap past 32767.
     const long unit = first_unit_ + long(k) * p_.interval;
+    if (unit > last_unit(p_)) return {kEnd, kEnd};
     return {unit_start(p_, unit), unit_start(p_, unit + 1)};
   }
 
@@ -298,6 +306,17 @@ Result<void> check_supported(local_seconds dtstart) {
   return {};
 }
 
+/// An INTERVAL whose second period starts after year 9999 is refused by name: no occurrence
+/// could follow DTSTART's period. Checked in seconds and in unit indices, where a user's
+/// number cannot wrap a date::year.
+Result<void> check_interval(const Pattern& p, local_seconds dtstart) {
+  if (p.interval > 1 && Periods(p, dtstart).at(1).start >= kEnd) {
+    return fail(ErrorCode::bad_rule,
+                "INTERVAL=" + std::to_string(p.interval) + " steps past year 9999");
+  }
+  return {};
+}
+
 /// The COUNT-th occurrence, found once so that a later window need not count from DTSTART.
 /// With fewer than COUNT occurrences before year 10000: none (all of them count).
 Result<std::optional<local_seconds>> count_end(const Impl& r, int count) {
@@ -317,6 +336,7 @@ Result<Recurrence> Recurrence::parse(std::string_view rrule, date::local_seconds
   impl->text = rrule::to_text(*parts);
   impl->dtstart = dtstart;
   impl->pattern = make_pattern(*parts, dtstart);
+  if (auto ok = check_interval(impl->pattern, dtstart); !ok) return fail(ok.error());
   if (parts->until) {
     // A date UNTIL includes its whole local day.
     impl->last = parts->until->at + (parts->until->is_date ? seconds{86399} : seconds{0});

@@ -13,6 +13,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::out_of_range: return "out_of_range";
     case ErrorCode::invalid_argument: return "invalid_argument";
     case ErrorCode::io_error: return "io_error";
+    case ErrorCode::over_budget: return "over_budget";
   }
   return "unknown";
 }

@@ -355,5 +355,97 @@ TEST(Compiler, CustomerStateChainWithoutACycleStaysOk) {
   }
 }
 
+// ---- Bounds: chain depth and rules per schedule (docs/semantics.md section 1) ------------------
+
+// c0 <- c1 <- ... <- c<n-1>: each customer's parent is the one before it.
+std::vector<Customer> parent_chain(std::size_t n, const std::optional<Schedule>& own) {
+  std::vector<Customer> out;
+  for (std::size_t k = 0; k < n; ++k) {
+    out.push_back(customer("c" + std::to_string(k), k ? "c" + std::to_string(k - 1) : "",
+                           k ? own : schedule("UTC", {always("open", "Open")})));
+  }
+  return out;
+}
+
+TEST(Compiler, ParentChainDeeperThanTheBoundIsInvalidAndNamesItsFirstLinks) {
+  const CompiledSet set = compile_all(parent_chain(40, schedule("UTC", {always("a", "Open")})));
+  EXPECT_EQ(get(set, "c32").status, CustomerStatus::ok) << dump_issues(get(set, "c32"));
+  for (const char* id : {"c33", "c39"}) {
+    EXPECT_EQ(get(set, id).status, CustomerStatus::invalid) << id;
+    EXPECT_EQ(get(set, id).schedule, nullptr) << id;
+  }
+  std::string want = "parent chain is deeper than 32: c33";
+  for (int k = 32; k >= 1; --k) want += " -> c" + std::to_string(k);
+  want += " -> ...";
+  const CompiledCustomer& c33 = get(set, "c33");
+  ASSERT_EQ(c33.issues.size(), 1u) << dump_issues(c33);
+  EXPECT_EQ(c33.issues[0].field, "parentCustomerId");
+  EXPECT_EQ(c33.issues[0].message, want);
+  EXPECT_TRUE(has_lint_code(c33, "inheritance")) << dump_lint(c33);
+}
+
+TEST(Compiler, ChainDepthBoundIsConfigurable) {
+  CompileOptions o;
+  o.max_chain_depth = 2;
+  const CompiledSet set = compile_all(parent_chain(5, std::nullopt), kNow, o);
+  EXPECT_EQ(get(set, "c2").status, CustomerStatus::ok) << dump_issues(get(set, "c2"));
+  EXPECT_EQ(get(set, "c3").status, CustomerStatus::invalid);
+  EXPECT_TRUE(has_issue(get(set, "c3"), Severity::error, "", "parentCustomerId",
+                        "parent chain is deeper than 2: c3 -> c2 -> c1 -> ..."))
+      << dump_issues(get(set, "c3"));
+}
+
+TEST(Compiler, LongInheritanceChainKeepsEveryChainWithinTheBound) {
+  // 300 levels of inheritance: nobody's chain (copied into the customer) is longer than the
+  // bound allows, and those deeper than it are invalid, not unscheduled or inheriting.
+  const CompiledSet set = compile_all(parent_chain(300, std::nullopt));
+  for (const CompiledCustomer& c : set.customers()) {
+    EXPECT_LE(c.chain.size(), 33u) << c.id;
+  }
+  EXPECT_EQ(get(set, "c32").chain.size(), 33u);
+  EXPECT_EQ(get(set, "c32").status, CustomerStatus::ok);
+  EXPECT_EQ(get(set, "c299").status, CustomerStatus::invalid);
+}
+
+TEST(Compiler, LoopOfParentsLongerThanTheBoundIsInvalid) {
+  // 40 customers, each the parent of the next and the last the parent of the first: each has
+  // 39 distinct ancestors. A short loop stays ok (CycleOfParentsWithOwnSchedules...).
+  std::vector<Customer> loop = parent_chain(40, schedule("UTC", {always("a", "Open")}));
+  loop[0].parent_customer_id = "c39";
+  const CompiledSet set = compile_all(loop);
+  for (const CompiledCustomer& c : set.customers()) {
+    EXPECT_EQ(c.status, CustomerStatus::invalid) << c.id;
+  }
+}
+
+TEST(Compiler, ScheduleOverTheRuleBudgetIsInvalidAndInheritorsToo) {
+  std::vector<SchedulingRule> rules;
+  for (std::size_t k = 0; k < kMaxRulesPerSchedule + 200; ++k) {
+    rules.push_back(always("r" + std::to_string(k), "Open"));
+  }
+  std::vector<SchedulingRule> at_budget(rules.begin(), rules.begin() + kMaxRulesPerSchedule);
+  const CompiledSet set = compile_all({customer("over", "", schedule("UTC", rules)),
+                                       customer("child", "over", std::nullopt),
+                                       customer("at", "", schedule("UTC", at_budget))});
+  const CompiledCustomer& over = get(set, "over");
+  EXPECT_EQ(over.status, CustomerStatus::invalid);
+  EXPECT_TRUE(has_issue(over, Severity::error, "", "rules",
+                        "rules per schedule: 1200 is over the budget of 1000"))
+      << dump_issues(over);
+  EXPECT_EQ(get(set, "child").status, CustomerStatus::invalid);
+  EXPECT_EQ(get(set, "at").status, CustomerStatus::ok) << dump_issues(get(set, "at"));
+}
+
+TEST(Compiler, RuleBudgetIsCheckedWithoutCompiling) {
+  Schedule s = schedule("UTC", {});
+  s.rules.assign(kMaxRulesPerSchedule, always("r", "Open"));
+  EXPECT_TRUE(check_rule_budget(s));
+  s.rules.push_back(always("r", "Open"));
+  auto over = check_rule_budget(s);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::over_budget);
+  EXPECT_EQ(over.error().message, "rules per schedule: 1001 is over the budget of 1000");
+}
+
 }  // namespace
 }  // namespace hoursd

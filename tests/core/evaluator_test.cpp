@@ -9,6 +9,7 @@
 #include "answers.hpp"
 #include "builders.hpp"
 #include "hoursd/core/compiler.hpp"
+#include "hoursd/core/intervals.hpp"
 #include "test_util.hpp"
 
 // The state of a customer at an instant, since, next and transitions, against
@@ -269,6 +270,90 @@ TEST(Evaluator, ReuseFollowsAChangedCustomerStateParent) {
   const CompiledSet second = compile(v2, CompileOptions{}, test::tzdb(), now, &prior);
   EXPECT_EQ(text(answer_at(second, "K", "2024-05-06T12:00:00Z").state), "Open");
   EXPECT_EQ(second.recompiled(), 2u);  // P changed, K follows it
+}
+
+// ---- Work per request: CustomerState chains and the occurrence budget ---------------------------
+
+// L0 is open 09:00-17:00 UTC on weekdays; each of L1..L<depth> copies its parent's state
+// through three CustomerState rules, as a deep reseller tree does.
+std::vector<Customer> state_chain(int depth) {
+  std::vector<Customer> out{customer(
+      "L0", "", schedule("UTC", {weekdays("hours", "Open", "2024-01-01", "09:00", "17:00")}))};
+  for (int k = 1; k <= depth; ++k) {
+    out.push_back(
+        customer("L" + std::to_string(k), "L" + std::to_string(k - 1),
+                 schedule("UTC",
+                          {follows("open", "Open", "Open"), follows("closed", "Closed", "Closed"),
+                           follows("other", "Other", "Other")},
+                          "Other")));
+  }
+  return out;
+}
+
+TEST(Evaluator, CustomerStateChainCostsOneTimelinePerLevelAndWindow) {
+  // Far outside the precomputed window each level's rules ask for their parent's timeline
+  // three times; remembered per request, every level is built once per window looked at
+  // (state_at widens its window at most 5 times), not 3^20 times.
+  constexpr int kDepth = 20;
+  const auto now = utc("2024-05-01T12:00:00Z");
+  const CompiledSet set = compile_all(state_chain(kDepth), now);
+  const CompiledCustomer& deepest = get(set, "L20");
+  ASSERT_EQ(deepest.status, CustomerStatus::ok) << test::dump_issues(deepest);
+
+  const auto t = utc("2024-07-03T12:00:00Z");  // a Wednesday, two months after the compile
+  EvalContext state_ctx;
+  auto a = state_at(set, deepest, t, state_ctx);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(text(a->state), "Open");
+  EXPECT_EQ(format_utc(a->since->at), "2024-07-03T09:00:00Z");
+  EXPECT_EQ(format_utc(a->next->at), "2024-07-03T17:00:00Z");
+  EXPECT_LE(state_ctx.timelines_built(), std::size_t(kDepth + 1) * 5);
+
+  EvalContext list_ctx;
+  auto list = transitions(set, deepest, Window{t, t + date::days(7)}, 100, list_ctx);
+  ASSERT_TRUE(list) << list.error().message;
+  // 17:00 on Wed 3 July; 09:00 and 17:00 on Thu, Fri, Mon and Tue; 09:00 on Wed 10 July.
+  EXPECT_EQ(list->size(), 10u);
+  EXPECT_LE(list_ctx.timelines_built(), std::size_t(kDepth + 1));
+
+  // What explain asks: each rule's intervals over a day back and the horizon ahead.
+  EvalContext explain_ctx;
+  auto sets = rule_intervals(set, *deepest.schedule, set.parent_of(deepest),
+                             Window{t - date::days(1), t + set.options().horizon}, explain_ctx);
+  ASSERT_TRUE(sets) << sets.error().message;
+  EXPECT_FALSE((*sets)[0].empty());
+  EXPECT_LE(explain_ctx.timelines_built(), std::size_t(kDepth));
+}
+
+TEST(Evaluator, RequestOverTheOccurrenceBudgetFailsNamingIt) {
+  // Every other minute for a minute: 720 occurrences a day, 288,000 over 400 days.
+  SchedulingRule minutely = timed("m", "Open", "2024-01-01", "00:00", "00:01");
+  minutely.frequency = Frequency::minutely;
+  minutely.interval = 2;
+  const auto now = utc("2024-05-01T12:00:00Z");
+  const CompiledSet set = compile_all({customer("C", "", schedule("UTC", {minutely}))}, now);
+  ASSERT_EQ(get(set, "C").status, CustomerStatus::ok) << test::dump_issues(get(set, "C"));
+
+  auto day = transitions(set, get(set, "C"), Window{now, now + date::days(1)}, 10000);
+  ASSERT_TRUE(day) << day.error().message;
+  EXPECT_EQ(day->size(), 1439u);  // every minute strictly between the window's ends
+
+  const auto far = utc("2025-01-01T00:00:00Z");
+  auto year = transitions(set, get(set, "C"), Window{far, far + date::days(400)}, 10);
+  ASSERT_FALSE(year);
+  EXPECT_EQ(year.error().code, ErrorCode::over_budget);
+  EXPECT_TRUE(year.error().message.starts_with("occurrences per request: "))
+      << year.error().message;
+  EXPECT_TRUE(year.error().message.ends_with(" is over the budget of 100000"))
+      << year.error().message;
+
+  // One context is one request: its budget is spent across calls. Each call expands a day
+  // more on either side (any UTC offset): 1,800 occurrences, then 2,160.
+  EvalContext ctx(3000);
+  ASSERT_TRUE(transitions(set, get(set, "C"), Window{far, far + std::chrono::hours(12)}, 10, ctx));
+  auto more = transitions(set, get(set, "C"), Window{far, far + date::days(1)}, 10, ctx);
+  ASSERT_FALSE(more);
+  EXPECT_EQ(more.error().code, ErrorCode::over_budget);
 }
 
 }  // namespace

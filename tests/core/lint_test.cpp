@@ -202,5 +202,49 @@ TEST(Lint, ReusingAPreviousCompileDoesNotRepeatLint) {
   EXPECT_EQ(second.recompiled(), 0u);
 }
 
+// ---- The lint budget (kMaxLintPerCustomer) ------------------------------------------------------
+
+TEST(Lint, LintKeepsAtMostTheBudgetAndSaysHowManyWereDropped) {
+  // An Always rule first, then 599 one-off rules of 2020: each of those is shadowed and has
+  // no occurrence in the horizon, 1,198 findings in all. K inherits the same lint.
+  std::vector<SchedulingRule> rules{always("first", "Open", -1)};
+  for (int k = 0; k < 599; ++k) {
+    rules.push_back(timed("old" + std::to_string(k), "Open", "2020-01-01", "09:00", "17:00"));
+  }
+  std::vector<Customer> v = {customer("O", "", schedule("UTC", rules)),
+                             customer("K", "O", std::nullopt)};
+  const CompiledSet first = compile(v, CompileOptions{}, date::get_tzdb(), kNow);
+  const PreviousCompile prior{v, first};
+  const CompiledSet second = compile(v, CompileOptions{}, date::get_tzdb(), kNow, &prior);
+  for (const CompiledSet* set : {&first, &second}) {
+    for (const char* id : {"O", "K"}) {
+      SCOPED_TRACE(id);
+      const CompiledCustomer& c = get(*set, id);
+      ASSERT_EQ(c.lint.size(), kMaxLintPerCustomer + 1);
+      EXPECT_EQ(c.lint.back().code, "lint_truncated");
+      EXPECT_EQ(c.lint.back().message,
+                "198 more lint findings were dropped: at most 1000 are kept per customer");
+    }
+  }
+}
+
+TEST(Lint, SamePriorityOverlapSearchStopsAtTheBudget) {
+  // 1,000 daily rules of one priority, alternating two states: 250,000 overlapping pairs.
+  // The search stops at the first finding past the budget, so the count is a lower bound.
+  std::vector<SchedulingRule> rules;
+  for (int k = 0; k < 1000; ++k) {
+    SchedulingRule r =
+        timed("r" + std::to_string(k), k % 2 ? "Lunch" : "Open", "2024-01-01", "09:00", "17:00");
+    r.frequency = Frequency::daily;
+    rules.push_back(r);
+  }
+  const CompiledSet set = compile_all({customer("C", "", schedule("UTC", rules))});
+  const CompiledCustomer& c = get(set, "C");
+  ASSERT_EQ(c.lint.size(), kMaxLintPerCustomer + 1);
+  EXPECT_TRUE(has_lint_code(c, "same_priority_overlap")) << dump_lint(c);
+  EXPECT_EQ(c.lint.back().code, "lint_truncated");
+  EXPECT_TRUE(c.lint.back().message.starts_with("at least ")) << c.lint.back().message;
+}
+
 }  // namespace
 }  // namespace hoursd

@@ -528,6 +528,41 @@ TEST(Recurrence, WindowsBeyondTheYear9999AreRefused) {
   EXPECT_EQ(t->size(), 2u);
 }
 
+TEST(Recurrence, IntervalThatStepsPastTheYear9999IsRefused) {
+  // date::year holds 16 bits: 2025 + 65537 years would wrap to 2026 if the step were not
+  // checked, and the rule would gain an occurrence next year.
+  const struct {
+    const char* rrule;
+    const char* message;
+  } cases[] = {
+      {"FREQ=YEARLY;INTERVAL=65537", "INTERVAL=65537 steps past year 9999"},
+      {"FREQ=YEARLY;INTERVAL=7975", "INTERVAL=7975 steps past year 9999"},
+      {"FREQ=YEARLY;INTERVAL=65537;BYWEEKNO=1", "INTERVAL=65537 steps past year 9999"},
+      {"FREQ=MONTHLY;INTERVAL=786444", "INTERVAL=786444 steps past year 9999"},
+      {"FREQ=WEEKLY;INTERVAL=999999999", "INTERVAL=999999999 steps past year 9999"},
+      {"FREQ=DAILY;INTERVAL=3000000", "INTERVAL=3000000 steps past year 9999"},
+      {"FREQ=HOURLY;INTERVAL=999999999", "INTERVAL=999999999 steps past year 9999"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.rrule);
+    auto r = Recurrence::parse(c.rrule, local("2025-06-01T09:00:00"));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::bad_rule);
+    EXPECT_EQ(r.error().message, c.message);
+  }
+}
+
+TEST(Recurrence, IntervalThatStaysWithinTheYear9999IsExpanded) {
+  // 2025 + 7974 = 9999: the second occurrence is in the last year RFC 5545 can write. June
+  // 2025 is month 24305 since year 0; 95000 months later is 119305 = 9942 * 12 + 1: February.
+  EXPECT_EQ(expand("FREQ=YEARLY;INTERVAL=7974", "2025-06-01T09:00:00", "2025-01-01T00:00:00",
+                   "9999-12-31T00:00:00"),
+            (Starts{"2025-06-01T09:00:00", "9999-06-01T09:00:00"}));
+  EXPECT_EQ(expand("FREQ=MONTHLY;INTERVAL=95000", "2025-06-01T09:00:00", "2025-01-01T00:00:00",
+                   "9999-12-31T00:00:00"),
+            (Starts{"2025-06-01T09:00:00", "9942-02-01T09:00:00"}));
+}
+
 TEST(Recurrence, DtstartOutsideFourDigitYearsIsRefused) {
   auto r = Recurrence::parse("FREQ=DAILY", local("0000-06-01T09:00:00"));
   ASSERT_FALSE(r);

@@ -41,6 +41,7 @@ TEST(Result, ErrorCodesHaveStableNames) {
   EXPECT_EQ(to_string(ErrorCode::bad_rule), "bad_rule");
   EXPECT_EQ(to_string(ErrorCode::unsupported_rule), "unsupported_rule");
   EXPECT_EQ(to_string(ErrorCode::unknown_zone), "unknown_zone");
+  EXPECT_EQ(to_string(ErrorCode::over_budget), "over_budget");
 }
 
 }  // namespace

@@ -119,5 +119,28 @@ TEST_F(ApiExplain, EvaluateReportsInvalidRulesAsIssues) {
   EXPECT_FALSE(j["issues"].empty());
 }
 
+TEST_F(ApiExplain, EvaluateRefusesAScheduleOverTheRuleBudgetWith422) {
+  std::string rules;
+  for (int k = 0; k < 1001; ++k) {
+    rules += std::string(k ? "," : "") + R"({"id":"r)" + std::to_string(k) +
+             R"(","state":"Open","simpleRuleType":"Always"})";
+  }
+  const ApiResponse r =
+      post("/v1/evaluate", R"({"schedule":{"timeZoneId":"UTC","rules":[)" + rules + "]}}");
+  EXPECT_EQ(error_code(r, 422), "over_budget");
+  EXPECT_EQ(error_message(r, 422), "rules per schedule: 1001 is over the budget of 1000");
+}
+
+TEST_F(ApiExplain, EvaluateOverTheOccurrenceBudgetIs422) {
+  // Every minute, a minute long: since and next lie beyond the horizon, and finding that out
+  // would expand over a million occurrences.
+  const ApiResponse r = post(
+      "/v1/evaluate",
+      R"({"schedule":{"timeZoneId":"UTC","rules":[{"id":"m","state":"Open","simpleRuleType":"Time",)"
+      R"("startDate":"2026-01-01","startTime":"00:00","endTime":"00:01","frequency":"Minutely"}]}})");
+  EXPECT_EQ(error_code(r, 422), "over_budget");
+  EXPECT_NE(error_message(r, 422).find("occurrences per request: "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hoursd

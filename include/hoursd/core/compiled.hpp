@@ -56,6 +56,10 @@ struct Issue {
   std::string message;
 };
 
+/// Budget: the most lint findings kept per customer. The rest are dropped and one more
+/// finding, code "lint_truncated", says how many; lint stops looking once the budget is met.
+inline constexpr std::size_t kMaxLintPerCustomer = 1'000;
+
 /// A lint finding (docs/semantics.md section 5). `code` is stable, e.g. "rule_shadowed".
 struct Lint {
   std::string code;

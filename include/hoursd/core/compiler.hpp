@@ -10,9 +10,18 @@
 #include <date/tz.h>
 
 #include "hoursd/core/compiled.hpp"
+#include "hoursd/core/result.hpp"
 #include "hoursd/core/schedule.hpp"
 
 namespace hoursd {
+
+/// Budget: the most rules one schedule may hold. A customer whose own schedule has more is
+/// invalid; a what-if schedule with more is refused.
+inline constexpr std::size_t kMaxRulesPerSchedule = 1'000;
+
+/// Whether `schedule` is within kMaxRulesPerSchedule. Errors: ErrorCode::over_budget, e.g.
+/// "rules per schedule: 1200 is over the budget of 1000".
+Result<void> check_rule_budget(const Schedule& schedule);
 
 /// Compiles `customers` as of instant `now`. Never fails as a whole: each customer carries
 /// its own status and issues. Customers with a duplicate id after the first are reported

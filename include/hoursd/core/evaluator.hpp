@@ -12,6 +12,7 @@
 #include <date/date.h>
 
 #include "hoursd/core/compiled.hpp"
+#include "hoursd/core/intervals.hpp"
 #include "hoursd/core/local_time.hpp"
 #include "hoursd/core/result.hpp"
 #include "hoursd/core/timeline.hpp"
@@ -40,11 +41,21 @@ struct StateAnswer {
 };
 
 /// State of `c` at `t`, with since and next, looking at most the horizon either way.
-/// Served from the precomputed timeline when it bounds the segment, else computed.
+/// Served from the precomputed timeline when it bounds the segment, else computed under
+/// `ctx` (its occurrence budget and memo; intervals.hpp).
+/// Errors: ErrorCode::out_of_range when a rule expands past its bound;
+/// ErrorCode::over_budget when the request's occurrence budget is exceeded.
+Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c, date::sys_seconds t,
+                             EvalContext& ctx);
+
+/// Transitions of `c` with at in (window.begin, window.end), at most `limit`. Errors: as
+/// state_at().
+Result<std::vector<Transition>> transitions(const CompiledSet& set, const CompiledCustomer& c,
+                                            Window window, std::size_t limit, EvalContext& ctx);
+
+/// The same, each call its own request (a fresh EvalContext with the default budget).
 Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c,
                              date::sys_seconds t);
-
-/// Transitions of `c` with at in (window.begin, window.end), at most `limit`.
 Result<std::vector<Transition>> transitions(const CompiledSet& set, const CompiledCustomer& c,
                                             Window window, std::size_t limit);
 

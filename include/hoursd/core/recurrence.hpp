@@ -32,7 +32,8 @@ class Recurrence {
   /// Parses `rrule` (the value, without "RRULE:"), e.g. "FREQ=WEEKLY;BYDAY=MO,TU".
   /// Errors: ErrorCode::bad_rule for syntax errors, out-of-range values and combinations
   /// RFC 5545 forbids (numeric BYDAY offset outside MONTHLY/YEARLY, BYWEEKNO outside YEARLY,
-  /// COUNT with UNTIL, ...); ErrorCode::unsupported_rule for valid rules we do not expand
+  /// COUNT with UNTIL, an INTERVAL whose second period starts after year 9999, ...);
+  /// ErrorCode::unsupported_rule for valid rules we do not expand
   /// (UTC UNTIL on this floating rule, BYSECOND=60, RSCALE, DTSTART outside years 1..9999);
   /// ErrorCode::out_of_range when finding the COUNT-th occurrence needs more than
   /// kMaxExpansionSteps candidates. The message names the offending part.

@@ -20,6 +20,7 @@ enum class ErrorCode {
   out_of_range,      // a bound was exceeded (expansion size, horizon, input size)
   invalid_argument,  // a caller-supplied argument (flag, query parameter) is wrong
   io_error,          // reading or writing a file failed
+  over_budget,       // a per-request or per-schedule work budget was exceeded
 };
 
 /// Stable lower-case name of `code`, used in JSON error bodies.

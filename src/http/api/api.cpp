@@ -218,6 +218,7 @@ ApiResponse error_response(const Error& e) {
   unsigned status = 400;
   if (e.code == ErrorCode::not_found) status = 404;
   if (e.code == ErrorCode::out_of_range || e.code == ErrorCode::io_error) status = 500;
+  if (e.code == ErrorCode::over_budget) status = 422;  // valid, but too much work to answer
   return error_response(status, to_string(e.code), e.message);
 }
 

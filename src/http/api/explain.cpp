@@ -104,13 +104,14 @@ json rule_explain(const RuleContext& ctx, const CompiledRule& rule, const Interv
   return r;
 }
 
-Result<json> rules_explain(const CompiledSet& set, const CompiledCustomer& c,
-                           const StateAnswer& a) {
+// Under the request's context: parents' timelines built for the answer are not built again.
+Result<json> rules_explain(const CompiledSet& set, const CompiledCustomer& c, const StateAnswer& a,
+                           EvalContext& work) {
   json out = json::array();
   if (!c.schedule) return out;
   const Window w{a.at - kExplainLookback, a.at + set.options().horizon};
   const CompiledCustomer* parent = set.parent_of(c);
-  auto sets = rule_intervals(set, *c.schedule, parent, w);
+  auto sets = rule_intervals(set, *c.schedule, parent, w, work);
   if (!sets) return fail(sets.error());
   const RuleContext ctx{*c.schedule, a, parent, a.at};
   for (std::size_t i = 0; i < c.schedule->rules.size(); ++i) {
@@ -202,9 +203,10 @@ ApiResponse get_explain(Call& call) {
   auto at = instant_param(call, "at");
   if (!at) return error_response(at.error());
   const CompiledSet& set = call.snapshot->compiled;
-  auto answer = state_at(set, **c, at->value_or(call.now));
+  EvalContext ctx;  // one occurrence budget for the whole request
+  auto answer = state_at(set, **c, at->value_or(call.now), ctx);
   if (!answer) return error_response(answer.error());
-  auto rules = rules_explain(set, **c, *answer);
+  auto rules = rules_explain(set, **c, *answer, ctx);
   if (!rules) return error_response(rules.error());
   json out = {{"id", (*c)->id},
               {"at", format_utc(answer->at)},
@@ -224,9 +226,14 @@ ApiResponse get_explain(Call& call) {
 ApiResponse post_evaluate(Call& call) {
   auto req = what_if_request(call);
   if (!req) return error_response(req.error());
+  // Refused before compiling: a stored customer over it would be invalid.
+  if (const auto& s = req->customers.front().schedule; s) {
+    if (auto within = check_rule_budget(*s); !within) return error_response(within.error());
+  }
   const CompiledSet set = compile(req->customers, call.config().engine, *call.env.tzdb, req->at);
   const CompiledCustomer& c = set.customers().front();
-  auto answer = state_at(set, c, req->at);
+  EvalContext ctx;
+  auto answer = state_at(set, c, req->at, ctx);
   if (!answer) return error_response(answer.error());
   auto list = transitions_json(set, c, req->range, kMaxTransitionLimit);
   if (!list) return error_response(list.error());
