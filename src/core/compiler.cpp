@@ -344,6 +344,7 @@ class Builder {
       schedule_lint_[i] = schedule_lint(s, {}, c.timeline, now, options_.horizon);
       return;
     }
+    ctx_.rebudget(kMaxOccurrencesPerCompile, "occurrences per compiled customer");
     auto sets = rule_intervals(set_, s, set_.parent_of(c), window, ctx_);
     if (!sets) {  // a rule expands past its bound: lookups will report the same error
       c.issues.push_back(customer_error("rules", sets.error().message));

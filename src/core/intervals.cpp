@@ -149,8 +149,8 @@ Result<Timeline> customer_timeline(const CompiledSet& set, const CompiledCustome
 Result<void> EvalContext::spend(std::size_t n) {
   occurrences_ += n;
   if (occurrences_ <= max_occurrences_) return {};
-  return fail(ErrorCode::over_budget, "occurrences per request: " + std::to_string(occurrences_) +
-                                          " is over the budget of " +
+  return fail(ErrorCode::over_budget, std::string(budget_name_) + ": " +
+                                          std::to_string(occurrences_) + " is over the budget of " +
                                           std::to_string(max_occurrences_));
 }
 

@@ -168,11 +168,23 @@ Check read_tag_color(const json& v, std::string& out) {
 
 // ---- Opaque objects -----------------------------------------------------------------------------
 
-/// Objects the daemon never interprets are kept as compact JSON text. dump() recurses per
-/// level; decode_customers() has refused documents nested deeper than kMaxJsonDepth before
-/// parsing, so this object is shallower still.
+/// True when `v` nests deeper than `limit` levels. The recursion is bounded by `limit`.
+bool nests_deeper_than(const json& v, std::size_t limit) {
+  if (!v.is_structured()) return false;
+  if (limit == 0) return true;
+  for (const auto& child : v)
+    if (nests_deeper_than(child, limit - 1)) return true;
+  return false;
+}
+
+/// Objects the daemon never interprets are kept as compact JSON text, at most kMaxJsonDepth
+/// deep, as a request body may be: deeper makes only this customer invalid. (The document
+/// was refused before parsing if deeper than kMaxDocumentDepth, so nothing here recurses
+/// further than that.)
 Check read_opaque(const json& v, std::string& out) {
   if (!v.is_object()) return mismatch("object", v);
+  if (nests_deeper_than(v, kMaxJsonDepth))
+    return Fault{"", "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
   out = v.dump();
   return std::nullopt;
 }
@@ -254,7 +266,7 @@ std::string printable_prefix(std::string_view text) {
 /// The only place nlohmann may throw while decoding. The depth is checked first: nlohmann
 /// parses any depth, but copying, dumping and walking the tree recurse per level.
 Result<json> parse_document(std::string_view text) {
-  if (auto shallow = check_json_depth(text); !shallow)
+  if (auto shallow = check_json_depth(text, kMaxDocumentDepth); !shallow)
     return fail(ErrorCode::bad_json, "customers: " + shallow.error().message);
   try {
     return json::parse(text);

@@ -436,6 +436,33 @@ TEST(Compiler, ScheduleOverTheRuleBudgetIsInvalidAndInheritorsToo) {
   EXPECT_EQ(get(set, "at").status, CustomerStatus::ok) << dump_issues(get(set, "at"));
 }
 
+// 70 rules, each on for one minute in every two, over the default 17-day window: about
+// 857,000 occurrences pass; one rule more in every ten takes it past the compile budget.
+TEST(Compiler, PrecomputeOverTheOccurrenceBudgetIsAnIssueNotGigabytes) {
+  auto rules_of = [](std::size_t n) {
+    std::vector<SchedulingRule> rules;
+    for (std::size_t k = 0; k < n; ++k) {
+      SchedulingRule r = timed("m" + std::to_string(k), "Open", "2024-01-01", "00:00", "00:01");
+      r.frequency = Frequency::minutely;
+      r.interval = 2;
+      rules.push_back(std::move(r));
+    }
+    return rules;
+  };
+  const CompiledSet set = compile_all({customer("within", "", schedule("UTC", rules_of(70))),
+                                       customer("over", "", schedule("UTC", rules_of(90)))});
+  const CompiledCustomer& within = get(set, "within");
+  EXPECT_FALSE(within.timeline.empty()) << dump_issues(within);
+  const CompiledCustomer& over = get(set, "over");
+  EXPECT_TRUE(over.timeline.empty());
+  const auto it = std::find_if(over.issues.begin(), over.issues.end(), [](const Issue& i) {
+    return i.field == "rules" &&
+           i.message.find("occurrences per compiled customer: ") != std::string::npos &&
+           i.message.find("over the budget of 1000000") != std::string::npos;
+  });
+  EXPECT_NE(it, over.issues.end()) << dump_issues(over);
+}
+
 TEST(Compiler, RuleBudgetIsCheckedWithoutCompiling) {
   Schedule s = schedule("UTC", {});
   s.rules.assign(kMaxRulesPerSchedule, always("r", "Open"));

@@ -15,11 +15,11 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "daemon_process.hpp"
 #include "fake_upstream.hpp"
 #include "files.hpp"
 #include "hoursd/daemon/process.hpp"
@@ -38,69 +38,13 @@ namespace fs = std::filesystem;
 
 using test::read_text;
 
-constexpr const char* kToken = "e2e-secret-token";
+constexpr const char* kToken = test::kDaemonToken;
 
-struct HttpReply {
-  int status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
-};
-
-// One request on a fresh connection (Connection: close), raw bytes in, parsed reply out.
-HttpReply http(std::uint16_t port, const std::string& request_head, const std::string& body = "") {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  HttpReply reply;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return reply;
-  }
-  const std::string wire = request_head + body;
-  (void)!::write(fd, wire.data(), wire.size());
-  std::string raw;
-  char buf[65536];
-  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) raw.append(buf, std::size_t(n));
-  ::close(fd);
-  const auto head_end = raw.find("\r\n\r\n");
-  if (raw.size() < 12 || head_end == std::string::npos) return reply;
-  reply.status = std::stoi(raw.substr(9, 3));
-  std::istringstream lines(raw.substr(0, head_end));
-  std::string line;
-  std::getline(lines, line);
-  while (std::getline(lines, line)) {
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string name = line.substr(0, colon);
-    for (char& c : name) c = char(std::tolower(c));
-    std::string value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(' '));
-    if (!value.empty() && value.back() == '\r') value.pop_back();
-    reply.headers[name] = value;
-  }
-  reply.body = raw.substr(head_end + 4);
-  return reply;
-}
-
-std::string head(const std::string& method, const std::string& target,
-                 const std::string& extra = "", bool auth = true) {
-  return method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
-         (auth ? std::string("Authorization: Bearer ") + kToken + "\r\n" : "") + extra + "\r\n";
-}
-
-HttpReply get(std::uint16_t port, const std::string& target, const std::string& extra = "") {
-  return http(port, head("GET", target, extra));
-}
-
-HttpReply post(std::uint16_t port, const std::string& target, const std::string& body) {
-  return http(port,
-              head("POST", target,
-                   "Content-Type: application/json\r\nContent-Length: " +
-                       std::to_string(body.size()) + "\r\n"),
-              body);
-}
+using test::get;
+using test::head;
+using test::http;
+using test::HttpReply;
+using test::post;
 
 /// How a test starts the daemon: its listen address, whether it has a bearer token, and
 /// what the child's process looks like before exec.

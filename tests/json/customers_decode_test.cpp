@@ -467,12 +467,20 @@ TEST(CustomersDecode, FirstProblemInACustomerIsTheOneReported) {
             "customers[0].name: expected string, got 1");
 }
 
-TEST(CustomersDecode, OpaqueObjectAsDeepAsTheDocumentCapAllowsIsKept) {
-  // [ { "data": { "x": ... } } ]: the array, the customer and data take 3 of the 64 levels.
-  const std::size_t inner = kMaxJsonDepth - 3;
+TEST(CustomersDecode, OpaqueObjectAsDeepAsItsCapIsKept) {
+  // {"x": ...}: data itself is the first of its 64 levels.
+  const std::size_t inner = kMaxJsonDepth - 1;
   const std::string deep = std::string(inner, '[') + std::string(inner, ']');
   auto c = decode_one(R"([{"data":{"x":)" + deep + "}}]");
   EXPECT_EQ(c.data_json, R"({"x":)" + deep + "}");
+}
+
+// One tenant's deep opaque object fails its own customer, not the page: the document cap is
+// kMaxDocumentDepth, the object's own kMaxJsonDepth.
+TEST(CustomersDecode, OpaqueObjectNestedTooDeeplyIsAnErrorOfItsCustomerOnly) {
+  const std::string deep = std::string(100, '[') + std::string(100, ']');
+  EXPECT_EQ(only_error(R"([{"data":{"x":)" + deep + "}}]"),
+            "customers[0].data: nesting deeper than 64 levels");
 }
 
 TEST(CustomersDecode, Issue8_DocumentNestedTooDeeplyIsRefusedBeforeParsing) {
@@ -481,7 +489,7 @@ TEST(CustomersDecode, Issue8_DocumentNestedTooDeeplyIsRefusedBeforeParsing) {
   auto r = decode_customers(R"({"items":[{"id":"c1","data":{"x":)" + deep + "}}]}");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::bad_json);
-  EXPECT_EQ(r.error().message, "customers: JSON nesting is deeper than 64 levels");
+  EXPECT_EQ(r.error().message, "customers: JSON nesting is deeper than 256 levels");
 }
 
 // ---- Whole-document errors ----------------------------------------------------------------------

@@ -495,7 +495,7 @@ TEST_F(Store, Issue8_DeeplyNestedMetadataOrCustomersAreRejectedBeforeParsing) {
   expect_rejected(dir_, "metadata: JSON nesting is deeper than 64 levels");
   write_bytes(file(),
               with_header(std::string(kGoodMeta) + "\n[{\"data\":{\"x\":" + deep + "}}]\n"));
-  expect_rejected(dir_, "customers: JSON nesting is deeper than 64 levels");
+  expect_rejected(dir_, "customers: JSON nesting is deeper than 256 levels");
 }
 
 TEST_F(Store, HandWrittenFileWithAValidHeaderLoads) {

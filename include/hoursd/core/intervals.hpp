@@ -20,6 +20,12 @@ namespace hoursd {
 /// the request fails with ErrorCode::over_budget instead of holding a worker for long.
 inline constexpr std::size_t kMaxOccurrencesPerRequest = 100'000;
 
+/// Budget: the most occurrences compile() may expand for one customer's precomputed
+/// timeline (its own rules, and parents built on demand for it). One upstream record or
+/// what-if schedule (1,000 minutely rules, say) must not cost a compile gigabytes; past it
+/// the customer gets an over_budget issue and no precomputed timeline.
+inline constexpr std::size_t kMaxOccurrencesPerCompile = 1'000'000;
+
 /// The work of one request: occurrences expanded against its budget, and every customer
 /// timeline built on demand, so that each (customer, window) is built once however many
 /// CustomerState rules down a chain ask for it: the cost of a chain is linear in its length.
@@ -35,6 +41,14 @@ class EvalContext {
   /// Counts `n` more occurrences. Errors: ErrorCode::over_budget once the total exceeds the
   /// budget; the message names the budget and its limit.
   Result<void> spend(std::size_t n);
+  /// Starts a new budget of `max_occurrences`, keeping the remembered timelines: compile()
+  /// gives each customer its own budget while sharing the memo across the set.
+  /// `name` says whose budget it is in the over_budget message.
+  void rebudget(std::size_t max_occurrences, const char* name) {
+    occurrences_ = 0;
+    max_occurrences_ = max_occurrences;
+    budget_name_ = name;
+  }
   std::size_t occurrences() const { return occurrences_; }
   /// How many schedule timelines were built under this context (neither remembered nor
   /// sliced from a precomputed timeline): what the memo keeps linear.
@@ -48,6 +62,7 @@ class EvalContext {
  private:
   using Key = std::tuple<const CompiledCustomer*, date::sys_seconds, date::sys_seconds>;
   std::size_t max_occurrences_;
+  const char* budget_name_ = "occurrences per request";
   std::size_t occurrences_ = 0;
   std::size_t timelines_built_ = 0;
   std::map<Key, Timeline> memo_;

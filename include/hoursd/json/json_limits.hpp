@@ -15,6 +15,13 @@ namespace hoursd {
 /// The deepest nesting of arrays and objects accepted anywhere: `{"a":[1]}` is 2 levels.
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
+/// The cap on a whole customers document (an upstream page, the stored snapshot). Higher
+/// than kMaxJsonDepth because each customer's opaque objects (data, flowParams) sit some
+/// levels down and keep a cap of kMaxJsonDepth of their own, so that one tenant's deep
+/// flowParams makes only that customer invalid instead of failing every sync. 256 levels
+/// of recursion in copy and dump are a few tens of KiB of stack.
+inline constexpr std::size_t kMaxDocumentDepth = 256;
+
 /// Scans `text` without recursion and fails when arrays and objects nest more than
 /// `max_depth` levels. The contents of strings (escapes included) are skipped, so "[[[" in a
 /// string does not count. Nothing else is validated: text that is not JSON may pass, and the

@@ -235,7 +235,7 @@ ApiResponse post_evaluate(Call& call) {
   EvalContext ctx;
   auto answer = state_at(set, c, req->at, ctx);
   if (!answer) return error_response(answer.error());
-  auto list = transitions_json(set, c, req->range, kMaxTransitionLimit);
+  auto list = transitions_json(set, c, req->range, kMaxTransitionLimit, ctx);  // same budget
   if (!list) return error_response(list.error());
   json out = {{"at", format_utc(req->at)},
               {"status", std::string(to_string(c.status))},

@@ -114,9 +114,10 @@ void add_snapshot_fields(json& out, const Call& call);
 Result<const CompiledCustomer*> find_customer(const Call& call, bool by_reference);
 /// state_json plus the snapshot fields.
 json state_answer(const Call& call, const CompiledCustomer& c, const StateAnswer& a);
-/// {"from","to","limit","truncated","transitions":[...]} of `c` over `range`.
+/// {"from","to","limit","truncated","transitions":[...]} of `c` over `range`, counting the
+/// occurrences it expands against `ctx`, the request's budget.
 Result<json> transitions_json(const CompiledSet& set, const CompiledCustomer& c, Window range,
-                              std::size_t limit);
+                              std::size_t limit, EvalContext& ctx);
 
 // ---- Schedules (explain.cpp) --------------------------------------------------------------------
 

@@ -36,7 +36,8 @@ json tags_json(const std::vector<Tag>& tags) {
 // The precomputed timeline: its window and the transitions inside it.
 json timeline_json(const CompiledSet& set, const CompiledCustomer& c) {
   if (!c.schedule || c.timeline.empty()) return nullptr;
-  auto list = transitions_json(set, c, c.timeline.window(), kMaxTransitionLimit);
+  EvalContext ctx;  // each customer's own budget: one odd schedule must not void the dump
+  auto list = transitions_json(set, c, c.timeline.window(), kMaxTransitionLimit, ctx);
   if (!list) return {{"error", list.error().message}};
   return *list;
 }
