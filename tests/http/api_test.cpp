@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "api/internal.hpp"
 #include "api_fixture.hpp"
 
 namespace hoursd {
@@ -178,6 +179,16 @@ TEST_F(Api, Issue8_BodiesNestedDeeperThanTheCapAre400) {
     EXPECT_EQ(error_code(r, 400), "bad_json");
     EXPECT_EQ(error_message(r, 400), "request body: JSON nesting is deeper than 64 levels");
   }
+}
+
+// Work a schedule would need past the engine's bounds is the client's 422, never the
+// server's 500: a router must not read a budget as a fault of the daemon.
+TEST(ApiErrors, BudgetsAndExpansionBoundsAre422AndIoErrors500) {
+  EXPECT_EQ(api::error_response(Error{ErrorCode::over_budget, "b"}).status, 422u);
+  EXPECT_EQ(api::error_response(Error{ErrorCode::out_of_range, "o"}).status, 422u);
+  EXPECT_EQ(api::error_response(Error{ErrorCode::io_error, "i"}).status, 500u);
+  EXPECT_EQ(api::error_response(Error{ErrorCode::not_found, "n"}).status, 404u);
+  EXPECT_EQ(api::error_response(Error{ErrorCode::bad_rule, "r"}).status, 400u);
 }
 
 TEST_F(Api, ReadsTheClockAndSnapshotOncePerRequest) {

@@ -217,8 +217,10 @@ ApiResponse error_response(unsigned status, std::string_view code, std::string m
 ApiResponse error_response(const Error& e) {
   unsigned status = 400;
   if (e.code == ErrorCode::not_found) status = 404;
-  if (e.code == ErrorCode::out_of_range || e.code == ErrorCode::io_error) status = 500;
-  if (e.code == ErrorCode::over_budget) status = 422;  // valid, but too much work to answer
+  if (e.code == ErrorCode::io_error) status = 500;
+  // Valid, but too much work to answer. In a handler, out_of_range only comes from the
+  // engine's expansion bounds on a schedule (kMaxExpansionSteps), which are budgets too.
+  if (e.code == ErrorCode::over_budget || e.code == ErrorCode::out_of_range) status = 422;
   return error_response(status, to_string(e.code), e.message);
 }
 

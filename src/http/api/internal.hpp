@@ -58,8 +58,8 @@ inline constexpr std::size_t kMaxIdBytes = 256;
 
 /// {"error":{"code","message"}} with `status`; never cached.
 ApiResponse error_response(unsigned status, std::string_view code, std::string message);
-/// The HTTP status for an Error from parsing or lookup: not_found 404, over_budget 422,
-/// out_of_range and io_error 500, the rest (bad input) 400.
+/// The HTTP status for an Error from parsing or lookup: not_found 404, over_budget and
+/// out_of_range (an expansion bound) 422, io_error 500, the rest (bad input) 400.
 ApiResponse error_response(const Error& e);
 /// 200 with `body` as JSON; never cached unless the caller sets caching headers.
 ApiResponse json_response(const json& body);
