@@ -273,6 +273,8 @@ Result<json> parse_document(std::string_view text) {
   } catch (const json::parse_error& e) {
     return fail(ErrorCode::bad_json, "customers: not JSON (byte " + std::to_string(e.byte) +
                                          "): " + printable_prefix(e.what()));
+  } catch (const json::exception& e) {  // out_of_range.406: a number such as 1e999
+    return fail(ErrorCode::bad_json, "customers: " + printable_prefix(e.what()));
   }
 }
 

@@ -239,6 +239,8 @@ Result<json> parse_metadata(std::string_view text) {
     return json::parse(text);
   } catch (const json::parse_error& e) {
     return corrupt("metadata: not JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const json::exception& e) {  // out_of_range.406: a number such as 1e999
+    return corrupt(std::string("metadata: ") + e.what());
   }
 }
 

@@ -502,6 +502,15 @@ TEST(CustomersDecode, TextThatIsNotJsonIsBadJsonWithBytePosition) {
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "syntax error", r.error().message);
 }
 
+// Found by fuzz_customers: nlohmann throws out_of_range, not parse_error, for a number that
+// overflows a double, and an upstream page holding one ended the daemon.
+TEST(CustomersDecode, Issue8_NumberOverflowingADoubleIsBadJsonNotAThrow) {
+  auto r = decode_customers(R"({"items":[{"id":"c1","x":1e999}]})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::bad_json);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "number overflow", r.error().message);
+}
+
 TEST(CustomersDecode, EmptyAndTruncatedTextAreBadJson) {
   for (const char* text : {"", "   ", R"({"items":[{"id":"a"})"}) {
     auto r = decode_customers(text);

@@ -498,6 +498,18 @@ TEST_F(Store, Issue8_DeeplyNestedMetadataOrCustomersAreRejectedBeforeParsing) {
   expect_rejected(dir_, "customers: JSON nesting is deeper than 256 levels");
 }
 
+// As fuzz_customers found for pages: a number that overflows a double makes nlohmann throw
+// out_of_range, which the loader did not catch.
+TEST_F(Store, Issue8_NumberOverflowingADoubleIsCorruptNotAThrow) {
+  fs::create_directories(dir_);
+  write_bytes(file(),
+              with_header(R"({"generation":1e999,"syncedAt":"2026-03-08T07:00:00Z","source":""})"
+                          "\n[]\n"));
+  expect_rejected(dir_, "number overflow");
+  write_bytes(file(), with_header(std::string(kGoodMeta) + "\n[{\"id\":\"c\",\"x\":1e999}]\n"));
+  expect_rejected(dir_, "number overflow");
+}
+
 TEST_F(Store, HandWrittenFileWithAValidHeaderLoads) {
   fs::create_directories(dir_);
   write_bytes(file(), with_header(std::string(kGoodMeta) + "\n" + R"([{"id":"c1","name":"Ä"}])"));
