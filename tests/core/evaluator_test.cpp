@@ -166,14 +166,17 @@ TEST(Evaluator, NextAndSinceBeyondTheHorizonAreNotReported) {
       "America/New_York",
       {all_day("ny2023", "Holiday", "2023-01-01"), all_day("xmas2025", "Holiday", "2025-12-25")},
       "Open");
-  const StateAnswer a = answer_at(compile_one(s), "C", "2024-07-01T12:00:00Z");
+  // Answers point into their CompiledSet, so each set outlives its answer.
+  const CompiledSet narrow_set = compile_one(s);
+  const StateAnswer a = answer_at(narrow_set, "C", "2024-07-01T12:00:00Z");
   EXPECT_TRUE(a.evaluated);
   EXPECT_EQ(text(a.state), "Open");
   EXPECT_EQ(text(a.since), "none");
   EXPECT_EQ(text(a.next), "none");
   CompileOptions o;
   o.horizon = std::chrono::days(600);
-  const StateAnswer wide = answer_at(compile_one(s, kFarNow, o), "C", "2024-07-01T12:00:00Z");
+  const CompiledSet wide_set = compile_one(s, kFarNow, o);
+  const StateAnswer wide = answer_at(wide_set, "C", "2024-07-01T12:00:00Z");
   // 2023-01-02 00:00 EST = 05:00Z; 2025-12-25 00:00 EST = 05:00Z.
   EXPECT_EQ(text(wide.since),
             "2023-01-02T05:00:00Z = 2023-01-02T00:00:00-05:00 Holiday->Open [default]");
