@@ -40,6 +40,16 @@ Result<bool> text_format(const Call& call) {
   return fail(ErrorCode::invalid_argument, "format: \"" + *f + "\" is not json or text");
 }
 
+// add_snapshot_fields() as JSON text, each member led by a comma, for answers written
+// without a tree.
+std::string snapshot_fields_text(const Call& call) {
+  const bool stale = is_stale(call.status, call.now, call.config().sync.stale_after);
+  return ",\"generation\":" + std::to_string(call.snapshot->generation) +
+         ",\"lastSync\":" + json_quote(format_utc(call.snapshot->synced_at)) +
+         ",\"stale\":" + (stale ? "true" : "false") +
+         ",\"tzdata\":" + json_quote(call.env.tzdata_version);
+}
+
 ApiResponse state_response(Call& call, bool by_reference) {
   auto s = lookup_state(call, by_reference);
   if (!s) return error_response(s.error());
@@ -289,12 +299,7 @@ ApiResponse get_customers(Call& call) {
   if (!page) return error_response(page.error());
   // Written as text, one entry at a time: a tree of the whole page costs several times
   // the text it becomes.
-  const bool stale = is_stale(call.status, call.now, call.config().sync.stale_after);
-  std::string body = "{\"at\":" + json_quote(format_utc(call.now)) +
-                     ",\"generation\":" + std::to_string(call.snapshot->generation) +
-                     ",\"lastSync\":" + json_quote(format_utc(call.snapshot->synced_at)) +
-                     ",\"stale\":" + (stale ? "true" : "false") +
-                     ",\"tzdata\":" + json_quote(call.env.tzdata_version) +
+  std::string body = "{\"at\":" + json_quote(format_utc(call.now)) + snapshot_fields_text(call) +
                      ",\"count\":" + std::to_string(page->count) + ",\"nextAfter\":" +
                      (page->next_after ? json_quote(*page->next_after) : "null") +
                      ",\"customers\":[" + page->entries + "]}";
