@@ -164,6 +164,42 @@ class Upstream:
 
 # ---- The hostile trickle ----------------------------------------------------------------------------
 
+class RssLog:
+    """RSS of each daemon process over its life, sampled about once a second."""
+
+    def __init__(self):
+        self.by_process = {}  # generation -> [(seconds since its first sample, KiB)]
+        self.first = {}
+
+    def sample(self, daemon):
+        kib = rss_kib(daemon.proc.pid)
+        if not kib:
+            return
+        g = daemon.generation_log
+        t0 = self.first.setdefault(g, time.time())
+        self.by_process.setdefault(g, []).append((time.time() - t0, kib))
+
+    def now_mib(self):
+        last = [s[-1][1] for s in self.by_process.values() if s]
+        return "%.0f" % (last[-1] / 1024) if last else "?"
+
+    def report(self):
+        """One line per process: RSS when ready, after each fifth of its life, and its max."""
+        lines = ["RSS per process (MiB): when ready, then after each fifth of its life; max"]
+        for g, s in sorted(self.by_process.items()):
+            life = s[-1][0]
+            marks = [s[0][1]] + [next(k for t, k in s if t >= life * i / 5) for i in range(1, 6)]
+            lines.append("  process %-3d %6.0f s  %s; max %.0f" %
+                         (g, life, " ".join("%.0f" % (k / 1024) for k in marks),
+                          max(k for _, k in s) / 1024))
+        if len(lines) > 13:  # with kills every minute: the first, the longest-lived, the last
+            longest = max(range(1, len(lines)), key=lambda i: float(lines[i].split()[2]))
+            keep = sorted({1, longest, len(lines) - 1})
+            lines = [lines[0]] + [lines[i] for i in keep] + \
+                ["  (%d more processes not shown)" % (len(lines) - 1 - len(keep))]
+        return lines
+
+
 def raw_request(port, data, timeout=5.0, trickle_after=None):
     """Sends `data`, returns (status or 0, closed). Never raises."""
     try:
@@ -237,7 +273,8 @@ def main():
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--customers", type=int, default=3000)
     p.add_argument("--sync-interval", type=int, default=3)
-    p.add_argument("--kill-every", type=float, default=60, help="seconds between kill -9")
+    p.add_argument("--kill-every", type=float, default=60,
+                   help="seconds between kill -9; 0 never kills (one process, to watch its RSS)")
     p.add_argument("--hostile-every", type=float, default=0.5, help="seconds between hostile requests")
     p.add_argument("--no-hostile", action="store_true")
     p.add_argument("--keep", action="store_true", help="keep the work directory")
@@ -251,8 +288,8 @@ def main():
     if not daemon.ready(60):
         print("the daemon did not become ready:\n" + daemon.log_text()[-3000:])
         return 1
-    rss_start = rss_kib(daemon.proc.pid)
-    rss_max = rss_start or 0
+    rss = RssLog()
+    rss.sample(daemon)
     stop = threading.Event()
     samples = queue.Queue(maxsize=200)
     ids = ["soak-%05d" % i for i in range(args.customers)] + ["c-10%02d" % i for i in range(1, 12)]
@@ -342,8 +379,13 @@ def main():
             if not daemon.up.is_set():
                 continue
             name, data, expected = rng.choice(cases)
+            process = daemon.generation_log
             status, _ = raw_request(daemon.port, data)
             if status == -1:  # refused: the daemon went down meanwhile (counted there)
+                continue
+            if status not in expected and (not daemon.up.is_set() or
+                                           process != daemon.generation_log):
+                counters.add("hostile_cut_by_kill")  # the kill ended it, not the daemon
                 continue
             counters.add("hostile_sent")
             if status in expected:
@@ -385,7 +427,6 @@ def main():
             restart("kill -9")
 
     def watchdog():
-        nonlocal rss_max
         while not stop.wait(1):
             if daemon.proc.poll() is not None and not daemon.expected_exit:
                 daemon.up.clear()
@@ -393,14 +434,13 @@ def main():
                 counters.note("crash (exit %s): %s" % (daemon.proc.returncode,
                                                        daemon.log_text()[-300:]))
                 restart("crash")
-            rss = rss_kib(daemon.proc.pid)
-            if rss:
-                rss_max = max(rss_max, rss)
+            rss.sample(daemon)
 
     threads = [threading.Thread(target=lookups, daemon=True) for _ in range(args.connections)]
     threads += [threading.Thread(target=checker, daemon=True),
-                threading.Thread(target=killer, daemon=True),
                 threading.Thread(target=watchdog, daemon=True)]
+    if args.kill_every > 0:
+        threads.append(threading.Thread(target=killer, daemon=True))
     if not args.no_hostile:
         threads.append(threading.Thread(target=hostile, daemon=True))
     for t in threads:
@@ -408,10 +448,11 @@ def main():
     end = time.time() + args.minutes * 60
     while time.time() < end:
         time.sleep(min(30, max(0.1, end - time.time())))
-        print("... %d s left: %d lookups, %d restarts" %
-              (end - time.time(), counters.get("lookups"), counters.get("restarts")), flush=True)
+        print("... %d s left: %d lookups, %d restarts, RSS %s MiB" %
+              (end - time.time(), counters.get("lookups"), counters.get("restarts"),
+               rss.now_mib()), flush=True)
     stop.set()
-    rss_end = rss_kib(daemon.proc.pid)
+    rss.sample(daemon)
     for t in threads:
         t.join(timeout=15)
     stats = json.loads(upstream.control("GET", "/control/stats"))
@@ -432,14 +473,15 @@ def main():
           (c.get("wrong_answers", 0), c.get("answers_checked", 0), c.get("checks_skipped", 0)))
     print("hostile requests           %d, as intended %d, otherwise %d" %
           (c.get("hostile_sent", 0), c.get("hostile_as_intended", 0), c.get("hostile_unexpected", 0)))
+    print("  cut by a kill or restart %d" % c.get("hostile_cut_by_kill", 0))
     for k in sorted(k for k in c if k.startswith("hostile_unexpected:")):
         print("  %-24s %d" % (k.split(":", 1)[1], c[k]))
     print("restarts                   %d (kill -9 during a snapshot write %d, at random %d; "
           "crashes %d)" % (c.get("restarts", 0), c.get("kills_during_snapshot_write", 0),
                            c.get("kills_at_random", 0), c.get("crashes", 0)))
     print("snapshots lost             %d" % c.get("snapshots_lost", 0))
-    print("RSS                        start %s MiB, end %s MiB, max %s MiB" %
-          tuple("%.0f" % (v / 1024) if v else "?" for v in (rss_start, rss_end, rss_max)))
+    for line in rss.report():
+        print(line)
     print("upstream syncs by mode     %s; data versions %d" %
           (", ".join("%s %d" % (k, v) for k, v in stats.items() if k not in ("pages", "versions")),
            stats.get("versions", 0)))

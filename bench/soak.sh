@@ -19,10 +19,13 @@
 #     state dir holds snapshot.json.tmp; at a random moment if none is seen within 15 s) and
 #     restarted with the upstream answering 503 for 4 s, so being ready within 3 s proves the
 #     persisted snapshot loaded. A daemon that dies on its own is counted as a crash and
-#     restarted the same way.
+#     restarted the same way. --kill-every 0 never kills: one process lives the whole run,
+#     which is how to see whether its RSS stays flat.
 # It prints: lookups; non-2xx other than an intended 503; wrong answers of those checked;
-# hostile requests not answered as intended, by kind; restarts (kills, crashes); snapshots
-# lost (a restart that could not load a complete snapshot); RSS at start, end and max.
+# hostile requests not answered as intended, by kind (those a kill cut off are counted
+# apart); restarts (kills, crashes); snapshots lost (a restart that could not load a
+# complete snapshot); the RSS of each process when ready, after each fifth of its life, and
+# its max (sampled every second; also printed every 30 s while running).
 # Exits 1 if any of those counts of trouble is not zero. Binds only 127.0.0.1; starts and
 # stops only its own processes; its work directory is removed unless --keep is given.
 set -euo pipefail
