@@ -2,7 +2,7 @@
 
 namespace hoursd {
 
-date::sys_seconds to_instant(date::local_seconds local, const date::time_zone& zone) {
+date::sys_seconds to_instant(date::local_seconds local, const Zone& zone) {
   // get_info(local) reports a gap as `nonexistent` and an overlap as `ambiguous`; in all
   // three cases `first` holds the offset in force before the local time's transition,
   // which is exactly RFC 5545 section 3.3.5's reading for both gap and overlap.
@@ -10,7 +10,7 @@ date::sys_seconds to_instant(date::local_seconds local, const date::time_zone& z
   return date::sys_seconds{local.time_since_epoch() - info.first.offset};
 }
 
-LocalTime to_local(date::sys_seconds t, const date::time_zone& zone) {
+LocalTime to_local(date::sys_seconds t, const Zone& zone) {
   const date::sys_info info = zone.get_info(t);
   return LocalTime{date::local_seconds{t.time_since_epoch() + info.offset}, info.offset};
 }
