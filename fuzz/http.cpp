@@ -22,6 +22,16 @@
 #include "hoursd/http/api.hpp"
 #include "hoursd/io/file.hpp"
 #include "hoursd/json/customers_json.hpp"
+#include "hoursd/io/zoneinfo.hpp"
+
+namespace {
+// The OS zoneinfo tree, read once; nothing here means anything without it.
+const hoursd::ZoneDb& os_zones() {
+  static const auto zones = hoursd::shared_zoneinfo(hoursd::kDefaultZoneinfoDir);
+  if (!zones) std::abort();
+  return **zones;
+}
+}  // namespace
 
 namespace http = boost::beast::http;
 using namespace hoursd;
@@ -50,7 +60,7 @@ struct World {
     s->synced_at = clock.now() - std::chrono::seconds(60);
     s->source = "file:examples/customers.json";
     s->customers = decoded->customers;
-    s->compiled = compile(s->customers, config.engine, date::get_tzdb(), clock.now());
+    s->compiled = compile(s->customers, config.engine, os_zones(), clock.now());
     snapshot = s;
     status.generation = 1;
     status.last_success = s->synced_at;
@@ -62,7 +72,7 @@ struct World {
     e.status = [this] { return status; };
     e.config = &config;
     e.clock = &clock;
-    e.tzdb = &date::get_tzdb();
+    e.zones = &os_zones();
     e.metrics = &metrics;
     e.tzdata_version = "2026a";
     e.bearer_token = std::move(token);

@@ -20,6 +20,16 @@
 #include "hoursd/core/recurrence.hpp"
 #include "hoursd/core/time_text.hpp"
 #include "hoursd/core/zones.hpp"
+#include "hoursd/io/zoneinfo.hpp"
+
+namespace {
+// The OS zoneinfo tree, read once; nothing here means anything without it.
+const hoursd::ZoneDb& os_zones() {
+  static const auto zones = hoursd::shared_zoneinfo(hoursd::kDefaultZoneinfoDir);
+  if (!zones) std::abort();
+  return **zones;
+}
+}  // namespace
 
 using namespace hoursd;
 using std::chrono::hours;
@@ -41,7 +51,7 @@ std::string_view next_line(std::string_view& rest) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const date::tzdb& tzdb = date::get_tzdb();
+  static const ZoneDb& tzdb = os_zones();
   constexpr std::size_t kLimit = 1000;
 
   std::string_view rest(reinterpret_cast<const char*>(data), size);

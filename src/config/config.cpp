@@ -15,6 +15,7 @@
 
 #include "hoursd/core/zones.hpp"
 #include "hoursd/io/file.hpp"
+#include "hoursd/io/zoneinfo.hpp"
 #include "toml_reader.hpp"
 
 namespace hoursd {
@@ -121,14 +122,9 @@ Result<void> check_id(std::string_view id) {
   return bad_value(quote(id) + " holds a comma, which joins list items");
 }
 
-Result<void> check_zone(std::string_view id) {
-  try {
-    const auto zone = find_zone(date::get_tzdb(), id);  // get_tzdb() throws if none loads
-    if (!zone) return bad_value(zone.error().message);
-    return {};
-  } catch (const std::exception& e) {
-    return bad_value(std::string("cannot load the tz database: ") + e.what());
-  }
+Result<void> check_dir_path(std::string_view path) {
+  if (!path.empty() && path.front() == '/') return {};
+  return bad_value(quote(path) + " is not an absolute path");
 }
 
 // ---- The sections -------------------------------------------------------------------------------
@@ -212,12 +208,13 @@ std::vector<Key> server_keys(ServerConfig& s) {
   };
 }
 
-std::vector<Key> engine_keys(CompileOptions& e, AnswerOptions& a) {
+std::vector<Key> engine_keys(CompileOptions& e, AnswerOptions& a, std::string& zoneinfo_dir) {
   return {
       {"priority_order", choice(e.priority_order, Names<PriorityOrder>(kPriorityOrders))},
       {"condition_policy", choice(e.condition_policy, Names<ConditionPolicy>(kConditionPolicies))},
       {"force_closed_state", optional_string(e.force_closed_state)},
-      {"default_zone", string(e.default_zone, check_zone)},
+      {"default_zone", string(e.default_zone, check_non_empty)},
+      {"zoneinfo_dir", string(zoneinfo_dir, check_dir_path)},
       {"horizon_days", duration(e.horizon, 1, 3660)},
       {"lookback_days", duration(e.lookback, 0, 366)},
       {"lookahead_days", duration(e.lookahead, 1, 366)},
@@ -233,7 +230,7 @@ std::vector<Section> sections(Config& c) {
       {"upstream", upstream_keys(c.upstream)},
       {"sync", sync_keys(c.sync)},
       {"server", server_keys(c.server)},
-      {"engine", engine_keys(c.engine, c.answers)},
+      {"engine", engine_keys(c.engine, c.answers, c.zoneinfo_dir)},
       {"log", {{"level", string(c.log_level, check_log_level)}}},
   };
 }
@@ -274,6 +271,19 @@ void check_sync(const SyncConfig& s, const toml::table& root, Errors& errors) {
   }
 }
 
+// The zones come from engine.zoneinfo_dir, so default_zone can only be checked once both are
+// read; the directory is read once per process (shared_zoneinfo).
+void check_default_zone(const Config& c, const toml::table& root, Errors& errors) {
+  auto zones = shared_zoneinfo(c.zoneinfo_dir);
+  if (!zones) {
+    errors.add(root, "engine.zoneinfo_dir", "engine.zoneinfo_dir: " + zones.error().message);
+    return;
+  }
+  if (auto zone = find_zone(**zones, c.engine.default_zone); !zone) {
+    errors.add(root, "engine.default_zone", "engine.default_zone: " + zone.error().message);
+  }
+}
+
 /// toml++'s parser throws (the Debian library is built with exceptions); this is its one
 /// call site.
 Result<toml::table> parse_toml(std::string_view text, std::string_view origin) {
@@ -298,6 +308,7 @@ Result<Config> load_config(std::string_view text, std::string_view origin) {
   if (errors.size() == 0) {
     check_auth(config.upstream, *root, errors);
     check_backoff(config.upstream, *root, errors);
+    check_default_zone(config, *root, errors);
     check_sync(config.sync, *root, errors);
   }
   if (errors.size() != 0) return fail(ErrorCode::invalid_argument, errors.joined());

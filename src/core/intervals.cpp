@@ -34,7 +34,7 @@ void append_interval(std::vector<Interval>& out, Interval i) {
 
 // Occurrences of a Time rule overlapping `window`, as instants. Each occurrence is its
 // local start plus the rule's wall-clock length, both ends mapped by to_instant().
-Result<IntervalSet> time_intervals(const CompiledRule& rule, const date::time_zone& zone,
+Result<IntervalSet> time_intervals(const CompiledRule& rule, const Zone& zone,
                                    Window window, EvalContext& ctx) {
   // Local bounds wide enough for any UTC offset (+/-1 day) and for occurrences that began
   // before the window and still run (their length).

@@ -55,7 +55,7 @@ bool has_occurrence(const CompiledRule& r, date::local_seconds from, date::local
 }
 
 void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizon, Sink& out) {
-  const date::time_zone& zone = *s.zone.zone;
+  const Zone& zone = *s.zone.zone;
   for (const CompiledRule& r : s.rules) {
     if (!r.evaluable || r.type != RuleType::time) continue;
     const auto from = to_local(now, zone).local - r.length;
@@ -70,15 +70,15 @@ void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizo
 
 // Each spring-forward gap of the zone within the horizon, as local [begin, end).
 std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(
-    const date::time_zone& zone, date::sys_seconds now, days horizon) {
+    const Zone& zone, date::sys_seconds now, days horizon) {
   std::vector<std::pair<date::local_seconds, date::local_seconds>> gaps;
-  date::sys_info info = zone.get_info(now);
+  ZoneInfo info = zone.info(now);
   while (info.end < now + horizon) {
-    const date::sys_info next = zone.get_info(info.end);
-    if (next.offset > info.offset) {
+    const ZoneInfo next = zone.info(info.end);
+    if (next.offset() > info.offset()) {
       const auto at = info.end.time_since_epoch();
-      gaps.emplace_back(date::local_seconds{at + info.offset},
-                        date::local_seconds{at + next.offset});
+      gaps.emplace_back(date::local_seconds{at + info.offset()},
+                        date::local_seconds{at + next.offset()});
     }
     info = next;
   }

@@ -30,7 +30,7 @@ struct CliRun {
 
 CliRun run(std::vector<std::string> args, date::sys_seconds now = utc("2026-12-01T17:30:00Z")) {
   std::ostringstream out, err;
-  int code = run_cli(args, out, err, now, date::get_tzdb());
+  int code = run_cli(args, out, err, now);
   return {code, out.str(), err.str()};
 }
 
@@ -225,7 +225,7 @@ TEST(App, SampleCustomersMatchTheHandWorkedTable) {
   for (const ExpectedRow& row : rows) {
     SCOPED_TRACE(row.customer + " at " + row.at);
     const auto at = utc(row.at);
-    const CompiledSet set = compile(decoded->customers, CompileOptions{}, date::get_tzdb(), at);
+    const CompiledSet set = compile(decoded->customers, CompileOptions{}, test::tzdb(), at);
     const CompiledCustomer* c = set.find(row.customer);
     ASSERT_NE(c, nullptr);
     auto a = state_at(set, *c, at);

@@ -1,15 +1,19 @@
 #pragma once
 // Shared test helpers: result assertions and fixed instants written as ISO text.
 
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include <date/date.h>
-#include <date/tz.h>
 #include <gtest/gtest.h>
 
 #include "hoursd/core/time_text.hpp"
+#include "hoursd/core/zones.hpp"
+#include "hoursd/io/zoneinfo.hpp"  // the core's tests read the OS zones through the shell's reader
 
 #define ASSERT_OK(r) ASSERT_TRUE((r).has_value()) << (r).error().message
 #define EXPECT_OK(r) EXPECT_TRUE((r).has_value()) << (r).error().message
@@ -35,10 +39,25 @@ inline std::string format_local(date::local_seconds t) {
   return date::format("%Y-%m-%dT%H:%M:%S", t);
 }
 
-inline const date::tzdb& tzdb() { return date::get_tzdb(); }
+/// The OS zoneinfo tree (/usr/share/zoneinfo), read once per process. Aborts the test
+/// program if it cannot be read: no zone test means anything without it.
+inline const ZoneDb& tzdb() {
+  static const std::shared_ptr<const ZoneDb> zones = [] {
+    auto loaded = shared_zoneinfo(kDefaultZoneinfoDir);
+    if (!loaded) {
+      std::fprintf(stderr, "cannot read the zoneinfo tree: %s\n", loaded.error().message.c_str());
+      std::abort();
+    }
+    return *loaded;
+  }();
+  return *zones;
+}
 
-/// Zone `name` of tzdb(), through date's free locate_zone (Debian's libdate-tz does not export
-/// the tzdb::locate_zone member). Throws on an unknown name (a bug in the test).
-inline const date::time_zone& zone_named(std::string_view name) { return *date::locate_zone(name); }
+/// Zone `name` of tzdb(). Aborts on an unknown name (a bug in the test).
+inline const Zone& zone_named(std::string_view name) {
+  const Zone* zone = tzdb().find(name);
+  if (!zone) std::abort();
+  return *zone;
+}
 
 }  // namespace hoursd::test

@@ -17,6 +17,7 @@
 #include "hoursd/core/answer_options.hpp"
 #include "hoursd/core/compiled.hpp"
 #include "hoursd/core/result.hpp"
+#include "hoursd/io/zoneinfo.hpp"
 
 namespace hoursd {
 
@@ -83,6 +84,8 @@ struct Config {
   CompileOptions engine;           // priority_order, condition_policy, force_closed_state, ...
   AnswerOptions answers;           // open_states, fallback_state
   std::string log_level = "info";  // debug, info, warning, error
+  /// The TZif tree zones come from ([engine] zoneinfo_dir): fat or slim, both are read right.
+  std::string zoneinfo_dir = kDefaultZoneinfoDir;
 };
 
 /// Parses TOML `text`. Every key is optional; unknown sections and keys, wrong types and
@@ -95,7 +98,8 @@ struct Config {
 /// { credential = "..." }. All errors are collected, each "origin:line: key: problem", in
 /// file order and joined by "; "; checks between keys (auth needs username and password,
 /// backoff_initial_ms <= backoff_max_ms, stale_after_s >= interval_s) run once every key is
-/// valid. engine.default_zone is checked against date::get_tzdb(). Never echoes a value that
+/// valid, and so is engine.default_zone, against the zones of engine.zoneinfo_dir (read once
+/// per process: shared_zoneinfo). Never echoes a value that
 /// may be a secret (a string where a SecretRef belongs, a URL with user info).
 Result<Config> load_config(std::string_view text, std::string_view origin = "config");
 /// Reads and parses a file; `path` as given is the origin. Errors: ErrorCode::io_error

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include <date/tz.h>
+#include <date/date.h>
 
 #include "hoursd/config/config.hpp"
 #include "hoursd/http/metrics.hpp"
@@ -44,7 +44,7 @@ struct ApiEnv {
   std::function<SyncStatus()> status;
   const Config* config = nullptr;
   const Clock* clock = nullptr;
-  const date::tzdb* tzdb = nullptr;
+  const ZoneDb* zones = nullptr;
   Metrics* metrics = nullptr;
   std::string tzdata_version;
   std::string bearer_token;  // "" = no authentication

@@ -230,7 +230,7 @@ ApiResponse post_evaluate(Call& call) {
   if (const auto& s = req->customers.front().schedule; s) {
     if (auto within = check_rule_budget(*s); !within) return error_response(within.error());
   }
-  const CompiledSet set = compile(req->customers, call.config().engine, *call.env.tzdb, req->at);
+  const CompiledSet set = compile(req->customers, call.config().engine, *call.env.zones, req->at);
   const CompiledCustomer& c = set.customers().front();
   EvalContext ctx;
   auto answer = state_at(set, c, req->at, ctx);
