@@ -7,7 +7,8 @@
 #include "rrule/rule.hpp"
 
 // How a rule is expanded (RFC 5545 sections 3.3.10 and 3.8.5.3, with the departure that
-// docs/semantics.md section 2, "Time", names):
+// docs/semantics.md section 2, "Time", names, and the readings of its "Where RFC 5545 leaves
+// room", which follow the platform's Ical.Net):
 // 1. The parts, with DTSTART's defaults made explicit, form a Pattern; date_matches() and
 //    time_matches() decide whether one local day and time satisfy every part.
 // 2. Periods are one FREQ unit each (a second ... a year; a week-numbering year with BYWEEKNO),
@@ -18,9 +19,8 @@
 //    occurrence and COUNT counts matching occurrences only (that departure).
 // Why not libical's iterator: 3.0.16 (built with ICU, as Debian ships it) is wrong for BYSETPOS
 // with WEEKLY, DAILY and sub-daily rules, sub-daily INTERVAL grids with BYHOUR, BYMINUTE in
-// DTSTART's first hour, negative BYMONTHDAY/BYYEARDAY limiting DAILY/HOURLY/MINUTELY, BYWEEKNO
-// (weekday, week 53, negative weeks) and YEARLY BYMONTHDAY without BYMONTH, and it refuses
-// YEARLY BYYEARDAY with BYMONTH.
+// DTSTART's first hour, negative BYMONTHDAY/BYYEARDAY limiting DAILY/HOURLY/MINUTELY and BYWEEKNO
+// (its weekday, week 53, negative weeks), and it refuses YEARLY BYYEARDAY with BYMONTH.
 // Worse for a daemon, it searches for the next match internally, out of reach of any candidate
 // count: FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30 spends 0.24 s of CPU per iterator scanning to 2582
 // (UNTIL does not stop it), and creating an iterator for BYDAY=1MO;BYMONTHDAY=15 alone takes

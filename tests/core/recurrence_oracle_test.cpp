@@ -513,6 +513,10 @@ TEST(RecurrenceOracle, AgreesWithLibicalWhereLibicalIsRight) {
       "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH",
       "FREQ=YEARLY;BYDAY=-1SU",
       "FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO",
+      // Ical.Net's reading, which libical shares: DTSTART's month (docs/semantics.md). (With
+      // BYDAY=MO added libical agrees too, but stops searching after some 200 years.)
+      "FREQ=YEARLY;BYMONTHDAY=1,15",
+      "FREQ=YEARLY;BYMONTHDAY=-1",
   };
   const char* dtstarts[] = {"2024-01-07T09:00:00", "2024-02-29T17:30:00", "2023-12-31T23:59:59",
                             "1997-09-02T09:00:00"};

@@ -35,6 +35,22 @@ bool weekday_matches(const Pattern& p, local_days d, date::year_month_day ymd) {
   return false;
 }
 
+/// Where RFC 5545 leaves room, YEARLY rules read as Ical.Net (and libical) read them
+/// (docs/semantics.md, "Where RFC 5545 leaves room"): BYMONTHDAY without BYMONTH, BYWEEKNO
+/// and BYYEARDAY keeps DTSTART's month; BYWEEKNO without BYDAY, BYMONTHDAY and BYYEARDAY
+/// keeps DTSTART's weekday. The RFC's "information not contained in the rule ... is derived
+/// from DTSTART" is read as covering the month and the weekday too.
+void take_platform_defaults(const RuleParts& r, const Civil& c, Pattern& p) {
+  const bool other_days = !r.by_week_no.empty() || !r.by_year_day.empty();
+  if (!r.by_month_day.empty() && r.by_month.empty() && !other_days) {
+    p.months = {int(unsigned(c.ymd.month()))};
+  }
+  if (!r.by_week_no.empty() && r.by_day.empty() && r.by_month_day.empty() &&
+      r.by_year_day.empty()) {
+    p.days = {WeekdayNum{0, c.weekday}};
+  }
+}
+
 }  // namespace
 
 Pattern make_pattern(const RuleParts& r, local_seconds dtstart) {
@@ -51,6 +67,7 @@ Pattern make_pattern(const RuleParts& r, local_seconds dtstart) {
     }
     if (r.freq == Freq::yearly && p.months.empty()) p.months = {int(unsigned(c.ymd.month()))};
   }
+  if (r.freq == Freq::yearly) take_platform_defaults(r, c, p);
   p.offsets_in_month = r.freq == Freq::monthly || (r.freq == Freq::yearly && !r.by_month.empty());
   return p;
 }
