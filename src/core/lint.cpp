@@ -68,6 +68,16 @@ void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizo
   }
 }
 
+/// BYDAY entries that can never match (a 6th weekday of a month): the rest of the rule applies.
+void lint_never_matching(const EffectiveSchedule& s, Sink& out) {
+  for (const CompiledRule& r : s.rules) {
+    if (!r.evaluable || !r.recurrence) continue;
+    for (const std::string& why : r.recurrence->never_matching()) {
+      out.add({"part_never_matches", r.id, label(r) + ": " + why});
+    }
+  }
+}
+
 // Each spring-forward gap of the zone within the horizon, as local [begin, end).
 std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(
     const date::time_zone& zone, date::sys_seconds now, days horizon) {
@@ -165,6 +175,7 @@ ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<Interva
     return out.take();
   }
   lint_horizon(s, now, horizon, out);
+  lint_never_matching(s, out);
   lint_shadowing(s, sets, timeline, out);
   lint_same_priority(s, sets, out);
   lint_gaps(s, now, horizon, out);

@@ -60,6 +60,7 @@ struct Recurrence::Impl {
   local_seconds dtstart;
   Pattern pattern;
   std::optional<local_seconds> last;  // UNTIL or the COUNT-th occurrence, inclusive
+  std::vector<std::string> never_matching;
 };
 
 namespace {
@@ -336,6 +337,7 @@ Result<Recurrence> Recurrence::parse(std::string_view rrule, date::local_seconds
   impl->text = rrule::to_text(*parts);
   impl->dtstart = dtstart;
   impl->pattern = make_pattern(*parts, dtstart);
+  impl->never_matching = rrule::never_matching(*parts);
   if (auto ok = check_interval(impl->pattern, dtstart); !ok) return fail(ok.error());
   if (parts->until) {
     // A date UNTIL includes its whole local day.
@@ -368,5 +370,6 @@ Result<std::vector<date::local_seconds>> Recurrence::starts(date::local_seconds 
 
 const std::string& Recurrence::text() const { return impl_->text; }
 date::local_seconds Recurrence::dtstart() const { return impl_->dtstart; }
+const std::vector<std::string>& Recurrence::never_matching() const { return impl_->never_matching; }
 
 }  // namespace hoursd

@@ -115,15 +115,15 @@ void check_by_day(const SchedulingRule& r, Frequency freq, RuleErrors& errors) {
       continue;
     }
     if (d.offset == 0) continue;
-    const int limit = freq == Frequency::monthly ? 5 : freq == Frequency::yearly ? 53 : 0;
-    if (limit == 0) {
+    // RFC 5545's grammar allows offsets 1..53 with either frequency; one past the 5th within a
+    // month never matches (lint names it), as the platform's Ical.Net reads it.
+    if (freq != Frequency::monthly && freq != Frequency::yearly) {
       errors.add("byDay", where + ".offset " + std::to_string(d.offset) +
                               " needs frequency Monthly or Yearly (RFC 5545), not " +
                               std::string(to_string(freq)));
-    } else if (d.offset < -limit || d.offset > limit) {
+    } else if (d.offset < -53 || d.offset > 53) {
       errors.add("byDay", where + ".offset " + std::to_string(d.offset) +
-                              " is out of range (+/-1.." + std::to_string(limit) + " for " +
-                              std::string(to_string(freq)) + ")");
+                              " is out of range (+/-1..53, RFC 5545)");
     } else if (freq == Frequency::yearly && !r.by_week_no.empty()) {
       errors.add("byDay", where + ".offset " + std::to_string(d.offset) +
                               " cannot be combined with byWeekNo (RFC 5545)");

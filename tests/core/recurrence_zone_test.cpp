@@ -88,6 +88,39 @@ const StartsCase kIcalNetFloatingReadings[] = {
      "2025-01-01T00:00:00",
      "2030-01-01T00:00:00",
      {"2025-01-01T00:00:00", "2025-12-31T00:00:00"}},
+    // A numbered BYDAY past the 5th within a month never matches; the rest of the rule applies.
+    // RecurrenceTestCases.txt, "Monthly BYDAY with unordered positive and negative offsets".
+    {"a monthly 6WE among other offsets never matches",
+     "FREQ=MONTHLY;BYDAY=1WE,-1WE,-1SA,6WE,3WE,1SA,-3WE;COUNT=11",
+     "2025-01-01T00:00:00",
+     "2025-01-01T00:00:00",
+     "2026-01-01T00:00:00",
+     {"2025-01-01T00:00:00", "2025-01-04T00:00:00", "2025-01-15T00:00:00", "2025-01-25T00:00:00",
+      "2025-01-29T00:00:00", "2025-02-01T00:00:00", "2025-02-05T00:00:00", "2025-02-12T00:00:00",
+      "2025-02-19T00:00:00", "2025-02-22T00:00:00", "2025-02-26T00:00:00"}},
+    // RecurrenceTestCases.txt, "Yearly BYDAY with unordered positive and negative offsets":
+    // without BYMONTH 6WE counts in the year (February 5th, 2025).
+    {"a yearly 6WE is the year's sixth Wednesday",
+     "FREQ=YEARLY;BYDAY=1WE,-1WE,-1SA,6WE,3WE,-3WE;COUNT=7",
+     "2025-01-01T00:00:00",
+     "2025-01-01T00:00:00",
+     "2027-01-01T00:00:00",
+     {"2025-01-01T00:00:00", "2025-01-15T00:00:00", "2025-02-05T00:00:00", "2025-12-17T00:00:00",
+      "2025-12-27T00:00:00", "2025-12-31T00:00:00", "2026-01-07T00:00:00"}},
+    // RecurrenceTestCases.txt, "Yearly BYMONTH=3 BYDAY=6MO - invalid: 6th Monday in March
+    // doesn't exist": Ical.Net evaluates it and finds nothing up to year 10000.
+    {"a yearly 6MO within March never matches",
+     "FREQ=YEARLY;BYMONTH=3;BYDAY=6MO",
+     "2024-01-01T09:00:00",
+     "2024-01-01T00:00:00",
+     "2124-01-01T00:00:00",
+     {}},
+    {"a monthly 6WE alone never matches",
+     "FREQ=MONTHLY;BYDAY=6WE",
+     "2025-01-01T09:00:00",
+     "2025-01-01T00:00:00",
+     "2125-01-01T00:00:00",
+     {}},
 };
 
 TEST(RecurrenceZone, Issue9_ReadsWhatRfc5545LeavesOpenAsIcalNetDoes) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "hoursd/core/recurrence.hpp"
 #include "test_util.hpp"
 
@@ -52,10 +55,6 @@ const BadCase kBadCases[] = {
      "BYMONTHDAY=32: day of month must be 1..31 or -31..-1"},
     {"FREQ=MONTHLY;BYMONTHDAY=-32", ErrorCode::bad_rule,
      "BYMONTHDAY=-32: day of month must be 1..31 or -31..-1"},
-    {"FREQ=MONTHLY;BYDAY=6MO", ErrorCode::bad_rule,
-     "BYDAY=6MO: a weekday offset within a month must be 1..5 or -5..-1"},
-    {"FREQ=YEARLY;BYMONTH=3;BYDAY=-6MO", ErrorCode::bad_rule,
-     "BYDAY=-6MO: a weekday offset within a month must be 1..5 or -5..-1"},
     {"FREQ=YEARLY;BYDAY=54MO", ErrorCode::bad_rule,
      "BYDAY=54MO: weekday offset must be 1..53 or -53..-1"},
     {"FREQ=MONTHLY;BYDAY=0MO", ErrorCode::bad_rule,
@@ -132,6 +131,34 @@ TEST(Rrule, UtcUntilIsRejectedBecauseRecurrenceIsFloating) {
   EXPECT_EQ(r.error().message,
             "UNTIL=19971224T000000Z: a UTC UNTIL cannot bound a floating-time recurrence; give a "
             "local date or date-time");
+}
+
+// ---- A weekday offset past the 5th within a month ----------------------------------------------
+// RFC 5545's grammar allows ordwk 1 to 53 ("ordwk = 1*2DIGIT ;1 to 53") and says nothing more
+// for a month; Ical.Net accepts such an offset and it never matches (recurrence_test.cpp).
+
+TEST(Rrule, Issue9_WeekdayOffsetPastTheFifthInAMonthIsAcceptedAndNamedAsNeverMatching) {
+  const struct {
+    const char* rrule;
+    std::vector<std::string> never;
+  } cases[] = {
+      {"FREQ=MONTHLY;BYDAY=6WE",
+       {"BYDAY=6WE never matches: a month has at most five of each weekday"}},
+      {"FREQ=MONTHLY;BYDAY=1WE,-6SA,53MO",
+       {"BYDAY=-6SA never matches: a month has at most five of each weekday",
+        "BYDAY=53MO never matches: a month has at most five of each weekday"}},
+      {"FREQ=YEARLY;BYMONTH=3;BYDAY=-6MO",
+       {"BYDAY=-6MO never matches: a month has at most five of each weekday"}},
+      // Without BYMONTH a YEARLY offset counts in the year, where the 6th Monday exists.
+      {"FREQ=YEARLY;BYDAY=6MO", {}},
+      {"FREQ=MONTHLY;BYDAY=5FR,-5FR", {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.rrule);
+    auto r = Recurrence::parse(c.rrule, local("2025-01-01T09:00:00"));
+    ASSERT_OK(r);
+    EXPECT_EQ(r->never_matching(), c.never);
+  }
 }
 
 }  // namespace

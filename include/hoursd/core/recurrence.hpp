@@ -48,6 +48,9 @@ class Recurrence {
   /// The rule as parsed, in canonical RRULE text (for explain and messages).
   const std::string& text() const;
   date::local_seconds dtstart() const;
+  /// Parts of the rule that can never match, each named in a sentence (e.g. "BYDAY=6WE never
+  /// matches: a month has at most five of each weekday"); the rest of the rule still applies.
+  const std::vector<std::string>& never_matching() const;
 
   struct Impl;
 

@@ -215,9 +215,14 @@ std::string weekday_text(const WeekdayNum& w) {
          std::string(kDayNames[w.day.c_encoding()]);
 }
 
-// RFC 5545 section 3.3.10: the combinations the RFC forbids or restricts.
+bool offsets_in_month(const RuleParts& r) {
+  return r.freq == Freq::monthly || (r.freq == Freq::yearly && !r.by_month.empty());
+}
+
+// RFC 5545 section 3.3.10: the combinations the RFC forbids or restricts. A weekday offset
+// past the 5th within a month is allowed by the grammar (ordwk is 1 to 53) and never matches,
+// as Ical.Net reads it (docs/semantics.md, "Where RFC 5545 leaves room").
 Result<void> check_by_day(const RuleParts& r) {
-  const bool in_month = r.freq == Freq::monthly || (r.freq == Freq::yearly && !r.by_month.empty());
   for (const WeekdayNum& w : r.by_day) {
     if (w.offset == 0) continue;
     if (r.freq != Freq::monthly && r.freq != Freq::yearly) {
@@ -225,10 +230,6 @@ Result<void> check_by_day(const RuleParts& r) {
     }
     if (r.freq == Freq::yearly && !r.by_week_no.empty()) {
       return bad("BYDAY", weekday_text(w), "a numbered weekday cannot be combined with BYWEEKNO");
-    }
-    if (in_month && (w.offset > 5 || w.offset < -5)) {
-      return bad("BYDAY", weekday_text(w),
-                 "a weekday offset within a month must be 1..5 or -5..-1");
     }
   }
   return {};
@@ -317,6 +318,18 @@ std::string to_text(const RuleParts& r) {
   add("BYSETPOS", join(r.by_set_pos));
   if (r.wkst != date::Monday) add("WKST", std::string(kDayNames[r.wkst.c_encoding()]));
   return s;
+}
+
+std::vector<std::string> never_matching(const RuleParts& r) {
+  std::vector<std::string> out;
+  if (!offsets_in_month(r)) return out;
+  for (const WeekdayNum& w : r.by_day) {
+    if (w.offset > 5 || w.offset < -5) {
+      out.push_back("BYDAY=" + weekday_text(w) +
+                    " never matches: a month has at most five of each weekday");
+    }
+  }
+  return out;
 }
 
 }  // namespace hoursd::rrule

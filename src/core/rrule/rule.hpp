@@ -43,13 +43,20 @@ struct RuleParts {
 };
 
 /// Parses an RRULE value such as "FREQ=WEEKLY;BYDAY=MO,TU;UNTIL=20261231". Names and values
-/// are case-insensitive. Errors: ErrorCode::bad_rule for syntax errors, unknown parts,
-/// out-of-range values and combinations RFC 5545 forbids; ErrorCode::unsupported_rule for
-/// valid parts we cannot honour (UTC UNTIL, RSCALE, SKIP, leap second 60).
+/// are case-insensitive. A numbered BYDAY within a month may be 6..53 as the grammar allows;
+/// it never matches (never_matching() names it). Errors: ErrorCode::bad_rule for syntax
+/// errors, unknown parts, out-of-range values and combinations RFC 5545 forbids;
+/// ErrorCode::unsupported_rule for valid parts we cannot honour (UTC UNTIL, RSCALE, SKIP, leap
+/// second 60).
 /// Every message starts with the offending part, e.g. "BYMONTH=13: month must be 1..12".
 Result<RuleParts> parse_rule_parts(std::string_view text);
 
 /// Canonical RRULE text: upper case, fixed part order, INTERVAL and WKST only when not 1/MO.
 std::string to_text(const RuleParts& parts);
+
+/// The BYDAY entries that can never match, one message each naming the entry, e.g.
+/// "BYDAY=6WE never matches: a month has at most five of each weekday". RFC 5545's grammar
+/// allows offsets up to 53; within a month (MONTHLY, or YEARLY with BYMONTH) 6..53 never occur.
+std::vector<std::string> never_matching(const RuleParts& parts);
 
 }  // namespace hoursd::rrule
