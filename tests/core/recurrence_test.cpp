@@ -14,7 +14,9 @@
 #include "test_util.hpp"
 
 // Recurrence expansion (recurrence.hpp): docs/semantics.md's DTSTART, COUNT and UNTIL, the rule
-// forms libical 3.0.16 expands wrongly, DST, late windows, bounds and threads. RRULE text as
+// forms libical 3.0.16 expands wrongly, floating DST, late windows, bounds and threads. The
+// readings Ical.Net gives where RFC 5545 leaves room, rules in a zone and UTC UNTIL are in
+// recurrence_zone_test.cpp. RRULE text as
 // written is in rrule_test.cpp; the RFC 5545 examples and libical as an oracle are in
 // recurrence_oracle_test.cpp.
 
@@ -243,8 +245,7 @@ const StartsCase kLibicalPitfalls[] = {
      {"2024-01-01T09:00:00", "2024-01-01T09:07:00", "2024-01-01T09:14:00", "2024-01-01T09:21:00",
       "2024-01-01T09:28:00", "2024-01-01T09:35:00", "2024-01-01T09:42:00", "2024-01-01T09:49:00",
       "2024-01-01T09:56:00", "2024-01-02T09:02:00", "2024-01-02T09:09:00"}},
-    // BYWEEKNO without BYDAY keeps DTSTART's weekday, as Ical.Net reads it
-    // (recurrence_zone_test.cpp); libical
+    // BYWEEKNO without BYDAY keeps DTSTART's weekday, as Ical.Net reads it (below); libical
     // returns a Tuesday (1997-05-13) for this Wednesday DTSTART.
     {"BYWEEKNO without BYDAY keeps DTSTART's weekday",
      "FREQ=YEARLY;BYWEEKNO=20",
@@ -328,7 +329,7 @@ TEST(Recurrence, GetsRightWhatLibical3ExpandsWrongly) {
   }
 }
 
-// ---- DST: we iterate floating local time; to_instant() applies RFC 5545 section 3.3.5 -----------
+// ---- DST, floating: local times, which to_instant() reads per RFC 5545 section 3.3.5 ------------
 
 Starts new_york_instants(const std::string& rrule, const std::string& dtstart, int days) {
   const date::time_zone& new_york = zone_named("America/New_York");

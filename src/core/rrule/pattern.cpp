@@ -57,9 +57,13 @@ Pattern make_pattern(const RuleParts& r, local_seconds dtstart) {
   Pattern p{r.freq,         r.interval, r.wkst,      r.by_month,  r.by_week_no, r.by_year_day,
             r.by_month_day, r.by_hour,  r.by_minute, r.by_second, r.by_set_pos, r.by_day};
   const Civil c = civil(dtstart);
-  if (p.seconds.empty() && r.freq > Freq::secondly) p.seconds = {c.second};
-  if (p.minutes.empty() && r.freq > Freq::minutely) p.minutes = {c.minute};
-  if (p.hours.empty() && r.freq > Freq::hourly) p.hours = {c.hour};
+  // A sub-daily rule takes a time part it does not name from each step it makes (they all
+  // share DTSTART's in floating time, not always in a zone); a daily or coarser one from DTSTART.
+  if (r.freq > Freq::hourly) {
+    if (p.seconds.empty()) p.seconds = {c.second};
+    if (p.minutes.empty()) p.minutes = {c.minute};
+    if (p.hours.empty()) p.hours = {c.hour};
+  }
   if (r.by_week_no.empty() && r.by_year_day.empty() && r.by_month_day.empty() && r.by_day.empty()) {
     if (r.freq == Freq::weekly) p.days = {WeekdayNum{0, c.weekday}};
     if (r.freq == Freq::monthly || r.freq == Freq::yearly) {
