@@ -8,14 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "answers.hpp"
+#include "builders.hpp"
 #include "hoursd/core/local_time.hpp"
 #include "starts.hpp"
 #include "test_util.hpp"
 
 // Rules in a zone (recurrence.hpp) and the readings of docs/semantics.md, "Where RFC 5545 leaves
 // room": what Ical.Net's test suite asserts, UTC UNTIL (RFC 5545 section 3.3.10), SECONDLY to
-// HOURLY rules stepping in elapsed time, each instant once and an occurrence's wall-clock end.
-// DST instants are tzdata's (zdump):
+// HOURLY rules stepping in elapsed time, each instant once, an occurrence's wall-clock end, and
+// compiled customer schedules reading rules the same way. DST instants are tzdata's (zdump):
 //   America/New_York     1997-10-26 06:00Z, 2025-11-02 06:00Z, 2026-11-01 06:00Z fall back;
 //                        2025-03-09 07:00Z, 2026-03-08 07:00Z spring forward.
 //   Australia/Sydney     2026-04-04 16:00Z fall back (03:00 AEDT to 02:00 AEST);
@@ -517,6 +519,65 @@ TEST(RecurrenceZone, LateWindowEqualsTheSameStretchOfFullIteration) {
       }
     }
   }
+}
+
+// ---- Compiled customer schedules read rules the same way ---------------------------------------
+
+// An hourly rule's occurrences, 30 minutes each, over New York's fall-back night: the second
+// 01:00 (EST, 06:00Z) is an occurrence of its own, ending at 01:30 EST.
+TEST(RecurrenceZone, Issue9_CompiledHourlyRuleOpensTwiceInTheRepeatedHour) {
+  SchedulingRule r = test::timed("rule", "Open", "2025-11-02", "00:00", "00:30");
+  r.frequency = Frequency::hourly;
+  r.count = 4;
+  const CompiledSet set = test::compile_one(test::schedule("America/New_York", {r}));
+  EXPECT_EQ(test::transitions_of(set, "C", "2025-11-02T03:00:00Z", "2025-11-02T09:00:00Z"),
+            (std::vector<std::string>{
+                "2025-11-02T04:00:00Z = 2025-11-02T00:00:00-04:00 Closed->Open [rule]",
+                "2025-11-02T04:30:00Z = 2025-11-02T00:30:00-04:00 Open->Closed [default]",
+                "2025-11-02T05:00:00Z = 2025-11-02T01:00:00-04:00 Closed->Open [rule]",
+                "2025-11-02T05:30:00Z = 2025-11-02T01:30:00-04:00 Open->Closed [default]",
+                "2025-11-02T06:00:00Z = 2025-11-02T01:00:00-05:00 Closed->Open [rule]",
+                "2025-11-02T06:30:00Z = 2025-11-02T01:30:00-05:00 Open->Closed [default]",
+                "2025-11-02T07:00:00Z = 2025-11-02T02:00:00-05:00 Closed->Open [rule]",
+                "2025-11-02T07:30:00Z = 2025-11-02T02:30:00-05:00 Open->Closed [default]"}));
+}
+
+// The issue's defect in a customer's schedule: byHour 1,2,3 with count 4 from New York's
+// spring-forward night keeps its fourth occurrence, 02:00 EDT on March 9 (06:00Z).
+TEST(RecurrenceZone, Issue9_CompiledByHourRuleKeepsItsLastOccurrenceAfterTheGap) {
+  SchedulingRule r = test::timed("rule", "Open", "2026-03-08", "01:00", "01:30");
+  r.frequency = Frequency::hourly;
+  r.by_hour = {1, 2, 3};
+  r.count = 4;
+  const CompiledSet set = test::compile_one(test::schedule("America/New_York", {r}));
+  EXPECT_EQ(test::transitions_of(set, "C", "2026-03-08T05:00:00Z", "2026-03-09T12:00:00Z"),
+            (std::vector<std::string>{
+                "2026-03-08T06:00:00Z = 2026-03-08T01:00:00-05:00 Closed->Open [rule]",
+                "2026-03-08T06:30:00Z = 2026-03-08T01:30:00-05:00 Open->Closed [default]",
+                "2026-03-08T07:00:00Z = 2026-03-08T03:00:00-04:00 Closed->Open [rule]",
+                "2026-03-08T07:30:00Z = 2026-03-08T03:30:00-04:00 Open->Closed [default]",
+                "2026-03-09T05:00:00Z = 2026-03-09T01:00:00-04:00 Closed->Open [rule]",
+                "2026-03-09T05:30:00Z = 2026-03-09T01:30:00-04:00 Open->Closed [default]",
+                "2026-03-09T06:00:00Z = 2026-03-09T02:00:00-04:00 Closed->Open [rule]",
+                "2026-03-09T06:30:00Z = 2026-03-09T02:30:00-04:00 Open->Closed [default]"}));
+}
+
+// Lord Howe falls back half an hour: hourly from midnight, the third occurrence is at 01:30
+// (+10:30) and the rest at half past; each lasts its 30 wall-clock minutes.
+TEST(RecurrenceZone, CompiledHourlyRuleStepsHalfPastAfterLordHowesHalfHourFallBack) {
+  SchedulingRule r = test::timed("rule", "Open", "2026-04-05", "00:00", "00:30");
+  r.frequency = Frequency::hourly;
+  const CompiledSet set = test::compile_one(test::schedule("Australia/Lord_Howe", {r}));
+  EXPECT_EQ(test::transitions_of(set, "C", "2026-04-04T12:00:00Z", "2026-04-04T16:45:00Z"),
+            (std::vector<std::string>{
+                "2026-04-04T13:00:00Z = 2026-04-05T00:00:00+11:00 Closed->Open [rule]",
+                "2026-04-04T13:30:00Z = 2026-04-05T00:30:00+11:00 Open->Closed [default]",
+                "2026-04-04T14:00:00Z = 2026-04-05T01:00:00+11:00 Closed->Open [rule]",
+                "2026-04-04T14:30:00Z = 2026-04-05T01:30:00+11:00 Open->Closed [default]",
+                "2026-04-04T15:00:00Z = 2026-04-05T01:30:00+10:30 Closed->Open [rule]",
+                "2026-04-04T15:30:00Z = 2026-04-05T02:00:00+10:30 Open->Closed [default]",
+                "2026-04-04T16:00:00Z = 2026-04-05T02:30:00+10:30 Closed->Open [rule]",
+                "2026-04-04T16:30:00Z = 2026-04-05T03:00:00+10:30 Open->Closed [default]"}));
 }
 
 }  // namespace
