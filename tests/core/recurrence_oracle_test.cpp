@@ -366,7 +366,7 @@ std::vector<Expected> expected_of(const RfcCase& c) {
 }
 
 TEST(RecurrenceOracle, ExpandsEveryRfc5545ExampleInLocalTimeAndNewYorkInstants) {
-  const date::time_zone& new_york = zone_named("America/New_York");
+  const Zone& new_york = zone_named("America/New_York");
   for (const RfcCase& c : kRfcCases) {
     SCOPED_TRACE(c.title);
     const std::vector<Expected> want = expected_of(c);
@@ -440,7 +440,7 @@ const TimedCase kRfcTimedCases[] = {
 };
 
 TEST(RecurrenceOracle, ExpandsEverySubDailyRfc5545Example) {
-  const date::time_zone& new_york = zone_named("America/New_York");
+  const Zone& new_york = zone_named("America/New_York");
   for (const TimedCase& c : kRfcTimedCases) {
     SCOPED_TRACE(c.title);
     auto rule = Recurrence::parse(c.rrule, local("1997-09-02T09:00:00"));

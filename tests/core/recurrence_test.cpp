@@ -332,7 +332,7 @@ TEST(Recurrence, GetsRightWhatLibical3ExpandsWrongly) {
 // ---- DST, floating: local times, which to_instant() reads per RFC 5545 section 3.3.5 ------------
 
 Starts new_york_instants(const std::string& rrule, const std::string& dtstart, int days) {
-  const date::time_zone& new_york = zone_named("America/New_York");
+  const Zone& new_york = zone_named("America/New_York");
   auto r = Recurrence::parse(rrule, local(dtstart));
   if (!r) return {"error: " + r.error().message};
   auto starts = r->starts(local(dtstart), local(dtstart) + date::days{days}, 100);

@@ -457,7 +457,7 @@ TEST(RecurrenceZone, Issue9_UtcUntilBoundsTheInstantsInclusively) {
 // ---- An occurrence's end: its local start plus the wall-clock length ---------------------------
 
 TEST(RecurrenceZone, WallClockEndStaysInTheRepeatedHourAndFollowsRfc5545Elsewhere) {
-  const date::time_zone& ny = zone_named("America/New_York");
+  const Zone& ny = zone_named("America/New_York");
   auto end = [&](const char* local_start, const char* instant, std::chrono::seconds length) {
     return format_utc(wall_clock_end({local(local_start), test::utc(instant)}, length, ny));
   };
