@@ -201,6 +201,39 @@ int expand_error(Context& ctx, const Error& e) {
   return kExitUsage;
 }
 
+/// Without --tz a UTC UNTIL cannot be compared with local starts: say which flag supplies the
+/// zone (recurrence.hpp: the only unsupported_rule message starting "UNTIL=").
+Error with_tz_hint(Error e, bool has_zone) {
+  if (!has_zone && e.code == ErrorCode::unsupported_rule && e.message.starts_with("UNTIL=")) {
+    e.message += "; give --tz ZONE";
+  }
+  return e;
+}
+
+Result<json> floating_occurrences(const Recurrence& rec, date::local_seconds from,
+                                  date::local_seconds to, std::size_t limit) {
+  auto starts = rec.starts(from, to, limit);
+  if (!starts) return fail(starts.error());
+  json items = json::array();
+  for (date::local_seconds s : *starts) {
+    items.push_back({{"local", date::format("%Y-%m-%dT%H:%M:%S", s)}});
+  }
+  return items;
+}
+
+/// --from and --to are local times in the zone, read as every local time is (to_instant()).
+Result<json> zoned_occurrences(const Recurrence& rec, const Zone& zone, date::local_seconds from,
+                               date::local_seconds to, std::size_t limit) {
+  auto starts = rec.starts(to_instant(from, zone), to_instant(to, zone), limit);
+  if (!starts) return fail(starts.error());
+  json items = json::array();
+  for (const Recurrence::Start& s : *starts) {
+    items.push_back(
+        {{"local", date::format("%Y-%m-%dT%H:%M:%S", s.local)}, {"utc", format_utc(s.instant)}});
+  }
+  return items;
+}
+
 int run_expand(const Flags& f, Context& ctx) {
   auto rrule = flag(f, "rrule");
   if (!rrule || !flag(f, "dtstart")) return usage_error(ctx, "expand needs --rrule and --dtstart");
@@ -214,25 +247,20 @@ int run_expand(const Flags& f, Context& ctx) {
     if (!*r) return expand_error(ctx, r->error());
   }
   if (!limit) return expand_error(ctx, limit.error());
-  std::optional<ZoneRef> zone;
+  const Zone* zone = nullptr;
   auto zones = shared_zoneinfo(flag(f, "zoneinfo-dir").value_or(kDefaultZoneinfoDir));
   if (!zones) return ctx.err << "error zoneinfo: " << zones.error().message << "\n", kExitConfig;
   if (auto tz = flag(f, "tz")) {
     auto found = find_zone(**zones, *tz);
     if (!found) return expand_error(ctx, found.error());
-    zone = *found;
+    zone = found->zone;
   }
-  auto rec = Recurrence::parse(*rrule, *dtstart);
-  if (!rec) return expand_error(ctx, rec.error());
-  auto starts = rec->starts(*from, *to, *limit);
-  if (!starts) return expand_error(ctx, starts.error());
-  json items = json::array();
-  for (date::local_seconds s : *starts) {
-    json o = {{"local", date::format("%Y-%m-%dT%H:%M:%S", s)}};
-    if (zone) o["utc"] = format_utc(to_instant(s, *zone->zone));
-    items.push_back(std::move(o));
-  }
-  ctx.out << json{{"rrule", rec->text()}, {"occurrences", std::move(items)}}.dump(2) << "\n";
+  auto rec = Recurrence::parse(*rrule, *dtstart, zone);
+  if (!rec) return expand_error(ctx, with_tz_hint(rec.error(), zone != nullptr));
+  auto items = zone ? zoned_occurrences(*rec, *zone, *from, *to, *limit)
+                    : floating_occurrences(*rec, *from, *to, *limit);
+  if (!items) return expand_error(ctx, items.error());
+  ctx.out << json{{"rrule", rec->text()}, {"occurrences", std::move(*items)}}.dump(2) << "\n";
   return kExitOk;
 }
 
@@ -311,9 +339,14 @@ const Subcommand kSubcommands[] = {
      "hoursd expand --rrule RRULE --dtstart YYYY-MM-DDTHH:MM:SS [--tz ZONE] [--limit N]\n"
      "              [--from LOCAL --to LOCAL] [--zoneinfo-dir DIR]\n"
      "  Prints the occurrences of an RFC 5545 RRULE anchored at a local DTSTART, in order,\n"
-     "  at most N (default 1000): {\"occurrences\":[{\"local\",\"utc\"}]}, with utc only when\n"
-     "  --tz is given. DTSTART counts only if it matches the rule. An invalid or unsupported\n"
-     "  rule prints {\"error\":{\"code\",\"message\"}} and exits 2.",
+     "  at most N (default 1000): {\"occurrences\":[{\"local\",\"utc\"}]}. DTSTART counts only\n"
+     "  if it matches the rule. Without --tz the rule is floating: local times only, and a\n"
+     "  date-time UNTIL must be local. With --tz ZONE, DTSTART, --from and --to are local times\n"
+     "  there; each occurrence gets its utc instant, an instant is listed once, a date-time\n"
+     "  UNTIL must be UTC (...Z, RFC 5545), and SECONDLY to HOURLY rules step in elapsed time\n"
+     "  (a fall-back day has 25 hourly occurrences). A date UNTIL includes that whole local\n"
+     "  day. An invalid or unsupported rule prints {\"error\":{\"code\",\"message\"}} and\n"
+     "  exits 2. --zoneinfo-dir names the TZif tree (default /usr/share/zoneinfo).",
      {"rrule", "dtstart", "tz", "limit", "from", "to", "zoneinfo-dir"},
      run_expand},
 };

@@ -154,6 +154,50 @@ TEST(App, ExpandRejectsAnInvalidRuleWithExitTwo) {
   EXPECT_EQ(zone.parsed()["error"]["code"], "unknown_zone");
 }
 
+// RFC 5545 section 3.8.5.3, "Daily until December 24, 1997": DTSTART;TZID=America/New_York
+// 19970902T090000 with UNTIL=19971224T000000Z, 113 days from September 2 to December 23.
+TEST(App, Issue9_ExpandWithTzTakesTheRfc5545UtcUntil) {
+  CliRun r = run({"expand", "--rrule", "FREQ=DAILY;UNTIL=19971224T000000Z", "--dtstart",
+                  "1997-09-02T09:00:00", "--tz", "America/New_York"});
+  ASSERT_EQ(r.code, kExitOk) << r.out;
+  EXPECT_EQ(r.parsed()["rrule"], "FREQ=DAILY;UNTIL=19971224T000000Z");
+  const json o = r.parsed()["occurrences"];
+  ASSERT_EQ(o.size(), 113u);
+  EXPECT_EQ(o[0], (json{{"local", "1997-09-02T09:00:00"}, {"utc", "1997-09-02T13:00:00Z"}}));
+  EXPECT_EQ(o[112], (json{{"local", "1997-12-23T09:00:00"}, {"utc", "1997-12-23T14:00:00Z"}}));
+}
+
+TEST(App, Issue9_ExpandWithoutTzRefusesAUtcUntilAndAsksForTz) {
+  CliRun r = run({"expand", "--rrule", "FREQ=DAILY;UNTIL=19971224T000000Z", "--dtstart",
+                  "1997-09-02T09:00:00"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_EQ(r.parsed()["error"]["code"], "unsupported_rule");
+  EXPECT_EQ(r.parsed()["error"]["message"],
+            "UNTIL=19971224T000000Z: a UTC UNTIL needs the time zone of the rule's DTSTART; give "
+            "--tz ZONE");
+}
+
+TEST(App, Issue9_ExpandWithTzRefusesAFloatingUntil) {
+  CliRun r = run({"expand", "--rrule", "FREQ=DAILY;UNTIL=19971223T190000", "--dtstart",
+                  "1997-09-02T09:00:00", "--tz", "America/New_York"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_EQ(r.parsed()["error"]["code"], "bad_rule");
+  EXPECT_TRUE(r.parsed()["error"]["message"].get<std::string>().starts_with(
+      "UNTIL=19971223T190000: with a time zone, UNTIL must be a date or a UTC date-time"));
+}
+
+// New York falls back at 2026-11-01T06:00Z: with --tz an hourly rule passes 01:00 twice.
+TEST(App, Issue9_ExpandWithTzStepsHourlyRulesInElapsedTime) {
+  CliRun r = run({"expand", "--rrule", "FREQ=HOURLY;COUNT=4", "--dtstart", "2026-11-01T00:00:00",
+                  "--tz", "America/New_York"});
+  ASSERT_EQ(r.code, kExitOk) << r.out;
+  EXPECT_EQ(r.parsed()["occurrences"],
+            (json{{{"local", "2026-11-01T00:00:00"}, {"utc", "2026-11-01T04:00:00Z"}},
+                  {{"local", "2026-11-01T01:00:00"}, {"utc", "2026-11-01T05:00:00Z"}},
+                  {{"local", "2026-11-01T01:00:00"}, {"utc", "2026-11-01T06:00:00Z"}},
+                  {{"local", "2026-11-01T02:00:00"}, {"utc", "2026-11-01T07:00:00Z"}}}));
+}
+
 TEST(App, BinaryRunsTheBundledSample) {
   const std::string cmd = std::string(HOURSD_BINARY) + " evaluate --customers " +
                           HOURSD_SOURCE_DIR + "/examples/customers.json --at 2026-12-01T17:30:00Z";
