@@ -421,6 +421,7 @@ async function run(page, base, problems) {
 
 async function main() {
   fs.mkdirSync(artifacts, {recursive: true});
+  fs.rmSync(path.join(artifacts, 'failure.png'), {force: true});  // from an earlier run
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoursd-ui-'));
   let daemon = null;
   let browser = null;
