@@ -54,7 +54,7 @@ function row(c) {
            h('td', {'data-state': c.state ?? ''}, h('span', {class: 'chip'},
                                                     swatch(colorOf(c.state)),
                                                     stateName(c.state))),
-           h('td', null, c.open ? 'open' : 'closed'),
+           h('td', null, c.open ? 'yes' : 'no'),
            h('td', null, h('span', {class: 'status status-' + c.status}, c.status)),
            h('td', null, nextText(c)),
            h('td', null, c.zone ? c.zone.id : '—'),
