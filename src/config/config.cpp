@@ -205,6 +205,7 @@ std::vector<Key> server_keys(ServerConfig& s) {
       {"admin_token", secret(s.admin_token)},
       {"worker_threads", integer(s.worker_threads, 1, 64)},
       {"worker_queue", integer(s.worker_queue, 1, 100'000)},
+      {"ui", boolean(s.ui)},
   };
 }
 

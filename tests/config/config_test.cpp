@@ -65,6 +65,7 @@ const char* const kAllKeys[] = {
     "server.admin_token",
     "server.worker_threads",
     "server.worker_queue",
+    "server.ui",
     "engine.priority_order",
     "engine.condition_policy",
     "engine.force_closed_state",
@@ -131,6 +132,7 @@ void expect_same(const Config& a, const Config& b) {
   expect_same(s.admin_token, t.admin_token, "server.admin_token");
   EXPECT_EQ(s.worker_threads, t.worker_threads);
   EXPECT_EQ(s.worker_queue, t.worker_queue);
+  EXPECT_EQ(s.ui, t.ui);
 
   const CompileOptions &e = a.engine, &f = b.engine;
   EXPECT_EQ(e.priority_order, f.priority_order);
@@ -265,6 +267,7 @@ access_log = true
 admin_token = { env = "HOURSD_ADMIN_TOKEN" }
 worker_threads = 8
 worker_queue = 1000
+ui = false
 )";
 
 constexpr const char* kEngine = R"(
@@ -338,7 +341,10 @@ TEST(Config, ServerKeysSetTheirFields) {
   EXPECT_EQ(s.admin_token.env, "HOURSD_ADMIN_TOKEN");
   EXPECT_EQ(s.worker_threads, 8);
   EXPECT_EQ(s.worker_queue, 1000u);
+  EXPECT_FALSE(s.ui);
 }
+
+TEST(Config, TheDebugPageIsOnByDefault) { EXPECT_TRUE(Config{}.server.ui); }
 
 TEST(Config, EngineKeysSetCompileAndAnswerOptions) {
   const Config c = load_ok(kEngine);
@@ -440,6 +446,7 @@ const BadCase kBadCases[] = {
     {"[upstream]\nmax_response_bytes = -1",
      "upstream.max_response_bytes: -1 is not in 1..4294967296"},
     {"[upstream]\ntls_verify = \"yes\"", "upstream.tls_verify: \"yes\" is not true or false"},
+    {"[server]\nui = \"off\"", "server.ui: \"off\" is not true or false"},
     {"[upstream]\nsort_order = \"asc\"",
      "upstream.sort_order: \"asc\" is not one of \"\", \"Ascend\", \"Descend\""},
     {"[upstream]\naccount_ids = \"a1\"", "upstream.account_ids: \"a1\" is not an array of strings"},

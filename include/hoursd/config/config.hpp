@@ -75,6 +75,7 @@ struct ServerConfig {
   SecretRef admin_token;          // guards /debug/dump when set; empty: bearer_token suffices
   int worker_threads = 2;         // threads for heavy routes (evaluate, explain, lists, dump)
   std::size_t worker_queue = 64;  // heavy requests waiting beyond this are answered 503
+  bool ui = true;  // serve the debug page at /ui/ (docs/operations.md); false: /ui/ is 404
 };
 
 struct Config {
