@@ -1,7 +1,6 @@
 // Engine benchmarks: compile throughput (customers per second on one core) and in-process
 // state lookups. Run: build/hoursd_bench (Release build for figures worth reporting).
 
-#include <cstdlib>
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -11,15 +10,6 @@
 #include "hoursd/core/evaluator.hpp"
 #include "hoursd/io/zoneinfo.hpp"
 
-namespace {
-// The OS zoneinfo tree, read once; nothing here means anything without it.
-const hoursd::ZoneDb& os_zones() {
-  static const auto zones = hoursd::shared_zoneinfo(hoursd::kDefaultZoneinfoDir);
-  if (!zones) std::abort();
-  return **zones;
-}
-}  // namespace
-
 namespace hoursd {
 namespace {
 
@@ -27,7 +17,7 @@ const date::sys_seconds kNow = date::sys_days{date::year{2026} / 11 / 27} + std:
 
 void BM_Compile(benchmark::State& state) {
   const auto customers = bench::generate_customers(static_cast<std::size_t>(state.range(0)));
-  const ZoneDb& tzdb = os_zones();
+  const ZoneDb& tzdb = hoursd::default_zoneinfo_or_abort();
   for (auto _ : state) {
     CompiledSet set = compile(customers, CompileOptions{}, tzdb, kNow);
     benchmark::DoNotOptimize(set);
@@ -45,8 +35,9 @@ struct Lookups {
 
 const Lookups& lookups() {
   static const Lookups l = [] {
-    Lookups out{
-        compile(bench::generate_customers(10'000), CompileOptions{}, os_zones(), kNow), {}};
+    Lookups out{compile(bench::generate_customers(10'000), CompileOptions{},
+                        hoursd::default_zoneinfo_or_abort(), kNow),
+                {}};
     std::mt19937 rng(7);
     for (int i = 0; i < 4096; ++i) {
       out.targets.push_back(&out.set.customers()[rng() % out.set.customers().size()]);

@@ -15,24 +15,15 @@
 #include "hoursd/core/compiler.hpp"
 #include "hoursd/core/evaluator.hpp"
 #include "hoursd/core/time_text.hpp"
-#include "hoursd/json/customers_json.hpp"
 #include "hoursd/io/zoneinfo.hpp"
-
-namespace {
-// The OS zoneinfo tree, read once; nothing here means anything without it.
-const hoursd::ZoneDb& os_zones() {
-  static const auto zones = hoursd::shared_zoneinfo(hoursd::kDefaultZoneinfoDir);
-  if (!zones) std::abort();
-  return **zones;
-}
-}  // namespace
+#include "hoursd/json/customers_json.hpp"
 
 using namespace hoursd;
 using std::chrono::hours;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const CompileOptions options = Config{}.engine;
-  static const ZoneDb& tzdb = os_zones();
+  static const ZoneDb& tzdb = hoursd::default_zoneinfo_or_abort();
   static const date::sys_seconds now = *parse_rfc3339("2026-03-07T12:00:00Z");
 
   auto decoded = decode_customers(std::string_view(reinterpret_cast<const char*>(data), size));

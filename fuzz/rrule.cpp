@@ -22,15 +22,6 @@
 #include "hoursd/core/zones.hpp"
 #include "hoursd/io/zoneinfo.hpp"
 
-namespace {
-// The OS zoneinfo tree, read once; nothing here means anything without it.
-const hoursd::ZoneDb& os_zones() {
-  static const auto zones = hoursd::shared_zoneinfo(hoursd::kDefaultZoneinfoDir);
-  if (!zones) std::abort();
-  return **zones;
-}
-}  // namespace
-
 using namespace hoursd;
 using std::chrono::hours;
 
@@ -70,7 +61,7 @@ void check_windows(const Recurrence& rule, const Recurrence& reparsed,
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const ZoneDb& tzdb = os_zones();
+  static const ZoneDb& tzdb = hoursd::default_zoneinfo_or_abort();
 
   std::string_view rest(reinterpret_cast<const char*>(data), size);
   const std::string_view rrule = next_line(rest);

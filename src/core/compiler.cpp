@@ -424,8 +424,7 @@ Result<void> check_rule_budget(const Schedule& schedule) {
 }
 
 CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
-                    const ZoneDb& zones, date::sys_seconds now,
-                    const PreviousCompile* previous) {
+                    const ZoneDb& zones, date::sys_seconds now, const PreviousCompile* previous) {
   CompiledSet set;
   set.options_ = options;
   set.compiled_at_ = now;

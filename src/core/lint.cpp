@@ -98,8 +98,9 @@ void lint_never_matching(const EffectiveSchedule& s, Sink& out) {
 }
 
 // Each spring-forward gap of the zone within the horizon, as local [begin, end).
-std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(
-    const Zone& zone, date::sys_seconds now, days horizon) {
+std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(const Zone& zone,
+                                                                          date::sys_seconds now,
+                                                                          days horizon) {
   std::vector<std::pair<date::local_seconds, date::local_seconds>> gaps;
   ZoneInfo info = zone.info(now);
   while (info.end < now + horizon) {

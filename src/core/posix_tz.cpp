@@ -42,7 +42,8 @@ class PosixTzParser {
     tz.all_year_ = true;
     for (const date::year y : {date::year{2024}, date::year{2025}}) {
       const auto ends = tz.changes_in(y)[1], next_starts = tz.changes_in(y + date::years{1})[0];
-      tz.all_year_ = tz.all_year_ && !ends.to_dst && next_starts.to_dst && ends.at >= next_starts.at;
+      tz.all_year_ =
+          tz.all_year_ && !ends.to_dst && next_starts.to_dst && ends.at >= next_starts.at;
     }
     return tz;
   }
@@ -65,8 +66,8 @@ class PosixTzParser {
   bool name(std::string& out) {
     const std::size_t begin = pos_;
     if (take('<')) {
-      while (!at_end() && (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '+' ||
-                           peek() == '-')) {
+      while (!at_end() &&
+             (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '+' || peek() == '-')) {
         ++pos_;
       }
       out = std::string(s_.substr(begin + 1, pos_ - begin - 1));
@@ -154,8 +155,7 @@ date::sys_days PosixTz::day_of(date::year y, const Day& d) {
       const bool after_feb = d.n >= 60;
       return date::sys_days{y / 1 / 1} + days(d.n - 1 + (after_feb && y.is_leap() ? 1 : 0));
     }
-    case Day::Kind::zero_based:
-      return date::sys_days{y / 1 / 1} + days(d.n);
+    case Day::Kind::zero_based: return date::sys_days{y / 1 / 1} + days(d.n);
     case Day::Kind::month_week_day: {
       const date::month m(static_cast<unsigned>(d.month));
       const date::weekday wd(static_cast<unsigned>(d.weekday));

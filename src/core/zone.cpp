@@ -72,7 +72,8 @@ Result<Zone> Zone::from_tzif(std::string name, std::string_view bytes) {
     in.skip(counts->block(4));
     counts = header(in, name, version);
     if (!counts) return fail(counts.error());
-    if (!in.has(counts->block(8))) return fail(ErrorCode::bad_field, name + ": TZif data is truncated");
+    if (!in.has(counts->block(8)))
+      return fail(ErrorCode::bad_field, name + ": TZif data is truncated");
     width = 8;
   }
   const Counts c = *counts;
@@ -95,7 +96,8 @@ Result<Zone> Zone::from_tzif(std::string name, std::string_view bytes) {
     t.is_dst = in.u8() != 0;
     abbrev_at.push_back(in.u8());
     if (abbrev_at.back() >= c.chars) return bad("a TZif time type's name is out of range");
-    if (t.offset <= hours(-26) || t.offset >= hours(26)) return bad("a TZif UTC offset is over 25 h");
+    if (t.offset <= hours(-26) || t.offset >= hours(26))
+      return bad("a TZif UTC offset is over 25 h");
     z.types_.push_back(std::move(t));
   }
   const std::string_view chars = in.rest().substr(0, c.chars);

@@ -26,7 +26,8 @@ ZoneDb::ZoneDb(std::vector<Zone> zones, std::string version, std::string dir)
     if (!z.footer() || !z.footer()->has_dst()) continue;
     const int year =
         z.last_listed()
-            ? static_cast<int>(date::year_month_day{date::floor<date::days>(*z.last_listed())}.year())
+            ? static_cast<int>(
+                  date::year_month_day{date::floor<date::days>(*z.last_listed())}.year())
             : std::numeric_limits<int>::min();
     if (!last_listed_year_ || year < *last_listed_year_) last_listed_year_ = year;
   }

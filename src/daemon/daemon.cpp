@@ -208,7 +208,7 @@ struct Daemon {
   const ConfigOverrides& overrides;
   std::shared_ptr<const ZoneDb> zones;  // every ZoneRef of every snapshot points into it
   std::string tzdata;                   // the version in use
-  sigset_t signals;    // blocked in every thread; run() waits for them
+  sigset_t signals;                     // blocked in every thread; run() waits for them
   std::unique_ptr<SystemClock> clock;
   std::unique_ptr<Syncer> syncer;
   std::unique_ptr<Metrics> metrics;
@@ -258,9 +258,9 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
       &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token), std::move(*admin)});
   auto server = std::make_unique<HttpServer>(config.server, *env);
   if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
-  return Daemon{config,           overrides,         std::move(*zones),   std::move(tzdata),
-                signals,          std::move(clock),  std::move(syncer),   std::move(metrics),
-                std::move(env),   std::move(server)};
+  return Daemon{config,         overrides,        std::move(*zones), std::move(tzdata),
+                signals,        std::move(clock), std::move(syncer), std::move(metrics),
+                std::move(env), std::move(server)};
 }
 
 // Pings systemd's watchdog at half its interval, when the unit has one, until stopped.

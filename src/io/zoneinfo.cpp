@@ -1,5 +1,7 @@
 #include "hoursd/io/zoneinfo.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -49,9 +51,12 @@ Result<ZoneDb> load_zoneinfo(const std::string& dir) {
   std::error_code ec;
   std::vector<Zone> zones;
   auto it = fs::recursive_directory_iterator(dir, ec);
-  if (ec) return fail(ErrorCode::io_error, "cannot read zoneinfo directory " + dir + ": " + ec.message());
+  if (ec)
+    return fail(ErrorCode::io_error, "cannot read zoneinfo directory " + dir + ": " + ec.message());
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) return fail(ErrorCode::io_error, "cannot read zoneinfo directory " + dir + ": " + ec.message());
+    if (ec)
+      return fail(ErrorCode::io_error,
+                  "cannot read zoneinfo directory " + dir + ": " + ec.message());
     const fs::path relative = it->path().lexically_relative(dir);
     if (it->is_directory(ec) && skipped_tree(relative)) {
       it.disable_recursion_pending();
@@ -65,7 +70,8 @@ Result<ZoneDb> load_zoneinfo(const std::string& dir) {
     if (!zone) return fail(ErrorCode::io_error, "zoneinfo " + dir + ": " + zone.error().message);
     zones.push_back(std::move(*zone));
   }
-  if (zones.empty()) return fail(ErrorCode::io_error, "zoneinfo directory " + dir + " holds no TZif file");
+  if (zones.empty())
+    return fail(ErrorCode::io_error, "zoneinfo directory " + dir + " holds no TZif file");
   return ZoneDb(std::move(zones), release_in(dir), dir);
 }
 
@@ -77,6 +83,18 @@ Result<std::shared_ptr<const ZoneDb>> shared_zoneinfo(const std::string& dir) {
   auto db = load_zoneinfo(dir);
   if (!db) return fail(db.error());
   return loaded[dir] = std::make_shared<const ZoneDb>(std::move(*db));
+}
+
+const ZoneDb& default_zoneinfo_or_abort() {
+  static const std::shared_ptr<const ZoneDb> zones = [] {
+    auto loaded = shared_zoneinfo(kDefaultZoneinfoDir);
+    if (!loaded) {
+      std::fprintf(stderr, "cannot read the zoneinfo tree: %s\n", loaded.error().message.c_str());
+      std::abort();
+    }
+    return *loaded;
+  }();
+  return *zones;
 }
 
 }  // namespace hoursd

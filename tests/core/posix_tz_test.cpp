@@ -31,15 +31,13 @@ TEST(PosixTz, ChangesOfARuleInAYearAreThoseZdumpPrints) {
       {"EST5EDT,M3.2.0,M11.1.0", 2040, "2040-03-11T07:00:00Z", true, "2040-11-04T06:00:00Z"},
       // Australia/Sydney (south): ends first Sunday of April at 03:00 daylight time, starts
       // first Sunday of October at 02:00 standard time; both are the evening before in UTC.
-      {"AEST-10AEDT,M10.1.0,M4.1.0/3", 2040, "2040-03-31T16:00:00Z", false,
-       "2040-10-06T16:00:00Z"},
+      {"AEST-10AEDT,M10.1.0,M4.1.0/3", 2040, "2040-03-31T16:00:00Z", false, "2040-10-06T16:00:00Z"},
       // Australia/Lord_Howe: a 30-minute shift from +10:30 to +11.
       {"<+1030>-10:30<+11>-11,M10.1.0,M4.1.0", 2040, "2040-03-31T15:00:00Z", false,
        "2040-10-06T15:30:00Z"},
       // Europe/Dublin: negative DST, standard time (IST, +1) in summer and "daylight" time
       // (GMT, +0) in winter.
-      {"IST-1GMT0,M10.5.0,M3.5.0/1", 2040, "2040-03-25T01:00:00Z", false,
-       "2040-10-28T01:00:00Z"},
+      {"IST-1GMT0,M10.5.0,M3.5.0/1", 2040, "2040-03-25T01:00:00Z", false, "2040-10-28T01:00:00Z"},
       // America/Nuuk: RFC 8536's negative hour: -1 is 23:00 (-02) on the Saturday before the
       // last Sunday of March (the 25th), which is 01:00 UTC on the Sunday.
       {"<-02>2<-01>,M3.5.0/-1,M10.5.0/0", 2040, "2040-03-25T01:00:00Z", true,

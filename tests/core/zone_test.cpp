@@ -43,15 +43,15 @@ struct Tzif {
   std::vector<TzifType> types;
   std::string chars;  // NUL-terminated names
   std::uint32_t leap = 0;
-  std::string footer;  // without the newlines
+  std::string footer;   // without the newlines
   std::size_t cut = 0;  // bytes to drop from the end
 
   std::string header(std::size_t time_count, std::size_t type_count, std::size_t char_count) const {
     std::string h = "TZif";
     h += version;
     h += std::string(15, '\0');
-    for (std::size_t n : {std::size_t{0}, std::size_t{0}, std::size_t{leap}, time_count,
-                          type_count, char_count}) {
+    for (std::size_t n :
+         {std::size_t{0}, std::size_t{0}, std::size_t{leap}, time_count, type_count, char_count}) {
       h += big_endian(static_cast<std::int64_t>(n), 4);
     }
     return h;

@@ -12,6 +12,7 @@
 #include "hoursd/core/compiler.hpp"
 #include "hoursd/core/evaluator.hpp"
 #include "hoursd/json/customers_json.hpp"
+#include "slim_zoneinfo.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -196,6 +197,40 @@ TEST(App, Issue9_ExpandWithTzStepsHourlyRulesInElapsedTime) {
                   {{"local", "2026-11-01T01:00:00"}, {"utc", "2026-11-01T05:00:00Z"}},
                   {{"local", "2026-11-01T01:00:00"}, {"utc", "2026-11-01T06:00:00Z"}},
                   {{"local", "2026-11-01T02:00:00"}, {"utc", "2026-11-01T07:00:00Z"}}}));
+}
+
+// The issue's example: DST starts in New York on 2040-03-11 (second Sunday of March) at
+// 07:00Z; zdump -v -c 2040,2041 America/New_York agrees. With date/tz's zones this answered
+// 14:00Z for that day: past 2037 date/tz ignores the TZif footer.
+json expand_2040(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {
+      "expand", "--rrule",         "FREQ=DAILY;COUNT=4", "--dtstart", "2040-03-09T09:00:00",
+      "--tz",   "America/New_York"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  CliRun r = run(args);
+  EXPECT_EQ(r.code, kExitOk) << r.err << r.out;
+  return r.code == kExitOk ? r.parsed()["occurrences"] : json();
+}
+
+const json kNewYork2040 = {{{"local", "2040-03-09T09:00:00"}, {"utc", "2040-03-09T14:00:00Z"}},
+                           {{"local", "2040-03-10T09:00:00"}, {"utc", "2040-03-10T14:00:00Z"}},
+                           {{"local", "2040-03-11T09:00:00"}, {"utc", "2040-03-11T13:00:00Z"}},
+                           {{"local", "2040-03-12T09:00:00"}, {"utc", "2040-03-12T13:00:00Z"}}};
+
+TEST(App, Issue9_Expand2040FollowsTheFooterRuleOnTheOsTree) {
+  EXPECT_EQ(expand_2040({}), kNewYork2040);
+}
+
+TEST(App, Issue9_Expand2040IsTheSameOnASlimTreeGivenByZoneinfoDir) {
+  // A slim file lists New York's transitions only through 2007.
+  EXPECT_EQ(expand_2040({"--zoneinfo-dir", test::slim_zoneinfo_dir()}), kNewYork2040);
+}
+
+TEST(App, ZoneinfoDirThatCannotBeReadIsAConfigErrorNamingIt) {
+  CliRun r = run({"expand", "--rrule", "FREQ=DAILY;COUNT=1", "--dtstart", "2040-03-09T09:00:00",
+                  "--tz", "America/New_York", "--zoneinfo-dir", "/nonexistent/zoneinfo"});
+  EXPECT_EQ(r.code, kExitConfig);
+  EXPECT_NE(r.err.find("/nonexistent/zoneinfo"), std::string::npos) << r.err;
 }
 
 TEST(App, BinaryRunsTheBundledSample) {

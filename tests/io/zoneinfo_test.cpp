@@ -71,7 +71,8 @@ TEST(Zoneinfo, ADirectoryThatCannotBeReadOrHoldsNoZoneIsAnErrorNamingIt) {
   EXPECT_EQ(missing.error().code, ErrorCode::io_error);
   EXPECT_NE(missing.error().message.find("/nonexistent/zoneinfo"), std::string::npos);
 
-  const fs::path empty = fs::temp_directory_path() / ("hoursd-empty-zoneinfo-" + std::to_string(::getpid()));
+  const fs::path empty =
+      fs::temp_directory_path() / ("hoursd-empty-zoneinfo-" + std::to_string(::getpid()));
   fs::create_directories(empty / "sub");
   std::ofstream(empty / "zone.tab") << "# not a zone\n";
   auto none = load_zoneinfo(empty.string());
@@ -211,7 +212,8 @@ std::map<std::string, std::vector<Change>> zdump_changes(const std::vector<std::
   std::map<std::string, int> line_of;
   // "America/New_York  Sun Mar  8 07:00:00 2020 UT = Sun Mar  8 03:00:00 2020 EDT isdst=1
   // gmtoff=-14400"; the boundary lines say "= NULL".
-  const std::regex line(R"(^(\S+)\s+(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d+) UT = .* (\S+) isdst=(\d) gmtoff=(-?\d+)$)");
+  const std::regex line(
+      R"(^(\S+)\s+(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d+) UT = .* (\S+) isdst=(\d) gmtoff=(-?\d+)$)");
   while (std::fgets(buffer, sizeof buffer, pipe)) {
     std::string text(buffer);
     if (!text.empty() && text.back() == '\n') text.pop_back();
@@ -261,16 +263,19 @@ TEST(ZdumpOracle, SampledZonesMatchZdumpFrom2020To2100) {
   // past-24 change times (Nuuk, Sydney's 03:00), half-hour DST (Lord Howe), a 45-minute
   // offset (Chatham), a Ramadan rule written out year by year (Casablanca), the south.
   std::vector<std::string> names = zone_names(9);
-  for (const std::string n : {"America/New_York", "Europe/Dublin", "America/Nuuk", "Australia/Sydney",
-                        "Australia/Lord_Howe", "Pacific/Chatham", "Africa/Casablanca",
-                        "America/Santiago", "Asia/Kolkata", "Europe/London"}) {
+  for (const std::string n :
+       {"America/New_York", "Europe/Dublin", "America/Nuuk", "Australia/Sydney",
+        "Australia/Lord_Howe", "Pacific/Chatham", "Africa/Casablanca", "America/Santiago",
+        "Asia/Kolkata", "Europe/London"}) {
     if (std::ranges::find(names, n) == names.end()) names.push_back(n);
   }
   expect_same_as_zdump(names);
 }
 
 // Every zone: some 12 s of zdump. scripts/zdump-oracle runs it (the note gives its result).
-TEST(ZdumpOracle, DISABLED_EveryZoneMatchesZdumpFrom2020To2100) { expect_same_as_zdump(zone_names(1)); }
+TEST(ZdumpOracle, DISABLED_EveryZoneMatchesZdumpFrom2020To2100) {
+  expect_same_as_zdump(zone_names(1));
+}
 
 }  // namespace
 }  // namespace hoursd

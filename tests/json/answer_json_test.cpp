@@ -101,8 +101,7 @@ TEST(AnswerJson, DirectWriterEqualsTheTreeForEverySampleAnswer) {
   AnswerOptions options;
   options.fallback_state = "Fallback \"quoted\"\n";
   for (const char* at : {"2026-12-25T15:00:00Z", "2026-03-08T07:30:00Z", "2026-12-05T03:00:00Z"}) {
-    const CompiledSet set =
-        compile(decoded->customers, CompileOptions{}, test::tzdb(), utc(at));
+    const CompiledSet set = compile(decoded->customers, CompileOptions{}, test::tzdb(), utc(at));
     for (const CompiledCustomer& c : set.customers()) {
       SCOPED_TRACE(c.id + " at " + at);
       auto a = state_at(set, c, utc(at));

@@ -33,8 +33,8 @@ inline const std::string& slim_zoneinfo_dir() {
       std::error_code ignored;
       std::filesystem::remove_all(dir, ignored);
     });
-    const std::string command = zic_program() + " -b slim -d " + dir + " " +
-                                kDefaultZoneinfoDir + "/tzdata.zi 2>&1";
+    const std::string command =
+        zic_program() + " -b slim -d " + dir + " " + kDefaultZoneinfoDir + "/tzdata.zi 2>&1";
     return std::system(command.c_str()) == 0;
   }();
   if (!built) ADD_FAILURE() << "zic -b slim could not build a slim zoneinfo tree in " << dir;

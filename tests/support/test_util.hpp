@@ -1,9 +1,7 @@
 #pragma once
 // Shared test helpers: result assertions and fixed instants written as ISO text.
 
-#include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -39,19 +37,9 @@ inline std::string format_local(date::local_seconds t) {
   return date::format("%Y-%m-%dT%H:%M:%S", t);
 }
 
-/// The OS zoneinfo tree (/usr/share/zoneinfo), read once per process. Aborts the test
-/// program if it cannot be read: no zone test means anything without it.
-inline const ZoneDb& tzdb() {
-  static const std::shared_ptr<const ZoneDb> zones = [] {
-    auto loaded = shared_zoneinfo(kDefaultZoneinfoDir);
-    if (!loaded) {
-      std::fprintf(stderr, "cannot read the zoneinfo tree: %s\n", loaded.error().message.c_str());
-      std::abort();
-    }
-    return *loaded;
-  }();
-  return *zones;
-}
+/// The OS zoneinfo tree (/usr/share/zoneinfo), read once per process; aborts the test
+/// program if it cannot be read.
+inline const ZoneDb& tzdb() { return default_zoneinfo_or_abort(); }
 
 /// Zone `name` of tzdb(). Aborts on an unknown name (a bug in the test).
 inline const Zone& zone_named(std::string_view name) {

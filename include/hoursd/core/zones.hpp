@@ -43,8 +43,8 @@ class ZoneDb {
 
 struct ZoneRef {
   const Zone* zone = nullptr;  // owned by the ZoneDb, which outlives every ZoneRef
-  std::string given;                      // the id as the upstream wrote it
-  bool from_windows = false;              // true when `given` was a Windows zone id
+  std::string given;           // the id as the upstream wrote it
+  bool from_windows = false;   // true when `given` was a Windows zone id
 };
 
 /// Resolves an IANA id ("America/New_York") or a Windows id ("Eastern Standard Time",

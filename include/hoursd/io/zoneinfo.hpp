@@ -30,4 +30,9 @@ Result<ZoneDb> load_zoneinfo(const std::string& dir);
 /// again. Thread-safe.
 Result<std::shared_ptr<const ZoneDb>> shared_zoneinfo(const std::string& dir);
 
+/// shared_zoneinfo(kDefaultZoneinfoDir) for tests, benchmarks and fuzzers, which mean nothing
+/// without it: when it cannot be read, prints why on stderr and aborts. The daemon and the
+/// commands use shared_zoneinfo() and report the error instead.
+const ZoneDb& default_zoneinfo_or_abort();
+
 }  // namespace hoursd
