@@ -272,19 +272,6 @@ void check_sync(const SyncConfig& s, const toml::table& root, Errors& errors) {
   }
 }
 
-// The zones come from engine.zoneinfo_dir, so default_zone can only be checked once both are
-// read; the directory is read once per process (shared_zoneinfo).
-void check_default_zone(const Config& c, const toml::table& root, Errors& errors) {
-  auto zones = shared_zoneinfo(c.zoneinfo_dir);
-  if (!zones) {
-    errors.add(root, "engine.zoneinfo_dir", "engine.zoneinfo_dir: " + zones.error().message);
-    return;
-  }
-  if (auto zone = find_zone(**zones, c.engine.default_zone); !zone) {
-    errors.add(root, "engine.default_zone", "engine.default_zone: " + zone.error().message);
-  }
-}
-
 /// toml++'s parser throws (the Debian library is built with exceptions); this is its one
 /// call site.
 Result<toml::table> parse_toml(std::string_view text, std::string_view origin) {
@@ -309,7 +296,6 @@ Result<Config> load_config(std::string_view text, std::string_view origin) {
   if (errors.size() == 0) {
     check_auth(config.upstream, *root, errors);
     check_backoff(config.upstream, *root, errors);
-    check_default_zone(config, *root, errors);
     check_sync(config.sync, *root, errors);
   }
   if (errors.size() != 0) return fail(ErrorCode::invalid_argument, errors.joined());
@@ -321,6 +307,17 @@ Result<Config> load_config_file(const std::filesystem::path& path) {
   auto text = read_file(path, kMaxConfigBytes, "config file " + origin);
   if (!text) return fail(ErrorCode::io_error, text.error().message);
   return load_config(*text, origin);
+}
+
+Result<std::shared_ptr<const ZoneDb>> config_zones(const Config& config) {
+  auto zones = shared_zoneinfo(config.zoneinfo_dir);
+  if (!zones) {
+    return fail(ErrorCode::invalid_argument, "engine.zoneinfo_dir: " + zones.error().message);
+  }
+  if (auto zone = find_zone(**zones, config.engine.default_zone); !zone) {
+    return fail(ErrorCode::invalid_argument, "engine.default_zone: " + zone.error().message);
+  }
+  return zones;
 }
 
 std::string describe_config(const Config& config) {

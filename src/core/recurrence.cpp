@@ -55,6 +55,7 @@ struct Recurrence::Impl {
   rrule::Pattern pattern;
   std::optional<sys_seconds> last;  // UNTIL or the COUNT-th occurrence, inclusive
   std::vector<std::string> never_matching;
+  bool matches_nothing = false;  // every BYDAY is a 6th-or-later weekday in a month
 };
 
 namespace {
@@ -70,7 +71,7 @@ Failure over_budget(const Impl& r) {
 /// The occurrences with from <= instant < to, at most `limit`, cut by UNTIL or COUNT.
 Result<std::vector<Candidate>> collect(const Impl& r, sys_seconds from, sys_seconds to,
                                        std::size_t limit) {
-  if (limit == 0 || from >= to) return std::vector<Candidate>{};
+  if (limit == 0 || from >= to || r.matches_nothing) return std::vector<Candidate>{};
   sys_seconds end = std::min(to, r.end_instant);
   if (r.last) end = std::min(end, *r.last + seconds{1});
   Collector out(r.pattern.set_pos, std::max(from, r.dtstart_instant), end, limit);
@@ -153,6 +154,8 @@ Result<Recurrence> Recurrence::parse(std::string_view rrule, date::local_seconds
   impl->end_instant = impl->time.instant(kEnd);
   impl->pattern = make_pattern(*parts, dtstart);
   impl->never_matching = rrule::never_matching(*parts);
+  impl->matches_nothing =
+      !parts->by_day.empty() && impl->never_matching.size() == parts->by_day.size();
   if (auto ok = check_interval(impl->pattern, dtstart); !ok) return fail(ok.error());
   if (parts->until) {
     auto last = until_end(*parts->until, impl->time);

@@ -151,7 +151,9 @@ ZoneInfo Zone::footer_info(date::sys_seconds t) const {
     i.type = &footer_->daylight();
     return i;
   }
-  const date::year y = date::year_month_day{date::floor<date::days>(t)}.year();
+  // Clamped, so that y + 2 stays inside date::year (a short) for any t.
+  const date::year y =
+      date::year_month_day{date::floor<date::days>(std::min(t, kZoneNever))}.year();
   std::array<DstChange, 10> all;  // years y-2 .. y+2, each ascending, so all is ascending
   std::size_t n = 0;
   for (date::year yy = y - date::years{2}; yy <= y + date::years{2}; ++yy) {

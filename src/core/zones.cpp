@@ -11,6 +11,8 @@ namespace {
 // Debian keeps "localtime" in the zoneinfo tree, a link to /etc/localtime: the host's zone,
 // which no upstream id may select.
 constexpr std::string_view kHostZoneLink = "localtime";
+// zic's template for POSIX TZ strings without rules, not a zone anyone names.
+constexpr std::string_view kPosixRules = "posixrules";
 
 std::string quoted(std::string_view id) { return "\"" + std::string(id) + "\""; }
 
@@ -23,6 +25,7 @@ ZoneDb::ZoneDb(std::vector<Zone> zones, std::string version, std::string dir)
     : zones_(std::move(zones)), version_(std::move(version)), dir_(std::move(dir)) {
   std::ranges::sort(zones_, {}, &Zone::name);
   for (const Zone& z : zones_) {
+    footerless_ = footerless_ || !z.footer();
     if (!z.footer() || !z.footer()->has_dst()) continue;
     const int year =
         z.last_listed()
@@ -39,6 +42,7 @@ const Zone* ZoneDb::find(std::string_view name) const {
 }
 
 ZoneDb::Form ZoneDb::form() const {
+  if (footerless_) return Form::no_footer;
   return last_listed_year_ && *last_listed_year_ < kFatLastYear ? Form::slim : Form::fat;
 }
 
@@ -47,6 +51,10 @@ Result<ZoneRef> find_zone(const ZoneDb& zones, std::string_view id) {
   if (id == kHostZoneLink) {
     return fail(ErrorCode::unknown_zone,
                 "unknown time zone " + quoted(id) + " (the host's zone, not an IANA id)");
+  }
+  if (id == kPosixRules) {
+    return fail(ErrorCode::unknown_zone,
+                "unknown time zone " + quoted(id) + " (zic's template file, not an IANA id)");
   }
   // IANA first, so an id that is both ("UTC", which CLDR maps to Etc/UTC) keeps its name.
   if (const Zone* zone = zones.find(id)) return ZoneRef{zone, std::string(id), false};

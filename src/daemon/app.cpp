@@ -144,8 +144,8 @@ int run_evaluate(const Flags& f, Context& ctx) {
     config = std::move(*loaded);
   }
   if (auto dir = flag(f, "zoneinfo-dir")) config.zoneinfo_dir = *dir;
-  auto zones = shared_zoneinfo(config.zoneinfo_dir);
-  if (!zones) return ctx.err << "error zoneinfo: " << zones.error().message << "\n", kExitConfig;
+  auto zones = config_zones(config);
+  if (!zones) return ctx.err << "error config: " << zones.error().message << "\n", kExitConfig;
   auto text = read_customers_file(*path);
   if (!text) return ctx.out << error_json(text.error()).dump(2) << "\n", kExitFailure;
   auto decoded = decode_customers(*text);

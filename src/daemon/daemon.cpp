@@ -228,8 +228,14 @@ Result<std::string> server_token(const SecretRef& ref, const std::string& key) {
 // kExitConfig, so systemd does not restart into the same error; a failed bind exits
 // kExitFailure and is restarted, since a busy port may free up.
 std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOverrides& overrides) {
-  auto zones = shared_zoneinfo(config.zoneinfo_dir);
-  if (!zones) return StartupError{kExitConfig, "engine.zoneinfo_dir: " + zones.error().message};
+  auto zones = config_zones(config);
+  if (!zones) return StartupError{kExitConfig, zones.error().message};
+  if ((*zones)->form() == ZoneDb::Form::no_footer) {
+    log(LogLevel::warning, "serve",
+        "some zoneinfo files have no footer rule: past their last listed transition those "
+        "zones keep their last offset; install a tzdata built by zic 2014 or later",
+        {{"zoneinfo", (*zones)->dir()}});
+  }
   const ZoneDb& tzdb = **zones;
   std::string tzdata = tzdb.version();
   if (!tzdata_version_at_least(tzdata, HOURSD_TZDATA_MINIMUM)) {
@@ -342,11 +348,9 @@ int sync_once_command(const Config& config, std::ostream& out) {
     return kExitConfig;
   }
   SystemClock clock;
-  auto zones = shared_zoneinfo(config.zoneinfo_dir);
+  auto zones = config_zones(config);
   if (!zones) {
-    out << json{{"ready", false}, {"lastError", "engine.zoneinfo_dir: " + zones.error().message}}
-               .dump(2)
-        << "\n";
+    out << json{{"ready", false}, {"lastError", zones.error().message}}.dump(2) << "\n";
     return kExitConfig;
   }
   Syncer syncer(config, std::move(*source), **zones, clock);
@@ -377,6 +381,10 @@ int check_config(const std::filesystem::path& file, std::ostream& out) {
       out << file.string() << ": " << name << ": " << secret.error().message << "\n";
       ++problems;
     }
+  }
+  if (auto zones = config_zones(*config); !zones) {
+    out << file.string() << ": " << zones.error().message << "\n";
+    ++problems;
   }
   if (problems) return kExitConfig;
   out << file.string() << ": ok (source " << config->upstream.source << ", listen "

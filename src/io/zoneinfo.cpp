@@ -40,6 +40,14 @@ std::string release_in(const fs::path& dir) {
   return "unknown";
 }
 
+// Whether the file starts with TZif's magic: only those are read whole, so an unrelated big
+// or unreadable file in the tree stops nothing.
+bool starts_like_tzif(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  return in.read(magic, sizeof magic) && std::string_view(magic, sizeof magic) == "TZif";
+}
+
 bool skipped_tree(const fs::path& relative) {
   const std::string top = relative.begin()->string();
   return top == "posix" || top == "right";
@@ -63,9 +71,9 @@ Result<ZoneDb> load_zoneinfo(const std::string& dir) {
       continue;
     }
     if (!it->is_regular_file(ec)) continue;  // follows links; a dangling one is no zone
+    if (!starts_like_tzif(it->path())) continue;
     auto bytes = read_file(it->path(), kMaxTzifBytes);
     if (!bytes) return fail(bytes.error());
-    if (!bytes->starts_with("TZif")) continue;
     auto zone = Zone::from_tzif(relative.generic_string(), *bytes);
     if (!zone) return fail(ErrorCode::io_error, "zoneinfo " + dir + ": " + zone.error().message);
     zones.push_back(std::move(*zone));

@@ -75,7 +75,12 @@ std::string sync_status_text(const SyncStatus& status, const Snapshot* snapshot,
 }
 
 std::string zoneinfo_form_name(const ZoneDb& zones) {
-  return zones.form() == ZoneDb::Form::fat ? "fat" : "slim";
+  switch (zones.form()) {
+    case ZoneDb::Form::fat: return "fat";
+    case ZoneDb::Form::slim: return "slim";
+    case ZoneDb::Form::no_footer: return "no-footer";
+  }
+  return "fat";
 }
 
 std::string zoneinfo_last_listed_year_text(const ZoneDb& zones) {

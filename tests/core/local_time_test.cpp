@@ -233,6 +233,16 @@ TEST(LocalTime, LordHowe2040HalfHourOverlapFollowsTheFooterRule) {
   EXPECT_EQ(instant_in("Australia/Lord_Howe", "2040-04-01T02:00:00"), "2040-03-31T15:30:00Z");
 }
 
+TEST(LocalTime, Dublin2040NegativeDstGapAndOverlapFollowTheFooterRule) {
+  // Footer "IST-1GMT0,M10.5.0,M3.5.0/1": Irish Standard Time (+1) in summer, GMT as the
+  // "daylight" time in winter. zdump: 2040-03-25 01:00:00 UT = 02:00:00 IST, and 2040-10-28
+  // 01:00:00 UT = 01:00:00 GMT.
+  EXPECT_EQ(instant_in("Europe/Dublin", "2040-03-25T01:30:00"), "2040-03-25T01:30:00Z");
+  EXPECT_EQ(instant_in("Europe/Dublin", "2040-03-25T02:30:00"), "2040-03-25T01:30:00Z");
+  EXPECT_EQ(instant_in("Europe/Dublin", "2040-10-28T01:30:00"), "2040-10-28T00:30:00Z");
+  EXPECT_EQ(instant_in("Europe/Dublin", "2040-10-28T02:00:00"), "2040-10-28T02:00:00Z");
+}
+
 TEST(LocalTime, ToInstantJustBeforeAndAfterEachTransition) {
   for (const auto& c : kAroundTransitions) {
     SCOPED_TRACE(std::string(c.zone) + " " + c.local);

@@ -558,6 +558,23 @@ TEST(Recurrence, DtstartOutsideFourDigitYearsIsRefused) {
 
 // ---- Threads ------------------------------------------------------------------------------------
 
+TEST(Recurrence, ARuleWhoseEveryWeekdayNeverMatchesExpandsToNothingAtOnce) {
+  // A month has at most five Wednesdays: with COUNT this once stepped to year 9999 and failed
+  // as over budget.
+  auto r = Recurrence::parse("FREQ=MONTHLY;BYDAY=6WE;COUNT=3", local("2025-01-01T09:00:00"));
+  ASSERT_OK(r);
+  auto s = r->starts(local("2025-01-01T00:00:00"), local("2030-01-01T00:00:00"), 10);
+  ASSERT_OK(s);
+  EXPECT_TRUE(s->empty());
+  auto mixed =
+      Recurrence::parse("FREQ=MONTHLY;BYDAY=6WE,1WE;COUNT=2", local("2025-01-01T09:00:00"));
+  ASSERT_OK(mixed);
+  auto m = mixed->starts(local("2025-01-01T00:00:00"), local("2030-01-01T00:00:00"), 10);
+  ASSERT_OK(m);
+  ASSERT_EQ(m->size(), 2u);  // the 1st Wednesdays: 2025-01-01 and 2025-02-05
+  EXPECT_EQ(format_local((*m)[1]), "2025-02-05T09:00:00");
+}
+
 TEST(Recurrence, OneRecurrenceServesManyThreadsAtOnce) {
   auto weekly =
       Recurrence::parse("FREQ=WEEKLY;BYDAY=MO,WE,FR;BYSETPOS=-1", local("2015-01-01T09:00:00"));

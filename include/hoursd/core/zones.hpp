@@ -28,7 +28,9 @@ class ZoneDb {
 
   /// "Fat" files list transitions through 2037; "slim" ones (zic -b slim, the default since
   /// 2020) stop at each zone's last rule change and leave the rest to the footer rule.
-  enum class Form { fat, slim };
+  /// "No footer": some file has no footer rule (version 1, or zic before 2014), so past its
+  /// last listed transition its last offset lasts forever; answers may be wrong there.
+  enum class Form { fat, slim, no_footer };
   Form form() const;
   /// The earliest year after which some zone with daylight time relies on its footer rule:
   /// the last year of its listed transitions, least over such zones (2037 for a fat tree).
@@ -39,6 +41,7 @@ class ZoneDb {
   std::vector<Zone> zones_;  // sorted by name
   std::string version_, dir_;
   std::optional<int> last_listed_year_;
+  bool footerless_ = false;  // some zone has no footer rule
 };
 
 struct ZoneRef {

@@ -177,8 +177,10 @@ json upstream_schedule(const Snapshot& snapshot, const CompiledCustomer& c) {
   // Compiled customers keep the input order, so the owner's index is its input's index.
   const CompiledCustomer* compiled = snapshot.compiled.find(owner);
   const auto index = compiled ? std::size_t(compiled - snapshot.compiled.customers().data()) : 0;
-  auto it = snapshot.customers.begin() + std::ptrdiff_t(index);
-  if (!compiled || index >= snapshot.customers.size() || it->id != owner) {
+  auto it = snapshot.customers.end();
+  if (compiled && index < snapshot.customers.size())
+    it = snapshot.customers.begin() + std::ptrdiff_t(index);
+  if (it == snapshot.customers.end() || it->id != owner) {
     it = std::find_if(snapshot.customers.begin(), snapshot.customers.end(),
                       [&](const Customer& x) { return x.id == owner; });
   }

@@ -19,7 +19,12 @@ function formatter(zone, kind) {
         : {timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric',
            day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
            weekday: 'short'};
-    formatters.set(key, new Intl.DateTimeFormat('en-US', options));
+    try {
+      formatters.set(key, new Intl.DateTimeFormat('en-US', options));
+    } catch (e) {  // a zone the browser's ICU lacks: draw in UTC rather than fail the page
+      console.warn(`time zone ${zone} is unknown to this browser; drawing it in UTC`);
+      formatters.set(key, new Intl.DateTimeFormat('en-US', {...options, timeZone: 'UTC'}));
+    }
   }
   return formatters.get(key);
 }
