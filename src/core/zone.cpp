@@ -83,6 +83,10 @@ Result<Zone> Zone::from_tzif(std::string name, std::string_view bytes) {
   for (std::uint32_t i = 0; i < c.time; ++i) {
     const date::sys_seconds at{seconds{in.be(width)}};
     if (!z.at_.empty() && at <= z.at_.back()) return bad("TZif transitions are out of order");
+    // zic writes -2^59 for "the big bang"; bounds keep offset arithmetic far from overflow.
+    if (at < kZoneBigBang - seconds{std::int64_t{1} << 60} || at >= kZoneNever) {
+      return bad("a TZif transition is outside the years zones can have");
+    }
     z.at_.push_back(at);
   }
   for (std::uint32_t i = 0; i < c.time; ++i) {

@@ -183,6 +183,8 @@ TEST(Zone, MalformedFilesAreRefusedNamingTheZoneAndTheFault) {
   bad_footer.footer = "EST5EDT";
   Tzif bad_abbrev = slim_new_york();
   bad_abbrev.types[2].abbrev_index = 40;
+  Tzif far = slim_new_york();
+  far.times[1] = std::int64_t{1} << 62;  // year 146 billion
   std::string no_footer_newline = slim_new_york().bytes();
   no_footer_newline.pop_back();
   const Bad kCases[] = {
@@ -197,6 +199,7 @@ TEST(Zone, MalformedFilesAreRefusedNamingTheZoneAndTheFault) {
       {"bad footer", bad_footer.bytes(), "no rule for its dates"},
       {"name out of range", bad_abbrev.bytes(), "name is out of range"},
       {"footer without newline", no_footer_newline, "footer is missing"},
+      {"a transition past year 32000", far.bytes(), "outside the years"},
   };
   for (const Bad& c : kCases) {
     SCOPED_TRACE(c.what);
