@@ -8,6 +8,7 @@
 #include "generator.hpp"
 #include "hoursd/core/compiler.hpp"
 #include "hoursd/core/evaluator.hpp"
+#include "hoursd/io/zoneinfo.hpp"
 
 namespace hoursd {
 namespace {
@@ -16,7 +17,7 @@ const date::sys_seconds kNow = date::sys_days{date::year{2026} / 11 / 27} + std:
 
 void BM_Compile(benchmark::State& state) {
   const auto customers = bench::generate_customers(static_cast<std::size_t>(state.range(0)));
-  const date::tzdb& tzdb = date::get_tzdb();
+  const ZoneDb& tzdb = hoursd::default_zoneinfo_or_abort();
   for (auto _ : state) {
     CompiledSet set = compile(customers, CompileOptions{}, tzdb, kNow);
     benchmark::DoNotOptimize(set);
@@ -34,8 +35,9 @@ struct Lookups {
 
 const Lookups& lookups() {
   static const Lookups l = [] {
-    Lookups out{
-        compile(bench::generate_customers(10'000), CompileOptions{}, date::get_tzdb(), kNow), {}};
+    Lookups out{compile(bench::generate_customers(10'000), CompileOptions{},
+                        hoursd::default_zoneinfo_or_abort(), kNow),
+                {}};
     std::mt19937 rng(7);
     for (int i = 0; i < 4096; ++i) {
       out.targets.push_back(&out.set.customers()[rng() % out.set.customers().size()]);

@@ -15,6 +15,7 @@
 #include "hoursd/core/compiler.hpp"
 #include "hoursd/core/evaluator.hpp"
 #include "hoursd/core/time_text.hpp"
+#include "hoursd/io/zoneinfo.hpp"
 #include "hoursd/json/customers_json.hpp"
 
 using namespace hoursd;
@@ -22,7 +23,7 @@ using std::chrono::hours;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const CompileOptions options = Config{}.engine;
-  static const date::tzdb& tzdb = date::get_tzdb();
+  static const ZoneDb& tzdb = hoursd::default_zoneinfo_or_abort();
   static const date::sys_seconds now = *parse_rfc3339("2026-03-07T12:00:00Z");
 
   auto decoded = decode_customers(std::string_view(reinterpret_cast<const char*>(data), size));

@@ -21,6 +21,7 @@
 #include "hoursd/core/time_text.hpp"
 #include "hoursd/http/api.hpp"
 #include "hoursd/io/file.hpp"
+#include "hoursd/io/zoneinfo.hpp"
 #include "hoursd/json/customers_json.hpp"
 
 namespace http = boost::beast::http;
@@ -50,7 +51,8 @@ struct World {
     s->synced_at = clock.now() - std::chrono::seconds(60);
     s->source = "file:examples/customers.json";
     s->customers = decoded->customers;
-    s->compiled = compile(s->customers, config.engine, date::get_tzdb(), clock.now());
+    s->compiled =
+        compile(s->customers, config.engine, hoursd::default_zoneinfo_or_abort(), clock.now());
     snapshot = s;
     status.generation = 1;
     status.last_success = s->synced_at;
@@ -62,7 +64,7 @@ struct World {
     e.status = [this] { return status; };
     e.config = &config;
     e.clock = &clock;
-    e.tzdb = &date::get_tzdb();
+    e.zones = &hoursd::default_zoneinfo_or_abort();
     e.metrics = &metrics;
     e.tzdata_version = "2026a";
     e.bearer_token = std::move(token);

@@ -15,6 +15,7 @@
 
 #include "hoursd/core/zones.hpp"
 #include "hoursd/io/file.hpp"
+#include "hoursd/io/zoneinfo.hpp"
 #include "toml_reader.hpp"
 
 namespace hoursd {
@@ -121,14 +122,9 @@ Result<void> check_id(std::string_view id) {
   return bad_value(quote(id) + " holds a comma, which joins list items");
 }
 
-Result<void> check_zone(std::string_view id) {
-  try {
-    const auto zone = find_zone(date::get_tzdb(), id);  // get_tzdb() throws if none loads
-    if (!zone) return bad_value(zone.error().message);
-    return {};
-  } catch (const std::exception& e) {
-    return bad_value(std::string("cannot load the tz database: ") + e.what());
-  }
+Result<void> check_dir_path(std::string_view path) {
+  if (!path.empty() && path.front() == '/') return {};
+  return bad_value(quote(path) + " is not an absolute path");
 }
 
 // ---- The sections -------------------------------------------------------------------------------
@@ -209,15 +205,17 @@ std::vector<Key> server_keys(ServerConfig& s) {
       {"admin_token", secret(s.admin_token)},
       {"worker_threads", integer(s.worker_threads, 1, 64)},
       {"worker_queue", integer(s.worker_queue, 1, 100'000)},
+      {"ui", boolean(s.ui)},
   };
 }
 
-std::vector<Key> engine_keys(CompileOptions& e, AnswerOptions& a) {
+std::vector<Key> engine_keys(CompileOptions& e, AnswerOptions& a, std::string& zoneinfo_dir) {
   return {
       {"priority_order", choice(e.priority_order, Names<PriorityOrder>(kPriorityOrders))},
       {"condition_policy", choice(e.condition_policy, Names<ConditionPolicy>(kConditionPolicies))},
       {"force_closed_state", optional_string(e.force_closed_state)},
-      {"default_zone", string(e.default_zone, check_zone)},
+      {"default_zone", string(e.default_zone, check_non_empty)},
+      {"zoneinfo_dir", string(zoneinfo_dir, check_dir_path)},
       {"horizon_days", duration(e.horizon, 1, 3660)},
       {"lookback_days", duration(e.lookback, 0, 366)},
       {"lookahead_days", duration(e.lookahead, 1, 366)},
@@ -233,7 +231,7 @@ std::vector<Section> sections(Config& c) {
       {"upstream", upstream_keys(c.upstream)},
       {"sync", sync_keys(c.sync)},
       {"server", server_keys(c.server)},
-      {"engine", engine_keys(c.engine, c.answers)},
+      {"engine", engine_keys(c.engine, c.answers, c.zoneinfo_dir)},
       {"log", {{"level", string(c.log_level, check_log_level)}}},
   };
 }
@@ -309,6 +307,17 @@ Result<Config> load_config_file(const std::filesystem::path& path) {
   auto text = read_file(path, kMaxConfigBytes, "config file " + origin);
   if (!text) return fail(ErrorCode::io_error, text.error().message);
   return load_config(*text, origin);
+}
+
+Result<std::shared_ptr<const ZoneDb>> config_zones(const Config& config) {
+  auto zones = shared_zoneinfo(config.zoneinfo_dir);
+  if (!zones) {
+    return fail(ErrorCode::invalid_argument, "engine.zoneinfo_dir: " + zones.error().message);
+  }
+  if (auto zone = find_zone(**zones, config.engine.default_zone); !zone) {
+    return fail(ErrorCode::invalid_argument, "engine.default_zone: " + zone.error().message);
+  }
+  return zones;
 }
 
 std::string describe_config(const Config& config) {

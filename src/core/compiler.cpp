@@ -28,12 +28,12 @@ bool has_own_schedule(const Customer& c) { return c.schedule && !c.schedule->inh
 
 class Builder {
  public:
-  Builder(const std::vector<Customer>& in, const CompileOptions& options, const date::tzdb& tzdb,
+  Builder(const std::vector<Customer>& in, const CompileOptions& options, const ZoneDb& zones,
           const PreviousCompile* previous, CompiledSet& set, std::vector<CompiledCustomer>& out,
           std::unordered_map<std::string, std::size_t>& by_id)
       : in_(in),
         options_(options),
-        tzdb_(tzdb),
+        zones_(zones),
         prev_(previous),
         set_(set),
         out_(out),
@@ -173,7 +173,7 @@ class Builder {
     sched->force_closed = s.force_closed;
     sched->default_state = s.default_state;
     sched->force_closed_state = options_.force_closed_state.value_or(s.default_state);
-    auto zone = find_zone(tzdb_, zone_id);
+    auto zone = find_zone(zones_, zone_id);
     if (zone) {
       sched->zone = *zone;
     } else {
@@ -393,7 +393,7 @@ class Builder {
 
   const std::vector<Customer>& in_;
   const CompileOptions& options_;
-  const date::tzdb& tzdb_;
+  const ZoneDb& zones_;
   const PreviousCompile* prev_;
   CompiledSet& set_;
   std::vector<CompiledCustomer>& out_;
@@ -424,12 +424,11 @@ Result<void> check_rule_budget(const Schedule& schedule) {
 }
 
 CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
-                    const date::tzdb& tzdb, date::sys_seconds now,
-                    const PreviousCompile* previous) {
+                    const ZoneDb& zones, date::sys_seconds now, const PreviousCompile* previous) {
   CompiledSet set;
   set.options_ = options;
   set.compiled_at_ = now;
-  Builder builder(customers, options, tzdb, previous, set, set.customers_, set.by_id_);
+  Builder builder(customers, options, zones, previous, set, set.customers_, set.by_id_);
   builder.run(now);
   set.recompiled_ = builder.recompiled();
   for (std::size_t i = 0; i < set.customers_.size(); ++i) {

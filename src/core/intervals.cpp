@@ -32,28 +32,27 @@ void append_interval(std::vector<Interval>& out, Interval i) {
   }
 }
 
-// Occurrences of a Time rule overlapping `window`, as instants. Each occurrence is its
-// local start plus the rule's wall-clock length, both ends mapped by to_instant().
-Result<IntervalSet> time_intervals(const CompiledRule& rule, const date::time_zone& zone,
-                                   Window window, EvalContext& ctx) {
-  // Local bounds wide enough for any UTC offset (+/-1 day) and for occurrences that began
-  // before the window and still run (their length).
-  date::local_seconds from = to_local(window.begin, zone).local - rule.length - days(1);
-  const date::local_seconds to = to_local(window.end, zone).local + days(1);
+// Occurrences of a Time rule overlapping `window`, as instants. Each occurrence lasts the
+// rule's wall-clock length from its local start (wall_clock_end()).
+Result<IntervalSet> time_intervals(const CompiledRule& rule, const Zone& zone, Window window,
+                                   EvalContext& ctx) {
   std::vector<Interval> out;
-  auto add = [&](date::local_seconds s) {
-    const Interval i{to_instant(s, zone), to_instant(s + rule.length, zone)};
+  auto add = [&](const Recurrence::Start& s) {
+    const Interval i{s.instant, wall_clock_end(s, rule.length, zone)};
     if (i.begin < window.end && window.begin < i.end) append_interval(out, i);
   };
   if (!rule.recurrence) {
-    if (from <= rule.dtstart && rule.dtstart < to) add(rule.dtstart);
+    add({rule.dtstart, to_instant(rule.dtstart, zone)});
     return unite(std::move(out));
   }
+  // An occurrence that began before the window may still run: its wall-clock length, longer
+  // by at most a day of UTC offset change.
+  date::sys_seconds from = window.begin - rule.length - days(1);
   for (std::size_t total = 0;;) {
-    auto chunk = rule.recurrence->starts(from, to, kStartsPerChunk);
+    auto chunk = rule.recurrence->starts(from, window.end, kStartsPerChunk);
     if (!chunk) return fail(chunk.error());
     if (auto spent = ctx.spend(chunk->size()); !spent) return fail(spent.error());
-    for (date::local_seconds s : *chunk) add(s);
+    for (const Recurrence::Start& s : *chunk) add(s);
     total += chunk->size();
     if (total > kMaxStartsPerWindow) {
       return fail(ErrorCode::out_of_range, "rule " + rule.id + ": more than " +
@@ -61,7 +60,7 @@ Result<IntervalSet> time_intervals(const CompiledRule& rule, const date::time_zo
                                                " occurrences in one window");
     }
     if (chunk->size() < kStartsPerChunk) break;
-    from = chunk->back() + std::chrono::seconds(1);
+    from = chunk->back().instant + std::chrono::seconds(1);
   }
   return unite(std::move(out));
 }

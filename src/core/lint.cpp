@@ -13,6 +13,10 @@ namespace {
 
 using std::chrono::days;
 
+/// Most starts looked at inside one DST gap: an hour of a minutely rule is 60; only a secondly
+/// rule, which compiled schedules refuse, has more.
+constexpr std::size_t kMaxStartsInGap = 4096;
+
 /// Collects findings up to kMaxLintPerCustomer and counts the rest.
 class Sink {
  public:
@@ -48,19 +52,34 @@ bool intersects(const IntervalSet& a, const IntervalSet& b) {
   return false;
 }
 
-bool has_occurrence(const CompiledRule& r, date::local_seconds from, date::local_seconds to) {
-  if (!r.recurrence) return from <= r.dtstart && r.dtstart < to;
+/// Whether a Time rule has an occurrence starting in [from, to).
+bool has_occurrence(const CompiledRule& r, const Zone& zone, date::sys_seconds from,
+                    date::sys_seconds to) {
+  if (!r.recurrence) {
+    const date::sys_seconds at = to_instant(r.dtstart, zone);
+    return from <= at && at < to;
+  }
   auto found = r.recurrence->starts(from, to, 1);
   return found && !found->empty();
 }
 
+/// Whether a Time rule has an occurrence whose local start lies in the gap [begin, end): such a
+/// start is read as new time, at an instant in [to_instant(begin), + the gap's length).
+bool starts_in_gap(const CompiledRule& r, const Zone& zone, date::local_seconds begin,
+                   date::local_seconds end) {
+  if (!r.recurrence) return begin <= r.dtstart && r.dtstart < end;
+  const date::sys_seconds from = to_instant(begin, zone);
+  auto found = r.recurrence->starts(from, from + (end - begin), kMaxStartsInGap);
+  return found && std::any_of(found->begin(), found->end(), [&](const Recurrence::Start& s) {
+           return begin <= s.local && s.local < end;
+         });
+}
+
 void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizon, Sink& out) {
-  const date::time_zone& zone = *s.zone.zone;
+  const Zone& zone = *s.zone.zone;
   for (const CompiledRule& r : s.rules) {
     if (!r.evaluable || r.type != RuleType::time) continue;
-    const auto from = to_local(now, zone).local - r.length;
-    const auto to = to_local(now + horizon, zone).local;
-    if (!has_occurrence(r, from, to)) {
+    if (!has_occurrence(r, zone, now - r.length, now + horizon)) {
       out.add({"no_occurrence_in_horizon", r.id,
                label(r) + " has no occurrence in the next " + std::to_string(horizon.count()) +
                    " days"});
@@ -68,17 +87,28 @@ void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizo
   }
 }
 
+/// BYDAY entries that can never match (a 6th weekday of a month): the rest of the rule applies.
+void lint_never_matching(const EffectiveSchedule& s, Sink& out) {
+  for (const CompiledRule& r : s.rules) {
+    if (!r.evaluable || !r.recurrence) continue;
+    for (const std::string& why : r.recurrence->never_matching()) {
+      out.add({"part_never_matches", r.id, label(r) + ": " + why});
+    }
+  }
+}
+
 // Each spring-forward gap of the zone within the horizon, as local [begin, end).
-std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(
-    const date::time_zone& zone, date::sys_seconds now, days horizon) {
+std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(const Zone& zone,
+                                                                          date::sys_seconds now,
+                                                                          days horizon) {
   std::vector<std::pair<date::local_seconds, date::local_seconds>> gaps;
-  date::sys_info info = zone.get_info(now);
+  ZoneInfo info = zone.info(now);
   while (info.end < now + horizon) {
-    const date::sys_info next = zone.get_info(info.end);
-    if (next.offset > info.offset) {
+    const ZoneInfo next = zone.info(info.end);
+    if (next.offset() > info.offset()) {
       const auto at = info.end.time_since_epoch();
-      gaps.emplace_back(date::local_seconds{at + info.offset},
-                        date::local_seconds{at + next.offset});
+      gaps.emplace_back(date::local_seconds{at + info.offset()},
+                        date::local_seconds{at + next.offset()});
     }
     info = next;
   }
@@ -92,7 +122,7 @@ void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon, 
   for (const CompiledRule& r : s.rules) {
     if (!r.evaluable || r.type != RuleType::time) continue;
     for (const auto& [begin, end] : gaps) {
-      if (!has_occurrence(r, begin, end)) continue;
+      if (!starts_in_gap(r, *s.zone.zone, begin, end)) continue;
       out.add({"start_in_dst_gap", r.id,
                label(r) + " has an occurrence starting inside the DST gap of " +
                    date::format("%Y-%m-%d %H:%M", begin) +
@@ -165,6 +195,7 @@ ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<Interva
     return out.take();
   }
   lint_horizon(s, now, horizon, out);
+  lint_never_matching(s, out);
   lint_shadowing(s, sets, timeline, out);
   lint_same_priority(s, sets, out);
   lint_gaps(s, now, horizon, out);

@@ -23,8 +23,9 @@ struct ScheduleLint {
 };
 
 /// Findings about a schedule as compiled at `now`: rules with no occurrence within the
-/// horizon, rules shadowed (always, or within `window`), occurrences starting in a DST gap
-/// within the horizon, same-priority rules with different states overlapping in `window`.
+/// horizon, parts of rules that never match, rules shadowed (always, or within `window`),
+/// occurrences starting in a DST gap within the horizon, same-priority rules with different
+/// states overlapping in `window`.
 /// `sets` and `timeline` are the schedule's rule intervals and timeline over `window`.
 /// The O(rules^2) overlap search stops at the first finding past the budget.
 ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,

@@ -115,15 +115,15 @@ void check_by_day(const SchedulingRule& r, Frequency freq, RuleErrors& errors) {
       continue;
     }
     if (d.offset == 0) continue;
-    const int limit = freq == Frequency::monthly ? 5 : freq == Frequency::yearly ? 53 : 0;
-    if (limit == 0) {
+    // RFC 5545's grammar allows offsets 1..53 with either frequency; one past the 5th within a
+    // month never matches (lint names it), as the platform's Ical.Net reads it.
+    if (freq != Frequency::monthly && freq != Frequency::yearly) {
       errors.add("byDay", where + ".offset " + std::to_string(d.offset) +
                               " needs frequency Monthly or Yearly (RFC 5545), not " +
                               std::string(to_string(freq)));
-    } else if (d.offset < -limit || d.offset > limit) {
+    } else if (d.offset < -53 || d.offset > 53) {
       errors.add("byDay", where + ".offset " + std::to_string(d.offset) +
-                              " is out of range (+/-1.." + std::to_string(limit) + " for " +
-                              std::string(to_string(freq)) + ")");
+                              " is out of range (+/-1..53, RFC 5545)");
     } else if (freq == Frequency::yearly && !r.by_week_no.empty()) {
       errors.add("byDay", where + ".offset " + std::to_string(d.offset) +
                               " cannot be combined with byWeekNo (RFC 5545)");
@@ -213,7 +213,10 @@ void compile_span(const SchedulingRule& r, CompiledRule& out, RuleErrors& errors
   out.length = *end > *start ? *end - *start : *end - *start + days(1);  // overnight
 }
 
-void compile_recurrence(const SchedulingRule& r, CompiledRule& out, RuleErrors& errors) {
+// The RRULE is parsed in the schedule's zone (nullptr when that is unknown: the customer is
+// then invalid and the rule only checked), so sub-daily rules step in elapsed time.
+void compile_recurrence(const SchedulingRule& r, const Zone* zone, CompiledRule& out,
+                        RuleErrors& errors) {
   const Frequency freq = r.frequency.value_or(Frequency::none);
   if (freq == Frequency::none) {
     if (r.start_date.empty()) {
@@ -243,7 +246,7 @@ void compile_recurrence(const SchedulingRule& r, CompiledRule& out, RuleErrors& 
     until = date::format("%Y%m%d", *d);  // a date UNTIL covers that whole local day
   }
   if (errors.has_errors()) return;  // field errors already name the problem
-  auto rec = Recurrence::parse(build_rrule(r, freq, until), out.dtstart);
+  auto rec = Recurrence::parse(build_rrule(r, freq, until), out.dtstart, zone);
   if (!rec) return errors.add("frequency", rec.error().message);
   out.recurrence = std::move(*rec);
 }
@@ -260,7 +263,7 @@ std::optional<RuleType> rule_type(const SchedulingRule& r, RuleErrors& errors) {
 }
 
 CompiledRule compile_rule(const SchedulingRule& r, std::size_t index, const CompileOptions& options,
-                          std::vector<Issue>& issues) {
+                          const Zone* zone, std::vector<Issue>& issues) {
   RuleErrors errors(r);
   CompiledRule out;
   out.list_index = index;
@@ -275,7 +278,7 @@ CompiledRule compile_rule(const SchedulingRule& r, std::size_t index, const Comp
   if (type) out.type = *type;
   if (type == RuleType::time) {
     compile_span(r, out, errors);
-    compile_recurrence(r, out, errors);
+    compile_recurrence(r, zone, out, errors);
   } else if (type == RuleType::customer_state && r.customer_state.empty()) {
     errors.add("customerState", "customerState is empty");
   }
@@ -302,7 +305,7 @@ CompiledRule compile_rule(const SchedulingRule& r, std::size_t index, const Comp
 void compile_rules(const Schedule& schedule, const CompileOptions& options,
                    EffectiveSchedule& out) {
   for (std::size_t i = 0; i < schedule.rules.size(); ++i) {
-    out.rules.push_back(compile_rule(schedule.rules[i], i, options, out.issues));
+    out.rules.push_back(compile_rule(schedule.rules[i], i, options, out.zone.zone, out.issues));
   }
   const bool ascending = options.priority_order == PriorityOrder::ascending;
   std::stable_sort(out.rules.begin(), out.rules.end(),

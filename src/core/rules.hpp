@@ -7,7 +7,7 @@ namespace hoursd {
 
 /// Compiles every rule of `schedule` into out.rules (sorted into evaluation order by
 /// priority, ties in list order) and appends their errors and warnings to out.issues.
-/// Rules are zone-free until expanded, so out.zone is not read.
+/// Recurrences are parsed in out.zone (REQUIRES: set first; a null zone leaves them floating).
 void compile_rules(const Schedule& schedule, const CompileOptions& options, EffectiveSchedule& out);
 
 }  // namespace hoursd

@@ -18,7 +18,7 @@
 #include "hoursd/daemon/daemon.hpp"
 #include "hoursd/io/file.hpp"
 #include "hoursd/io/log.hpp"
-#include "hoursd/io/tzdata.hpp"
+#include "hoursd/io/zoneinfo.hpp"
 #include "hoursd/json/answer_json.hpp"
 #include "hoursd/json/customers_json.hpp"
 
@@ -36,7 +36,6 @@ struct Context {
   std::ostream& out;
   std::ostream& err;
   date::sys_seconds now;
-  const date::tzdb& tzdb;
 };
 
 struct Subcommand {
@@ -144,12 +143,15 @@ int run_evaluate(const Flags& f, Context& ctx) {
     if (!loaded) return ctx.err << "error config: " << loaded.error().message << "\n", kExitConfig;
     config = std::move(*loaded);
   }
+  if (auto dir = flag(f, "zoneinfo-dir")) config.zoneinfo_dir = *dir;
+  auto zones = config_zones(config);
+  if (!zones) return ctx.err << "error config: " << zones.error().message << "\n", kExitConfig;
   auto text = read_customers_file(*path);
   if (!text) return ctx.out << error_json(text.error()).dump(2) << "\n", kExitFailure;
   auto decoded = decode_customers(*text);
   if (!decoded) return ctx.out << error_json(decoded.error()).dump(2) << "\n", kExitFailure;
 
-  const CompiledSet set = compile(decoded->customers, config.engine, ctx.tzdb, at);
+  const CompiledSet set = compile(decoded->customers, config.engine, **zones, at);
   json customers = json::array();
   const auto id = flag(f, "id");
   for (const CompiledCustomer& c : set.customers()) {
@@ -163,7 +165,7 @@ int run_evaluate(const Flags& f, Context& ctx) {
     return kExitFailure;
   }
   json out = {{"at", format_utc(at)},
-              {"tzdata", tzdata_version(ctx.tzdb)},
+              {"tzdata", (*zones)->version()},
               {"customers", std::move(customers)},
               {"decodeErrors", decode_errors_json(decoded->errors)}};
   ctx.out << out.dump(2) << "\n";
@@ -199,6 +201,39 @@ int expand_error(Context& ctx, const Error& e) {
   return kExitUsage;
 }
 
+/// Without --tz a UTC UNTIL cannot be compared with local starts: say which flag supplies the
+/// zone (recurrence.hpp: the only unsupported_rule message starting "UNTIL=").
+Error with_tz_hint(Error e, bool has_zone) {
+  if (!has_zone && e.code == ErrorCode::unsupported_rule && e.message.starts_with("UNTIL=")) {
+    e.message += "; give --tz ZONE";
+  }
+  return e;
+}
+
+Result<json> floating_occurrences(const Recurrence& rec, date::local_seconds from,
+                                  date::local_seconds to, std::size_t limit) {
+  auto starts = rec.starts(from, to, limit);
+  if (!starts) return fail(starts.error());
+  json items = json::array();
+  for (date::local_seconds s : *starts) {
+    items.push_back({{"local", date::format("%Y-%m-%dT%H:%M:%S", s)}});
+  }
+  return items;
+}
+
+/// --from and --to are local times in the zone, read as every local time is (to_instant()).
+Result<json> zoned_occurrences(const Recurrence& rec, const Zone& zone, date::local_seconds from,
+                               date::local_seconds to, std::size_t limit) {
+  auto starts = rec.starts(to_instant(from, zone), to_instant(to, zone), limit);
+  if (!starts) return fail(starts.error());
+  json items = json::array();
+  for (const Recurrence::Start& s : *starts) {
+    items.push_back(
+        {{"local", date::format("%Y-%m-%dT%H:%M:%S", s.local)}, {"utc", format_utc(s.instant)}});
+  }
+  return items;
+}
+
 int run_expand(const Flags& f, Context& ctx) {
   auto rrule = flag(f, "rrule");
   if (!rrule || !flag(f, "dtstart")) return usage_error(ctx, "expand needs --rrule and --dtstart");
@@ -212,23 +247,20 @@ int run_expand(const Flags& f, Context& ctx) {
     if (!*r) return expand_error(ctx, r->error());
   }
   if (!limit) return expand_error(ctx, limit.error());
-  std::optional<ZoneRef> zone;
+  const Zone* zone = nullptr;
+  auto zones = shared_zoneinfo(flag(f, "zoneinfo-dir").value_or(kDefaultZoneinfoDir));
+  if (!zones) return ctx.err << "error zoneinfo: " << zones.error().message << "\n", kExitConfig;
   if (auto tz = flag(f, "tz")) {
-    auto found = find_zone(ctx.tzdb, *tz);
+    auto found = find_zone(**zones, *tz);
     if (!found) return expand_error(ctx, found.error());
-    zone = *found;
+    zone = found->zone;
   }
-  auto rec = Recurrence::parse(*rrule, *dtstart);
-  if (!rec) return expand_error(ctx, rec.error());
-  auto starts = rec->starts(*from, *to, *limit);
-  if (!starts) return expand_error(ctx, starts.error());
-  json items = json::array();
-  for (date::local_seconds s : *starts) {
-    json o = {{"local", date::format("%Y-%m-%dT%H:%M:%S", s)}};
-    if (zone) o["utc"] = format_utc(to_instant(s, *zone->zone));
-    items.push_back(std::move(o));
-  }
-  ctx.out << json{{"rrule", rec->text()}, {"occurrences", std::move(items)}}.dump(2) << "\n";
+  auto rec = Recurrence::parse(*rrule, *dtstart, zone);
+  if (!rec) return expand_error(ctx, with_tz_hint(rec.error(), zone != nullptr));
+  auto items = zone ? zoned_occurrences(*rec, *zone, *from, *to, *limit)
+                    : floating_occurrences(*rec, *from, *to, *limit);
+  if (!items) return expand_error(ctx, items.error());
+  ctx.out << json{{"rrule", rec->text()}, {"occurrences", std::move(*items)}}.dump(2) << "\n";
   return kExitOk;
 }
 
@@ -240,6 +272,7 @@ ConfigOverrides overrides_from(const Flags& f) {
   if (auto v = flag(f, "source")) o.source = *v;
   if (auto v = flag(f, "listen")) o.listen = *v;
   if (auto v = flag(f, "state-dir")) o.state_dir = *v;
+  if (auto v = flag(f, "zoneinfo-dir")) o.zoneinfo_dir = *v;
   return o;
 }
 
@@ -267,21 +300,24 @@ const Subcommand kSubcommands[] = {
     {"serve",
      "hoursd serve [--config FILE] [--listen HOST:PORT] [--source "
      "file:PATH|https://HOST|http://HOST]\n"
-     "             [--state-dir DIR]\n"
+     "             [--state-dir DIR] [--zoneinfo-dir DIR]\n"
      "  The daemon: loads the persisted snapshot from the state directory, syncs customers\n"
      "  from the source every sync.interval, and answers the HTTP API on --listen (default\n"
      "  127.0.0.1:8080). Flags override the config file; with no file every setting has its\n"
      "  default. SIGHUP re-reads the config: [upstream] and the sync interval, jitter and\n"
      "  shrink guard apply from the next sync, other changes need a restart. SIGTERM\n"
-     "  drains and exits 0. A configuration error exits 78.",
-     {"config", "listen", "source", "state-dir"},
+     "  drains and exits 0. A configuration error exits 78. --zoneinfo-dir (engine.zoneinfo_dir)\n"
+     "  names the TZif tree zones come from, default /usr/share/zoneinfo; fat and slim\n"
+     "  trees give the same answers.",
+     {"config", "listen", "source", "state-dir", "zoneinfo-dir"},
      run_serve},
     {"sync",
      "hoursd sync [--config FILE] [--source file:PATH|https://HOST|http://HOST] [--state-dir DIR]\n"
+     "            [--zoneinfo-dir DIR]\n"
      "  One sync against the persisted snapshot in the state directory, then prints the sync\n"
      "  status as JSON (counts, generation, errors; never secrets). Exit 0 on success, 1 on\n"
      "  failure, 78 on a configuration error. Checks credentials and connectivity.",
-     {"config", "source", "state-dir"},
+     {"config", "source", "state-dir", "zoneinfo-dir"},
      run_sync},
     {"check-config",
      "hoursd check-config --config FILE\n"
@@ -291,22 +327,27 @@ const Subcommand kSubcommands[] = {
      run_check_config},
     {"evaluate",
      "hoursd evaluate --customers FILE [--id ID] [--at RFC3339] [--from RFC3339 --to RFC3339]\n"
-     "                [--config FILE]\n"
+     "                [--config FILE] [--zoneinfo-dir DIR]\n"
      "  Compiles the customers in FILE (a ListResponse page or an array of CustomerInfo) and\n"
      "  prints, per customer, the state at --at (default: now) with since, until, next, the\n"
      "  deciding rule or reason, zone, status, warnings and lint; with --from/--to also the\n"
      "  transitions in that range. With --config, the file's [engine] and answer settings\n"
      "  apply, as in the daemon. Exit 1 if FILE cannot be read or --id is unknown.",
-     {"customers", "id", "at", "from", "to", "config"},
+     {"customers", "id", "at", "from", "to", "config", "zoneinfo-dir"},
      run_evaluate},
     {"expand",
      "hoursd expand --rrule RRULE --dtstart YYYY-MM-DDTHH:MM:SS [--tz ZONE] [--limit N]\n"
-     "              [--from LOCAL --to LOCAL]\n"
+     "              [--from LOCAL --to LOCAL] [--zoneinfo-dir DIR]\n"
      "  Prints the occurrences of an RFC 5545 RRULE anchored at a local DTSTART, in order,\n"
-     "  at most N (default 1000): {\"occurrences\":[{\"local\",\"utc\"}]}, with utc only when\n"
-     "  --tz is given. DTSTART counts only if it matches the rule. An invalid or unsupported\n"
-     "  rule prints {\"error\":{\"code\",\"message\"}} and exits 2.",
-     {"rrule", "dtstart", "tz", "limit", "from", "to"},
+     "  at most N (default 1000): {\"occurrences\":[{\"local\",\"utc\"}]}. DTSTART counts only\n"
+     "  if it matches the rule. Without --tz the rule is floating: local times only, and a\n"
+     "  date-time UNTIL must be local. With --tz ZONE, DTSTART, --from and --to are local times\n"
+     "  there; each occurrence gets its utc instant, an instant is listed once, a date-time\n"
+     "  UNTIL must be UTC (...Z, RFC 5545), and SECONDLY to HOURLY rules step in elapsed time\n"
+     "  (a fall-back day has 25 hourly occurrences). A date UNTIL includes that whole local\n"
+     "  day. An invalid or unsupported rule prints {\"error\":{\"code\",\"message\"}} and\n"
+     "  exits 2. --zoneinfo-dir names the TZif tree (default /usr/share/zoneinfo).",
+     {"rrule", "dtstart", "tz", "limit", "from", "to", "zoneinfo-dir"},
      run_expand},
 };
 
@@ -318,8 +359,8 @@ void print_overview(std::ostream& os) {
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-            date::sys_seconds now, const date::tzdb& tzdb) {
-  Context ctx{out, err, now, tzdb};
+            date::sys_seconds now) {
+  Context ctx{out, err, now};
   if (args.empty() || args[0] == "--help" || args[0] == "help" || args[0] == "-h") {
     print_overview(args.empty() ? err : out);
     return args.empty() ? kExitUsage : kExitOk;

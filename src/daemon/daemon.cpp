@@ -24,7 +24,7 @@
 #include "hoursd/http/http_server.hpp"
 #include "hoursd/http/metrics.hpp"
 #include "hoursd/io/log.hpp"
-#include "hoursd/io/tzdata.hpp"
+#include "hoursd/io/zoneinfo.hpp"
 #include "hoursd/sync/status_json.hpp"
 #include "hoursd/upstream/upstream.hpp"
 
@@ -206,8 +206,9 @@ struct StartupError {
 struct Daemon {
   const Config& config;  // as at start: a SIGHUP reconfigures only the syncer
   const ConfigOverrides& overrides;
-  std::string tzdata;  // the version in use
-  sigset_t signals;    // blocked in every thread; run() waits for them
+  std::shared_ptr<const ZoneDb> zones;  // every ZoneRef of every snapshot points into it
+  std::string tzdata;                   // the version in use
+  sigset_t signals;                     // blocked in every thread; run() waits for them
   std::unique_ptr<SystemClock> clock;
   std::unique_ptr<Syncer> syncer;
   std::unique_ptr<Metrics> metrics;
@@ -227,8 +228,16 @@ Result<std::string> server_token(const SecretRef& ref, const std::string& key) {
 // kExitConfig, so systemd does not restart into the same error; a failed bind exits
 // kExitFailure and is restarted, since a busy port may free up.
 std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOverrides& overrides) {
-  const date::tzdb& tzdb = date::get_tzdb();
-  std::string tzdata = tzdata_version(tzdb);
+  auto zones = config_zones(config);
+  if (!zones) return StartupError{kExitConfig, zones.error().message};
+  if ((*zones)->form() == ZoneDb::Form::no_footer) {
+    log(LogLevel::warning, "serve",
+        "some zoneinfo files have no footer rule: past their last listed transition those "
+        "zones keep their last offset; install a tzdata built by zic 2014 or later",
+        {{"zoneinfo", (*zones)->dir()}});
+  }
+  const ZoneDb& tzdb = **zones;
+  std::string tzdata = tzdb.version();
   if (!tzdata_version_at_least(tzdata, HOURSD_TZDATA_MINIMUM)) {
     return StartupError{kExitConfig, "tzdata " + tzdata + " is older than the minimum " +
                                          HOURSD_TZDATA_MINIMUM + "; update the tzdata package"};
@@ -255,9 +264,9 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
       &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token), std::move(*admin)});
   auto server = std::make_unique<HttpServer>(config.server, *env);
   if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
-  return Daemon{config,           overrides,         std::move(tzdata),  signals,
-                std::move(clock), std::move(syncer), std::move(metrics), std::move(env),
-                std::move(server)};
+  return Daemon{config,         overrides,        std::move(*zones), std::move(tzdata),
+                signals,        std::move(clock), std::move(syncer), std::move(metrics),
+                std::move(env), std::move(server)};
 }
 
 // Pings systemd's watchdog at half its interval, when the unit has one, until stopped.
@@ -276,6 +285,9 @@ int run(Daemon& d) {
       {{"address", d.config.server.listen},
        {"port", std::to_string(d.server->port())},
        {"tzdata", d.tzdata},
+       {"zoneinfo", d.zones->dir()},
+       {"zoneinfo_form", zoneinfo_form_name(*d.zones)},
+       {"zoneinfo_last_listed_year", zoneinfo_last_listed_year_text(*d.zones)},
        {"snapshot", persisted ? "generation " + std::to_string(persisted) : "none"}});
   warn_if_exposed(d.config.server);
   bool ready_sent = false;
@@ -325,6 +337,7 @@ Result<Config> effective_config(const ConfigOverrides& o) {
   if (o.source) config.upstream.source = *o.source;
   if (o.listen) config.server.listen = *o.listen;
   if (o.state_dir) config.sync.state_dir = *o.state_dir;
+  if (o.zoneinfo_dir) config.zoneinfo_dir = std::filesystem::absolute(*o.zoneinfo_dir).string();
   return config;
 }
 
@@ -335,7 +348,12 @@ int sync_once_command(const Config& config, std::ostream& out) {
     return kExitConfig;
   }
   SystemClock clock;
-  Syncer syncer(config, std::move(*source), date::get_tzdb(), clock);
+  auto zones = config_zones(config);
+  if (!zones) {
+    out << json{{"ready", false}, {"lastError", zones.error().message}}.dump(2) << "\n";
+    return kExitConfig;
+  }
+  Syncer syncer(config, std::move(*source), **zones, clock);
   if (auto loaded = syncer.load_persisted(); !loaded) {
     log(LogLevel::warning, "sync", "persisted snapshot ignored",
         {{"error", loaded.error().message}});
@@ -343,7 +361,7 @@ int sync_once_command(const Config& config, std::ostream& out) {
   auto r = syncer.sync_once();
   const auto snapshot = syncer.current();
   out << sync_status_text(syncer.status(), snapshot.get(), clock.now(), config.sync.stale_after,
-                          tzdata_version(date::get_tzdb()))
+                          (*zones)->version())
       << "\n";
   return r ? 0 : 1;
 }
@@ -363,6 +381,10 @@ int check_config(const std::filesystem::path& file, std::ostream& out) {
       out << file.string() << ": " << name << ": " << secret.error().message << "\n";
       ++problems;
     }
+  }
+  if (auto zones = config_zones(*config); !zones) {
+    out << file.string() << ": " << zones.error().message << "\n";
+    ++problems;
   }
   if (problems) return kExitConfig;
   out << file.string() << ": ok (source " << config->upstream.source << ", listen "

@@ -8,7 +8,7 @@ int main(int argc, char** argv) {
   try {
     const std::vector<std::string> args(argv + 1, argv + argc);
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    return hoursd::run_cli(args, std::cout, std::cerr, now, date::get_tzdb());
+    return hoursd::run_cli(args, std::cout, std::cerr, now);
   } catch (const std::exception& e) {
     std::cerr << "error main: " << e.what() << "\n";
     return hoursd::kExitFailure;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hoursd/http/api.hpp"
+#include "hoursd/http/ui.hpp"
 
 namespace hoursd {
 namespace {
@@ -143,6 +144,8 @@ Metrics::Metrics() : impl_(std::make_unique<Impl>()) {
     impl_->routes.push_back(std::make_unique<RouteStats>());
     impl_->routes.back()->label = r.pattern;
   }
+  impl_->routes.push_back(std::make_unique<RouteStats>());
+  impl_->routes.back()->label = kUiRoute;  // every file of the debug page
   impl_->routes.push_back(std::make_unique<RouteStats>());
   impl_->routes.back()->label = kUnmatchedRoute;
 }

@@ -74,4 +74,26 @@ std::string sync_status_text(const SyncStatus& status, const Snapshot* snapshot,
   return status_json(status, snapshot, now, stale_after, tzdata).dump(2);
 }
 
+std::string zoneinfo_form_name(const ZoneDb& zones) {
+  switch (zones.form()) {
+    case ZoneDb::Form::fat: return "fat";
+    case ZoneDb::Form::slim: return "slim";
+    case ZoneDb::Form::no_footer: return "no-footer";
+  }
+  return "fat";
+}
+
+std::string zoneinfo_last_listed_year_text(const ZoneDb& zones) {
+  const auto year = zones.last_listed_year();
+  return year ? std::to_string(*year) : "none";
+}
+
+nlohmann::ordered_json zoneinfo_json(const ZoneDb& zones) {
+  const auto year = zones.last_listed_year();
+  return {{"dir", zones.dir()},
+          {"tzdata", zones.version()},
+          {"form", zoneinfo_form_name(zones)},
+          {"lastListedYear", year ? nlohmann::ordered_json(*year) : nullptr}};
+}
+
 }  // namespace hoursd

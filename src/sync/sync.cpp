@@ -48,9 +48,9 @@ bool is_stale(const SyncStatus& s, date::sys_seconds now, std::chrono::seconds s
   return !s.last_success || now - *s.last_success > stale_after;
 }
 
-Syncer::Syncer(Config config, std::unique_ptr<Source> source, const date::tzdb& tzdb,
+Syncer::Syncer(Config config, std::unique_ptr<Source> source, const ZoneDb& zones,
                const Clock& clock)
-    : config_(std::move(config)), source_(std::move(source)), tzdb_(tzdb), clock_(clock) {}
+    : config_(std::move(config)), source_(std::move(source)), zones_(zones), clock_(clock) {}
 
 std::shared_ptr<Snapshot> Syncer::make_snapshot(std::uint64_t generation,
                                                 date::sys_seconds synced_at, std::string source,
@@ -61,7 +61,7 @@ std::shared_ptr<Snapshot> Syncer::make_snapshot(std::uint64_t generation,
   snap->synced_at = synced_at;
   snap->source = std::move(source);
   snap->customers = std::move(customers);
-  snap->compiled = compile(snap->customers, config_.engine, tzdb_, clock_.now(), previous);
+  snap->compiled = compile(snap->customers, config_.engine, zones_, clock_.now(), previous);
   return snap;
 }
 

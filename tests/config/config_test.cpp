@@ -65,10 +65,12 @@ const char* const kAllKeys[] = {
     "server.admin_token",
     "server.worker_threads",
     "server.worker_queue",
+    "server.ui",
     "engine.priority_order",
     "engine.condition_policy",
     "engine.force_closed_state",
     "engine.default_zone",
+    "engine.zoneinfo_dir",
     "engine.horizon_days",
     "engine.lookback_days",
     "engine.lookahead_days",
@@ -131,6 +133,7 @@ void expect_same(const Config& a, const Config& b) {
   expect_same(s.admin_token, t.admin_token, "server.admin_token");
   EXPECT_EQ(s.worker_threads, t.worker_threads);
   EXPECT_EQ(s.worker_queue, t.worker_queue);
+  EXPECT_EQ(s.ui, t.ui);
 
   const CompileOptions &e = a.engine, &f = b.engine;
   EXPECT_EQ(e.priority_order, f.priority_order);
@@ -265,6 +268,7 @@ access_log = true
 admin_token = { env = "HOURSD_ADMIN_TOKEN" }
 worker_threads = 8
 worker_queue = 1000
+ui = false
 )";
 
 constexpr const char* kEngine = R"(
@@ -338,7 +342,10 @@ TEST(Config, ServerKeysSetTheirFields) {
   EXPECT_EQ(s.admin_token.env, "HOURSD_ADMIN_TOKEN");
   EXPECT_EQ(s.worker_threads, 8);
   EXPECT_EQ(s.worker_queue, 1000u);
+  EXPECT_FALSE(s.ui);
 }
+
+TEST(Config, TheDebugPageIsOnByDefault) { EXPECT_TRUE(Config{}.server.ui); }
 
 TEST(Config, EngineKeysSetCompileAndAnswerOptions) {
   const Config c = load_ok(kEngine);
@@ -440,6 +447,7 @@ const BadCase kBadCases[] = {
     {"[upstream]\nmax_response_bytes = -1",
      "upstream.max_response_bytes: -1 is not in 1..4294967296"},
     {"[upstream]\ntls_verify = \"yes\"", "upstream.tls_verify: \"yes\" is not true or false"},
+    {"[server]\nui = \"off\"", "server.ui: \"off\" is not true or false"},
     {"[upstream]\nsort_order = \"asc\"",
      "upstream.sort_order: \"asc\" is not one of \"\", \"Ascend\", \"Descend\""},
     {"[upstream]\naccount_ids = \"a1\"", "upstream.account_ids: \"a1\" is not an array of strings"},
@@ -456,10 +464,8 @@ const BadCase kBadCases[] = {
     {"[engine]\ncondition_policy = \"skip_rule\"",
      "engine.condition_policy: \"skip_rule\" is not one of \"skip-rule\", \"ignore-condition\""},
     {"[engine]\nforce_closed_state = false", "engine.force_closed_state: false is not a string"},
-    {"[engine]\ndefault_zone = \"Mars/Olympus_Mons\"",
-     "engine.default_zone: unknown time zone \"Mars/Olympus_Mons\""},
-    {"[engine]\ndefault_zone = \"localtime\"",
-     "engine.default_zone: unknown time zone \"localtime\""},
+    {"[engine]\nzoneinfo_dir = \"zoneinfo\"",
+     "engine.zoneinfo_dir: \"zoneinfo\" is not an absolute path"},
     {"[engine]\nhorizon_days = 0", "engine.horizon_days: 0 is not in 1..3660"},
     {"[engine]\nmax_chain_depth = 0", "engine.max_chain_depth: 0 is not in 1..1000"},
     {"[engine]\nmax_chain_depth = 1001", "engine.max_chain_depth: 1001 is not in 1..1000"},
@@ -522,6 +528,34 @@ const BadCase kBadCases[] = {
     {"[sync]\ninterval_s = 600\nstale_after_s = 60",
      "sync.stale_after_s: 60 is less than sync.interval_s 600"},
 };
+
+// default_zone is checked against the tree in use once --zoneinfo-dir is applied, so a
+// config naming no tree can be given one on the command line.
+TEST(Config, ConfigZonesChecksTheDefaultZoneAgainstTheTreeInUse) {
+  Config c;
+  ASSERT_OK(config_zones(c));
+  EXPECT_EQ((*config_zones(c))->dir(), "/usr/share/zoneinfo");
+  for (const char* id : {"Mars/Olympus_Mons", "localtime", "posixrules"}) {
+    c.engine.default_zone = id;
+    auto zones = config_zones(c);
+    ASSERT_FALSE(zones.has_value()) << id;
+    EXPECT_EQ(zones.error().message.rfind(
+                  "engine.default_zone: unknown time zone \"" + std::string(id) + "\"", 0),
+              0u)
+        << zones.error().message;
+  }
+  c.engine.default_zone = "Eastern Standard Time";
+  EXPECT_OK(config_zones(c));
+  c.zoneinfo_dir = "/nonexistent/zoneinfo";
+  auto missing = config_zones(c);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().message.rfind(
+                "engine.zoneinfo_dir: cannot read zoneinfo directory /nonexistent/zoneinfo", 0),
+            0u)
+      << missing.error().message;
+  // Reading the file checks no zone: the tree may come from --zoneinfo-dir.
+  EXPECT_OK(load_config("[engine]\nzoneinfo_dir = \"/nonexistent/zoneinfo\""));
+}
 
 TEST(Config, EachErrorNamesTheKeyAndTheValue) {
   for (const BadCase& c : kBadCases) {

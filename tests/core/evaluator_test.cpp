@@ -350,9 +350,9 @@ TEST(Evaluator, RequestOverTheOccurrenceBudgetFailsNamingIt) {
   EXPECT_TRUE(year.error().message.ends_with(" is over the budget of 100000"))
       << year.error().message;
 
-  // One context is one request: its budget is spent across calls. Each call expands a day
-  // more on either side (any UTC offset): 1,800 occurrences, then 2,160.
-  EvalContext ctx(3000);
+  // One context is one request: its budget is spent across calls. Each call expands its window
+  // and the day before it (occurrences that may still run): 1,080 occurrences, then 1,440.
+  EvalContext ctx(2000);
   ASSERT_TRUE(transitions(set, get(set, "C"), Window{far, far + std::chrono::hours(12)}, 10, ctx));
   auto more = transitions(set, get(set, "C"), Window{far, far + date::days(1)}, 10, ctx);
   ASSERT_FALSE(more);

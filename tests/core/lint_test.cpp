@@ -191,9 +191,9 @@ TEST(Lint, ReusingAPreviousCompileDoesNotRepeatLint) {
   SchedulingRule bad = timed("bad", "Open", "2024-13-01", "09:00", "17:00", 1);
   std::vector<Customer> v = {customer("O", "", schedule("UTC", {bad, always("a", "Open", 2)})),
                              customer("K", "O", std::nullopt)};
-  const CompiledSet first = compile(v, CompileOptions{}, date::get_tzdb(), kNow);
+  const CompiledSet first = compile(v, CompileOptions{}, test::tzdb(), kNow);
   const PreviousCompile prior{v, first};
-  const CompiledSet second = compile(v, CompileOptions{}, date::get_tzdb(), kNow, &prior);
+  const CompiledSet second = compile(v, CompileOptions{}, test::tzdb(), kNow, &prior);
   for (const char* id : {"O", "K"}) {
     SCOPED_TRACE(id);
     EXPECT_EQ(get(second, id).lint.size(), get(first, id).lint.size());
@@ -213,9 +213,9 @@ TEST(Lint, LintKeepsAtMostTheBudgetAndSaysHowManyWereDropped) {
   }
   std::vector<Customer> v = {customer("O", "", schedule("UTC", rules)),
                              customer("K", "O", std::nullopt)};
-  const CompiledSet first = compile(v, CompileOptions{}, date::get_tzdb(), kNow);
+  const CompiledSet first = compile(v, CompileOptions{}, test::tzdb(), kNow);
   const PreviousCompile prior{v, first};
-  const CompiledSet second = compile(v, CompileOptions{}, date::get_tzdb(), kNow, &prior);
+  const CompiledSet second = compile(v, CompileOptions{}, test::tzdb(), kNow, &prior);
   for (const CompiledSet* set : {&first, &second}) {
     for (const char* id : {"O", "K"}) {
       SCOPED_TRACE(id);

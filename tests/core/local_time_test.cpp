@@ -124,7 +124,7 @@ TEST(LocalTime, SaoPauloHasNoDstFromNovember2019On) {
     SCOPED_TRACE(t);
     EXPECT_EQ(to_local(utc(t), sao_paulo).offset, -3h);
     // The offset in force began when DST last ended, 2019-02-17 00:00 BRST.
-    EXPECT_EQ(format_utc(sao_paulo.get_info(utc(t)).begin), "2019-02-17T02:00:00Z");
+    EXPECT_EQ(format_utc(sao_paulo.info(utc(t)).begin), "2019-02-17T02:00:00Z");
   }
 }
 
@@ -189,6 +189,59 @@ const ToInstantCase kAroundTransitions[] = {
     {"America/Sao_Paulo", "2018-11-03T23:59:59", "2018-11-04T02:59:59Z"},  // BRT
     {"America/Sao_Paulo", "2018-11-04T01:00:00", "2018-11-04T03:00:00Z"},  // BRST
 };
+
+// ---------------------------------------------------------------------------------------
+// DST after the last transition a fat TZif file lists (2037): the footer's POSIX TZ rule.
+// Expected instants: glibc's `zdump -v -c 2040,2041 ZONE`, which applies the footer, and the
+// same laws as above (the second Sunday of March 2040 is the 11th, the first Sunday of
+// November the 4th; the first Sunday of April 2040 is the 1st and of October the 7th).
+
+TEST(LocalTime, NewYork2040SpringGapFollowsTheFooterRule) {
+  // zdump: 2040-03-11 07:00:00 UT = 03:00:00 EDT. date/tz alone answered 14:00Z for 09:00.
+  EXPECT_EQ(instant_in("America/New_York", "2040-03-11T02:30:00"), "2040-03-11T07:30:00Z");
+  EXPECT_EQ(instant_in("America/New_York", "2040-03-11T09:00:00"), "2040-03-11T13:00:00Z");
+  EXPECT_EQ(instant_in("America/New_York", "2040-03-10T09:00:00"), "2040-03-10T14:00:00Z");
+}
+
+TEST(LocalTime, NewYork2040FallOverlapFollowsTheFooterRule) {
+  // zdump: 2040-11-04 06:00:00 UT = 01:00:00 EST; 01:30 happens twice, the first in EDT.
+  EXPECT_EQ(instant_in("America/New_York", "2040-11-04T01:30:00"), "2040-11-04T05:30:00Z");
+  EXPECT_EQ(instant_in("America/New_York", "2040-11-04T02:00:00"), "2040-11-04T07:00:00Z");
+}
+
+TEST(LocalTime, Sydney2040SpringGapFollowsTheFooterRule) {
+  // zdump: 2040-10-06 16:00:00 UT = 2040-10-07 03:00:00 AEDT; 02:30 is read in AEST.
+  EXPECT_EQ(instant_in("Australia/Sydney", "2040-10-07T02:30:00"), "2040-10-06T16:30:00Z");
+  EXPECT_EQ(instant_in("Australia/Sydney", "2040-10-07T09:00:00"), "2040-10-06T22:00:00Z");
+}
+
+TEST(LocalTime, Sydney2040FallOverlapFollowsTheFooterRule) {
+  // zdump: 2040-03-31 16:00:00 UT = 2040-04-01 02:00:00 AEST; 02:30 twice, first in AEDT.
+  EXPECT_EQ(instant_in("Australia/Sydney", "2040-04-01T02:30:00"), "2040-03-31T15:30:00Z");
+  EXPECT_EQ(instant_in("Australia/Sydney", "2040-04-01T09:00:00"), "2040-03-31T23:00:00Z");
+}
+
+TEST(LocalTime, LordHowe2040HalfHourGapFollowsTheFooterRule) {
+  // zdump: 2040-10-06 15:30:00 UT = 2040-10-07 02:30:00 +11: 02:00-02:30 is skipped.
+  EXPECT_EQ(instant_in("Australia/Lord_Howe", "2040-10-07T02:15:00"), "2040-10-06T15:45:00Z");
+  EXPECT_EQ(instant_in("Australia/Lord_Howe", "2040-10-07T02:30:00"), "2040-10-06T15:30:00Z");
+}
+
+TEST(LocalTime, LordHowe2040HalfHourOverlapFollowsTheFooterRule) {
+  // zdump: 2040-03-31 15:00:00 UT = 2040-04-01 01:30:00 +1030: 01:30-02:00 happens twice.
+  EXPECT_EQ(instant_in("Australia/Lord_Howe", "2040-04-01T01:45:00"), "2040-03-31T14:45:00Z");
+  EXPECT_EQ(instant_in("Australia/Lord_Howe", "2040-04-01T02:00:00"), "2040-03-31T15:30:00Z");
+}
+
+TEST(LocalTime, Dublin2040NegativeDstGapAndOverlapFollowTheFooterRule) {
+  // Footer "IST-1GMT0,M10.5.0,M3.5.0/1": Irish Standard Time (+1) in summer, GMT as the
+  // "daylight" time in winter. zdump: 2040-03-25 01:00:00 UT = 02:00:00 IST, and 2040-10-28
+  // 01:00:00 UT = 01:00:00 GMT.
+  EXPECT_EQ(instant_in("Europe/Dublin", "2040-03-25T01:30:00"), "2040-03-25T01:30:00Z");
+  EXPECT_EQ(instant_in("Europe/Dublin", "2040-03-25T02:30:00"), "2040-03-25T01:30:00Z");
+  EXPECT_EQ(instant_in("Europe/Dublin", "2040-10-28T01:30:00"), "2040-10-28T00:30:00Z");
+  EXPECT_EQ(instant_in("Europe/Dublin", "2040-10-28T02:00:00"), "2040-10-28T02:00:00Z");
+}
 
 TEST(LocalTime, ToInstantJustBeforeAndAfterEachTransition) {
   for (const auto& c : kAroundTransitions) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "hoursd/core/recurrence.hpp"
 #include "test_util.hpp"
 
@@ -40,7 +43,11 @@ const BadCase kBadCases[] = {
     {"FREQ=WEEKLY;WKST=XX", ErrorCode::bad_rule, "WKST=XX: not a weekday"},
     {"FREQ=DAILY;INTERVAL=-1", ErrorCode::bad_rule, "INTERVAL=-1: not a number"},
     {"FREQ=DAILY;UNTIL=2024-01-01", ErrorCode::bad_rule,
-     "UNTIL=2024-01-01: must be YYYYMMDD or YYYYMMDDTHHMMSS"},
+     "UNTIL=2024-01-01: must be YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ"},
+    {"FREQ=DAILY;UNTIL=20240101Z", ErrorCode::bad_rule,
+     "UNTIL=20240101Z: must be YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ"},
+    {"FREQ=DAILY;UNTIL=20240101T0000Z", ErrorCode::bad_rule,
+     "UNTIL=20240101T0000Z: must be YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ"},
     {"FREQ=DAILY;UNTIL=20240230", ErrorCode::bad_rule, "UNTIL=20240230: not a calendar date"},
     {"FREQ=DAILY;UNTIL=20240101T250000", ErrorCode::bad_rule,
      "UNTIL=20240101T250000: not a time of day"},
@@ -52,10 +59,6 @@ const BadCase kBadCases[] = {
      "BYMONTHDAY=32: day of month must be 1..31 or -31..-1"},
     {"FREQ=MONTHLY;BYMONTHDAY=-32", ErrorCode::bad_rule,
      "BYMONTHDAY=-32: day of month must be 1..31 or -31..-1"},
-    {"FREQ=MONTHLY;BYDAY=6MO", ErrorCode::bad_rule,
-     "BYDAY=6MO: a weekday offset within a month must be 1..5 or -5..-1"},
-    {"FREQ=YEARLY;BYMONTH=3;BYDAY=-6MO", ErrorCode::bad_rule,
-     "BYDAY=-6MO: a weekday offset within a month must be 1..5 or -5..-1"},
     {"FREQ=YEARLY;BYDAY=54MO", ErrorCode::bad_rule,
      "BYDAY=54MO: weekday offset must be 1..53 or -53..-1"},
     {"FREQ=MONTHLY;BYDAY=0MO", ErrorCode::bad_rule,
@@ -95,8 +98,7 @@ const BadCase kBadCases[] = {
     {"FREQ=DAILY;BYSETPOS=1", ErrorCode::bad_rule, "BYSETPOS=1: needs another BYxxx rule part"},
     // Valid RFC 5545 that we refuse rather than answer wrongly.
     {"FREQ=DAILY;UNTIL=20240110T000000Z", ErrorCode::unsupported_rule,
-     "UNTIL=20240110T000000Z: a UTC UNTIL cannot bound a floating-time recurrence; give a local "
-     "date or date-time"},
+     "UNTIL=20240110T000000Z: a UTC UNTIL needs the time zone of the rule's DTSTART"},
     {"FREQ=DAILY;BYSECOND=60", ErrorCode::unsupported_rule,
      "BYSECOND=60: leap seconds are not supported"},
     {"FREQ=YEARLY;RSCALE=HEBREW", ErrorCode::unsupported_rule,
@@ -125,13 +127,71 @@ TEST(Rrule, AcceptsLowerCaseAndReportsCanonicalText) {
   EXPECT_EQ(m->dtstart(), local("2024-01-01T09:00:00"));
 }
 
-TEST(Rrule, UtcUntilIsRejectedBecauseRecurrenceIsFloating) {
+// ---- UNTIL and the zone (RFC 5545 section 3.3.10) ----------------------------------------------
+// "If the "DTSTART" property is specified as a date with local time, then the UNTIL rule part
+// MUST also be specified as a date with local time. If the "DTSTART" property is specified as a
+// date with UTC time or a date with local time and time zone reference, then the UNTIL rule part
+// MUST be specified as a date with UTC time."
+
+TEST(Rrule, Issue9_UtcUntilOnAFloatingRuleIsRefusedAskingForTheZone) {
   auto r = Recurrence::parse("FREQ=DAILY;UNTIL=19971224T000000Z", local("1997-09-02T09:00:00"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::unsupported_rule);
   EXPECT_EQ(r.error().message,
-            "UNTIL=19971224T000000Z: a UTC UNTIL cannot bound a floating-time recurrence; give a "
-            "local date or date-time");
+            "UNTIL=19971224T000000Z: a UTC UNTIL needs the time zone of the rule's DTSTART");
+}
+
+TEST(Rrule, Issue9_UtcUntilInAZoneIsAcceptedAndKeptInTheText) {
+  auto r = Recurrence::parse("FREQ=DAILY;UNTIL=19971224T000000Z", local("1997-09-02T09:00:00"),
+                             &test::zone_named("America/New_York"));
+  ASSERT_OK(r);
+  EXPECT_EQ(r->text(), "FREQ=DAILY;UNTIL=19971224T000000Z");
+  EXPECT_EQ(r->zone(), &test::zone_named("America/New_York"));
+}
+
+TEST(Rrule, Issue9_LocalDateTimeUntilInAZoneIsRefusedAsRfc5545Requires) {
+  auto r = Recurrence::parse("FREQ=DAILY;UNTIL=19971223T190000", local("1997-09-02T09:00:00"),
+                             &test::zone_named("America/New_York"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::bad_rule);
+  EXPECT_EQ(r.error().message,
+            "UNTIL=19971223T190000: with a time zone, UNTIL must be a date or a UTC date-time "
+            "(RFC 5545 section 3.3.10)");
+}
+
+TEST(Rrule, DateUntilIsAcceptedWithAndWithoutAZone) {
+  EXPECT_OK(Recurrence::parse("FREQ=DAILY;UNTIL=19971224", local("1997-09-02T09:00:00")));
+  EXPECT_OK(Recurrence::parse("FREQ=DAILY;UNTIL=19971224", local("1997-09-02T09:00:00"),
+                              &test::zone_named("America/New_York")));
+  EXPECT_OK(Recurrence::parse("FREQ=DAILY;UNTIL=19971223T190000", local("1997-09-02T09:00:00")));
+}
+
+// ---- A weekday offset past the 5th within a month ----------------------------------------------
+// RFC 5545's grammar allows ordwk 1 to 53 ("ordwk = 1*2DIGIT ;1 to 53") and says nothing more
+// for a month; Ical.Net accepts such an offset and it never matches (recurrence_test.cpp).
+
+TEST(Rrule, Issue9_WeekdayOffsetPastTheFifthInAMonthIsAcceptedAndNamedAsNeverMatching) {
+  const struct {
+    const char* rrule;
+    std::vector<std::string> never;
+  } cases[] = {
+      {"FREQ=MONTHLY;BYDAY=6WE",
+       {"BYDAY=6WE never matches: a month has at most five of each weekday"}},
+      {"FREQ=MONTHLY;BYDAY=1WE,-6SA,53MO",
+       {"BYDAY=-6SA never matches: a month has at most five of each weekday",
+        "BYDAY=53MO never matches: a month has at most five of each weekday"}},
+      {"FREQ=YEARLY;BYMONTH=3;BYDAY=-6MO",
+       {"BYDAY=-6MO never matches: a month has at most five of each weekday"}},
+      // Without BYMONTH a YEARLY offset counts in the year, where the 6th Monday exists.
+      {"FREQ=YEARLY;BYDAY=6MO", {}},
+      {"FREQ=MONTHLY;BYDAY=5FR,-5FR", {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.rrule);
+    auto r = Recurrence::parse(c.rrule, local("2025-01-01T09:00:00"));
+    ASSERT_OK(r);
+    EXPECT_EQ(r->never_matching(), c.never);
+  }
 }
 
 }  // namespace

@@ -185,15 +185,10 @@ const BadValueCase kBadValues[] = {
        r.by_day = {{0, Weekday::monday}};
        r.by_set_position = {0};
      }},
-    {"byDay", "6",  // a weekday offset 6 within a month
+    {"byDay", "54",  // past RFC 5545's ordwk (1 to 53), also within a month
      [](SchedulingRule& r) {
        r.frequency = Frequency::monthly;
-       r.by_day = {{6, Weekday::monday}};
-     }},
-    {"byDay", "-6",
-     [](SchedulingRule& r) {
-       r.frequency = Frequency::monthly;
-       r.by_day = {{-6, Weekday::friday}};
+       r.by_day = {{54, Weekday::monday}};
      }},
     {"byDay", "54",  // a weekday offset 54 within a year
      [](SchedulingRule& r) {
@@ -315,6 +310,11 @@ const BadValueCase kGoodRecurringValues[] = {
      }},
     {"byDay", "",
      [](SchedulingRule& r) {
+       r.frequency = Frequency::monthly;
+       r.by_day = {{-6, Weekday::friday}, {53, Weekday::monday}};
+     }},
+    {"byDay", "",
+     [](SchedulingRule& r) {
        r.frequency = Frequency::yearly;
        r.by_day = {{53, Weekday::monday}, {-1, Weekday::sunday}};
      }},
@@ -340,6 +340,28 @@ const BadValueCase kGoodRecurringValues[] = {
        r.by_set_position = {-1};
      }},
 };
+
+// A weekday offset past the 5th within a month is allowed by RFC 5545's grammar and never
+// matches, as the platform's Ical.Net reads it (docs/semantics.md, "Where RFC 5545 leaves room"):
+// the rule is valid, the rest of it still applies, and lint names the part.
+TEST(Rules, Issue9_WeekdayOffsetSixInAMonthIsValidNeverMatchesAndIsLinted) {
+  SchedulingRule r = timed("r1", "Open", "2025-01-01", "09:00", "17:00", 1);
+  r.frequency = Frequency::monthly;
+  r.by_day = {{6, Weekday::wednesday}, {1, Weekday::wednesday}};
+  const CompiledSet set =
+      compile_all({customer("C", "", schedule("UTC", {r}))}, test::utc("2025-01-01T00:00:00Z"));
+  const CompiledCustomer& c = get(set, "C");
+  EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
+  ASSERT_TRUE(rule(c, "r1").evaluable);
+  EXPECT_EQ(rule(c, "r1").recurrence->text(), "FREQ=MONTHLY;BYDAY=1WE,6WE");
+  EXPECT_TRUE(has_lint(c, "part_never_matches", "r1")) << dump_lint(c);
+  // The first Wednesday still opens: 2025-02-05 09:00 UTC.
+  auto got = rule(c, "r1").recurrence->starts(test::utc("2025-02-01T00:00:00Z"),
+                                              test::utc("2025-03-01T00:00:00Z"), 10);
+  ASSERT_TRUE(got) << got.error().message;
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ(test::format_utc(got->front().instant), "2025-02-05T09:00:00Z");
+}
 
 TEST(Rules, InRangeRecurrenceValuesCompileWithoutErrors) {
   for (const BadValueCase& k : kGoodRecurringValues) {

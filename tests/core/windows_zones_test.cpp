@@ -84,7 +84,7 @@ TEST(WindowsZones, UtcIsTheOnlyIdThatIsBothWindowsAndIana) {
   // find_zone reads such an id as IANA. For "UTC" both mean the same; a new overlap could
   // mean different zones and needs a look.
   std::set<std::string, std::less<>> iana;
-  for (const auto& z : tzdb().zones) iana.insert(z.name());
+  for (const auto& z : tzdb().zones()) iana.insert(z.name());
   for (const auto& row : windows_zones()) {
     if (iana.contains(row.windows)) {
       EXPECT_EQ(row.windows, "UTC");

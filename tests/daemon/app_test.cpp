@@ -12,6 +12,7 @@
 #include "hoursd/core/compiler.hpp"
 #include "hoursd/core/evaluator.hpp"
 #include "hoursd/json/customers_json.hpp"
+#include "slim_zoneinfo.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -30,7 +31,7 @@ struct CliRun {
 
 CliRun run(std::vector<std::string> args, date::sys_seconds now = utc("2026-12-01T17:30:00Z")) {
   std::ostringstream out, err;
-  int code = run_cli(args, out, err, now, date::get_tzdb());
+  int code = run_cli(args, out, err, now);
   return {code, out.str(), err.str()};
 }
 
@@ -154,6 +155,84 @@ TEST(App, ExpandRejectsAnInvalidRuleWithExitTwo) {
   EXPECT_EQ(zone.parsed()["error"]["code"], "unknown_zone");
 }
 
+// RFC 5545 section 3.8.5.3, "Daily until December 24, 1997": DTSTART;TZID=America/New_York
+// 19970902T090000 with UNTIL=19971224T000000Z, 113 days from September 2 to December 23.
+TEST(App, Issue9_ExpandWithTzTakesTheRfc5545UtcUntil) {
+  CliRun r = run({"expand", "--rrule", "FREQ=DAILY;UNTIL=19971224T000000Z", "--dtstart",
+                  "1997-09-02T09:00:00", "--tz", "America/New_York"});
+  ASSERT_EQ(r.code, kExitOk) << r.out;
+  EXPECT_EQ(r.parsed()["rrule"], "FREQ=DAILY;UNTIL=19971224T000000Z");
+  const json o = r.parsed()["occurrences"];
+  ASSERT_EQ(o.size(), 113u);
+  EXPECT_EQ(o[0], (json{{"local", "1997-09-02T09:00:00"}, {"utc", "1997-09-02T13:00:00Z"}}));
+  EXPECT_EQ(o[112], (json{{"local", "1997-12-23T09:00:00"}, {"utc", "1997-12-23T14:00:00Z"}}));
+}
+
+TEST(App, Issue9_ExpandWithoutTzRefusesAUtcUntilAndAsksForTz) {
+  CliRun r = run({"expand", "--rrule", "FREQ=DAILY;UNTIL=19971224T000000Z", "--dtstart",
+                  "1997-09-02T09:00:00"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_EQ(r.parsed()["error"]["code"], "unsupported_rule");
+  EXPECT_EQ(r.parsed()["error"]["message"],
+            "UNTIL=19971224T000000Z: a UTC UNTIL needs the time zone of the rule's DTSTART; give "
+            "--tz ZONE");
+}
+
+TEST(App, Issue9_ExpandWithTzRefusesAFloatingUntil) {
+  CliRun r = run({"expand", "--rrule", "FREQ=DAILY;UNTIL=19971223T190000", "--dtstart",
+                  "1997-09-02T09:00:00", "--tz", "America/New_York"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_EQ(r.parsed()["error"]["code"], "bad_rule");
+  EXPECT_TRUE(r.parsed()["error"]["message"].get<std::string>().starts_with(
+      "UNTIL=19971223T190000: with a time zone, UNTIL must be a date or a UTC date-time"));
+}
+
+// New York falls back at 2026-11-01T06:00Z: with --tz an hourly rule passes 01:00 twice.
+TEST(App, Issue9_ExpandWithTzStepsHourlyRulesInElapsedTime) {
+  CliRun r = run({"expand", "--rrule", "FREQ=HOURLY;COUNT=4", "--dtstart", "2026-11-01T00:00:00",
+                  "--tz", "America/New_York"});
+  ASSERT_EQ(r.code, kExitOk) << r.out;
+  EXPECT_EQ(r.parsed()["occurrences"],
+            (json{{{"local", "2026-11-01T00:00:00"}, {"utc", "2026-11-01T04:00:00Z"}},
+                  {{"local", "2026-11-01T01:00:00"}, {"utc", "2026-11-01T05:00:00Z"}},
+                  {{"local", "2026-11-01T01:00:00"}, {"utc", "2026-11-01T06:00:00Z"}},
+                  {{"local", "2026-11-01T02:00:00"}, {"utc", "2026-11-01T07:00:00Z"}}}));
+}
+
+// The issue's example: DST starts in New York on 2040-03-11 (second Sunday of March) at
+// 07:00Z; zdump -v -c 2040,2041 America/New_York agrees. With date/tz's zones this answered
+// 14:00Z for that day: past 2037 date/tz ignores the TZif footer.
+json expand_2040(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {
+      "expand", "--rrule",         "FREQ=DAILY;COUNT=4", "--dtstart", "2040-03-09T09:00:00",
+      "--tz",   "America/New_York"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  CliRun r = run(args);
+  EXPECT_EQ(r.code, kExitOk) << r.err << r.out;
+  return r.code == kExitOk ? r.parsed()["occurrences"] : json();
+}
+
+const json kNewYork2040 = {{{"local", "2040-03-09T09:00:00"}, {"utc", "2040-03-09T14:00:00Z"}},
+                           {{"local", "2040-03-10T09:00:00"}, {"utc", "2040-03-10T14:00:00Z"}},
+                           {{"local", "2040-03-11T09:00:00"}, {"utc", "2040-03-11T13:00:00Z"}},
+                           {{"local", "2040-03-12T09:00:00"}, {"utc", "2040-03-12T13:00:00Z"}}};
+
+TEST(App, Issue9_Expand2040FollowsTheFooterRuleOnTheOsTree) {
+  EXPECT_EQ(expand_2040({}), kNewYork2040);
+}
+
+TEST(App, Issue9_Expand2040IsTheSameOnASlimTreeGivenByZoneinfoDir) {
+  // A slim file lists New York's transitions only through 2007.
+  EXPECT_EQ(expand_2040({"--zoneinfo-dir", test::slim_zoneinfo_dir()}), kNewYork2040);
+}
+
+TEST(App, ZoneinfoDirThatCannotBeReadIsAConfigErrorNamingIt) {
+  CliRun r = run({"expand", "--rrule", "FREQ=DAILY;COUNT=1", "--dtstart", "2040-03-09T09:00:00",
+                  "--tz", "America/New_York", "--zoneinfo-dir", "/nonexistent/zoneinfo"});
+  EXPECT_EQ(r.code, kExitConfig);
+  EXPECT_NE(r.err.find("/nonexistent/zoneinfo"), std::string::npos) << r.err;
+}
+
 TEST(App, BinaryRunsTheBundledSample) {
   const std::string cmd = std::string(HOURSD_BINARY) + " evaluate --customers " +
                           HOURSD_SOURCE_DIR + "/examples/customers.json --at 2026-12-01T17:30:00Z";
@@ -225,7 +304,7 @@ TEST(App, SampleCustomersMatchTheHandWorkedTable) {
   for (const ExpectedRow& row : rows) {
     SCOPED_TRACE(row.customer + " at " + row.at);
     const auto at = utc(row.at);
-    const CompiledSet set = compile(decoded->customers, CompileOptions{}, date::get_tzdb(), at);
+    const CompiledSet set = compile(decoded->customers, CompileOptions{}, test::tzdb(), at);
     const CompiledCustomer* c = set.find(row.customer);
     ASSERT_NE(c, nullptr);
     auto a = state_at(set, *c, at);

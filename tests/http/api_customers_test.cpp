@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -312,6 +313,18 @@ TEST_F(ApiCustomers, Issue8_ListAfterTheLastCustomerIsAnEmptyPage) {
   EXPECT_EQ(last["count"], 0);
   EXPECT_TRUE(last["customers"].empty());
   EXPECT_TRUE(last["nextAfter"].is_null());
+}
+
+TEST_F(ApiCustomers, Issue14_ListEntriesCarryTheParentAndTheTagsTheFiltersMatch) {
+  const json list = body(get("/v1/customers"));
+  std::map<std::string, json> by_id;
+  for (const json& c : list["customers"]) by_id[c["id"]] = c;
+  EXPECT_EQ(by_id["c-child"]["parentId"], "c-dst");
+  EXPECT_EQ(by_id["c-dst"]["parentId"], nullptr);
+  ASSERT_EQ(by_id["c-dst"]["tags"].size(), 1u);
+  EXPECT_EQ(by_id["c-dst"]["tags"][0]["name"], "Alpha");
+  EXPECT_EQ(by_id["c-none"]["tags"], json::array());
+  EXPECT_EQ(test::ids_of(body(get("/v1/customers?tag=Alpha"))), std::vector<std::string>{"c-dst"});
 }
 
 }  // namespace

@@ -142,5 +142,41 @@ TEST_F(ApiExplain, EvaluateOverTheOccurrenceBudgetIs422) {
   EXPECT_NE(error_message(r, 422).find("occurrences per request: "), std::string::npos);
 }
 
+// ---- What the debug page reads (issue 14) ------------------------------------------------------
+
+TEST_F(ApiExplain, Issue14_ExplainGivesTheParentAndTheOwnersScheduleAsTheUpstreamWroteIt) {
+  const json child = body(get("/v1/customers/c-child/explain"));
+  EXPECT_EQ(child["parentId"], "c-dst");
+  const json& schedule = child["upstreamSchedule"];
+  EXPECT_EQ(schedule["timeZoneId"], "America/New_York");  // c-dst's, which c-child inherits
+  EXPECT_EQ(schedule["defaultState"], "Business Hours");
+  ASSERT_EQ(schedule["rules"].size(), 2u);
+  EXPECT_EQ(schedule["rules"][0]["id"], "r-night");
+  EXPECT_EQ(schedule["rules"][0]["startTime"], "22:00");
+  EXPECT_EQ(body(get("/v1/customers/c-dst/explain"))["parentId"], nullptr);
+  EXPECT_EQ(body(get("/v1/customers/c-invalid/explain"))["upstreamSchedule"], nullptr);
+  EXPECT_EQ(body(get("/v1/customers/c-none/explain"))["upstreamSchedule"], nullptr);
+}
+
+// The what-if editor starts from upstreamSchedule: evaluated unchanged, it must draw the
+// same timeline as the stored customer.
+TEST_F(ApiExplain, Issue14_TheUpstreamScheduleEvaluatesToTheCustomersOwnTransitions) {
+  const char* from = "2026-03-07T00:00:00Z";
+  const char* to = "2026-03-10T00:00:00Z";
+  for (const char* id : {"c-dst", "c-child", "c-open", "c-closed"}) {
+    SCOPED_TRACE(id);
+    const json ex = body(get(std::string("/v1/customers/") + id + "/explain"));
+    const json request = {{"schedule", ex["upstreamSchedule"]}, {"from", from}, {"to", to}};
+    const json what_if = body(post("/v1/evaluate", request.dump()));
+    const json stored =
+        body(get(std::string("/v1/customers/") + id + "/transitions?from=" + from + "&to=" + to));
+    EXPECT_EQ(what_if["transitions"].size(), stored["transitions"].size());
+    for (std::size_t i = 0; i < stored["transitions"].size(); ++i) {
+      EXPECT_EQ(what_if["transitions"][i]["at"], stored["transitions"][i]["at"]);
+      EXPECT_EQ(what_if["transitions"][i]["to"], stored["transitions"][i]["to"]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hoursd

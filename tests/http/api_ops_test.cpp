@@ -45,6 +45,15 @@ TEST_F(ApiOps, StatusReportsSyncFieldsAndCounts) {
             json({{"ok", 6}, {"degraded", 1}, {"invalid", 1}, {"unscheduled", 1}}));
 }
 
+TEST_F(ApiOps, StatusNamesTheZoneinfoTreeItsFormAndLastListedYear) {
+  // Debian's tree is fat: zic lists transitions through 2037 (its 32-bit limit).
+  const json z = body(get("/v1/status"))["zoneinfo"];
+  EXPECT_EQ(z["dir"], "/usr/share/zoneinfo");
+  EXPECT_EQ(z["form"], "fat");
+  EXPECT_EQ(z["lastListedYear"], 2037);
+  EXPECT_EQ(z["tzdata"], test::tzdb().version());
+}
+
 TEST_F(ApiOps, StatusAnswersBeforeTheFirstSnapshot) {
   snapshot_ = nullptr;
   status_ = SyncStatus{};

@@ -128,7 +128,7 @@ class HttpServerTest : public ::testing::Test {
     env_.status = [this] { return status_; };
     env_.config = &config_;
     env_.clock = &clock_;
-    env_.tzdb = &test::tzdb();
+    env_.zones = &test::tzdb();
     env_.metrics = &metrics_;
     env_.tzdata_version = "2099z";
   }

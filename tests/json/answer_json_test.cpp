@@ -40,7 +40,7 @@ Customer always_customer(const std::string& state, const std::string& flow_param
 TEST(AnswerJson, StateAnswerNamesTheDecidingRuleAndOpenFlag) {
   const auto now = utc("2026-12-01T10:00:00Z");
   const CompiledSet set = compile({always_customer("Business Hours", R"({"queue":"q1"})")},
-                                  CompileOptions{}, date::get_tzdb(), now);
+                                  CompileOptions{}, test::tzdb(), now);
   const CompiledCustomer& c = set.customers()[0];
   auto a = state_at(set, c, now);
   ASSERT_OK(a);
@@ -72,7 +72,7 @@ TEST(AnswerJson, InvalidCustomerGivesFallbackStateWhenConfigured) {
   Customer bad = always_customer("Business Hours", "");
   bad.schedule->time_zone_id = "Nowhere/Special";
   const auto now = utc("2026-12-01T10:00:00Z");
-  const CompiledSet set = compile({bad}, CompileOptions{}, date::get_tzdb(), now);
+  const CompiledSet set = compile({bad}, CompileOptions{}, test::tzdb(), now);
   const CompiledCustomer& c = set.customers()[0];
   auto a = state_at(set, c, now);
   ASSERT_OK(a);
@@ -101,8 +101,7 @@ TEST(AnswerJson, DirectWriterEqualsTheTreeForEverySampleAnswer) {
   AnswerOptions options;
   options.fallback_state = "Fallback \"quoted\"\n";
   for (const char* at : {"2026-12-25T15:00:00Z", "2026-03-08T07:30:00Z", "2026-12-05T03:00:00Z"}) {
-    const CompiledSet set =
-        compile(decoded->customers, CompileOptions{}, date::get_tzdb(), utc(at));
+    const CompiledSet set = compile(decoded->customers, CompileOptions{}, test::tzdb(), utc(at));
     for (const CompiledCustomer& c : set.customers()) {
       SCOPED_TRACE(c.id + " at " + at);
       auto a = state_at(set, c, utc(at));

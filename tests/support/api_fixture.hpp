@@ -80,7 +80,7 @@ class ApiFixture : public ::testing::Test {
     e.status = [this] { return status_; };
     e.config = &config_;
     e.clock = &clock_;
-    e.tzdb = &test::tzdb();
+    e.zones = &test::tzdb();
     e.metrics = &metrics_;
     e.tzdata_version = "2099z";
     e.bearer_token = token_;

@@ -1,6 +1,6 @@
 #pragma once
-// Recurrence starts as text, so a failing comparison prints readable local times. Shared by
-// the recurrence tests.
+// Recurrence starts as text, so a failing comparison prints readable local times and instants.
+// Shared by the recurrence tests.
 
 #include <cstddef>
 #include <string>
@@ -23,6 +23,20 @@ inline Starts expand(const std::string& rrule, const std::string& dtstart, const
   if (!starts) return {"error: " + starts.error().message};
   Starts out;
   for (auto s : *starts) out.push_back(format_local(s));
+  return out;
+}
+
+/// Starts of `rrule` at local `dtstart` in zone `zone`, with from <= instant < to (UTC text), as
+/// "local instant" lines ("2025-11-02T01:00:00 2025-11-02T06:00:00Z"), or one "error: ..." line.
+inline Starts expand_in(const std::string& zone, const std::string& rrule,
+                        const std::string& dtstart, const std::string& from_utc,
+                        const std::string& to_utc, std::size_t limit = 10000) {
+  auto r = Recurrence::parse(rrule, local(dtstart), &zone_named(zone));
+  if (!r) return {"error: " + r.error().message};
+  auto starts = r->starts(utc(from_utc), utc(to_utc), limit);
+  if (!starts) return {"error: " + starts.error().message};
+  Starts out;
+  for (const auto& s : *starts) out.push_back(format_local(s.local) + " " + format_utc(s.instant));
   return out;
 }
 

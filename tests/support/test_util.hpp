@@ -1,15 +1,17 @@
 #pragma once
 // Shared test helpers: result assertions and fixed instants written as ISO text.
 
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include <date/date.h>
-#include <date/tz.h>
 #include <gtest/gtest.h>
 
 #include "hoursd/core/time_text.hpp"
+#include "hoursd/core/zones.hpp"
+#include "hoursd/io/zoneinfo.hpp"  // the core's tests read the OS zones through the shell's reader
 
 #define ASSERT_OK(r) ASSERT_TRUE((r).has_value()) << (r).error().message
 #define EXPECT_OK(r) EXPECT_TRUE((r).has_value()) << (r).error().message
@@ -35,10 +37,15 @@ inline std::string format_local(date::local_seconds t) {
   return date::format("%Y-%m-%dT%H:%M:%S", t);
 }
 
-inline const date::tzdb& tzdb() { return date::get_tzdb(); }
+/// The OS zoneinfo tree (/usr/share/zoneinfo), read once per process; aborts the test
+/// program if it cannot be read.
+inline const ZoneDb& tzdb() { return default_zoneinfo_or_abort(); }
 
-/// Zone `name` of tzdb(), through date's free locate_zone (Debian's libdate-tz does not export
-/// the tzdb::locate_zone member). Throws on an unknown name (a bug in the test).
-inline const date::time_zone& zone_named(std::string_view name) { return *date::locate_zone(name); }
+/// Zone `name` of tzdb(). Aborts on an unknown name (a bug in the test).
+inline const Zone& zone_named(std::string_view name) {
+  const Zone* zone = tzdb().find(name);
+  if (!zone) std::abort();
+  return *zone;
+}
 
 }  // namespace hoursd::test

@@ -77,7 +77,7 @@ class SyncTest : public testing::Test {
   std::unique_ptr<Syncer> make(ScriptedSource*& source) {
     auto owned = std::make_unique<ScriptedSource>();
     source = owned.get();
-    return std::make_unique<Syncer>(config_, std::move(owned), date::get_tzdb(), clock_);
+    return std::make_unique<Syncer>(config_, std::move(owned), test::tzdb(), clock_);
   }
   std::optional<std::string> state_of(const Syncer& s, const std::string& id) {
     auto snap = s.current();
@@ -247,7 +247,7 @@ TEST_F(SyncTest, EveryUpstreamFaultKeepsTheLastGoodSnapshot) {
   config_.upstream.request_timeout = std::chrono::milliseconds(500);
   auto source = make_source(config_.upstream, "");
   ASSERT_OK(source);
-  Syncer syncer(config_, std::move(*source), date::get_tzdb(), clock_);
+  Syncer syncer(config_, std::move(*source), test::tzdb(), clock_);
   ASSERT_OK(syncer.sync_once());
   const auto good = syncer.current();
   ASSERT_EQ(good->customers.size(), 500u);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@
 #include "hoursd/core/answer_options.hpp"
 #include "hoursd/core/compiled.hpp"
 #include "hoursd/core/result.hpp"
+#include "hoursd/io/zoneinfo.hpp"
 
 namespace hoursd {
 
@@ -74,6 +76,7 @@ struct ServerConfig {
   SecretRef admin_token;          // guards /debug/dump when set; empty: bearer_token suffices
   int worker_threads = 2;         // threads for heavy routes (evaluate, explain, lists, dump)
   std::size_t worker_queue = 64;  // heavy requests waiting beyond this are answered 503
+  bool ui = true;  // serve the debug page at /ui/ (docs/operations.md); false: /ui/ is 404
 };
 
 struct Config {
@@ -83,6 +86,8 @@ struct Config {
   CompileOptions engine;           // priority_order, condition_policy, force_closed_state, ...
   AnswerOptions answers;           // open_states, fallback_state
   std::string log_level = "info";  // debug, info, warning, error
+  /// The TZif tree zones come from ([engine] zoneinfo_dir): fat or slim, both are read right.
+  std::string zoneinfo_dir = kDefaultZoneinfoDir;
 };
 
 /// Parses TOML `text`. Every key is optional; unknown sections and keys, wrong types and
@@ -95,12 +100,19 @@ struct Config {
 /// { credential = "..." }. All errors are collected, each "origin:line: key: problem", in
 /// file order and joined by "; "; checks between keys (auth needs username and password,
 /// backoff_initial_ms <= backoff_max_ms, stale_after_s >= interval_s) run once every key is
-/// valid. engine.default_zone is checked against date::get_tzdb(). Never echoes a value that
+/// valid. No zone is read here: engine.default_zone is checked by config_zones(), once the
+/// command-line overrides are applied. Never echoes a value that
 /// may be a secret (a string where a SecretRef belongs, a URL with user info).
 Result<Config> load_config(std::string_view text, std::string_view origin = "config");
 /// Reads and parses a file; `path` as given is the origin. Errors: ErrorCode::io_error
 /// (unreadable, or over 1 MiB), or as load_config.
 Result<Config> load_config_file(const std::filesystem::path& path);
+
+/// The zones of config.zoneinfo_dir (shared_zoneinfo: read once per process), with
+/// config.engine.default_zone checked against them. Call it on the effective config, after
+/// --zoneinfo-dir. Errors: ErrorCode::invalid_argument, "engine.zoneinfo_dir: cannot read ..."
+/// or "engine.default_zone: unknown time zone ...".
+Result<std::shared_ptr<const ZoneDb>> config_zones(const Config& config);
 
 /// The effective config as TOML that load_config reads back to the same Config: every key in
 /// the order of examples/hoursd.toml, unset secrets and force_closed_state as comments.

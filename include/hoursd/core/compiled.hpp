@@ -14,7 +14,6 @@
 #include <vector>
 
 #include <date/date.h>
-#include <date/tz.h>
 
 #include "hoursd/core/recurrence.hpp"
 #include "hoursd/core/schedule.hpp"
@@ -132,7 +131,7 @@ class CompiledSet;
 /// A previous compile of the same snapshot lineage, whose unchanged customers (same id,
 /// dateLastModified, parent and schedule) compile() takes over instead of compiling anew,
 /// together with every customer depending on them that is unchanged too.
-/// REQUIRES: compiled with the same CompileOptions and tzdb.
+/// REQUIRES: compiled with the same CompileOptions and ZoneDb.
 struct PreviousCompile {
   const std::vector<Customer>& customers;  // the input of that compile
   const CompiledSet& set;
@@ -154,7 +153,7 @@ class CompiledSet {
   std::size_t recompiled() const { return recompiled_; }
 
  private:
-  friend CompiledSet compile(const std::vector<Customer>&, const CompileOptions&, const date::tzdb&,
+  friend CompiledSet compile(const std::vector<Customer>&, const CompileOptions&, const ZoneDb&,
                              date::sys_seconds, const PreviousCompile*);
   std::vector<CompiledCustomer> customers_;
   std::unordered_map<std::string, std::size_t> by_id_;

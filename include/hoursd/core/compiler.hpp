@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <date/date.h>
-#include <date/tz.h>
 
 #include "hoursd/core/compiled.hpp"
 #include "hoursd/core/result.hpp"
@@ -28,7 +27,7 @@ Result<void> check_rule_budget(const Schedule& schedule);
 /// invalid. With `previous`, unchanged customers are taken over from it. Pure; safe to call
 /// from several threads.
 CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
-                    const date::tzdb& tzdb, date::sys_seconds now,
+                    const ZoneDb& zones, date::sys_seconds now,
                     const PreviousCompile* previous = nullptr);
 
 }  // namespace hoursd

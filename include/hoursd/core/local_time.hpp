@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include <date/tz.h>
+#include <date/date.h>
 
 #include "hoursd/core/zone.hpp"
 

@@ -20,6 +20,7 @@ struct ConfigOverrides {
   std::optional<std::string> source;
   std::optional<std::string> listen;
   std::optional<std::filesystem::path> state_dir;
+  std::optional<std::string> zoneinfo_dir;  // made absolute, as the config requires
 };
 
 /// The config file (if any) with the flag overrides applied. The overrides are checked

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include <date/tz.h>
+#include <date/date.h>
 
 #include "hoursd/config/config.hpp"
 #include "hoursd/http/metrics.hpp"
@@ -44,7 +44,7 @@ struct ApiEnv {
   std::function<SyncStatus()> status;
   const Config* config = nullptr;
   const Clock* clock = nullptr;
-  const date::tzdb* tzdb = nullptr;
+  const ZoneDb* zones = nullptr;
   Metrics* metrics = nullptr;
   std::string tzdata_version;
   std::string bearer_token;  // "" = no authentication
@@ -54,7 +54,8 @@ struct ApiEnv {
 /// Answers one request. Never throws; errors are JSON {"error":{"code","message"}} with
 /// 400/401/404/405 (with Allow)/413/503 as docs/openapi.yaml says. When admin_token is set,
 /// /debug/dump needs it instead of bearer_token. HEAD is answered as GET
-/// (the server then sends no body). Thread-safe.
+/// (the server then sends no body). Paths under /ui are the debug page, answered by
+/// ui_response() (ui.hpp) without a token. Thread-safe.
 ApiResponse handle_request(const ApiRequest& request, const ApiEnv& env);
 
 /// One entry of handle_request's route table: "GET", "/v1/customers/{id}/state", and the
@@ -71,7 +72,8 @@ std::vector<RouteInfo> api_routes();
 /// The metrics label of requests matching no route.
 inline constexpr std::string_view kUnmatchedRoute = "unmatched";
 
-/// The route pattern `target`'s path matches (whatever the method), else kUnmatchedRoute.
+/// The route pattern `target`'s path matches (whatever the method), "/ui/" for every path of
+/// the debug page, else kUnmatchedRoute.
 /// Lets the server label responses it writes itself (413, 431) like handle_request does.
 std::string_view route_label(std::string_view target);
 

@@ -23,6 +23,13 @@ std::string sync_status_text(const SyncStatus& status, const Snapshot* snapshot,
                              date::sys_seconds now, std::chrono::seconds stale_after,
                              const std::string& tzdata);
 
+/// The zoneinfo tree in use: {dir, tzdata, form: "fat"|"slim", lastListedYear (null when no
+/// zone has daylight time)}. Past that year answers come from each zone's footer rule.
+nlohmann::ordered_json zoneinfo_json(const ZoneDb& zones);
+/// "fat" or "slim", and the year as text ("none" when there is none), for the startup log.
+std::string zoneinfo_form_name(const ZoneDb& zones);
+std::string zoneinfo_last_listed_year_text(const ZoneDb& zones);
+
 /// "https://user:pass@host/base" -> "https://***@host/base": a source URL may carry
 /// credentials in its user info. Any other text comes back unchanged.
 std::string redact_url(const std::string& url);

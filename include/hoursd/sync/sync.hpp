@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include <date/tz.h>
+#include <date/date.h>
 
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/compiler.hpp"
@@ -58,7 +58,7 @@ bool is_stale(const SyncStatus& s, date::sys_seconds now, std::chrono::seconds s
 /// called from any thread while sync_once() runs on another.
 class Syncer {
  public:
-  Syncer(Config config, std::unique_ptr<Source> source, const date::tzdb& tzdb, const Clock& clock);
+  Syncer(Config config, std::unique_ptr<Source> source, const ZoneDb& zones, const Clock& clock);
 
   /// Loads the persisted snapshot, if any, and publishes it. A corrupt file is reported in
   /// the returned error and status, and ignored.
@@ -91,7 +91,7 @@ class Syncer {
   void persist(const Snapshot& s);  // records a failure in status; the sync still succeeds
   Config config_;
   std::unique_ptr<Source> source_;
-  const date::tzdb& tzdb_;
+  const ZoneDb& zones_;
   const Clock& clock_;
   std::shared_ptr<const Snapshot> current_;
   mutable std::mutex status_mutex_;

@@ -35,15 +35,35 @@ bool weekday_matches(const Pattern& p, local_days d, date::year_month_day ymd) {
   return false;
 }
 
+/// Where RFC 5545 leaves room, YEARLY rules read as Ical.Net (and libical) read them
+/// (docs/semantics.md, "Where RFC 5545 leaves room"): BYMONTHDAY without BYMONTH, BYWEEKNO
+/// and BYYEARDAY keeps DTSTART's month; BYWEEKNO without BYDAY, BYMONTHDAY and BYYEARDAY
+/// keeps DTSTART's weekday. The RFC's "information not contained in the rule ... is derived
+/// from DTSTART" is read as covering the month and the weekday too.
+void take_platform_defaults(const RuleParts& r, const Civil& c, Pattern& p) {
+  const bool other_days = !r.by_week_no.empty() || !r.by_year_day.empty();
+  if (!r.by_month_day.empty() && r.by_month.empty() && !other_days) {
+    p.months = {int(unsigned(c.ymd.month()))};
+  }
+  if (!r.by_week_no.empty() && r.by_day.empty() && r.by_month_day.empty() &&
+      r.by_year_day.empty()) {
+    p.days = {WeekdayNum{0, c.weekday}};
+  }
+}
+
 }  // namespace
 
 Pattern make_pattern(const RuleParts& r, local_seconds dtstart) {
   Pattern p{r.freq,         r.interval, r.wkst,      r.by_month,  r.by_week_no, r.by_year_day,
             r.by_month_day, r.by_hour,  r.by_minute, r.by_second, r.by_set_pos, r.by_day};
   const Civil c = civil(dtstart);
-  if (p.seconds.empty() && r.freq > Freq::secondly) p.seconds = {c.second};
-  if (p.minutes.empty() && r.freq > Freq::minutely) p.minutes = {c.minute};
-  if (p.hours.empty() && r.freq > Freq::hourly) p.hours = {c.hour};
+  // A sub-daily rule takes a time part it does not name from each step it makes (they all
+  // share DTSTART's in floating time, not always in a zone); a daily or coarser one from DTSTART.
+  if (r.freq > Freq::hourly) {
+    if (p.seconds.empty()) p.seconds = {c.second};
+    if (p.minutes.empty()) p.minutes = {c.minute};
+    if (p.hours.empty()) p.hours = {c.hour};
+  }
   if (r.by_week_no.empty() && r.by_year_day.empty() && r.by_month_day.empty() && r.by_day.empty()) {
     if (r.freq == Freq::weekly) p.days = {WeekdayNum{0, c.weekday}};
     if (r.freq == Freq::monthly || r.freq == Freq::yearly) {
@@ -51,6 +71,7 @@ Pattern make_pattern(const RuleParts& r, local_seconds dtstart) {
     }
     if (r.freq == Freq::yearly && p.months.empty()) p.months = {int(unsigned(c.ymd.month()))};
   }
+  if (r.freq == Freq::yearly) take_platform_defaults(r, c, p);
   p.offsets_in_month = r.freq == Freq::monthly || (r.freq == Freq::yearly && !r.by_month.empty());
   return p;
 }

@@ -23,10 +23,12 @@ struct Pattern {
   bool offsets_in_month = false;  // a numbered BYDAY counts in the month, else in the year
 };
 
-/// Defaults: BYSECOND, BYMINUTE and BYHOUR coarser than FREQ come from DTSTART's time; with no
+/// Defaults: for DAILY and coarser rules BYSECOND, BYMINUTE and BYHOUR come from DTSTART's time
+/// (a sub-daily rule's unnamed time parts stay empty: each step supplies its own). With no
 /// BYWEEKNO, BYYEARDAY, BYMONTHDAY or BYDAY, WEEKLY takes DTSTART's weekday, MONTHLY its day of
-/// the month, and YEARLY its day and (without BYMONTH) its month. Nothing else is defaulted: a
-/// YEARLY BYMONTHDAY without BYMONTH covers every month, BYWEEKNO alone the whole week.
+/// the month, and YEARLY its day and (without BYMONTH) its month. As Ical.Net reads YEARLY: a
+/// BYMONTHDAY without BYMONTH, BYWEEKNO and BYYEARDAY takes DTSTART's month, and a BYWEEKNO
+/// without BYDAY, BYMONTHDAY and BYYEARDAY takes DTSTART's weekday.
 Pattern make_pattern(const RuleParts& parts, date::local_seconds dtstart);
 
 /// A local time split into the fields the BYxxx parts test.

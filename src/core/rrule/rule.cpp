@@ -123,20 +123,18 @@ Result<void> parse_by_day(std::string_view value, RuleParts& out) {
   return {};
 }
 
-// UNTIL is "YYYYMMDD" or "YYYYMMDDTHHMMSS" in local time; a trailing Z would make it UTC.
+// UNTIL is "YYYYMMDD", "YYYYMMDDTHHMMSS" (local) or "YYYYMMDDTHHMMSSZ" (UTC), RFC 5545
+// sections 3.3.4 and 3.3.5.
 Result<void> parse_until(std::string_view value, RuleParts& out) {
-  if (!value.empty() && value.back() == 'Z') {
-    return unsupported("UNTIL", value,
-                       "a UTC UNTIL cannot bound a floating-time recurrence; "
-                       "give a local date or date-time");
-  }
-  const bool has_time = value.size() == 15 && value[8] == 'T';
-  if (!(value.size() == 8 || has_time) || !all_digits(value.substr(0, 8)) ||
-      (has_time && !all_digits(value.substr(9)))) {
-    return bad("UNTIL", value, "must be YYYYMMDD or YYYYMMDDTHHMMSS");
+  const bool utc = value.size() == 16 && value.back() == 'Z';
+  const std::string_view digits = utc ? value.substr(0, 15) : value;
+  const bool has_time = digits.size() == 15 && digits[8] == 'T';
+  if (!(digits.size() == 8 || has_time) || !all_digits(digits.substr(0, 8)) ||
+      (has_time && !all_digits(digits.substr(9)))) {
+    return bad("UNTIL", value, "must be YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ");
   }
   auto num = [&](std::size_t pos, std::size_t len) {
-    return *parse_int(value.substr(pos, len), false);
+    return *parse_int(digits.substr(pos, len), false);
   };
   const date::year_month_day ymd{date::year{num(0, 4)}, date::month(num(4, 2)),
                                  date::day(num(6, 2))};
@@ -146,7 +144,7 @@ Result<void> parse_until(std::string_view value, RuleParts& out) {
   if (h > 23 || m > 59 || s > 59) return bad("UNTIL", value, "not a time of day");
   const auto at = date::local_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{m} +
                   std::chrono::seconds{s};
-  out.until = Until{at, !has_time};
+  out.until = Until{at, utc ? UntilForm::utc : has_time ? UntilForm::local : UntilForm::date};
   return {};
 }
 
@@ -215,9 +213,14 @@ std::string weekday_text(const WeekdayNum& w) {
          std::string(kDayNames[w.day.c_encoding()]);
 }
 
-// RFC 5545 section 3.3.10: the combinations the RFC forbids or restricts.
+bool offsets_in_month(const RuleParts& r) {
+  return r.freq == Freq::monthly || (r.freq == Freq::yearly && !r.by_month.empty());
+}
+
+// RFC 5545 section 3.3.10: the combinations the RFC forbids or restricts. A weekday offset
+// past the 5th within a month is allowed by the grammar (ordwk is 1 to 53) and never matches,
+// as Ical.Net reads it (docs/semantics.md, "Where RFC 5545 leaves room").
 Result<void> check_by_day(const RuleParts& r) {
-  const bool in_month = r.freq == Freq::monthly || (r.freq == Freq::yearly && !r.by_month.empty());
   for (const WeekdayNum& w : r.by_day) {
     if (w.offset == 0) continue;
     if (r.freq != Freq::monthly && r.freq != Freq::yearly) {
@@ -225,10 +228,6 @@ Result<void> check_by_day(const RuleParts& r) {
     }
     if (r.freq == Freq::yearly && !r.by_week_no.empty()) {
       return bad("BYDAY", weekday_text(w), "a numbered weekday cannot be combined with BYWEEKNO");
-    }
-    if (in_month && (w.offset > 5 || w.offset < -5)) {
-      return bad("BYDAY", weekday_text(w),
-                 "a weekday offset within a month must be 1..5 or -5..-1");
     }
   }
   return {};
@@ -295,6 +294,11 @@ Result<RuleParts> parse_rule_parts(std::string_view text) {
   return out;
 }
 
+std::string to_text(const Until& until) {
+  const char* formats[] = {"%Y%m%d", "%Y%m%dT%H%M%S", "%Y%m%dT%H%M%SZ"};
+  return date::format(formats[static_cast<int>(until.form)], until.at);
+}
+
 std::string to_text(const RuleParts& r) {
   std::string s = "FREQ=" + std::string(kFreqNames[static_cast<int>(r.freq)]);
   auto add = [&](std::string_view name, const std::string& value) {
@@ -302,8 +306,7 @@ std::string to_text(const RuleParts& r) {
   };
   if (r.interval != 1) add("INTERVAL", std::to_string(r.interval));
   if (r.count) add("COUNT", std::to_string(*r.count));
-  if (r.until)
-    add("UNTIL", date::format(r.until->is_date ? "%Y%m%d" : "%Y%m%dT%H%M%S", r.until->at));
+  if (r.until) add("UNTIL", to_text(*r.until));
   add("BYMONTH", join(r.by_month));
   add("BYWEEKNO", join(r.by_week_no));
   add("BYYEARDAY", join(r.by_year_day));
@@ -317,6 +320,18 @@ std::string to_text(const RuleParts& r) {
   add("BYSETPOS", join(r.by_set_pos));
   if (r.wkst != date::Monday) add("WKST", std::string(kDayNames[r.wkst.c_encoding()]));
   return s;
+}
+
+std::vector<std::string> never_matching(const RuleParts& r) {
+  std::vector<std::string> out;
+  if (!offsets_in_month(r)) return out;
+  for (const WeekdayNum& w : r.by_day) {
+    if (w.offset > 5 || w.offset < -5) {
+      out.push_back("BYDAY=" + weekday_text(w) +
+                    " never matches: a month has at most five of each weekday");
+    }
+  }
+  return out;
 }
 
 }  // namespace hoursd::rrule

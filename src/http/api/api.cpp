@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "api/internal.hpp"
+#include "hoursd/http/ui.hpp"
 
 namespace hoursd {
 namespace api {
@@ -176,6 +177,10 @@ ApiResponse dispatch(const ApiRequest& request, const ApiEnv& env) {
   // HEAD is answered as GET; the server sends the headers only.
   const std::string_view method =
       request.method == "HEAD" ? "GET" : std::string_view(request.method);
+  // The debug page's files hold no data, and a browser opening it sends no token (ui.hpp).
+  if (is_ui_path(target.path)) {
+    return ui_response(request, target.path, env.config->server.ui, !env.bearer_token.empty());
+  }
   const Match m = match_route(method, target.path);
   if (target.path == kAdminPath && !env.admin_token.empty()) {
     if (!carries_token(request, env.admin_token)) {
@@ -239,9 +244,6 @@ ApiResponse text_response(std::string body, std::string_view content_type) {
   return r;
 }
 
-namespace {
-
-// True when If-None-Match lists `etag` or "*" (weak comparison, RFC 9110 section 13.1.2).
 bool none_match_hits(std::string_view header, std::string_view etag) {
   while (!header.empty()) {
     const auto comma = header.find(',');
@@ -254,8 +256,6 @@ bool none_match_hits(std::string_view header, std::string_view etag) {
   }
   return false;
 }
-
-}  // namespace
 
 ApiResponse cached(const Call& call, ApiResponse response,
                    std::optional<date::sys_seconds> valid_until, bool pinned) {
@@ -303,6 +303,7 @@ std::vector<RouteInfo> api_routes() {
 
 std::string_view route_label(std::string_view target) {
   const std::string_view path = api::split_target(target).path;
+  if (is_ui_path(path)) return kUiRoute;
   for (const api::Route& r : api::kRoutes) {
     if (api::matches(r.pattern, path, nullptr)) return r.pattern;
   }

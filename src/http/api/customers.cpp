@@ -172,6 +172,21 @@ struct CustomerPage {
   std::optional<date::sys_seconds> earliest;  // the page holds until any considered changes
 };
 
+// What a list entry adds to its state answer, so that a client can offer the tag and parent
+// filters: the parent's id (null when none) and the tags.
+std::string tags_text(const std::vector<Tag>& tags) {
+  json out = json::array();
+  for (const Tag& t : tags) out.push_back({{"id", t.id}, {"name", t.name}, {"color", t.color}});
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string list_entry(const CompiledCustomer& c, const StateAnswer& a,
+                       const AnswerOptions& options) {
+  return state_json_text(c, a, options,
+                         {{"parentId", c.parent_id.empty() ? "null" : json_quote(c.parent_id)},
+                          {"tags", tags_text(c.tags)}});
+}
+
 /// Up to `limit` customers passing `f`, in snapshot order from index `first`.
 Result<CustomerPage> list_page(const Call& call, const ListFilter& f, std::size_t first,
                                std::size_t limit) {
@@ -188,7 +203,7 @@ Result<CustomerPage> list_page(const Call& call, const ListFilter& f, std::size_
     if (a->next) page.earliest = std::min(page.earliest.value_or(a->next->at), a->next->at);
     if (f.state && reported_state(c, *a, options) != std::string_view(*f.state)) continue;
     if (page.count++ > 0) page.entries += ',';
-    page.entries += state_json_text(c, *a, options);
+    page.entries += list_entry(c, *a, options);
   }
   if (page.count == limit && i < all.size()) page.next_after = all[i - 1].id;
   return page;

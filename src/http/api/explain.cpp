@@ -169,6 +169,27 @@ Result<WhatIf> what_if_request(const Call& call) {
   return WhatIf{std::move(*customers), t, *range};
 }
 
+// The effective schedule as the upstream wrote it (its owner's `schedule`), so a person can
+// edit it and try it with POST /v1/evaluate. Null when there is none.
+json upstream_schedule(const Snapshot& snapshot, const CompiledCustomer& c) {
+  if (!c.schedule) return nullptr;
+  const std::string& owner = c.schedule->owner_id;
+  // Compiled customers keep the input order, so the owner's index is its input's index.
+  const CompiledCustomer* compiled = snapshot.compiled.find(owner);
+  const auto index = compiled ? std::size_t(compiled - snapshot.compiled.customers().data()) : 0;
+  auto it = snapshot.customers.end();
+  if (compiled && index < snapshot.customers.size())
+    it = snapshot.customers.begin() + std::ptrdiff_t(index);
+  if (it == snapshot.customers.end() || it->id != owner) {
+    it = std::find_if(snapshot.customers.begin(), snapshot.customers.end(),
+                      [&](const Customer& x) { return x.id == owner; });
+  }
+  if (it == snapshot.customers.end() || !it->schedule) return nullptr;
+  const json encoded = json::parse(encode_customers({*it}), nullptr, false);
+  if (!encoded.is_array() || encoded.empty()) return nullptr;
+  return encoded[0].value("schedule", json(nullptr));
+}
+
 }  // namespace
 
 json schedule_json(const CompiledCustomer& c, PriorityOrder order) {
@@ -215,7 +236,9 @@ ApiResponse get_explain(Call& call) {
               {"schedule", schedule_json(**c, set.options().priority_order)},
               {"rules", std::move(*rules)},
               {"issues", issues_json((*c)->issues)},
-              {"lint", lint_json((*c)->lint)}};
+              {"lint", lint_json((*c)->lint)},
+              {"parentId", nullable((*c)->parent_id)},
+              {"upstreamSchedule", upstream_schedule(*call.snapshot, **c)}};
   add_snapshot_fields(out, call);
   // Occurrences of shadowed rules move at instants that are no transitions, so an
   // answer relative to now is not cached at all.
@@ -230,7 +253,7 @@ ApiResponse post_evaluate(Call& call) {
   if (const auto& s = req->customers.front().schedule; s) {
     if (auto within = check_rule_budget(*s); !within) return error_response(within.error());
   }
-  const CompiledSet set = compile(req->customers, call.config().engine, *call.env.tzdb, req->at);
+  const CompiledSet set = compile(req->customers, call.config().engine, *call.env.zones, req->at);
   const CompiledCustomer& c = set.customers().front();
   EvalContext ctx;
   auto answer = state_at(set, c, req->at, ctx);

@@ -65,6 +65,10 @@ ApiResponse error_response(const Error& e);
 ApiResponse json_response(const json& body);
 ApiResponse text_response(std::string body, std::string_view content_type);
 
+/// True when If-None-Match `header` lists `etag` or "*" (weak comparison, RFC 9110
+/// section 13.1.2).
+bool none_match_hits(std::string_view header, std::string_view etag);
+
 /// Adds `ETag: "<generation>"` and `Cache-Control: max-age=N`, N being the seconds from
 /// now until `valid_until` (or max_cache_age when nullopt), capped at max_cache_age.
 /// `pinned` says the answer is a function of the generation and URL alone (an explicit

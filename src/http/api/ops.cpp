@@ -15,8 +15,10 @@ namespace {
 constexpr std::string_view kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
 
 json status_json(const Call& call) {
-  return hoursd::status_json(call.status, call.snapshot.get(), call.now,
-                             call.config().sync.stale_after, call.env.tzdata_version);
+  json j = hoursd::status_json(call.status, call.snapshot.get(), call.now,
+                               call.config().sync.stale_after, call.env.tzdata_version);
+  if (call.env.zones) j["zoneinfo"] = zoneinfo_json(*call.env.zones);
+  return j;
 }
 
 // The effective configuration as TOML (config.hpp's describe_config: secrets appear only
