@@ -29,18 +29,10 @@ using test::format_local;
 using test::format_utc;
 using test::local;
 using test::Starts;
+using test::StartsCase;
 using test::zone_named;
 
 // ---- docs/semantics.md: DTSTART, COUNT, UNTIL ---------------------------------------------------
-
-struct StartsCase {
-  const char* what;
-  const char* rrule;
-  const char* dtstart;
-  const char* from;
-  const char* to;
-  Starts want;
-};
 
 const StartsCase kSpecCases[] = {
     {"a Sunday DTSTART of a Monday-Friday rule is no occurrence",

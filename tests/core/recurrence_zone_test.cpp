@@ -36,16 +36,8 @@ using test::format_local;
 using test::format_utc;
 using test::local;
 using test::Starts;
+using test::StartsCase;
 using test::zone_named;
-
-struct StartsCase {
-  const char* what;
-  const char* rrule;
-  const char* dtstart;
-  const char* from;
-  const char* to;
-  Starts want;
-};
 
 // ---- Where RFC 5545 leaves room: the platform's (Ical.Net's) readings ---------------------------
 // docs/semantics.md, "Where RFC 5545 leaves room". Each expected list is what Ical.Net's public

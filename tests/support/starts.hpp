@@ -14,6 +14,16 @@ namespace hoursd::test {
 /// Local starts, "2024-01-08T09:00:00".
 using Starts = std::vector<std::string>;
 
+/// One row of an expansion table: the rule from `dtstart`, expanded over [from, to).
+struct StartsCase {
+  const char* what;
+  const char* rrule;
+  const char* dtstart;
+  const char* from;
+  const char* to;
+  Starts want;
+};
+
 /// Local starts of `rrule` at `dtstart` in [from, to) as text, or one "error: ..." line.
 inline Starts expand(const std::string& rrule, const std::string& dtstart, const std::string& from,
                      const std::string& to, std::size_t limit = 10000) {
