@@ -183,20 +183,24 @@ class RssLog:
         last = [s[-1][1] for s in self.by_process.values() if s]
         return "%.0f" % (last[-1] / 1024) if last else "?"
 
+    def line(self, g):
+        """RSS of process g when ready, after each fifth of its life, and its max."""
+        s = self.by_process[g]
+        life = s[-1][0]
+        marks = [s[0][1]] + [next(k for t, k in s if t >= life * i / 5) for i in range(1, 6)]
+        return "  process %-3d %6.0f s  %s; max %.0f" % (
+            g, life, " ".join("%.0f" % (k / 1024) for k in marks), max(k for _, k in s) / 1024)
+
     def report(self):
-        """One line per process: RSS when ready, after each fifth of its life, and its max."""
+        gens = sorted(self.by_process)
+        shown = gens
+        if len(gens) > 12:  # with kills every minute: the first, the longest-lived, the last
+            longest = max(gens, key=lambda g: self.by_process[g][-1][0])
+            shown = sorted({gens[0], longest, gens[-1]})
         lines = ["RSS per process (MiB): when ready, then after each fifth of its life; max"]
-        for g, s in sorted(self.by_process.items()):
-            life = s[-1][0]
-            marks = [s[0][1]] + [next(k for t, k in s if t >= life * i / 5) for i in range(1, 6)]
-            lines.append("  process %-3d %6.0f s  %s; max %.0f" %
-                         (g, life, " ".join("%.0f" % (k / 1024) for k in marks),
-                          max(k for _, k in s) / 1024))
-        if len(lines) > 13:  # with kills every minute: the first, the longest-lived, the last
-            longest = max(range(1, len(lines)), key=lambda i: float(lines[i].split()[2]))
-            keep = sorted({1, longest, len(lines) - 1})
-            lines = [lines[0]] + [lines[i] for i in keep] + \
-                ["  (%d more processes not shown)" % (len(lines) - 1 - len(keep))]
+        lines += [self.line(g) for g in shown]
+        if len(shown) < len(gens):
+            lines.append("  (%d more processes not shown)" % (len(gens) - len(shown)))
         return lines
 
 

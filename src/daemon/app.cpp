@@ -248,9 +248,9 @@ int run_expand(const Flags& f, Context& ctx) {
   }
   if (!limit) return expand_error(ctx, limit.error());
   const Zone* zone = nullptr;
-  auto zones = shared_zoneinfo(flag(f, "zoneinfo-dir").value_or(kDefaultZoneinfoDir));
-  if (!zones) return ctx.err << "error zoneinfo: " << zones.error().message << "\n", kExitConfig;
-  if (auto tz = flag(f, "tz")) {
+  if (auto tz = flag(f, "tz")) {  // a floating rule needs no zones, so none are read
+    auto zones = shared_zoneinfo(flag(f, "zoneinfo-dir").value_or(kDefaultZoneinfoDir));
+    if (!zones) return ctx.err << "error zoneinfo: " << zones.error().message << "\n", kExitConfig;
     auto found = find_zone(**zones, *tz);
     if (!found) return expand_error(ctx, found.error());
     zone = found->zone;

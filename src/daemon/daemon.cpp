@@ -207,7 +207,6 @@ struct Daemon {
   const Config& config;  // as at start: a SIGHUP reconfigures only the syncer
   const ConfigOverrides& overrides;
   std::shared_ptr<const ZoneDb> zones;  // every ZoneRef of every snapshot points into it
-  std::string tzdata;                   // the version in use
   sigset_t signals;                     // blocked in every thread; run() waits for them
   std::unique_ptr<SystemClock> clock;
   std::unique_ptr<Syncer> syncer;
@@ -237,7 +236,7 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
         {{"zoneinfo", (*zones)->dir()}});
   }
   const ZoneDb& tzdb = **zones;
-  std::string tzdata = tzdb.version();
+  const std::string& tzdata = tzdb.version();
   if (!tzdata_version_at_least(tzdata, HOURSD_TZDATA_MINIMUM)) {
     return StartupError{kExitConfig, "tzdata " + tzdata + " is older than the minimum " +
                                          HOURSD_TZDATA_MINIMUM + "; update the tzdata package"};
@@ -264,9 +263,9 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
       &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token), std::move(*admin)});
   auto server = std::make_unique<HttpServer>(config.server, *env);
   if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
-  return Daemon{config,         overrides,        std::move(*zones), std::move(tzdata),
-                signals,        std::move(clock), std::move(syncer), std::move(metrics),
-                std::move(env), std::move(server)};
+  return Daemon{config,           overrides,         std::move(*zones),  signals,
+                std::move(clock), std::move(syncer), std::move(metrics), std::move(env),
+                std::move(server)};
 }
 
 // Pings systemd's watchdog at half its interval, when the unit has one, until stopped.
@@ -284,7 +283,7 @@ int run(Daemon& d) {
   log(LogLevel::info, "serve", "listening",
       {{"address", d.config.server.listen},
        {"port", std::to_string(d.server->port())},
-       {"tzdata", d.tzdata},
+       {"tzdata", d.zones->version()},
        {"zoneinfo", d.zones->dir()},
        {"zoneinfo_form", zoneinfo_form_name(*d.zones)},
        {"zoneinfo_last_listed_year", zoneinfo_last_listed_year_text(*d.zones)},
