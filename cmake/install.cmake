@@ -5,10 +5,11 @@
 include(GNUInstallDirs)
 
 # Where systemd looks for the units the package ships: systemd.pc's systemdsystemunitdir
-# (/lib/systemd/system on Debian 12), else the same path under the prefix's lib.
+# (/lib/systemd/system on Debian 12), else lib/systemd/system under the prefix: systemd
+# looks there, never in the multiarch LIBDIR.
 pkg_get_variable(systemd_unit_dir systemd systemdsystemunitdir)
 if(NOT systemd_unit_dir)
-  set(systemd_unit_dir ${CMAKE_INSTALL_FULL_LIBDIR}/systemd/system)
+  set(systemd_unit_dir ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
 endif()
 set(HOURSD_SYSTEMD_UNIT_DIR ${systemd_unit_dir} CACHE PATH
   "Where the systemd units are installed (default: pkg-config systemd's systemdsystemunitdir)")
