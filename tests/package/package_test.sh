@@ -2,8 +2,11 @@
 # Builds the .deb from the build tree with scripts/package and checks it as an installer
 # would see it:
 # - dpkg-deb: the files it installs (no more, no fewer), the conffile, Depends (shlibdeps
-#   and the declared ones), the maintainer scripts, a stripped binary, the installed config
-#   being the example with only the source changed, and that config passing check-config;
+#   and the declared ones), a stripped binary, the installed config being the example with
+#   only the source changed, and that config passing check-config;
+# - the maintainer scripts: valid sh, and the calls they make on install, upgrade and
+#   removal, run against logging stand-ins for deb-systemd-helper, deb-systemd-invoke and
+#   systemctl;
 # - lintian: no error (warnings are printed);
 # - systemd-analyze verify accepts the installed units, and the service's offline security
 #   exposure stays at 2.0 or below.
@@ -92,6 +95,51 @@ expect_in postinst 'systemctl --system daemon-reload' "reload systemd"
 expect_in prerm 'deb-systemd-invoke stop' "stop the units on removal"
 expect_in postrm 'systemctl --system daemon-reload' "reload systemd after removal"
 expect_in postrm 'deb-systemd-helper purge' "forget the units on purge"
+
+# The scripts run against stand-ins for deb-systemd-helper, deb-systemd-invoke and systemctl
+# that log their arguments ($was_enabled: what `was-enabled` answers). postrm purge is not
+# run: it deletes the host's state directory. Whether systemd runs is this host's
+# /run/systemd/system, so the calls expected depend on it.
+fakes=$work/fakes
+mkdir -p "$fakes"
+for tool in deb-systemd-helper deb-systemd-invoke systemctl; do
+  cat >"$fakes/$tool" <<EOF
+#!/bin/sh
+echo "$tool \$*" >>"$work/calls.log"
+[ "\$1 \$2" != "--quiet was-enabled" ] || exit "\$was_enabled"
+EOF
+  chmod +x "$fakes/$tool"
+done
+run_script() {  # run_script WAS_ENABLED SCRIPT ARGS...: its calls, one a line
+  local was_enabled=$1 script=$2
+  shift 2
+  : >"$work/calls.log"
+  PATH=$fakes:$PATH was_enabled=$was_enabled sh "$work/control/$script" "$@" ||
+    fail "$script $* exited $?"
+  cat "$work/calls.log"
+}
+systemd_runs=false
+[ -d /run/systemd/system ] && systemd_runs=true
+expect_calls() {  # expect_calls WHAT CALLS EXPECTED-ALWAYS EXPECTED-WHERE-SYSTEMD-RUNS
+  local expected=$3
+  [ "$systemd_runs" = true ] && expected+=$4
+  [ "$2" = "$(printf '%b' "$expected")" ] ||
+    fail "$1 made the calls (< expected, > made):$(diff <(printf '%b' "$expected") <(echo "$2"))"
+}
+expect_calls "a first install (postinst configure)" "$(run_script 0 postinst configure)" \
+  'deb-systemd-helper unmask hoursd.service\ndeb-systemd-helper --quiet was-enabled hoursd.service\ndeb-systemd-helper enable hoursd.service\ndeb-systemd-helper unmask hoursd-tzdata.path\ndeb-systemd-helper --quiet was-enabled hoursd-tzdata.path\ndeb-systemd-helper enable hoursd-tzdata.path' \
+  '\nsystemctl --system daemon-reload\ndeb-systemd-invoke start hoursd.service\ndeb-systemd-invoke start hoursd-tzdata.path'
+expect_calls "an upgrade of a disabled service (postinst configure 0.0.9)" \
+  "$(run_script 1 postinst configure 0.0.9)" \
+  'deb-systemd-helper unmask hoursd.service\ndeb-systemd-helper --quiet was-enabled hoursd.service\ndeb-systemd-helper update-state hoursd.service\ndeb-systemd-helper unmask hoursd-tzdata.path\ndeb-systemd-helper --quiet was-enabled hoursd-tzdata.path\ndeb-systemd-helper update-state hoursd-tzdata.path' \
+  '\nsystemctl --system daemon-reload\ndeb-systemd-invoke restart hoursd.service\ndeb-systemd-invoke restart hoursd-tzdata.path'
+expect_calls "an upgrade (prerm upgrade)" "$(run_script 0 prerm upgrade 0.1.1)" '' ''
+expect_calls "a removal (prerm remove)" "$(run_script 0 prerm remove)" '' \
+  'deb-systemd-invoke stop hoursd-tzdata.path hoursd.service'
+reload=
+[ "$systemd_runs" = true ] && reload='systemctl --system daemon-reload\n'
+expect_calls "a removal (postrm remove)" "$(run_script 0 postrm remove)" \
+  "${reload}deb-systemd-helper mask hoursd.service\ndeb-systemd-helper mask hoursd-tzdata.path" ''
 
 # ---- contents --------------------------------------------------------------------------------
 binary=$root/usr/bin/hoursd
