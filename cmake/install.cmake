@@ -65,8 +65,15 @@ endforeach()
 add_custom_target(hoursd_man ALL DEPENDS ${man_outputs})
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(FILES docs/architecture.md docs/operations.md docs/semantics.md docs/upstream.md
-              docs/openapi.yaml
+install(FILES docs/architecture.md docs/operations.md docs/routers.md docs/semantics.md
+              docs/upstream.md docs/openapi.yaml
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(DIRECTORY docs/images DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(FILES examples/hoursd.toml DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+# The router examples (docs/routers.md), side by side as in the repository: the Kamailio
+# lookup module finds the client in ../client.
+install(FILES examples/kamailio/README.md examples/kamailio/kamailio.cfg
+              examples/kamailio/hoursd_lookup.py
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/kamailio)
+install(FILES examples/client/README.md examples/client/hoursd_client.py
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/client)

@@ -13,6 +13,7 @@
 # Exits 77 (CTest: skipped) when a tool is missing; scripts/bootstrap installs them all.
 # Usage: package_test.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
+export LC_ALL=C  # the expected file list below is in byte order
 src=${1:?usage: package_test.sh SOURCE_DIR BUILD_DIR}
 build=${2:?usage: package_test.sh SOURCE_DIR BUILD_DIR}
 failed=0
@@ -53,9 +54,15 @@ expected_files='./etc/hoursd/hoursd.toml
 ./usr/share/doc/hoursd/docs/images/ui-dst-week.png
 ./usr/share/doc/hoursd/docs/openapi.yaml
 ./usr/share/doc/hoursd/docs/operations.md
+./usr/share/doc/hoursd/docs/routers.md
 ./usr/share/doc/hoursd/docs/semantics.md
 ./usr/share/doc/hoursd/docs/upstream.md
+./usr/share/doc/hoursd/examples/client/README.md
+./usr/share/doc/hoursd/examples/client/hoursd_client.py
 ./usr/share/doc/hoursd/examples/hoursd.toml
+./usr/share/doc/hoursd/examples/kamailio/README.md
+./usr/share/doc/hoursd/examples/kamailio/hoursd_lookup.py
+./usr/share/doc/hoursd/examples/kamailio/kamailio.cfg
 ./usr/share/hoursd/README.md
 ./usr/share/hoursd/customers.json
 ./usr/share/man/man5/hoursd.toml.5.gz
