@@ -43,8 +43,8 @@ std::string test_schedule_body(date::sys_seconds at, const std::optional<Schedul
 Result<PlatformAnswer> parse_test_schedule_answer(std::string_view body) {
   const json answer = json::parse(body, nullptr, false);
   if (answer.is_discarded() || !answer.is_object())
-    return fail(ErrorCode::bad_json, "test-schedule answer is not a JSON object: " +
-                                         upstream::sanitize(body, 120));
+    return fail(ErrorCode::bad_json,
+                "test-schedule answer is not a JSON object: " + upstream::sanitize(body, 120));
   if (auto error = upstream::servicestack_message(body);
       !error.empty() && !answer.contains("stateName"))
     return fail(ErrorCode::bad_json, "test-schedule answered an error: " + error);

@@ -46,7 +46,8 @@ TEST(TestSchedule, BodyCarriesAnInlineScheduleAsTheUpstreamDto) {
 }
 
 TEST(TestSchedule, AnswerReadsStateAndZoneAndNullsAsEmpty) {
-  auto a = parse_test_schedule_answer(R"({"stateName":"Lunch","timeZoneId":"Eastern Standard Time"})");
+  auto a =
+      parse_test_schedule_answer(R"({"stateName":"Lunch","timeZoneId":"Eastern Standard Time"})");
   ASSERT_OK(a);
   EXPECT_EQ(a->state_name, "Lunch");
   EXPECT_EQ(a->time_zone_id, "Eastern Standard Time");
