@@ -49,8 +49,12 @@ struct Subcommand {
   const char* usage;
   std::vector<std::string> flags;  // names without "--"; "help" is always accepted
   int (*run)(const Flags&, Context&);
-  std::vector<std::string> switches = {};  // flags that take no value, e.g. "json"
+  std::vector<std::string> switches = {};  // flags without a value ("dry-run"), set to ""
 };
+
+bool is_switch(const Subcommand& sub, const std::string& name) {
+  return std::find(sub.switches.begin(), sub.switches.end(), name) != sub.switches.end();
+}
 
 Result<Flags> parse_flags(const std::vector<std::string>& args, const Subcommand& sub) {
   Flags flags;
@@ -58,17 +62,17 @@ Result<Flags> parse_flags(const std::vector<std::string>& args, const Subcommand
     const std::string& a = args[i];
     if (a.rfind("--", 0) != 0) return fail(ErrorCode::invalid_argument, "unexpected argument " + a);
     std::string name = a.substr(2), value;
-    const bool is_switch = std::find(sub.switches.begin(), sub.switches.end(),
-                                     name.substr(0, name.find('='))) != sub.switches.end();
     if (auto eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name.resize(eq);
-      if (is_switch) return fail(ErrorCode::invalid_argument, "--" + name + " takes no value");
-    } else if (name != "help" && !is_switch) {
+      // "--json=no" would read as --json: refuse it rather than guess.
+      if (is_switch(sub, name))
+        return fail(ErrorCode::invalid_argument, a + ": --" + name + " takes no value");
+    } else if (name != "help" && !is_switch(sub, name)) {
       if (i + 1 >= args.size()) return fail(ErrorCode::invalid_argument, a + " needs a value");
       value = args[++i];
     }
-    if (name != "help" && !is_switch &&
+    if (name != "help" && !is_switch(sub, name) &&
         std::find(sub.flags.begin(), sub.flags.end(), name) == sub.flags.end()) {
       return fail(ErrorCode::invalid_argument, "unknown flag --" + name + " for " + sub.name);
     }

@@ -74,7 +74,8 @@ Result<Input> read_api_input(const UpstreamConfig& upstream) {
   auto source = make_source(upstream, *password);
   if (!source) return fail(source.error());
   auto fetched = (*source)->fetch(std::stop_token{});
-  if (!fetched) return fail(fetched.error().code, (*source)->describe() + ": " + fetched.error().message);
+  if (!fetched)
+    return fail(fetched.error().code, (*source)->describe() + ": " + fetched.error().message);
   return Input{std::move(fetched->customers), {}, (*source)->describe()};
 }
 
@@ -128,9 +129,9 @@ void write_lint_text(std::ostream& out, const std::vector<LintFinding>& findings
     if (!f.field.empty()) out << " field " << f.field;
     out << ": " << to_string(f.severity) << " " << f.code << ": " << f.message << "\n";
   }
-  out << "lint: " << customers << " customers, " << count(findings, Severity::error)
-      << " errors, " << count(findings, Severity::warning) << " warnings, "
-      << count(findings, Severity::info) << " infos\n";
+  out << "lint: " << customers << " customers, " << count(findings, Severity::error) << " errors, "
+      << count(findings, Severity::warning) << " warnings, " << count(findings, Severity::info)
+      << " infos\n";
 }
 
 void write_lint_json(std::ostream& out, const std::vector<LintFinding>& findings,
@@ -165,7 +166,7 @@ int lint_command(const LintOptions& o, date::sys_seconds now, std::ostream& out,
   auto zones = config_zones(*config);
   if (!zones) return err << "error config: " << zones.error().message << "\n", kExitConfig;
   const std::string& src = config->upstream.source;
-  Result<Input> input = o.customers_file    ? read_file_input(*o.customers_file)
+  Result<Input> input = o.customers_file           ? read_file_input(*o.customers_file)
                         : src.starts_with("file:") ? read_file_input(src.substr(5))
                                                    : read_api_input(config->upstream);
   if (!input) {

@@ -89,7 +89,8 @@ std::vector<Calibration> calibrations(date::local_days monday, const std::string
   };
   return {
       {"priority-direction", Setting::priority_order,
-       own({always("probe-low", 1, "Probe Priority 1"), always("probe-high", 2, "Probe Priority 2")}),
+       own({always("probe-low", 1, "Probe Priority 1"),
+            always("probe-high", 2, "Probe Priority 2")}),
        at(monday, 12)},
       {"priority-tie", Setting::none,
        own({always("probe-first", 5, "Probe First"), always("probe-second", 5, "Probe Second")}),
@@ -100,8 +101,7 @@ std::vector<Calibration> calibrations(date::local_days monday, const std::string
        at(monday, 12)},
       {"until-date-inclusive", Setting::none, own({until}), at(monday, 16)},
       {"inherit", Setting::none, Schedule{"", true, false, {}, ""}, at(monday, 12)},
-      {"overnight", Setting::none, own({weekly("probe-night", "22:00", "06:00")}),
-       at(tuesday, 2)},
+      {"overnight", Setting::none, own({weekly("probe-night", "22:00", "06:00")}), at(tuesday, 2)},
       {"customer-state", Setting::none, own({follows}), at(monday, 12)},
       {"dtstart-not-in-byday", Setting::none,
        own({on_days(timed("probe-weekdays", Frequency::weekly, sunday, "09:00", "17:00"),
@@ -146,8 +146,9 @@ std::vector<Candidate> candidates(Setting s, const CompileOptions& base,
               with([](auto& o) { o.condition_policy = ConditionPolicy::ignore_condition; },
                    "ignore-condition", "condition_policy = \"ignore-condition\"")};
     case Setting::force_closed_state: {
-      std::vector<Candidate> out{with([](auto& o) { o.force_closed_state.reset(); }, "unset",
-                                      "# force_closed_state unset: forceClosed gives defaultState")};
+      std::vector<Candidate> out{
+          with([](auto& o) { o.force_closed_state.reset(); }, "unset",
+               "# force_closed_state unset: forceClosed gives defaultState")};
       if (platform)
         out.push_back(with([&](auto& o) { o.force_closed_state = *platform; },
                            "set to the platform's state",
@@ -230,7 +231,8 @@ bool run_one(const Calibration& p, const Config& config, const std::vector<Custo
   ++tally.agree;
   tally.settings.push_back(matching.front());
   out << " => " << matching.front();
-  if (const std::string mine = configured_line(p.setting, config.engine); mine != matching.front()) {
+  if (const std::string mine = configured_line(p.setting, config.engine);
+      mine != matching.front()) {
     ++tally.differ_from_config;
     out << " (the config has " << (mine.starts_with('#') ? "it unset" : mine) << ")";
   }
@@ -241,8 +243,8 @@ bool run_one(const Calibration& p, const Config& config, const std::vector<Custo
 }  // namespace
 
 int run_probes(const Config& config, const VerifyOptions& options,
-               const std::vector<Customer>& customers, const ZoneDb& zones,
-               ScheduleTester& tester, Pacer& pacer, date::sys_seconds now, std::ostream& out) {
+               const std::vector<Customer>& customers, const ZoneDb& zones, ScheduleTester& tester,
+               Pacer& pacer, date::sys_seconds now, std::ostream& out) {
   const std::string id = options.customer.value_or("");
   const auto family = lineage(customers, id, std::nullopt);
   if (family.empty()) {
@@ -257,7 +259,8 @@ int run_probes(const Config& config, const VerifyOptions& options,
   const date::local_days monday = next_monday(now, *zone);
   std::string parent_state;
   if (family.size() > 1)
-    if (auto p = answer_under(family, family[1].id, config.engine, zones, to_instant(at(monday, 12), *zone));
+    if (auto p = answer_under(family, family[1].id, config.engine, zones,
+                              to_instant(at(monday, 12), *zone));
         p && p->state)
       parent_state = *p->state;
   Tally tally;

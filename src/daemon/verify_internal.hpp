@@ -49,7 +49,7 @@ std::optional<std::string> platform_state(const PlatformAnswer& a);
 /// verify_against(); kExitFailure also when the platform matches a setting other than the
 /// config's.
 int run_probes(const Config& config, const VerifyOptions& options,
-               const std::vector<Customer>& customers, const ZoneDb& zones,
-               ScheduleTester& tester, Pacer& pacer, date::sys_seconds now, std::ostream& out);
+               const std::vector<Customer>& customers, const ZoneDb& zones, ScheduleTester& tester,
+               Pacer& pacer, date::sys_seconds now, std::ostream& out);
 
 }  // namespace hoursd::verify

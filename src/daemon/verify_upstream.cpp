@@ -26,8 +26,9 @@ namespace {
 std::string describe_decider(const Decider& d) {
   switch (d.kind) {
     case Decider::Kind::rule:
-      return "rule " + (d.rule->id.empty() ? "#" + std::to_string(d.rule->list_index) : d.rule->id) +
-             " (" + d.rule->name + ", priority " + std::to_string(d.rule->priority) + ")";
+      return "rule " +
+             (d.rule->id.empty() ? "#" + std::to_string(d.rule->list_index) : d.rule->id) + " (" +
+             d.rule->name + ", priority " + std::to_string(d.rule->priority) + ")";
     case Decider::Kind::default_state: return "defaultState";
     case Decider::Kind::force_closed: return "forceClosed";
   }
@@ -112,7 +113,8 @@ struct Run {
 enum class Next { go_on, skip_customer, stop };
 
 Next compare_at(Run& run, const CompiledCustomer& c, const Probe& p) {
-  const std::string where = c.id + " at " + format_utc(p.at) + " (" + local_text(c, p.at) + p.why + ")";
+  const std::string where =
+      c.id + " at " + format_utc(p.at) + " (" + local_text(c, p.at) + p.why + ")";
   auto ours = verify::our_answer(run.set, c, p.at);
   if (!ours) {
     ++run.failed;
@@ -160,8 +162,10 @@ std::vector<Probe> instants_to_check(const CompiledSet& set, const CompiledCusto
   std::uniform_int_distribution<std::int64_t> offset(0, horizon.count() - 1);
   for (std::size_t i = 0; i < random_instants; ++i)
     out.push_back({now + std::chrono::seconds(offset(rng)), "random"});
-  std::stable_sort(out.begin(), out.end(), [](const Probe& a, const Probe& b) { return a.at < b.at; });
-  out.erase(std::unique(out.begin(), out.end(), [](const Probe& a, const Probe& b) { return a.at == b.at; }),
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Probe& a, const Probe& b) { return a.at < b.at; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Probe& a, const Probe& b) { return a.at == b.at; }),
             out.end());
   return out;
 }
@@ -239,8 +243,8 @@ int verify_upstream_command(const Config& config, const VerifyOptions& options,
   if (!tester) return err << "error config: " << tester.error().message << "\n", kExitConfig;
   auto fetched = (*source)->fetch(std::stop_token{});
   if (!fetched) {
-    err << "error verify-upstream: sync from " << (*source)->describe() << " failed: "
-        << fetched.error().message << "\n";
+    err << "error verify-upstream: sync from " << (*source)->describe()
+        << " failed: " << fetched.error().message << "\n";
     return fetched.error().code == ErrorCode::invalid_argument ? kExitConfig : kExitFailure;
   }
   return verify_against(config, options, fetched->customers, **zones, **tester, now, out);

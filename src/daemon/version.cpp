@@ -6,10 +6,10 @@
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
+#include <toml++/impl/version.h>
 #include <boost/version.hpp>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <toml++/impl/version.h>
 
 #include "git_revision.hpp"
 #include "hoursd/io/zoneinfo.hpp"
@@ -32,8 +32,8 @@ void write_version(std::ostream& out, const std::string& zoneinfo_dir) {
   out << "revision " << HOURSD_GIT_REVISION << "\n";
   if (auto zones = shared_zoneinfo(zoneinfo_dir)) out << "tzdata " << (*zones)->version() << "\n";
   else out << "tzdata unreadable: " << zones.error().message << "\n";
-  out << "boost "
-      << dotted(BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100) << "\n";
+  out << "boost " << dotted(BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100)
+      << "\n";
   out << "openssl-runtime " << OpenSSL_version(OPENSSL_VERSION_STRING) << "\n";
   out << "openssl-build " << OPENSSL_VERSION_STR << "\n";
   out << "nlohmann_json "
