@@ -36,16 +36,18 @@ std::string ny(const std::string& rules) {
 }
 
 const std::string kClean = customer("c-clean", ny(kHours));
-// Always at priority 1 decides before the Time rule at 2: the Time rule never decides.
-const std::string kShadowed =
-    customer("c-shadow", ny(R"({"id":"r-open","priority":1,"state":"Open","simpleRuleType":"Always"},)" +
-                            std::string(kHours)));
-const std::string kBadMonth = customer(
-    "c-bad", ny(R"({"id":"r-month","priority":1,"state":"Holiday","simpleRuleType":"Time",
+// Always at priority 1 decides before the Time rule at 10, which then never decides.
+const std::string kShadowed = customer(
+    "c-shadow", ny(R"({"id":"r-open","priority":1,"state":"Open","simpleRuleType":"Always"},)" +
+                   std::string(kHours)));
+const std::string kBadMonth =
+    customer("c-bad", ny(R"({"id":"r-month","priority":1,"state":"Holiday","simpleRuleType":"Time",
                    "isAllDay":true,"startDate":"2024-01-01","frequency":"Yearly","byMonth":[13]})"));
-const std::string kChild = customer("c-child", R"({"inherit":true})", R"(,"parentCustomerId":"c-bad")");
+const std::string kChild =
+    customer("c-child", R"({"inherit":true})", R"(,"parentCustomerId":"c-bad")");
 const std::string kBadZone = customer("c-zone", R"({"timeZoneId":"Mars/Olympus","rules":[]})");
-const std::string kUndecodable = customer("c-undecodable", R"({"rules":[{"id":"r-x","byMonth":["x"]}]})");
+const std::string kUndecodable =
+    customer("c-undecodable", R"({"rules":[{"id":"r-x","byMonth":["x"]}]})");
 
 struct CliRun {
   int code;
@@ -79,13 +81,15 @@ TEST(LintCommand, ReportsEachFindingByCustomerRuleAndFieldAndExitsTwoOnErrors) {
       << r.out;
   EXPECT_TRUE(has_line_starting(r.out, "c-zone field timeZoneId: error unknown_zone: ")) << r.out;
   EXPECT_TRUE(has_line_starting(r.out, "c-shadow rule r-hours: warning rule_shadowed: ")) << r.out;
-  EXPECT_TRUE(has_line_starting(r.out, "c-undecodable field customers[5].schedule.rules[0].byMonth[0]: "
-                                       "error decode_error: "))
+  EXPECT_TRUE(has_line_starting(r.out,
+                                "c-undecodable field customers[5].schedule.rules[0].byMonth[0]: "
+                                "error decode_error: "))
       << r.out;
   EXPECT_FALSE(has_line_starting(r.out, "c-clean")) << r.out;
   // The child inherits c-bad's schedule: the bad rule is reported once, by its owner.
   EXPECT_FALSE(has_line_starting(r.out, "c-child")) << r.out;
-  EXPECT_TRUE(has_line_starting(r.out, "lint: 6 customers, 3 errors, 1 warnings, 0 infos")) << r.out;
+  EXPECT_TRUE(has_line_starting(r.out, "lint: 6 customers, 3 errors, 1 warnings, 0 infos"))
+      << r.out;
 }
 
 TEST(LintCommand, WarningsFailOnlyWithStrict) {

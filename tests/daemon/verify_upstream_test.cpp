@@ -68,9 +68,8 @@ TEST(VerifyUpstream, InstantsAreTheSecondBeforeAndAtEachNextTransition) {
   std::mt19937_64 rng(1);
   const auto probes = instants_to_check(set, set.customers()[0], kNow, 3, 0, rng);
   // 13:00 EST back to Business Hours, 17:00 to After Hours, Wednesday 09:00 to Business Hours.
-  const char* expected[] = {"2026-12-01T17:59:59Z", "2026-12-01T18:00:00Z",
-                            "2026-12-01T21:59:59Z", "2026-12-01T22:00:00Z",
-                            "2026-12-02T13:59:59Z", "2026-12-02T14:00:00Z"};
+  const char* expected[] = {"2026-12-01T17:59:59Z", "2026-12-01T18:00:00Z", "2026-12-01T21:59:59Z",
+                            "2026-12-01T22:00:00Z", "2026-12-02T13:59:59Z", "2026-12-02T14:00:00Z"};
   ASSERT_EQ(probes.size(), 6u);
   for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(test::format_utc(probes[i].at), expected[i]);
   EXPECT_EQ(probes[1].why, "at the transition to Business Hours");
@@ -263,8 +262,9 @@ TEST(VerifyUpstream, AnUnknownCustomerIsAUsageErrorAndRefusedCredentialsAConfigE
 
 TEST(VerifyUpstream, AFileSourceIsAConfigErrorAndBadFlagsAreUsageErrors) {
   std::ostringstream out, err;
-  EXPECT_EQ(run_cli({"verify-upstream", "--source", "file:examples/customers.json"}, out, err, kNow),
-            kExitConfig);
+  EXPECT_EQ(
+      run_cli({"verify-upstream", "--source", "file:examples/customers.json"}, out, err, kNow),
+      kExitConfig);
   EXPECT_NE(err.str().find("https://"), std::string::npos) << err.str();
   FakeUpstream fake;
   EXPECT_EQ(verify(fake, {"--rate", "0"}).code, kExitUsage);

@@ -23,13 +23,13 @@
 namespace hoursd {
 
 struct VerifyOptions {
-  std::size_t sample = 50;               // customers drawn at random (all when fewer)
-  std::optional<std::string> customer;   // only this customer (sample is then ignored)
-  std::uint64_t seed = 0;                // the draw and the random instants; printed
-  double rate = 5.0;                     // requests per second to the platform, > 0
-  std::size_t transitions = 3;           // next transitions per customer: 1 s before and at
-  std::size_t random_instants = 3;       // per customer, uniform in [now, now + horizon)
-  bool probes = false;                   // calibration schedules instead (needs `customer`)
+  std::size_t sample = 50;              // customers drawn at random (all when fewer)
+  std::optional<std::string> customer;  // only this customer (sample is then ignored)
+  std::uint64_t seed = 0;               // the draw and the random instants; printed
+  double rate = 5.0;                    // requests per second to the platform, > 0
+  std::size_t transitions = 3;          // next transitions per customer: 1 s before and at
+  std::size_t random_instants = 3;      // per customer, uniform in [now, now + horizon)
+  bool probes = false;                  // calibration schedules instead (needs `customer`)
 };
 
 /// One instant at which to compare a customer's answers.
