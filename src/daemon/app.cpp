@@ -483,10 +483,10 @@ const Subcommand kSubcommands[] = {
      "  inherit, overnight, CustomerState, a DTSTART off its BYDAY, time and date formats)\n"
      "  and prints the [engine] settings that match the platform and whether it agrees on\n"
      "  the rest; pick a customer with a parent, or the inherit and CustomerState probes\n"
-     "  only show that both sides see none. Exit 0 when all agree, 1 on any disagreement or failed "
-     "request (with\n"
-     "  --probes also when a matching setting differs from the config), 2 on bad usage or an\n"
-     "  unknown --customer, 78 on a configuration error or refused credentials.",
+     "  only show that both sides see none. Exit 0 when all agree, 1 on any disagreement or\n"
+     "  failed request (with --probes also when a matching setting differs from the\n"
+     "  config), 2 on bad usage or an unknown --customer, 78 on a configuration error or\n"
+     "  refused credentials.",
      {"config", "source", "zoneinfo-dir", "sample", "customer", "seed", "rate", "transitions",
       "random"},
      run_verify_upstream,
