@@ -3,9 +3,11 @@
 #include "hoursd/daemon/app.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <ostream>
+#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +18,9 @@
 #include "hoursd/core/time_text.hpp"
 #include "hoursd/core/zones.hpp"
 #include "hoursd/daemon/daemon.hpp"
+#include "hoursd/daemon/lint_command.hpp"
+#include "hoursd/daemon/verify_upstream.hpp"
+#include "hoursd/daemon/version.hpp"
 #include "hoursd/io/file.hpp"
 #include "hoursd/io/log.hpp"
 #include "hoursd/io/zoneinfo.hpp"
@@ -29,7 +34,8 @@ using json = nlohmann::ordered_json;
 
 constexpr std::size_t kMaxTransitions = 100'000;
 
-/// Parsed `--name value` / `--name=value` flags. Every name must be one the subcommand knows.
+/// Parsed `--name value` / `--name=value` flags, and `--switch` (value ""). Every name must
+/// be one the subcommand knows.
 using Flags = std::map<std::string, std::string>;
 
 struct Context {
@@ -43,7 +49,12 @@ struct Subcommand {
   const char* usage;
   std::vector<std::string> flags;  // names without "--"; "help" is always accepted
   int (*run)(const Flags&, Context&);
+  std::vector<std::string> switches = {};  // flags without a value ("dry-run"), set to ""
 };
+
+bool is_switch(const Subcommand& sub, const std::string& name) {
+  return std::find(sub.switches.begin(), sub.switches.end(), name) != sub.switches.end();
+}
 
 Result<Flags> parse_flags(const std::vector<std::string>& args, const Subcommand& sub) {
   Flags flags;
@@ -54,11 +65,15 @@ Result<Flags> parse_flags(const std::vector<std::string>& args, const Subcommand
     if (auto eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name.resize(eq);
-    } else if (name != "help") {
+      // "--json=no" would read as --json: refuse it rather than guess.
+      if (is_switch(sub, name))
+        return fail(ErrorCode::invalid_argument, a + ": --" + name + " takes no value");
+    } else if (name != "help" && !is_switch(sub, name)) {
       if (i + 1 >= args.size()) return fail(ErrorCode::invalid_argument, a + " needs a value");
       value = args[++i];
     }
-    if (name != "help" && std::find(sub.flags.begin(), sub.flags.end(), name) == sub.flags.end()) {
+    if (name != "help" && !is_switch(sub, name) &&
+        std::find(sub.flags.begin(), sub.flags.end(), name) == sub.flags.end()) {
       return fail(ErrorCode::invalid_argument, "unknown flag --" + name + " for " + sub.name);
     }
     flags[name] = value;
@@ -264,6 +279,88 @@ int run_expand(const Flags& f, Context& ctx) {
   return kExitOk;
 }
 
+// ---- lint, verify-upstream ----------------------------------------------------------------------
+
+/// A whole number in [min, max] from flag `name`, or `fallback` when absent.
+template <class T>
+Result<T> number_flag(const Flags& f, const char* name, T fallback, T min, T max) {
+  auto text = flag(f, name);
+  if (!text) return fallback;
+  T n{};
+  const char* end = text->data() + text->size();
+  const auto [stop, ec] = std::from_chars(text->data(), end, n);
+  if (ec == std::errc{} && stop == end && n >= min && n <= max) return n;
+  return fail(ErrorCode::invalid_argument, std::string("--") + name + ": \"" + *text +
+                                               "\" is not a whole number in " +
+                                               std::to_string(min) + ".." + std::to_string(max));
+}
+
+Result<double> rate_flag(const Flags& f) {
+  auto text = flag(f, "rate");
+  if (!text) return 5.0;
+  double r = 0;
+  const char* end = text->data() + text->size();
+  const auto [stop, ec] = std::from_chars(text->data(), end, r);
+  if (ec == std::errc{} && stop == end && std::isfinite(r) && r > 0 && r <= 1000) return r;
+  return fail(ErrorCode::invalid_argument,
+              "--rate: \"" + *text + "\" is not a number of requests per second in (0, 1000]");
+}
+
+int run_lint(const Flags& f, Context& ctx) {
+  LintOptions o;
+  o.customers_file = flag(f, "customers");
+  o.source = flag(f, "source");
+  o.config_file = flag(f, "config");
+  o.zoneinfo_dir = flag(f, "zoneinfo-dir");
+  o.json = f.count("json") > 0;
+  o.strict = f.count("strict") > 0;
+  if (o.customers_file && o.source)
+    return usage_error(ctx, "give --customers or --source, not both");
+  if (!o.customers_file && !o.source && !o.config_file)
+    return usage_error(ctx, "lint needs --customers FILE, --source SOURCE or --config FILE");
+  return lint_command(o, ctx.now, ctx.out, ctx.err);
+}
+
+Result<VerifyOptions> verify_options(const Flags& f) {
+  VerifyOptions o;
+  auto sample = number_flag<std::size_t>(f, "sample", 50, 1, 1'000'000);
+  auto transitions = number_flag<std::size_t>(f, "transitions", 3, 0, 100);
+  auto random = number_flag<std::size_t>(f, "random", 3, 0, 1000);
+  auto seed = number_flag<std::uint64_t>(f, "seed", std::random_device{}(), 0, UINT64_MAX);
+  auto rate = rate_flag(f);
+  for (const Result<std::size_t>* r : {&sample, &transitions, &random})
+    if (!*r) return fail(r->error());
+  if (!seed) return fail(seed.error());
+  if (!rate) return fail(rate.error());
+  o.sample = *sample;
+  o.transitions = *transitions;
+  o.random_instants = *random;
+  o.seed = *seed;
+  o.rate = *rate;
+  o.customer = flag(f, "customer");
+  o.probes = f.count("probes") > 0;
+  if (o.probes && !o.customer)
+    return fail(ErrorCode::invalid_argument, "--probes needs --customer ID");
+  return o;
+}
+
+int run_verify_upstream(const Flags& f, Context& ctx) {
+  auto options = verify_options(f);
+  if (!options) return usage_error(ctx, options.error().message);
+  ConfigOverrides o;
+  if (auto v = flag(f, "config")) o.config_file = *v;
+  if (auto v = flag(f, "source")) o.source = *v;
+  if (auto v = flag(f, "zoneinfo-dir")) o.zoneinfo_dir = *v;
+  auto config = effective_config(o);
+  if (!config) return ctx.err << "error config: " << config.error().message << "\n", kExitConfig;
+  return verify_upstream_command(*config, *options, ctx.now, ctx.out, ctx.err);
+}
+
+int run_version(const Flags&, Context& ctx) {
+  write_version(ctx.out, kDefaultZoneinfoDir);
+  return kExitOk;
+}
+
 // ---- serve, sync, check-config ------------------------------------------------------------------
 
 ConfigOverrides overrides_from(const Flags& f) {
@@ -349,6 +446,59 @@ const Subcommand kSubcommands[] = {
      "  exits 2. --zoneinfo-dir names the TZif tree (default /usr/share/zoneinfo).",
      {"rrule", "dtstart", "tz", "limit", "from", "to", "zoneinfo-dir"},
      run_expand},
+    {"lint",
+     "hoursd lint (--customers FILE | --source file:PATH|https://HOST|http://HOST) [--config "
+     "FILE]\n"
+     "            [--zoneinfo-dir DIR] [--json] [--strict]\n"
+     "  Prints every finding about the customers, one line each, \"CUSTOMER rule RULE field\n"
+     "  FIELD: SEVERITY CODE: MESSAGE\", then a summary: customers that do not decode, invalid\n"
+     "  values, unknown zones, inheritance problems, the compiler's warnings, and lint (rules\n"
+     "  with no occurrence in the horizon, shadowed rules, starts in a DST gap, same-priority\n"
+     "  rules that overlap with different states). --source reads every page as a sync would,\n"
+     "  with the [upstream] settings of --config, and writes nothing; --config also brings its\n"
+     "  [engine] settings. --json prints one document instead: {source, tzdata, customers,\n"
+     "  findings:[{customer, rule, field, severity, code, message}], summary:{errors,\n"
+     "  warnings, infos}, exit}. Exit 0 when clean, 1 with warnings only when --strict is\n"
+     "  given, 2 on any error or when the customers cannot be read, 78 on a configuration\n"
+     "  error. In CI, before schedules ship: export them as the API lists them and run\n"
+     "  `hoursd lint --customers export.json --strict` (or --source against staging); a\n"
+     "  non-zero exit fails the job, and --json gives the findings to annotate it.",
+     {"customers", "source", "config", "zoneinfo-dir"},
+     run_lint,
+     {"json", "strict"}},
+    {"verify-upstream",
+     "hoursd verify-upstream [--config FILE] [--source https://HOST|http://HOST] [--zoneinfo-dir "
+     "DIR]\n"
+     "                       [--sample N] [--customer ID] [--seed N] [--rate R]\n"
+     "                       [--transitions N] [--random N] [--probes]\n"
+     "  Syncs the customers from the platform, then asks its POST /customers/{id}/test-schedule\n"
+     "  what state N sampled customers (--sample, default 50; --customer ID for one) are in\n"
+     "  one second before and at each of their next --transitions transitions (default 3) and\n"
+     "  at --random instants within the horizon (default 3), at most R requests per second\n"
+     "  (--rate, default 5), and compares state and zone with hoursd's answer under the\n"
+     "  config's [engine] settings. Prints each disagreement (customer, instant, both answers,\n"
+     "  the rule that decided for hoursd), then a summary with the seed: --seed N asks the\n"
+     "  same questions again. --probes --customer ID instead posts calibration schedules\n"
+     "  (priority direction and ties, forceClosed, conditions, byDay offset 0, untilDate,\n"
+     "  inherit, overnight, CustomerState, a DTSTART off its BYDAY, time and date formats)\n"
+     "  and prints the [engine] settings that match the platform and whether it agrees on\n"
+     "  the rest; pick a customer with a parent, or the inherit and CustomerState probes\n"
+     "  only show that both sides see none. Exit 0 when all agree, 1 on any disagreement or\n"
+     "  failed request (with --probes also when a matching setting differs from the\n"
+     "  config), 2 on bad usage or an unknown --customer, 78 on a configuration error or\n"
+     "  refused credentials.",
+     {"config", "source", "zoneinfo-dir", "sample", "customer", "seed", "rate", "transitions",
+      "random"},
+     run_verify_upstream,
+     {"probes"}},
+    {"version",
+     "hoursd --version | hoursd version\n"
+     "  Prints one \"name version\" line each: hoursd, revision (git describe of the build,\n"
+     "  \"unknown\" outside a git checkout), tzdata (the release of /usr/share/zoneinfo, or\n"
+     "  \"unreadable: WHY\"), boost, openssl-runtime, openssl-build, nlohmann_json,\n"
+     "  tomlplusplus, libsystemd and date.",
+     {},
+     run_version},
 };
 
 void print_overview(std::ostream& os) {
@@ -361,6 +511,7 @@ void print_overview(std::ostream& os) {
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
             date::sys_seconds now) {
   Context ctx{out, err, now};
+  if (!args.empty() && args[0] == "--version") return run_version({}, ctx);
   if (args.empty() || args[0] == "--help" || args[0] == "help" || args[0] == "-h") {
     print_overview(args.empty() ? err : out);
     return args.empty() ? kExitUsage : kExitOk;

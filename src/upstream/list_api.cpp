@@ -68,11 +68,16 @@ class ApiFetch {
  public:
   ApiFetch(ApiSource& source, std::stop_token stop);
   Result<FetchResult> run();
+  /// POSTs the JSON `body` to `path` with the credentials, logging in first when a cookie
+  /// session is needed. Returns a 2xx response; 404 is ErrorCode::not_found, other statuses
+  /// as for the listing.
+  Result<HttpResponse> post_json(const std::string& path, std::string body, std::string context);
 
  private:
   Result<std::vector<Customer>> list_all();
   Result<DecodedCustomers> get_page(int page);
   Result<HttpResponse> call_authorized(Call& call);
+  Result<HttpResponse> send_authorized(Call& call);
   Result<void> log_in();
   Result<HttpResponse> call_with_retries(const Call& call);
   std::optional<std::chrono::milliseconds> server_delay(const HttpResponse& r) const;
@@ -124,6 +129,7 @@ class ApiSource final : public Source {
 
  private:
   friend class ApiFetch;
+  friend class ApiTester;
   const UpstreamConfig config_;
   const Origin origin_;
   const std::shared_ptr<TlsContext> tls_;
@@ -201,9 +207,31 @@ Result<DecodedCustomers> ApiFetch::get_page(int page) {
   return decoded;
 }
 
-/// Sends `call` with the configured credentials. A cookie session that expired (401) gets
-/// one new login and one resend; a second 401 is final.
+Result<HttpResponse> ApiFetch::post_json(const std::string& path, std::string body,
+                                         std::string context) {
+  if (config_.auth == AuthMode::cookie && src_.cookies_.empty())
+    if (auto in = log_in(); !in) return fail(in.error());
+  Call call = make_call("POST", path, path, std::move(context));
+  call.request.headers.emplace_back("Content-Type", "application/json");
+  call.request.body = std::move(body);
+  auto response = send_authorized(call);
+  if (!response || is_success(response->status)) return response;
+  if (response->status == 404)
+    return fail(ErrorCode::not_found, status_message(call, *response, "not found on the platform"));
+  return status_failure(call, *response);
+}
+
+/// Sends `call` with the configured credentials; a status that is not 2xx is an Error.
 Result<HttpResponse> ApiFetch::call_authorized(Call& call) {
+  auto response = send_authorized(call);
+  if (!response || is_success(response->status)) return response;
+  return status_failure(call, *response);
+}
+
+/// Sends `call` with the configured credentials and returns the response of any status. A
+/// cookie session that expired (401) gets one new login and one resend; a second 401 is
+/// final.
+Result<HttpResponse> ApiFetch::send_authorized(Call& call) {
   add_auth(call.request);
   auto response = call_with_retries(call);
   if (response && response->status == 401 && config_.auth == AuthMode::cookie) {
@@ -213,8 +241,7 @@ Result<HttpResponse> ApiFetch::call_authorized(Call& call) {
     add_auth(call.request);
     response = call_with_retries(call);
   }
-  if (!response || is_success(response->status)) return response;
-  return status_failure(call, *response);
+  return response;
 }
 
 Result<void> ApiFetch::log_in() {
@@ -362,26 +389,65 @@ void ApiFetch::take_cookies(const HttpResponse& r) {
   }
 }
 
+/// test-schedule over one ApiFetch kept for the tester's life: one keep-alive connection and
+/// one login for every question.
+class ApiTester final : public ScheduleTester {
+ public:
+  explicit ApiTester(std::unique_ptr<ApiSource> source)
+      : source_(std::move(source)), fetch_(*source_, stop_.get_token()) {}
+
+  Result<PlatformAnswer> test_schedule(const std::string& id, date::sys_seconds at,
+                                       const std::optional<Schedule>& schedule) override {
+    const std::string path =
+        source_->origin_.base_path + "/customers/" + percent_encode(id) + "/test-schedule";
+    auto response = fetch_.post_json(path, test_schedule_body(at, schedule), "customer " + id);
+    if (!response) return fail(response.error().code, source_->redact(response.error().message));
+    auto answer = parse_test_schedule_answer(response->body);
+    if (!answer)
+      return fail(answer.error().code,
+                  "POST " + path + ": " + source_->redact(answer.error().message));
+    return answer;
+  }
+
+ private:
+  std::unique_ptr<ApiSource> source_;
+  std::stop_source stop_;  // never requested: each question has its own deadlines
+  ApiFetch fetch_;
+};
+
+Result<std::shared_ptr<TlsContext>> tls_for(const UpstreamConfig& config, const Origin& origin) {
+  if (!origin.tls) {
+    if (config.auth != AuthMode::none && !origin.is_loopback())
+      log(LogLevel::warning, kComponent, "credentials go over plain http",
+          {{"source", origin.url()}});
+    return std::shared_ptr<TlsContext>();
+  }
+  auto made = make_tls_context(config.tls_verify, config.ca_file);
+  if (!made) return fail(made.error());
+  if (!config.tls_verify)
+    log(LogLevel::warning, kComponent,
+        "TLS verification is off (upstream.tls_verify = false): any server can pose as "
+        "the upstream",
+        {{"source", origin.url()}});
+  return made;
+}
+
 }  // namespace
+
+Result<std::unique_ptr<ScheduleTester>> make_api_tester(const UpstreamConfig& config, Origin origin,
+                                                        std::string password) {
+  auto tls = tls_for(config, origin);
+  if (!tls) return fail(tls.error());
+  return std::unique_ptr<ScheduleTester>(std::make_unique<ApiTester>(std::make_unique<ApiSource>(
+      config, std::move(origin), std::move(*tls), std::move(password))));
+}
 
 Result<std::unique_ptr<Source>> make_api_source(const UpstreamConfig& config, Origin origin,
                                                 std::string password) {
-  std::shared_ptr<TlsContext> tls;
-  if (origin.tls) {
-    auto made = make_tls_context(config.tls_verify, config.ca_file);
-    if (!made) return fail(made.error());
-    tls = std::move(*made);
-    if (!config.tls_verify)
-      log(LogLevel::warning, kComponent,
-          "TLS verification is off (upstream.tls_verify = false): any server can pose as "
-          "the upstream",
-          {{"source", origin.url()}});
-  } else if (config.auth != AuthMode::none && !origin.is_loopback()) {
-    log(LogLevel::warning, kComponent, "credentials go over plain http",
-        {{"source", origin.url()}});
-  }
+  auto tls = tls_for(config, origin);
+  if (!tls) return fail(tls.error());
   return std::unique_ptr<Source>(
-      std::make_unique<ApiSource>(config, std::move(origin), std::move(tls), std::move(password)));
+      std::make_unique<ApiSource>(config, std::move(origin), std::move(*tls), std::move(password)));
 }
 
 }  // namespace hoursd::upstream

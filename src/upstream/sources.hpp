@@ -10,6 +10,7 @@
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/result.hpp"
 #include "hoursd/json/customers_json.hpp"
+#include "hoursd/upstream/test_schedule.hpp"
 #include "hoursd/upstream/upstream.hpp"
 #include "url.hpp"
 
@@ -23,9 +24,20 @@ std::size_t dedupe_by_id(std::vector<Customer>& customers);
 /// The first decode error's message, plus how many more there were.
 std::string describe_decode_errors(const std::vector<DecodeError>& errors);
 
+/// The limits the client divides by, loops on or waits for. load_config() checks them too;
+/// this keeps a hand-built config from looping or waiting forever. Errors:
+/// ErrorCode::invalid_argument naming the key.
+Result<void> check_settings(const UpstreamConfig& config);
+
 /// The API source for `origin`. REQUIRES: `config` passed make_source()'s checks.
 /// Errors: ErrorCode::invalid_argument when TLS setup fails.
 Result<std::unique_ptr<Source>> make_api_source(const UpstreamConfig& config, Origin origin,
                                                 std::string password);
+
+/// The test-schedule client for `origin`, on one keep-alive connection with the API
+/// source's auth and retries. REQUIRES: `config` passed check_settings().
+/// Errors: ErrorCode::invalid_argument when TLS setup fails.
+Result<std::unique_ptr<ScheduleTester>> make_api_tester(const UpstreamConfig& config, Origin origin,
+                                                        std::string password);
 
 }  // namespace hoursd::upstream

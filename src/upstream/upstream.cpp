@@ -56,8 +56,10 @@ Failure bad_setting(const std::string& key, const std::string& why) {
   return fail(ErrorCode::invalid_argument, "upstream." + key + ": " + why);
 }
 
-/// The limits the client divides by, loops on or waits for. load_config() checks them too;
-/// this keeps a hand-built config from looping or waiting forever.
+}  // namespace
+
+namespace upstream {
+
 Result<void> check_settings(const UpstreamConfig& c) {
   if (c.count_per_page < 1 || c.count_per_page > 1000)
     return bad_setting("count_per_page", std::to_string(c.count_per_page) + " is not in 1..1000");
@@ -71,10 +73,6 @@ Result<void> check_settings(const UpstreamConfig& c) {
     return bad_setting("username", "required when upstream.auth is basic or cookie");
   return {};
 }
-
-}  // namespace
-
-namespace upstream {
 
 std::size_t dedupe_by_id(std::vector<Customer>& customers) {
   std::unordered_map<std::string, std::size_t> position;  // id -> index in `kept`
@@ -111,7 +109,7 @@ Result<std::unique_ptr<Source>> make_source(const UpstreamConfig& config, std::s
   }
   auto origin = upstream::parse_origin(config.source);
   if (!origin) return fail(origin.error());
-  if (auto ok = check_settings(config); !ok) return fail(ok.error());
+  if (auto ok = upstream::check_settings(config); !ok) return fail(ok.error());
   return upstream::make_api_source(config, std::move(*origin), std::move(password));
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +13,7 @@
 #include "files.hpp"
 #include "hoursd/core/compiler.hpp"
 #include "hoursd/core/evaluator.hpp"
+#include "hoursd/daemon/version.hpp"
 #include "hoursd/json/customers_json.hpp"
 #include "slim_zoneinfo.hpp"
 #include "test_util.hpp"
@@ -323,6 +326,79 @@ TEST(App, SampleCustomersMatchTheHandWorkedTable) {
       EXPECT_EQ(a->next->to_state.value_or("null"), row.next);
     }
   }
+}
+
+// ---- --version ----------------------------------------------------------------------------------
+
+/// `cmd`'s standard output; "" when it cannot run.
+std::string command_output(const std::string& cmd) {
+  std::string text;
+  if (FILE* pipe = ::popen(cmd.c_str(), "r")) {
+    char buffer[256];
+    while (std::fgets(buffer, sizeof buffer, pipe)) text += buffer;
+    ::pclose(pipe);
+  }
+  return text;
+}
+
+/// The "project(hoursd VERSION x.y.z" of the top CMakeLists.txt.
+std::string project_version() {
+  const std::string cmake = test::read_source("CMakeLists.txt");
+  const std::string key = "project(hoursd VERSION ";
+  const auto at = cmake.find(key);
+  if (at == std::string::npos) return "";
+  return cmake.substr(at + key.size(), cmake.find(' ', at + key.size()) - at - key.size());
+}
+
+TEST(App, VersionNamesTheReleaseRevisionTzdataAndLibraries) {
+  CliRun r = run({"--version"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(run({"version"}).out, r.out);
+  std::vector<std::string> names;
+  std::map<std::string, std::string> v;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto space = line.find(' ');
+    ASSERT_NE(space, std::string::npos) << line;
+    names.push_back(line.substr(0, space));
+    v[names.back()] = line.substr(space + 1);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"hoursd", "revision", "tzdata", "boost",
+                                             "openssl-runtime", "openssl-build", "nlohmann_json",
+                                             "tomlplusplus", "libsystemd", "date"}));
+  EXPECT_EQ(v["hoursd"], project_version());
+  // Debian's tree names its release only in tzdata.zi's first line, "# version 2025b".
+  const std::string zi = test::read_text("/usr/share/zoneinfo/tzdata.zi");
+  if (zi.starts_with("# version ")) {
+    EXPECT_EQ(v["tzdata"], zi.substr(10, zi.find('\n') - 10));
+  }
+  for (const char* dotted :
+       {"boost", "openssl-runtime", "openssl-build", "nlohmann_json", "tomlplusplus", "date"})
+    EXPECT_TRUE(std::regex_match(v[dotted], std::regex(R"(\d+\.\d+\.\d+)")))
+        << dotted << " " << v[dotted];
+  EXPECT_TRUE(std::regex_match(v["libsystemd"], std::regex(R"(\d+)"))) << v["libsystemd"];
+  // The revision names a commit of this checkout ("unknown" only outside one).
+  const std::string src = HOURSD_SOURCE_DIR;
+  if (command_output("git -C " + src + " rev-parse --show-toplevel 2>/dev/null").empty()) {
+    EXPECT_EQ(v["revision"], "unknown");
+  } else {
+    std::smatch m;
+    ASSERT_TRUE(
+        std::regex_match(v["revision"], m, std::regex(R"((?:.*-g)?([0-9a-f]{7,40})(-dirty)?)")))
+        << v["revision"];
+    EXPECT_EQ(command_output("git -C " + src + " cat-file -t " + m[1].str() + " 2>/dev/null"),
+              "commit\n")
+        << v["revision"];
+  }
+  // The binary says the same.
+  EXPECT_EQ(command_output(std::string(HOURSD_BINARY) + " --version"), r.out);
+}
+
+TEST(App, VersionSaysWhyTzdataIsUnreadable) {
+  std::ostringstream out;
+  write_version(out, "/nonexistent/zoneinfo");
+  EXPECT_NE(out.str().find("\ntzdata unreadable: "), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("/nonexistent/zoneinfo"), std::string::npos) << out.str();
 }
 
 }  // namespace

@@ -30,6 +30,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "hoursd/core/compiler.hpp"
+#include "hoursd/core/evaluator.hpp"
+#include "hoursd/core/time_text.hpp"
+#include "hoursd/io/zoneinfo.hpp"
 #include "hoursd/json/customers_json.hpp"
 #include "test_pki.hpp"
 
@@ -100,6 +104,7 @@ RecordedRequest record(const http::request<http::string_body>& req, int connecti
     value += (value.empty() ? "" : ", ") + std::string(field.value());
   }
   r.body = req.body();
+  r.received = std::chrono::steady_clock::now();
   return r;
 }
 
@@ -149,6 +154,8 @@ struct FakeUpstream::Impl {
   Reply login(const RecordedRequest& r);
   std::optional<Reply> refuse_unauthenticated(const RecordedRequest& r);
   std::optional<Fault> take_fault(int page);
+  std::optional<std::string> test_schedule_id(const RecordedRequest& r) const;
+  Reply test_schedule(const RecordedRequest& r, const std::string& id) const;
   std::string page_body(const RecordedRequest& r, int page, int per_page) const;
   // Connections: one coroutine each, all on the server thread.
   static asio::awaitable<void> accept_loop(Impl& self, tcp::acceptor acceptor);
@@ -173,6 +180,7 @@ struct FakeUpstream::Impl {
   std::map<std::string, int> sessions;  // ss-id -> customers requests left (-1: unlimited)
   int logins = 0;
   std::vector<ActiveFault> faults;
+  CompileOptions semantics;  // how test-schedule evaluates
   std::vector<RecordedRequest> log;
   std::atomic<int> accepted{0};
 
@@ -201,6 +209,9 @@ FakeUpstream::Impl::Reply FakeUpstream::Impl::answer(const http::request<http::s
   const int page = query_int(r, "page", 0);
   if (r.method == "POST" && r.path == base_path + "/auth/credentials") {
     reply = login(r);
+  } else if (auto id = test_schedule_id(r)) {
+    auto refused = refuse_unauthenticated(r);
+    reply = refused ? std::move(*refused) : test_schedule(r, *id);
   } else if (r.method != "GET" || r.path != base_path + "/customers") {
     reply = json_reply(404, servicestack_error("NotFound", "no route " + r.method + " " + r.path));
   } else if (auto refused = refuse_unauthenticated(r)) {
@@ -267,6 +278,52 @@ std::optional<FakeUpstream::Impl::Reply> FakeUpstream::Impl::refuse_unauthentica
   if (auth == Auth::basic)
     reply.response.set(http::field::www_authenticate, "Basic realm=\"/auth/basic\"");
   return reply;
+}
+
+/// The customer id of a POST {base}/customers/{id}/test-schedule, percent-decoded.
+std::optional<std::string> FakeUpstream::Impl::test_schedule_id(const RecordedRequest& r) const {
+  const std::string prefix = base_path + "/customers/", suffix = "/test-schedule";
+  if (r.method != "POST" || !r.path.starts_with(prefix) || !r.path.ends_with(suffix) ||
+      r.path.size() <= prefix.size() + suffix.size())
+    return std::nullopt;
+  return percent_decode(std::string_view(r.path).substr(
+      prefix.size(), r.path.size() - prefix.size() - suffix.size()));
+}
+
+// The platform's evaluator, played by hoursd's own compiler under `semantics`.
+FakeUpstream::Impl::Reply FakeUpstream::Impl::test_schedule(const RecordedRequest& r,
+                                                            const std::string& id) const {
+  const json body = json::parse(r.body, nullptr, false);
+  const auto when = body.is_object() && body.contains("dateTime") && body["dateTime"].is_string()
+                        ? parse_rfc3339(body["dateTime"].get<std::string>())
+                        : Result<date::sys_seconds>(fail(ErrorCode::bad_json, "no dateTime"));
+  if (!when) return json_reply(400, servicestack_error("ArgumentException", "dateTime: required"));
+  std::string list = "[";
+  for (const Item& item : items) list += (list.size() > 1 ? "," : "") + item.json;
+  auto customers = decode_customers(list + "]");
+  if (!customers)
+    return json_reply(500, servicestack_error("Fake", "the served list does not decode"));
+  auto it = std::find_if(customers->customers.begin(), customers->customers.end(),
+                         [&](const Customer& c) { return c.id == id; });
+  if (it == customers->customers.end())
+    return json_reply(404, servicestack_error("NotFound", "Customer " + id + " not found"));
+  if (body.contains("schedule")) {
+    auto inline_schedule =
+        decode_customers(json::array({{{"id", id}, {"schedule", body["schedule"]}}}).dump());
+    if (!inline_schedule || inline_schedule->customers.empty())
+      return json_reply(400, servicestack_error("ArgumentException", "schedule: unreadable"));
+    it->schedule = inline_schedule->customers[0].schedule;
+  }
+  const CompiledSet set =
+      compile(customers->customers, semantics, default_zoneinfo_or_abort(), *when);
+  const CompiledCustomer& c = *set.find(id);
+  auto answer = state_at(set, c, *when);
+  json out = {{"stateName", nullptr}, {"timeZoneId", nullptr}};
+  if (answer && answer->state) out["stateName"] = std::string(*answer->state);
+  if (c.schedule)
+    out["timeZoneId"] =
+        c.schedule->zone.given.empty() ? c.schedule->zone.zone->name() : c.schedule->zone.given;
+  return json_reply(200, out.dump());
 }
 
 std::optional<Fault> FakeUpstream::Impl::take_fault(int page) {
@@ -479,6 +536,11 @@ void FakeUpstream::require_cookie_login(std::string user, std::string password,
   impl_->password = std::move(password);
   impl_->session_requests = session_requests;
   impl_->sessions.clear();
+}
+
+void FakeUpstream::set_test_schedule_semantics(CompileOptions semantics) {
+  std::lock_guard lock(impl_->mu);
+  impl_->semantics = std::move(semantics);
 }
 
 void FakeUpstream::add_fault(int page, Fault fault, int times) {

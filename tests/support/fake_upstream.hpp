@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "hoursd/core/compiled.hpp"
 #include "hoursd/core/schedule.hpp"
 
 namespace hoursd::test {
@@ -39,6 +40,7 @@ struct RecordedRequest {
   std::map<std::string, std::string> query;    // percent-decoded values
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  std::chrono::steady_clock::time_point received;  // when the fake had read it whole
 
   /// The header's value, "" when absent. `name` in lower case.
   std::string header(const std::string& name) const;
@@ -114,6 +116,16 @@ class FakeUpstream {
   /// login answers 401 to wrong credentials. A session answers `session_requests` customers
   /// requests and then 401s (0: it never expires), forcing a new login mid-sync.
   void require_cookie_login(std::string user, std::string password, int session_requests = 0);
+
+  // ---- test-schedule ----------------------------------------------------------------------------
+  /// POST {base}/customers/{id}/test-schedule {"dateTime", "schedule"?} is answered
+  /// {"stateName", "timeZoneId"} by hoursd's own compiler under `semantics` (default:
+  /// CompileOptions{}): the served customers compiled at dateTime, the inline schedule in
+  /// place of the saved one when given, zones from the OS tree. timeZoneId is the effective
+  /// zone as the customers spell it, null with no schedule. An unknown id is 404, a body
+  /// without a readable dateTime or schedule 400. Auth is checked as for the customers list;
+  /// faults do not apply.
+  void set_test_schedule_semantics(CompileOptions semantics);
 
   // ---- Faults -----------------------------------------------------------------------------------
   /// Answers customers requests for `page` (or kAnyPage) with `fault`, `times` times (or
