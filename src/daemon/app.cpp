@@ -43,7 +43,12 @@ struct Subcommand {
   const char* usage;
   std::vector<std::string> flags;  // names without "--"; "help" is always accepted
   int (*run)(const Flags&, Context&);
+  std::vector<std::string> switches = {};  // flags without a value ("dry-run"), set to ""
 };
+
+bool is_switch(const Subcommand& sub, const std::string& name) {
+  return std::find(sub.switches.begin(), sub.switches.end(), name) != sub.switches.end();
+}
 
 Result<Flags> parse_flags(const std::vector<std::string>& args, const Subcommand& sub) {
   Flags flags;
@@ -54,11 +59,12 @@ Result<Flags> parse_flags(const std::vector<std::string>& args, const Subcommand
     if (auto eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name.resize(eq);
-    } else if (name != "help") {
+    } else if (name != "help" && !is_switch(sub, name)) {
       if (i + 1 >= args.size()) return fail(ErrorCode::invalid_argument, a + " needs a value");
       value = args[++i];
     }
-    if (name != "help" && std::find(sub.flags.begin(), sub.flags.end(), name) == sub.flags.end()) {
+    if (name != "help" && !is_switch(sub, name) &&
+        std::find(sub.flags.begin(), sub.flags.end(), name) == sub.flags.end()) {
       return fail(ErrorCode::invalid_argument, "unknown flag --" + name + " for " + sub.name);
     }
     flags[name] = value;
@@ -287,7 +293,8 @@ int run_serve(const Flags& f, Context& ctx) {
 int run_sync(const Flags& f, Context& ctx) {
   auto config = effective_config(overrides_from(f));
   if (!config) return ctx.err << "error config: " << config.error().message << "\n", kExitConfig;
-  return sync_once_command(*config, ctx.out);
+  const SyncMode mode = f.count("dry-run") ? SyncMode::dry_run : SyncMode::write;
+  return sync_once_command(*config, mode, ctx.out, ctx.err);
 }
 
 int run_check_config(const Flags& f, Context& ctx) {
@@ -313,12 +320,17 @@ const Subcommand kSubcommands[] = {
      run_serve},
     {"sync",
      "hoursd sync [--config FILE] [--source file:PATH|https://HOST|http://HOST] [--state-dir DIR]\n"
-     "            [--zoneinfo-dir DIR]\n"
+     "            [--zoneinfo-dir DIR] [--dry-run]\n"
      "  One sync against the persisted snapshot in the state directory, then prints the sync\n"
-     "  status as JSON (counts, generation, errors; never secrets). Exit 0 on success, 1 on\n"
-     "  failure, 78 on a configuration error. Checks credentials and connectivity.",
+     "  status as JSON (counts, generation, errors, \"dryRun\"; never secrets). It locks the\n"
+     "  state directory and writes the new snapshot there, so it refuses to run beside a\n"
+     "  serving hoursd (exit 1, naming the directory and the daemon's pid). --dry-run fetches,\n"
+     "  decodes and compiles but writes, creates and locks nothing: it checks credentials and\n"
+     "  connectivity, also beside a running daemon. Exit 0 on success, 1 on failure, 78 on a\n"
+     "  configuration error.",
      {"config", "source", "state-dir", "zoneinfo-dir"},
-     run_sync},
+     run_sync,
+     {"dry-run"}},
     {"check-config",
      "hoursd check-config --config FILE\n"
      "  Validates FILE (unknown keys, bad values, unreadable secrets are each named).\n"
