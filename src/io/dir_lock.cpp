@@ -32,7 +32,8 @@ Result<void> ensure_private_dir(const fs::path& dir) {
   std::error_code ec;
   if (fs::create_directories(dir, ec))
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (ec) return fail(ErrorCode::io_error, "create directory " + dir.string() + ": " + ec.message());
+  if (ec)
+    return fail(ErrorCode::io_error, "create directory " + dir.string() + ": " + ec.message());
   return {};
 }
 

@@ -62,9 +62,9 @@ TEST(DirLock, AnotherProcessIsRefusedWhileWeHoldItAndTheHolderIsNamed) {
   const pid_t child = ::fork();
   if (child == 0) {
     auto theirs = DirLock::acquire(dir);
-    const bool refused = !theirs && theirs.error().message.find("(pid " + std::to_string(
-                                                                     ::getppid()) + ")") !=
-                                        std::string::npos;
+    const bool refused =
+        !theirs && theirs.error().message.find("(pid " + std::to_string(::getppid()) + ")") !=
+                       std::string::npos;
     ::_exit(refused ? 0 : 1);
   }
   int status = 0;
