@@ -71,6 +71,9 @@ void Syncer::on_progress(std::function<void()> beat) {
 std::uint64_t Syncer::issued_floor() {
   auto mark = load_generation_mark(config_.sync.state_dir);
   if (mark) return *mark;
+  // Without persistence the number is never published beyond this process (a dry run,
+  // perhaps by a user who may not read the daemon's directory): no floor, no warning.
+  if (persistence_ == Persistence::none) return 0;
   const auto now = clock_.now().time_since_epoch().count();
   log(LogLevel::warning, "sync", "generation mark unreadable: generations continue above the time",
       {{"error", mark.error().message}, {"floor", std::to_string(now)}});

@@ -6,8 +6,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <regex>
 #include <sstream>
 
@@ -102,7 +102,7 @@ TEST(SyncHeartbeatDeadline, ASlowSyncBeatingAtEachAttemptNeverTripsIt) {
   steady_clock::time_point now{};
   for (int page = 0; page < 3; ++page) {
     for (int attempt = 1; attempt <= u.max_attempts; ++attempt) {
-      const auto beat = now;                        // Source::progress() before the attempt
+      const auto beat = now;                         // Source::progress() before the attempt
       now += u.connect_timeout + u.request_timeout;  // the attempt times out
       EXPECT_TRUE(alive_at(beat, now));
       if (attempt == u.max_attempts) break;
@@ -242,7 +242,8 @@ std::string serve_config(const fs::path& dir, const std::string& source) {
          "[sync]\ninterval_s = 1\nstale_after_s = 60\nstate_dir = \"" +
          (dir / "state").string() +
          "\"\n[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n"
-         "bearer_token = { file = \"" + (dir / "token").string() + "\" }\n";
+         "bearer_token = { file = \"" +
+         (dir / "token").string() + "\" }\n";
 }
 
 /// The options that put the child under our notify socket with a watchdog of `watchdog`.
@@ -351,9 +352,8 @@ TEST(Supervision, Issue10_AWedgedIoThreadStopsTheWatchdogPings) {
   notify.receive_for(1000ms);
   const std::size_t after_wedge = notify.messages().size();
   notify.receive_for(2500ms);
-  EXPECT_EQ(notify.count("WATCHDOG=1", after_wedge), 0u)
-      << "pinged with a wedged io thread; log:\n"
-      << daemon.log();
+  EXPECT_EQ(notify.count("WATCHDOG=1", after_wedge), 0u) << "pinged with a wedged io thread; log:\n"
+                                                         << daemon.log();
   EXPECT_TRUE(daemon.is_running());
   EXPECT_NE(daemon.log().find("error serve: watchdog: not pinging, systemd will restart hoursd"),
             std::string::npos)

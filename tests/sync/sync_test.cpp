@@ -388,6 +388,16 @@ TEST_F(SyncTest, Issue10_WithoutPersistenceAnExistingDirectoryIsLeftAsItWas) {
   EXPECT_EQ(files, 2u);  // snapshot.json and generation: no temp file either
 }
 
+TEST_F(SyncTest, Issue10_WithoutPersistenceAnUnreadableMarkTakesNoTimeFloor) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / kGenerationFile) << "scribbled over\n";
+  auto owned = std::make_unique<ScriptedSource>();
+  owned->push_customers(fleet(3));
+  Syncer dry(config_, std::move(owned), test::tzdb(), clock_, Persistence::none);
+  ASSERT_OK(dry.sync_once());
+  EXPECT_EQ(dry.current()->generation, 1u);
+}
+
 // The watchdog's sync deadline holds only if a long fetch keeps beating: every request and
 // page of the real client, and the compile around it, call the heartbeat.
 TEST_F(SyncTest, Issue10_TheHeartbeatBeatsAtEveryRequestPageAndCompile) {
