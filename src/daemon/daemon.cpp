@@ -7,13 +7,9 @@
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <ostream>
-#include <random>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -33,179 +29,12 @@
 #include "hoursd/sync/status_json.hpp"
 #include "hoursd/sync/store.hpp"
 #include "hoursd/upstream/upstream.hpp"
+#include "sync_loop.hpp"
 
 namespace hoursd {
 namespace {
 
 using json = nlohmann::ordered_json;
-using std::chrono::seconds;
-
-/// How often the published snapshot is recompiled so its precomputed windows follow time.
-constexpr std::chrono::hours kRefreshEvery{1};
-
-Result<std::unique_ptr<Source>> source_for(const UpstreamConfig& config) {
-  std::string password;
-  if (config.auth != AuthMode::none) {
-    auto secret = read_secret(config.password);
-    if (!secret) return fail(secret.error().code, "upstream.password: " + secret.error().message);
-    password = std::move(*secret);
-  }
-  return make_source(config, std::move(password));
-}
-
-// Waits `d` or until woken; returns false when asked to stop.
-class Sleeper {
- public:
-  enum class Wake { timeout, woken, stopped };
-  Wake wait_for(std::chrono::milliseconds d) {
-    std::unique_lock lock(mutex_);
-    const bool signalled = cv_.wait_for(lock, d, [&] { return stop_ || wake_; });
-    if (stop_) return Wake::stopped;
-    wake_ = false;
-    return signalled ? Wake::woken : Wake::timeout;
-  }
-  bool sleep_for(std::chrono::milliseconds d) { return wait_for(d) != Wake::stopped; }
-  void wake() {
-    std::lock_guard lock(mutex_);
-    wake_ = true;
-    cv_.notify_all();
-  }
-  void stop() {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-    cv_.notify_all();
-  }
-  /// Asks the sleeping loop to re-read the config before its next round.
-  void request_reload() {
-    std::lock_guard lock(mutex_);
-    reload_ = wake_ = true;
-    cv_.notify_all();
-  }
-  bool take_reload() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(reload_, false);
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stop_ = false, wake_ = false, reload_ = false;
-};
-
-/// The sync loop's heartbeat (supervision.hpp): the last beat and how long the loop may be
-/// silent, both read by the watchdog thread. Thread-safe.
-class Heartbeat {
- public:
-  explicit Heartbeat(std::chrono::milliseconds deadline) : deadline_ms_(deadline.count()) {
-    beat();
-  }
-  void beat() { last_.store(std::chrono::steady_clock::now().time_since_epoch().count()); }
-  void set_deadline(std::chrono::milliseconds d) { deadline_ms_.store(d.count()); }
-  std::chrono::steady_clock::time_point last() const {
-    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_.load()));
-  }
-  std::chrono::milliseconds deadline() const {
-    return std::chrono::milliseconds(deadline_ms_.load());
-  }
-
- private:
-  std::atomic<std::chrono::steady_clock::rep> last_{0};
-  std::atomic<std::chrono::milliseconds::rep> deadline_ms_;
-};
-
-/// The longest single wait of the sleeping sync loop: it beats between waits.
-constexpr std::chrono::seconds kSleepSlice{1};
-
-/// Sleeps `d` in slices, beating after each; returns false when asked to stop. A wake
-/// (SIGHUP) ends the sleep early.
-bool sleep_beating(Sleeper& sleeper, std::chrono::milliseconds d, Heartbeat& heartbeat) {
-  const auto until = std::chrono::steady_clock::now() + d;
-  for (auto now = std::chrono::steady_clock::now(); now < until;
-       now = std::chrono::steady_clock::now()) {
-    const auto slice = std::min<std::chrono::milliseconds>(
-        kSleepSlice, std::chrono::ceil<std::chrono::milliseconds>(until - now));
-    const auto wake = sleeper.wait_for(slice);
-    heartbeat.beat();
-    if (wake == Sleeper::Wake::stopped) return false;
-    if (wake == Sleeper::Wake::woken) return true;
-  }
-  return true;
-}
-
-std::chrono::milliseconds jittered(const SyncConfig& c, std::mt19937& rng) {
-  std::uniform_real_distribution<double> spread(1.0 - c.jitter, 1.0 + c.jitter);
-  return std::chrono::milliseconds(static_cast<long>(
-      std::chrono::duration<double, std::milli>(c.interval).count() * spread(rng)));
-}
-
-void notify_status(const Syncer& syncer) {
-  const auto snapshot = syncer.current();
-  const std::string line = "STATUS=" + notify_status_text(syncer.status(), snapshot.get());
-  sd_notify(0, line.c_str());
-}
-
-// SIGHUP: re-reads the config file. [upstream] and the sync interval, jitter and shrink
-// guard take effect from the next sync. Everything else ([server], [engine], answers,
-// stale_after, the state directory) is read once at start, so a change there is logged as
-// needing a restart rather than applied halfway.
-void reload(Syncer& syncer, const Config& running, const ConfigOverrides& overrides,
-            Heartbeat& heartbeat) {
-  auto next = effective_config(overrides);
-  if (!next) {
-    log(LogLevel::error, "serve", "SIGHUP: config not reloaded", {{"error", next.error().message}});
-    return;
-  }
-  auto source = source_for(next->upstream);
-  if (!source) {
-    log(LogLevel::error, "serve", "SIGHUP: config not reloaded",
-        {{"error", source.error().message}});
-    return;
-  }
-  Config applied = running;
-  applied.upstream = next->upstream;
-  applied.sync.interval = next->sync.interval;
-  applied.sync.jitter = next->sync.jitter;
-  applied.sync.max_shrink_ratio = next->sync.max_shrink_ratio;
-  if (describe_config(applied) != describe_config(*next)) {
-    log(LogLevel::warning, "serve",
-        "SIGHUP: only [upstream] and sync.interval_s, jitter, max_shrink_ratio reload; "
-        "restart hoursd for the other changes");
-  }
-  heartbeat.set_deadline(sync_heartbeat_deadline(applied.upstream));
-  syncer.reconfigure(std::move(applied), std::move(*source));
-  log(LogLevel::info, "serve", "SIGHUP: config reloaded, resyncing");
-}
-
-// The background sync loop: sync at once, then every interval (jittered). A SIGHUP wakes it
-// and it reloads the config between syncs, so the signal thread never waits on a sync. It
-// beats the heartbeat around each sync and while it sleeps; the syncer beats within a sync.
-void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, Heartbeat& heartbeat,
-               std::stop_token stop, const Config& running, const ConfigOverrides& overrides) {
-  std::mt19937 rng(std::random_device{}());
-  date::sys_seconds last_refresh = clock.now();
-  do {
-    heartbeat.beat();
-    if (sleeper.take_reload()) reload(syncer, running, overrides, heartbeat);
-    auto r = syncer.sync_once(stop);
-    heartbeat.beat();
-    const SyncStatus s = syncer.status();
-    if (r) {
-      log(LogLevel::info, "sync", "ok",
-          {{"generation", std::to_string(s.generation)},
-           {"customers", std::to_string(s.fetched)},
-           {"changed", std::to_string(s.changed)},
-           {"compiled", std::to_string(s.compiled)},
-           {"ms", std::to_string(s.duration.count())}});
-    } else {
-      log(LogLevel::error, "sync", "failed", {{"error", r.error().message}});
-    }
-    if (clock.now() - last_refresh >= kRefreshEvery) {
-      syncer.refresh();
-      last_refresh = clock.now();
-    }
-    notify_status(syncer);
-  } while (sleep_beating(sleeper, jittered(syncer.sync_config(), rng), heartbeat));
-}
 
 // Blocks SIGTERM, SIGINT and SIGHUP in every thread started after this; one thread waits
 // for them with sigwait, so no handler runs in async-signal context.
@@ -295,9 +124,6 @@ Result<std::string> server_token(const SecretRef& ref, const std::string& key) {
   return secret;
 }
 
-// Everything that can fail before serving, in order. A config that cannot work exits
-// kExitConfig, so systemd does not restart into the same error; a failed bind exits
-// kExitFailure and is restarted, since a busy port may free up.
 /// The state directory, locked for this process, with what a crashed save left removed.
 Result<DirLock> lock_state_dir(const std::filesystem::path& dir) {
   auto lock = DirLock::acquire(dir);
@@ -309,6 +135,10 @@ Result<DirLock> lock_state_dir(const std::filesystem::path& dir) {
   return lock;
 }
 
+// Everything that can fail before serving, in order. A config that cannot work exits
+// kExitConfig, so systemd does not restart into the same error; a locked state directory or
+// a failed bind exits kExitFailure and is restarted, since the holder may exit and a busy
+// port may free up.
 std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOverrides& overrides,
                                            const ServeHooks& hooks) {
   auto zones = config_zones(config);
