@@ -416,15 +416,22 @@ def main():
             counters.note("snapshot lost after %s: %s" % (reason, daemon.log_text()[-400:]))
         counters.add("restarts")
 
+    def writing_snapshot():
+        """True while a save's temp file (snapshot.json.XXXXXX, mkstemp's name) exists."""
+        try:
+            names = os.listdir(daemon.state_dir)
+        except OSError:
+            return False
+        return any(re.fullmatch(r"snapshot\.json\.[A-Za-z0-9]{6}", n) for n in names)
+
     def killer():
-        """Every --kill-every seconds: kill -9 while a snapshot is being written (the temp
+        """Every --kill-every seconds: kill -9 while a snapshot is being written (a temp
         file exists), or at a random moment if none is seen within 15 s."""
-        tmp = os.path.join(daemon.state_dir, "snapshot.json.tmp")
         while not stop.wait(args.kill_every):
             deadline = time.time() + 15
             seen = False
             while time.time() < deadline and not seen:
-                seen = os.path.exists(tmp)
+                seen = writing_snapshot()
                 if not seen:
                     time.sleep(0.0005)
             if stop.is_set() or daemon.proc.poll() is not None:

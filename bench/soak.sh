@@ -16,10 +16,10 @@
 #     query, Content-Length with Transfer-Encoding, two Content-Lengths, 10,001 ids, 1,001
 #     rules, an endless chunk-size line, a trailer flood), each with its intended status;
 #   - every 60 s the daemon is killed with SIGKILL while it writes a snapshot (when the
-#     state dir holds snapshot.json.tmp; at a random moment if none is seen within 15 s) and
-#     restarted with the upstream answering 503 for 4 s; its "listening" log line must say it
-#     loaded the persisted snapshot, and a restart not ready within 3 s (while the upstream
-#     still refuses) is counted too. A daemon that dies on its own is counted as a crash and
+#     state dir holds a temp file snapshot.json.XXXXXX; at a random moment if none is seen
+#     within 15 s) and restarted with the upstream answering 503 for 4 s; its "listening" log
+#     line must say it loaded the persisted snapshot, and a restart not ready within 3 s
+#     (while the upstream still refuses) is counted too. A daemon that dies on its own is counted as a crash and
 #     restarted the same way. --kill-every 0 never kills: one process lives the whole run,
 #     which is how to see whether its RSS stays flat.
 # It prints: lookups; non-2xx other than an intended 503; wrong answers of those checked;

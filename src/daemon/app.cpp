@@ -384,7 +384,8 @@ int run_serve(const Flags& f, Context& ctx) {
 int run_sync(const Flags& f, Context& ctx) {
   auto config = effective_config(overrides_from(f));
   if (!config) return ctx.err << "error config: " << config.error().message << "\n", kExitConfig;
-  return sync_once_command(*config, ctx.out);
+  const SyncMode mode = f.count("dry-run") ? SyncMode::dry_run : SyncMode::write;
+  return sync_once_command(*config, mode, ctx.out, ctx.err);
 }
 
 int run_check_config(const Flags& f, Context& ctx) {
@@ -410,12 +411,17 @@ const Subcommand kSubcommands[] = {
      run_serve},
     {"sync",
      "hoursd sync [--config FILE] [--source file:PATH|https://HOST|http://HOST] [--state-dir DIR]\n"
-     "            [--zoneinfo-dir DIR]\n"
+     "            [--zoneinfo-dir DIR] [--dry-run]\n"
      "  One sync against the persisted snapshot in the state directory, then prints the sync\n"
-     "  status as JSON (counts, generation, errors; never secrets). Exit 0 on success, 1 on\n"
-     "  failure, 78 on a configuration error. Checks credentials and connectivity.",
+     "  status as JSON (counts, generation, errors, \"dryRun\"; never secrets). It locks the\n"
+     "  state directory and writes the new snapshot there, so it refuses to run beside a\n"
+     "  serving hoursd (exit 1, naming the directory and the daemon's pid). --dry-run fetches,\n"
+     "  decodes and compiles but writes, creates and locks nothing: it checks credentials and\n"
+     "  connectivity, also beside a running daemon. Exit 0 on success, 1 on failure, 78 on a\n"
+     "  configuration error.",
      {"config", "source", "state-dir", "zoneinfo-dir"},
-     run_sync},
+     run_sync,
+     {"dry-run"}},
     {"check-config",
      "hoursd check-config --config FILE\n"
      "  Validates FILE (unknown keys, bad values, unreadable secrets are each named).\n"

@@ -6,11 +6,10 @@
 #include <signal.h>
 #include <systemd/sd-daemon.h>
 
-#include <condition_variable>
+#include <algorithm>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <ostream>
-#include <random>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -20,145 +19,22 @@
 #include "hoursd/core/tzdata_release.hpp"
 #include "hoursd/core/zones.hpp"
 #include "hoursd/daemon/process.hpp"
+#include "hoursd/daemon/supervision.hpp"
 #include "hoursd/http/api.hpp"
 #include "hoursd/http/http_server.hpp"
 #include "hoursd/http/metrics.hpp"
+#include "hoursd/io/dir_lock.hpp"
 #include "hoursd/io/log.hpp"
 #include "hoursd/io/zoneinfo.hpp"
 #include "hoursd/sync/status_json.hpp"
+#include "hoursd/sync/store.hpp"
 #include "hoursd/upstream/upstream.hpp"
+#include "sync_loop.hpp"
 
 namespace hoursd {
 namespace {
 
 using json = nlohmann::ordered_json;
-using std::chrono::seconds;
-
-/// How often the published snapshot is recompiled so its precomputed windows follow time.
-constexpr std::chrono::hours kRefreshEvery{1};
-
-Result<std::unique_ptr<Source>> source_for(const UpstreamConfig& config) {
-  std::string password;
-  if (config.auth != AuthMode::none) {
-    auto secret = read_secret(config.password);
-    if (!secret) return fail(secret.error().code, "upstream.password: " + secret.error().message);
-    password = std::move(*secret);
-  }
-  return make_source(config, std::move(password));
-}
-
-// Waits `d` or until woken; returns false when asked to stop.
-class Sleeper {
- public:
-  bool sleep_for(std::chrono::milliseconds d) {
-    std::unique_lock lock(mutex_);
-    cv_.wait_for(lock, d, [&] { return stop_ || wake_; });
-    wake_ = false;
-    return !stop_;
-  }
-  void wake() {
-    std::lock_guard lock(mutex_);
-    wake_ = true;
-    cv_.notify_all();
-  }
-  void stop() {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-    cv_.notify_all();
-  }
-  /// Asks the sleeping loop to re-read the config before its next round.
-  void request_reload() {
-    std::lock_guard lock(mutex_);
-    reload_ = wake_ = true;
-    cv_.notify_all();
-  }
-  bool take_reload() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(reload_, false);
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stop_ = false, wake_ = false, reload_ = false;
-};
-
-std::chrono::milliseconds jittered(const SyncConfig& c, std::mt19937& rng) {
-  std::uniform_real_distribution<double> spread(1.0 - c.jitter, 1.0 + c.jitter);
-  return std::chrono::milliseconds(static_cast<long>(
-      std::chrono::duration<double, std::milli>(c.interval).count() * spread(rng)));
-}
-
-void notify_status(const Syncer& syncer) {
-  const SyncStatus s = syncer.status();
-  std::string line = "STATUS=generation " + std::to_string(s.generation) + ", " +
-                     std::to_string(syncer.current() ? syncer.current()->customers.size() : 0) +
-                     " customers, " +
-                     (s.last_error.empty() ? "last sync ok" : "last sync failed: " + s.last_error);
-  sd_notify(0, line.c_str());
-}
-
-// SIGHUP: re-reads the config file. [upstream] and the sync interval, jitter and shrink
-// guard take effect from the next sync. Everything else ([server], [engine], answers,
-// stale_after, the state directory) is read once at start, so a change there is logged as
-// needing a restart rather than applied halfway.
-void reload(Syncer& syncer, const Config& running, const ConfigOverrides& overrides) {
-  auto next = effective_config(overrides);
-  if (!next) {
-    log(LogLevel::error, "serve", "SIGHUP: config not reloaded", {{"error", next.error().message}});
-    return;
-  }
-  auto source = source_for(next->upstream);
-  if (!source) {
-    log(LogLevel::error, "serve", "SIGHUP: config not reloaded",
-        {{"error", source.error().message}});
-    return;
-  }
-  Config applied = running;
-  applied.upstream = next->upstream;
-  applied.sync.interval = next->sync.interval;
-  applied.sync.jitter = next->sync.jitter;
-  applied.sync.max_shrink_ratio = next->sync.max_shrink_ratio;
-  if (describe_config(applied) != describe_config(*next)) {
-    log(LogLevel::warning, "serve",
-        "SIGHUP: only [upstream] and sync.interval_s, jitter, max_shrink_ratio reload; "
-        "restart hoursd for the other changes");
-  }
-  syncer.reconfigure(std::move(applied), std::move(*source));
-  log(LogLevel::info, "serve", "SIGHUP: config reloaded, resyncing");
-}
-
-// The background sync loop: sync at once, then every interval (jittered). A SIGHUP wakes it
-// and it reloads the config between syncs, so the signal thread never waits on a sync.
-void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, bool& ready_sent,
-               std::stop_token stop, const Config& running, const ConfigOverrides& overrides) {
-  std::mt19937 rng(std::random_device{}());
-  date::sys_seconds last_refresh = clock.now();
-  do {
-    if (sleeper.take_reload()) reload(syncer, running, overrides);
-    auto r = syncer.sync_once(stop);
-    const SyncStatus s = syncer.status();
-    if (r) {
-      log(LogLevel::info, "sync", "ok",
-          {{"generation", std::to_string(s.generation)},
-           {"customers", std::to_string(s.fetched)},
-           {"changed", std::to_string(s.changed)},
-           {"compiled", std::to_string(s.compiled)},
-           {"ms", std::to_string(s.duration.count())}});
-    } else {
-      log(LogLevel::error, "sync", "failed", {{"error", r.error().message}});
-    }
-    if (clock.now() - last_refresh >= kRefreshEvery) {
-      syncer.refresh();
-      last_refresh = clock.now();
-    }
-    if (!ready_sent && syncer.current()) {
-      sd_notify(0, "READY=1");
-      ready_sent = true;
-    }
-    notify_status(syncer);
-  } while (sleeper.sleep_for(jittered(syncer.sync_config(), rng)));
-}
 
 // Blocks SIGTERM, SIGINT and SIGHUP in every thread started after this; one thread waits
 // for them with sigwait, so no handler runs in async-signal context.
@@ -194,6 +70,29 @@ void warn_if_exposed(const ServerConfig& server) {
       {{"address", server.listen}});
 }
 
+/// How often the watchdog samples: every half interval, as sd_watchdog_enabled(3) advises.
+std::chrono::milliseconds sample_every(std::chrono::milliseconds half) {
+  return std::max(half, std::chrono::milliseconds(1));
+}
+
+/// How long an idle io thread waits before it stamps its loop again: a quarter of the
+/// watchdog interval, so an idle thread is always within the half interval the watchdog
+/// allows; one second without a watchdog.
+std::chrono::milliseconds io_tick(std::optional<std::chrono::microseconds> watchdog) {
+  const std::chrono::milliseconds idle{1000};
+  if (!watchdog) return idle;
+  return std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*watchdog / 4),
+                    std::chrono::milliseconds(1), idle);
+}
+
+/// "state directory DIR is locked by a running hoursd (pid N)": `e` from DirLock::acquire.
+std::string state_dir_lock_message(const std::filesystem::path& dir, const Error& e) {
+  if (e.code != ErrorCode::out_of_range) return "state directory: " + e.message;
+  const auto pid = flock_holder(dir);
+  return "state directory " + dir.string() + " is locked by a running hoursd" +
+         (pid ? " (pid " + std::to_string(*pid) + ")" : std::string());
+}
+
 /// Why serve cannot start: the text after "error serve: ", and the exit code.
 struct StartupError {
   int exit_code;
@@ -206,6 +105,8 @@ struct StartupError {
 struct Daemon {
   const Config& config;  // as at start: a SIGHUP reconfigures only the syncer
   const ConfigOverrides& overrides;
+  const ServeHooks& hooks;
+  DirLock state_lock;                   // held until the process ends
   std::shared_ptr<const ZoneDb> zones;  // every ZoneRef of every snapshot points into it
   sigset_t signals;                     // blocked in every thread; run() waits for them
   std::unique_ptr<SystemClock> clock;
@@ -223,10 +124,23 @@ Result<std::string> server_token(const SecretRef& ref, const std::string& key) {
   return secret;
 }
 
+/// The state directory, locked for this process, with what a crashed save left removed.
+Result<DirLock> lock_state_dir(const std::filesystem::path& dir) {
+  auto lock = DirLock::acquire(dir);
+  if (!lock) return fail(lock.error().code, state_dir_lock_message(dir, lock.error()));
+  if (const std::size_t removed = remove_stale_temp_files(dir)) {
+    log(LogLevel::info, "store", "removed temp files a crashed save left",
+        {{"dir", dir.string()}, {"files", std::to_string(removed)}});
+  }
+  return lock;
+}
+
 // Everything that can fail before serving, in order. A config that cannot work exits
-// kExitConfig, so systemd does not restart into the same error; a failed bind exits
-// kExitFailure and is restarted, since a busy port may free up.
-std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOverrides& overrides) {
+// kExitConfig, so systemd does not restart into the same error; a locked state directory or
+// a failed bind exits kExitFailure and is restarted, since the holder may exit and a busy
+// port may free up.
+std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOverrides& overrides,
+                                           const ServeHooks& hooks) {
   auto zones = config_zones(config);
   if (!zones) return StartupError{kExitConfig, zones.error().message};
   if ((*zones)->form() == ZoneDb::Form::no_footer) {
@@ -248,6 +162,11 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
   auto source = source_for(config.upstream);
   if (!source) return StartupError{kExitConfig, source.error().message};
 
+  // A second serve on this directory fails here, before it reads or writes anything. Exit 1,
+  // not 78: the holder may be a previous instance still on its way out.
+  auto state_lock = lock_state_dir(config.sync.state_dir);
+  if (!state_lock) return StartupError{kExitFailure, state_lock.error().message};
+
   raise_descriptor_limit();
   const sigset_t signals = block_signals();
   auto clock = std::make_unique<SystemClock>();
@@ -260,24 +179,56 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
   Syncer* published = syncer.get();
   auto env = std::make_unique<ApiEnv>(ApiEnv{
       [published] { return published->current(); }, [published] { return published->status(); },
-      &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token), std::move(*admin)});
+      &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token), std::move(*admin),
+      answer_etag_basis(config, tzdata)});
   auto server = std::make_unique<HttpServer>(config.server, *env);
   if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
-  return Daemon{config,           overrides,         std::move(*zones),  signals,
-                std::move(clock), std::move(syncer), std::move(metrics), std::move(env),
+  return Daemon{config,
+                overrides,
+                hooks,
+                std::move(*state_lock),
+                std::move(*zones),
+                signals,
+                std::move(clock),
+                std::move(syncer),
+                std::move(metrics),
+                std::move(env),
                 std::move(server)};
 }
 
-// Pings systemd's watchdog at half its interval, when the unit has one, until stopped.
-void feed_watchdog(Sleeper& sleeper) {
+/// systemd's watchdog interval (WATCHDOG_USEC, for this pid), if it set one.
+std::optional<std::chrono::microseconds> watchdog_interval() {
   std::uint64_t usec = 0;
-  if (sd_watchdog_enabled(0, &usec) <= 0) return;
-  do sd_notify(0, "WATCHDOG=1");
-  while (sleeper.sleep_for(std::chrono::milliseconds(usec / 2000)));
+  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return std::nullopt;
+  return std::chrono::microseconds(usec);
+}
+
+// Every half interval, pings WATCHDOG=1 if and only if liveness_problem() finds none: each io
+// thread back in its loop within half the interval, the sync loop within its deadline. A
+// stuck daemon stops pinging and systemd restarts it after the interval. The verdict is logged
+// when it changes, so the journal says which thread stopped the pings before the restart.
+void feed_watchdog(Sleeper& sleeper, const HttpServer& server, const Heartbeat& heartbeat,
+                   std::chrono::microseconds interval) {
+  const auto half = std::chrono::duration_cast<std::chrono::milliseconds>(interval / 2);
+  bool was_alive = true;
+  do {
+    const LivenessSample sample{server.io_thread_stamps(), heartbeat.last(), heartbeat.deadline()};
+    const auto problem = liveness_problem(sample, std::chrono::steady_clock::now(), half);
+    if (!problem) {
+      sd_notify(0, "WATCHDOG=1");
+      if (!was_alive) log(LogLevel::info, "serve", "watchdog: alive again, pinging");
+    } else if (was_alive && !sample.io_threads.empty()) {
+      log(LogLevel::error, "serve", "watchdog: not pinging, systemd will restart hoursd",
+          {{"reason", *problem}});
+    }
+    was_alive = !problem || sample.io_threads.empty();  // io threads not started yet
+  } while (sleeper.sleep_for(sample_every(half)));
 }
 
 // Serves until SIGTERM or SIGINT: the sync loop, the watchdog and the signal waiter each
-// have a thread, and this one runs the server.
+// have a thread, and this one runs the server. READY=1 goes out first: the listener is
+// bound (connections queue in its backlog), data or not; /readyz tells load balancers when
+// a snapshot is there, and STATUS= says which one is served.
 int run(Daemon& d) {
   const std::uint64_t persisted = d.syncer->status().generation;  // 0: nothing loaded
   log(LogLevel::info, "serve", "listening",
@@ -289,19 +240,20 @@ int run(Daemon& d) {
        {"zoneinfo_last_listed_year", zoneinfo_last_listed_year_text(*d.zones)},
        {"snapshot", persisted ? "generation " + std::to_string(persisted) : "none"}});
   warn_if_exposed(d.config.server);
-  bool ready_sent = false;
-  if (persisted) {
-    sd_notify(0, "READY=1");
-    ready_sent = true;
-  }
+  sd_notify(0, "READY=1");
+  notify_status(*d.syncer);
 
+  const auto watchdog_every = watchdog_interval();
+  Heartbeat heartbeat(sync_heartbeat_deadline(d.config.upstream));
+  d.syncer->on_progress([&heartbeat] { heartbeat.beat(); });
   Sleeper sleeper, watchdog_sleeper;
   std::stop_source stopping;
   std::thread syncing([&] {
-    sync_loop(*d.syncer, sleeper, *d.clock, ready_sent, stopping.get_token(), d.config,
-              d.overrides);
+    sync_loop(*d.syncer, sleeper, *d.clock, heartbeat, stopping.get_token(), d.config, d.overrides);
   });
-  std::thread watchdog([&] { feed_watchdog(watchdog_sleeper); });
+  std::thread watchdog([&] {
+    if (watchdog_every) feed_watchdog(watchdog_sleeper, *d.server, heartbeat, *watchdog_every);
+  });
   std::thread signal_waiter([&] {
     for (int sig = 0;;) {
       sigwait(&d.signals, &sig);
@@ -316,7 +268,8 @@ int run(Daemon& d) {
     watchdog_sleeper.stop();
     d.server->stop(std::chrono::seconds(5));
   });
-  d.server->run(d.config.server.threads);
+  if (d.hooks.serving) d.hooks.serving(*d.server);
+  d.server->run(d.config.server.threads, io_tick(watchdog_every));
   signal_waiter.join();
   syncing.join();
   watchdog.join();
@@ -340,7 +293,17 @@ Result<Config> effective_config(const ConfigOverrides& o) {
   return config;
 }
 
-int sync_once_command(const Config& config, std::ostream& out) {
+int sync_once_command(const Config& config, SyncMode mode, std::ostream& out, std::ostream& err) {
+  std::optional<DirLock> lock;
+  if (mode == SyncMode::write) {
+    auto locked = DirLock::acquire(config.sync.state_dir);
+    if (!locked) {
+      err << "error sync: " << state_dir_lock_message(config.sync.state_dir, locked.error())
+          << "; use `hoursd sync --dry-run` to check the upstream without writing\n";
+      return kExitFailure;
+    }
+    lock.emplace(std::move(*locked));
+  }
   auto source = source_for(config.upstream);
   if (!source) {
     out << json{{"ready", false}, {"lastError", source.error().message}}.dump(2) << "\n";
@@ -352,16 +315,19 @@ int sync_once_command(const Config& config, std::ostream& out) {
     out << json{{"ready", false}, {"lastError", zones.error().message}}.dump(2) << "\n";
     return kExitConfig;
   }
-  Syncer syncer(config, std::move(*source), **zones, clock);
+  const bool dry = mode == SyncMode::dry_run;
+  Syncer syncer(config, std::move(*source), **zones, clock,
+                dry ? Persistence::none : Persistence::write);
   if (auto loaded = syncer.load_persisted(); !loaded) {
     log(LogLevel::warning, "sync", "persisted snapshot ignored",
         {{"error", loaded.error().message}});
   }
   auto r = syncer.sync_once();
   const auto snapshot = syncer.current();
-  out << sync_status_text(syncer.status(), snapshot.get(), clock.now(), config.sync.stale_after,
-                          (*zones)->version())
-      << "\n";
+  auto status = status_json(syncer.status(), snapshot.get(), clock.now(), config.sync.stale_after,
+                            (*zones)->version());
+  status["dryRun"] = dry;
+  out << status.dump(2) << "\n";
   return r ? 0 : 1;
 }
 
@@ -391,9 +357,10 @@ int check_config(const std::filesystem::path& file, std::ostream& out) {
   return 0;
 }
 
-int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& err) {
+int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& err,
+          const ServeHooks& hooks) {
   ignore_sigpipe();
-  auto daemon = startup(config, overrides);
+  auto daemon = startup(config, overrides, hooks);
   if (const auto* failed = std::get_if<StartupError>(&daemon)) {
     err << "error serve: " << failed->message << "\n";
     return failed->exit_code;

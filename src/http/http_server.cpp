@@ -22,7 +22,15 @@ Result<void> HttpServer::bind() { return impl_->listener.bind(); }
 
 std::uint16_t HttpServer::port() const { return impl_->listener.port(); }
 
-void HttpServer::run(int threads) { impl_->listener.run(threads); }
+void HttpServer::run(int threads, std::chrono::milliseconds tick) {
+  impl_->listener.run(threads, tick);
+}
+
+std::vector<std::chrono::steady_clock::time_point> HttpServer::io_thread_stamps() const {
+  return impl_->listener.io_thread_stamps();
+}
+
+void HttpServer::post(std::function<void()> task) { impl_->listener.post(std::move(task)); }
 
 void HttpServer::stop(std::chrono::milliseconds drain) { impl_->listener.stop(drain); }
 

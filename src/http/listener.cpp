@@ -165,16 +165,44 @@ void Listener::refuse(tcp::socket& socket) {
   if (env_.metrics) env_.metrics->record_request(kUnmatchedRoute, 503, {});
 }
 
-void Listener::run(int threads) {
+void Listener::run(int threads, std::chrono::milliseconds tick) {
   const unsigned n =
       threads > 0 ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+  {
+    std::lock_guard lock(stamps_mutex_);
+    stamps_ = std::make_unique<std::atomic<std::int64_t>[]>(n);
+    stamp_count_ = n;
+    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    for (unsigned i = 0; i < n; ++i) stamps_[i].store(now);
+  }
   net::dispatch(strand_, [this] {
     if (acceptor_.is_open() && !stopping_) do_accept();
   });
   std::vector<std::thread> extra;
-  for (unsigned i = 1; i < n; ++i) extra.emplace_back([this] { ioc_.run(); });
-  ioc_.run();
+  for (unsigned i = 1; i < n; ++i)
+    extra.emplace_back([this, i, tick] { run_io_thread(stamps_[i], tick); });
+  run_io_thread(stamps_[0], tick);
   for (auto& t : extra) t.join();
+}
+
+// ioc_.run() in steps, so the thread stamps each return to its loop. run_one_for() comes back
+// after one handler, or after `tick` with none, and ends (with stopped() set) exactly when
+// run() would: on stop() or when no work is left.
+void Listener::run_io_thread(std::atomic<std::int64_t>& stamp, std::chrono::milliseconds tick) {
+  while (!ioc_.stopped()) {
+    ioc_.run_one_for(tick);
+    stamp.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                std::memory_order_relaxed);
+  }
+}
+
+std::vector<std::chrono::steady_clock::time_point> Listener::io_thread_stamps() const {
+  std::lock_guard lock(stamps_mutex_);
+  std::vector<std::chrono::steady_clock::time_point> out;
+  for (std::size_t i = 0; i < stamp_count_; ++i) {
+    out.emplace_back(std::chrono::steady_clock::duration(stamps_[i].load()));
+  }
+  return out;
 }
 
 void Listener::stop(std::chrono::milliseconds drain) {

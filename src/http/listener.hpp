@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core/error.hpp>
@@ -49,8 +51,10 @@ class Listener {
 
   Result<void> bind();
   std::uint16_t port() const { return port_; }
-  void run(int threads);
+  void run(int threads, std::chrono::milliseconds tick);
   void stop(std::chrono::milliseconds drain);
+  std::vector<std::chrono::steady_clock::time_point> io_thread_stamps() const;
+  void post(std::function<void()> task) { boost::asio::post(ioc_, std::move(task)); }
 
   const ServerConfig& config() const { return config_; }
   const ApiEnv& env() const { return env_; }
@@ -68,6 +72,7 @@ class Listener {
   void refuse(boost::asio::ip::tcp::socket& socket);
   void stop_on_strand(std::chrono::milliseconds drain);
   void stop_if_drained();
+  void run_io_thread(std::atomic<std::int64_t>& stamp, std::chrono::milliseconds tick);
 
   const ServerConfig config_;
   const ApiEnv& env_;
@@ -82,6 +87,12 @@ class Listener {
   std::uint64_t accept_failures_ = 0;
   std::chrono::steady_clock::time_point accept_logged_{};
   bool accept_log_written_ = false;
+  // One steady_clock reading (its time_since_epoch count) per io thread, written by that
+  // thread without a lock. The array is made once by run() before the threads start and
+  // never replaced; stamps_mutex_ orders that with readers on other threads.
+  mutable std::mutex stamps_mutex_;
+  std::unique_ptr<std::atomic<std::int64_t>[]> stamps_;
+  std::size_t stamp_count_ = 0;
   // Declared after the registry: destroying the io_context destroys pending handlers and
   // with them the sessions, which unregister from it.
   boost::asio::io_context ioc_;

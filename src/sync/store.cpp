@@ -14,11 +14,19 @@
 //
 // Atomicity comes from the save order (write temp, fsync it, rename over the old file, fsync
 // the directory): the old file stays whole until the rename, and rename(2) replaces it in one
-// step. A crash before the rename leaves only a stray snapshot.json.tmp, which load never reads
-// and the next save truncates.
+// step. Each save writes a temp file of its own name (mkstemp), so a second writer cannot
+// truncate or rename the first one's half-written file; a failed save removes its temp file,
+// and one a crash left behind ("snapshot.json.XXXXXX", never read by load) is removed by
+// remove_stale_temp_files() when serve starts, under the state directory's lock.
+//
+// The generation mark is a second file, "hoursd-generation N", written the same way before a
+// generation is published: snapshot.json can be lost or corrupt, the mark still says which
+// numbers were used.
 
 #include "hoursd/sync/store.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -44,7 +52,8 @@ using json = nlohmann::json;
 
 constexpr std::string_view kMagic = "hoursd-snapshot";
 constexpr std::string_view kVersion = "v1";
-constexpr const char* kTempSuffix = ".tmp";
+constexpr const char* kLegacyTempSuffix = ".tmp";  // the fixed temp name of earlier versions
+constexpr std::string_view kMarkMagic = "hoursd-generation";
 // A v1 header is about 100 bytes; a file without a newline this early is not a snapshot.
 constexpr std::size_t kMaxHeaderBytes = 256;
 
@@ -84,9 +93,17 @@ Result<void> open_and_fsync(const fs::path& path, int flags, std::string_view wh
 
 class PosixStoreIo final : public StoreIo {
  public:
-  /// Creates or truncates `path` (mode 0600: snapshots hold customer data).
+  /// mkstemp creates the file with O_EXCL and mode 0600 (snapshots hold customer data).
+  Result<fs::path> create_temp(const fs::path& dir, const std::string& stem) override {
+    std::string name = (dir / (stem + ".XXXXXX")).string();
+    const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd < 0) return errno_failure("create temp file in", dir);
+    close_fd(fd);
+    return fs::path(name);
+  }
+
   Result<void> write_file(const fs::path& path, const std::string& bytes) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0) return errno_failure("open", path);
     bool ok = write_all(fd, bytes);
     int saved = errno;
@@ -303,6 +320,49 @@ Result<StoredSnapshot> decode_body(std::string_view body) {
   return s;
 }
 
+// ---- Writing a file whole
+// ------------------------------------------------------------------------
+
+/// True for "<snapshot.json|generation>.XXXXXX" (mkstemp's six letters and digits) and the
+/// fixed "snapshot.json.tmp" of earlier versions: the temp files of a save.
+bool is_temp_name(std::string_view name) {
+  if (name == std::string(kSnapshotFile) + kLegacyTempSuffix) return true;
+  for (std::string_view stem :
+       {std::string_view(kSnapshotFile), std::string_view(kGenerationFile)}) {
+    if (name.size() != stem.size() + 7 || !name.starts_with(stem) || name[stem.size()] != '.')
+      continue;
+    const std::string_view suffix = name.substr(stem.size() + 1);
+    const bool mkstemp_like = std::all_of(suffix.begin(), suffix.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0;
+    });
+    if (mkstemp_like) return true;
+  }
+  return false;
+}
+
+/// Replaces `dir`/`name` with `bytes`: a temp file of its own, fsync, rename, fsync of the
+/// directory. A failure before the rename removes the temp file, so failed saves leave nothing
+/// behind. `what` starts every error message.
+Result<void> replace_file(const fs::path& dir, const char* name, const std::string& bytes,
+                          StoreIo& io, const std::string& what) {
+  auto step = [&](Result<void> r) -> Result<void> {
+    if (r) return r;
+    return fail(ErrorCode::io_error, what + ": " + r.error().message);
+  };
+  if (auto r = step(ensure_dir(dir)); !r) return r;
+  auto temp = io.create_temp(dir, name);
+  if (!temp) return step(fail(temp.error()));
+  auto written = step(io.write_file(*temp, bytes));
+  if (written) written = step(io.fsync_file(*temp));
+  if (written) written = step(io.rename(*temp, dir / name));
+  if (!written) {
+    std::error_code ignored;
+    fs::remove(*temp, ignored);
+    return written;
+  }
+  return step(io.fsync_dir(dir));
+}
+
 }  // namespace
 
 StoreIo& posix_store_io() {
@@ -311,17 +371,42 @@ StoreIo& posix_store_io() {
 }
 
 Result<void> save_snapshot(const fs::path& dir, const StoredSnapshot& snapshot, StoreIo& io) {
-  const fs::path final_path = dir / kSnapshotFile;
-  const fs::path temp_path = dir / (std::string(kSnapshotFile) + kTempSuffix);
-  auto step = [&](Result<void> r) -> Result<void> {
-    if (r) return r;
-    return fail(ErrorCode::io_error, "save snapshot: " + r.error().message);
-  };
-  if (auto r = step(ensure_dir(dir)); !r) return r;
-  if (auto r = step(io.write_file(temp_path, encode_file(snapshot))); !r) return r;
-  if (auto r = step(io.fsync_file(temp_path)); !r) return r;
-  if (auto r = step(io.rename(temp_path, final_path)); !r) return r;
-  return step(io.fsync_dir(dir));
+  return replace_file(dir, kSnapshotFile, encode_file(snapshot), io, "save snapshot");
+}
+
+Result<void> save_generation_mark(const fs::path& dir, std::uint64_t generation, StoreIo& io) {
+  return replace_file(dir, kGenerationFile,
+                      std::string(kMarkMagic) + " " + std::to_string(generation) + "\n", io,
+                      "record generation " + std::to_string(generation));
+}
+
+Result<std::uint64_t> load_generation_mark(const fs::path& dir) {
+  const fs::path path = dir / kGenerationFile;
+  auto text = read_file(path, kMaxHeaderBytes);
+  if (!text && text.error().code == ErrorCode::not_found) return std::uint64_t{0};
+  if (!text) return fail(text.error());
+  std::string_view rest = *text;
+  std::uint64_t n = 0;
+  const bool framed = rest.starts_with(kMarkMagic) && rest.size() > kMarkMagic.size() + 1 &&
+                      rest[kMarkMagic.size()] == ' ' && rest.ends_with('\n');
+  if (framed) {
+    rest = rest.substr(kMarkMagic.size() + 1, rest.size() - kMarkMagic.size() - 2);
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
+    if (ec == std::errc{} && end == rest.data() + rest.size()) return n;
+  }
+  return fail(ErrorCode::bad_json,
+              "generation mark " + path.string() + ": not \"hoursd-generation N\"");
+}
+
+std::size_t remove_stale_temp_files(const fs::path& dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!is_temp_name(entry.path().filename().string())) continue;
+    std::error_code gone;
+    removed += fs::remove(entry.path(), gone) ? 1 : 0;
+  }
+  return removed;
 }
 
 Result<std::optional<StoredSnapshot>> load_snapshot(const fs::path& dir) {

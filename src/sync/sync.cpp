@@ -2,6 +2,7 @@
 
 #include "hoursd/sync/sync.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "hoursd/io/log.hpp"
@@ -49,8 +50,47 @@ bool is_stale(const SyncStatus& s, date::sys_seconds now, std::chrono::seconds s
 }
 
 Syncer::Syncer(Config config, std::unique_ptr<Source> source, const ZoneDb& zones,
-               const Clock& clock)
-    : config_(std::move(config)), source_(std::move(source)), zones_(zones), clock_(clock) {}
+               const Clock& clock, Persistence persistence)
+    : config_(std::move(config)),
+      source_(std::move(source)),
+      zones_(zones),
+      clock_(clock),
+      persistence_(persistence) {}
+
+void Syncer::on_progress(std::function<void()> beat) {
+  std::lock_guard sync_lock(sync_mutex_);
+  beat_ = std::move(beat);
+  source_->on_progress(beat_);
+}
+
+// An unreadable or damaged mark (it is written whole by rename, so only a hand or a broken
+// disk damages it) must not let numbers repeat: the floor is then the current Unix time in
+// seconds, beyond any count of generations a directory reaches by syncing (one a second,
+// every second since 1970). A missing mark is a new directory, or one from before marks
+// existed, whose snapshot's generation load_persisted() then takes into account.
+std::uint64_t Syncer::issued_floor() {
+  auto mark = load_generation_mark(config_.sync.state_dir);
+  if (mark) return *mark;
+  // Without persistence the number is never published beyond this process (a dry run,
+  // perhaps by a user who may not read the daemon's directory): no floor, no warning.
+  if (persistence_ == Persistence::none) return 0;
+  const auto now = clock_.now().time_since_epoch().count();
+  log(LogLevel::warning, "sync", "generation mark unreadable: generations continue above the time",
+      {{"error", mark.error().message}, {"floor", std::to_string(now)}});
+  return now > 0 ? static_cast<std::uint64_t>(now) : 0;
+}
+
+Result<std::uint64_t> Syncer::claim_generation(const Snapshot* previous) {
+  if (!issued_) issued_ = issued_floor();
+  const std::uint64_t next = std::max(*issued_, previous ? previous->generation : 0) + 1;
+  if (persistence_ == Persistence::write) {
+    if (auto marked = save_generation_mark(config_.sync.state_dir, next); !marked) {
+      return fail(marked.error().code, "sync not published: " + marked.error().message);
+    }
+  }
+  issued_ = next;
+  return next;
+}
 
 std::shared_ptr<Snapshot> Syncer::make_snapshot(std::uint64_t generation,
                                                 date::sys_seconds synced_at, std::string source,
@@ -133,13 +173,18 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
   if (!previous || changed > 0) {
     // Unchanged customers keep their previous timelines, whose windows then lag behind
     // now; refresh() (hourly, from the daemon) compiles everything afresh.
+    auto generation = claim_generation(previous.get());
+    if (!generation) return failed(generation.error(), false);
     std::optional<PreviousCompile> prior;
     if (previous) prior.emplace(PreviousCompile{previous->customers, previous->compiled});
-    auto snap = make_snapshot(previous ? previous->generation + 1 : 1, now, source_->describe(),
-                              std::move(fetched->customers), prior ? &*prior : nullptr);
+    beat();
+    auto snap = make_snapshot(*generation, now, source_->describe(), std::move(fetched->customers),
+                              prior ? &*prior : nullptr);
+    beat();
     recompiled = snap->compiled.recompiled();
-    persist(*snap);
+    if (persistence_ == Persistence::write) persist(*snap);
     publish(std::move(snap));
+    beat();
   }
 
   std::lock_guard lock(status_mutex_);
@@ -170,6 +215,7 @@ void Syncer::reconfigure(Config config, std::unique_ptr<Source> source) {
   std::lock_guard sync_lock(sync_mutex_);
   config_ = std::move(config);
   source_ = std::move(source);
+  source_->on_progress(beat_);
 }
 
 SyncConfig Syncer::sync_config() const {
@@ -181,8 +227,10 @@ void Syncer::refresh() {
   std::lock_guard sync_lock(sync_mutex_);
   const auto previous = current();
   if (!previous) return;
+  beat();
   publish(make_snapshot(previous->generation, previous->synced_at, previous->source,
                         previous->customers, nullptr));
+  beat();
 }
 
 }  // namespace hoursd

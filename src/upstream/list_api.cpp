@@ -174,6 +174,7 @@ Result<std::vector<Customer>> ApiFetch::list_all() {
     auto decoded = get_page(page);
     if (!decoded) return fail(decoded.error());
     ++stats_.pages;
+    src_.progress();
     if (auto total = decoded->page ? decoded->page->total_count : std::nullopt; total) {
       if (!first_total) first_total = total;
       if (*total != *first_total)
@@ -275,6 +276,7 @@ Result<void> ApiFetch::log_in() {
 /// Returns the first response that is not retryable, of any status.
 Result<HttpResponse> ApiFetch::call_with_retries(const Call& call) {
   for (int attempt = 1;; ++attempt) {
+    src_.progress();
     ++stats_.requests;
     auto response = http_.send(call.request);
     std::string problem;

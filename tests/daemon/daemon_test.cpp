@@ -14,6 +14,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -52,7 +53,8 @@ struct Launch {
   std::string listen = "127.0.0.1:0";
   bool bearer_token = true;
   std::optional<rlim_t> open_files_soft;  // the child's soft RLIMIT_NOFILE at exec
-  bool log_to_pipe = false;  // stderr a pipe (see close_log), stdout a pipe with no reader
+  bool log_to_pipe = false;           // stderr a pipe (see close_log), stdout a pipe with no reader
+  std::optional<fs::path> state_dir;  // default: DIR/state
 };
 
 /// `hoursd serve` as a child process with its own config, state dir and log file.
@@ -65,8 +67,8 @@ class Daemon {
     config << "[upstream]\nsource = \"" << source << "\"\nbackoff_initial_ms = 10\n"
            << "backoff_max_ms = 20\nmax_attempts = 1\n"
            << "[sync]\ninterval_s = 1\nstale_after_s = 60\nstate_dir = \""
-           << (dir_ / "state").string() << "\"\n[server]\nlisten = \"" << launch.listen
-           << "\"\nthreads = 2\nmax_body_bytes = 4096\n"
+           << launch.state_dir.value_or(dir_ / "state").string() << "\"\n[server]\nlisten = \""
+           << launch.listen << "\"\nthreads = 2\nmax_body_bytes = 4096\n"
            << "max_header_bytes = 4096\nread_timeout_ms = 5000\n";
     if (launch.bearer_token)
       config << "bearer_token = { file = \"" << (dir_ / "token").string() << "\" }\n";
@@ -452,6 +454,123 @@ TEST_F(DaemonTest, ConfigErrorExits78NamingTheKey) {
   const int status = std::system(cmd.c_str());
   EXPECT_EQ(WEXITSTATUS(status), kExitConfig);
   EXPECT_NE(read_text(dir / "err").find("sourse"), std::string::npos) << read_text(dir / "err");
+}
+
+// ---- The state directory (issue 10) -------------------------------------------------------------
+
+/// `hoursd ARGS`, stdout and stderr captured.
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+CliRun run_hoursd(const fs::path& dir, const std::string& args) {
+  const std::string cmd = std::string(HOURSD_BINARY) + " " + args + " >" +
+                          (dir / "run.out").string() + " 2>" + (dir / "run.err").string();
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(dir / "run.out"),
+          read_text(dir / "run.err")};
+}
+
+/// Every file in `dir` with its bytes: what "writes nothing" compares.
+std::map<std::string, std::string> contents(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename()] = read_text(e.path());
+  return out;
+}
+
+class StateDirTest : public DaemonTest {
+ protected:
+  fs::path dir() const {
+    return dir_for(testing::UnitTest::GetInstance()->current_test_info()->name());
+  }
+  fs::path state() const { return dir() / "state"; }
+  std::string config_flag() const { return "--config " + (dir() / "hoursd.toml").string(); }
+};
+
+TEST_F(StateDirTest, Issue10_ASecondServeOnTheSameStateDirectoryFailsNamingItAndTheHolder) {
+  const fs::path other = temp_dir("second-serve");
+  Launch launch;
+  launch.state_dir = state();
+  Daemon second(other, fake_.url(), launch);
+  int status = 0;
+  for (int i = 0; i < 200 && ::waitpid(second.pid(), &status, WNOHANG) == 0; ++i)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(WIFEXITED(status)) << second.log();
+  EXPECT_EQ(WEXITSTATUS(status), kExitFailure);
+  EXPECT_NE(second.log().find("error serve: state directory " + state().string() +
+                              " is locked by a running hoursd (pid " +
+                              std::to_string(daemon_->pid()) + ")"),
+            std::string::npos)
+      << second.log();
+  EXPECT_EQ(get(port_, "/readyz").status, 200);  // the first one never noticed
+}
+
+TEST_F(StateDirTest, Issue10_SyncRefusesAStateDirectoryServeHoldsAndWritesNothing) {
+  const auto before = contents(state());
+  const CliRun r = run_hoursd(dir(), "sync " + config_flag());
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_EQ(r.err, "error sync: state directory " + state().string() +
+                       " is locked by a running hoursd (pid " + std::to_string(daemon_->pid()) +
+                       "); use `hoursd sync --dry-run` to check the upstream without writing\n");
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(contents(state()), before);
+}
+
+TEST_F(StateDirTest, Issue10_SyncDryRunWorksBesideServeAndWritesNothing) {
+  const auto before = contents(state());
+  const CliRun r = run_hoursd(dir(), "sync --dry-run " + config_flag());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const json status = json::parse(r.out);
+  EXPECT_EQ(status["dryRun"], true);
+  EXPECT_EQ(status["ready"], true);
+  EXPECT_EQ(status["lastError"], nullptr);
+  EXPECT_EQ(status["snapshot"]["customers"], 24);
+  EXPECT_EQ(contents(state()), before);
+}
+
+TEST(StateDir, Issue10_SyncDryRunOnAMissingStateDirectoryCreatesNothing) {
+  const fs::path dir = temp_dir("dry-missing");
+  fs::create_directories(dir);
+  const CliRun r = run_hoursd(
+      dir, "sync --dry-run --source file:" + test::source_path("examples/customers.json").string() +
+               " --state-dir " + (dir / "state").string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["snapshot"]["customers"], 24);
+  EXPECT_FALSE(fs::exists(dir / "state"));
+}
+
+TEST(StateDir, Issue10_SyncWithoutADaemonWritesTheSnapshotAndTheGenerationMark) {
+  const fs::path dir = temp_dir("sync-writes");
+  fs::create_directories(dir);
+  const std::string args =
+      "sync --source file:" + test::source_path("examples/customers.json").string() +
+      " --state-dir " + (dir / "state").string();
+  const CliRun r = run_hoursd(dir, args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["dryRun"], false);
+  EXPECT_EQ(read_text(dir / "state" / "generation"), "hoursd-generation 1\n");
+  EXPECT_TRUE(fs::exists(dir / "state" / "snapshot.json"));
+  // Lost snapshot: the next sync still takes a new number, not 1 again.
+  fs::remove(dir / "state" / "snapshot.json");
+  const CliRun again = run_hoursd(dir, args);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(json::parse(again.out)["generation"], 2);
+}
+
+TEST(StateDir, Issue10_ServeRemovesTempFilesACrashedSaveLeft) {
+  const fs::path dir = temp_dir("stale-temp");
+  fs::create_directories(dir / "state");
+  std::ofstream(dir / "state" / "snapshot.json.q7Rt2x") << "hoursd-snapshot v1 ";
+  std::ofstream(dir / "state" / "notes.txt") << "the operator's";
+  test::FakeUpstream fake;
+  fake.set_customers_json(sample_json());
+  Daemon daemon(dir, fake.url());
+  ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
+  EXPECT_FALSE(fs::exists(dir / "state" / "snapshot.json.q7Rt2x"));
+  EXPECT_TRUE(fs::exists(dir / "state" / "notes.txt"));
+  EXPECT_NE(daemon.log().find("removed temp files a crashed save left"), std::string::npos)
+      << daemon.log();
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -23,23 +24,93 @@ TEST_F(Api, PathParametersArePercentDecoded) {
 
 // ---- Caching ------------------------------------------------------------------------------------
 
-TEST_F(Api, IfNoneMatchWithTheGenerationGives304ForAPinnedInstant) {
+TEST_F(Api, IfNoneMatchWithTheETagGives304ForAPinnedInstant) {
   const std::string target = "/v1/customers/c-dst/state?at=2026-03-08T06:30:00Z";
-  const ApiResponse r = get(target, {{"if-none-match", "\"7\""}});
+  const std::string etag = "\"7-" + answer_etag_basis(config_, "2099z") + "\"";
+  const ApiResponse r = get(target, {{"if-none-match", etag}});
   EXPECT_EQ(r.status, 304u);
   EXPECT_TRUE(r.body.empty());
-  EXPECT_EQ(header_of(r, "ETag"), "\"7\"");
-  EXPECT_EQ(get(target, {{"if-none-match", "W/\"6\", \"7\""}}).status, 304u);
+  EXPECT_EQ(header_of(r, "ETag"), etag);
+  EXPECT_EQ(get(target, {{"if-none-match", "W/\"6\", " + etag}}).status, 304u);
   EXPECT_EQ(get(target, {{"if-none-match", "\"6\""}}).status, 200u);
+  EXPECT_EQ(get(target, {{"if-none-match", "\"7\""}}).status, 200u) << "the old, bare form";
   EXPECT_EQ(
       get("/v1/customers/c-dst/open?at=2026-03-08T06:30:00Z", {{"if-none-match", "*"}}).status,
       304u);
 }
 
+TEST_F(Api, Issue10_TheETagIsTheGenerationTheTzdataAndAHashOfTheAnswerSettings) {
+  const std::string etag = header_of(get("/v1/customers/c-dst/state"), "ETag");
+  EXPECT_TRUE(std::regex_match(etag, std::regex(R"("7-2099z-[0-9a-f]{16}")"))) << etag;
+}
+
+// The same generation, another tzdata or another answer setting: a cache holding the old
+// ETag must get the new answer, not 304.
+TEST_F(Api, Issue10_AnotherTzdataOrAnswerSettingGivesAnotherETagForTheSameGeneration) {
+  const std::string target = "/v1/customers/c-dst/state?at=2026-03-08T06:30:00Z";
+  const std::string before = header_of(get(target), "ETag");
+  ApiEnv e = env();
+  e.tzdata_version = "2100a";
+  const ApiResponse after_tzdata =
+      handle_request({"GET", target, {{"if-none-match", before}}, ""}, e);
+  EXPECT_EQ(after_tzdata.status, 200u);
+  EXPECT_NE(header_of(after_tzdata, "ETag"), before);
+
+  struct Change {
+    const char* name;
+    void (*apply)(Config&);
+  };
+  const Change changes[] = {
+      {"priority_order", [](Config& c) { c.engine.priority_order = PriorityOrder::descending; }},
+      {"condition_policy",
+       [](Config& c) { c.engine.condition_policy = ConditionPolicy::ignore_condition; }},
+      {"force_closed_state set", [](Config& c) { c.engine.force_closed_state = "Closed"; }},
+      {"force_closed_state empty", [](Config& c) { c.engine.force_closed_state = ""; }},
+      {"default_zone", [](Config& c) { c.engine.default_zone = "Europe/Paris"; }},
+      {"zoneinfo_dir", [](Config& c) { c.zoneinfo_dir = "/opt/zoneinfo"; }},
+      {"horizon", [](Config& c) { c.engine.horizon = std::chrono::days(30); }},
+      {"lookback", [](Config& c) { c.engine.lookback = std::chrono::days(1); }},
+      {"lookahead", [](Config& c) { c.engine.lookahead = std::chrono::days(7); }},
+      {"max_chain_depth", [](Config& c) { c.engine.max_chain_depth = 5; }},
+      {"open_states", [](Config& c) { c.answers.open_states.push_back("Lunch"); }},
+      {"open_states split",
+       [](Config& c) {
+         c.answers.open_states = {"Business", " Hours"};
+       }},
+      {"fallback_state", [](Config& c) { c.answers.fallback_state = "Closed"; }},
+      {"stale_after", [](Config& c) { c.sync.stale_after = std::chrono::seconds(601); }},
+  };
+  const std::string basis = answer_etag_basis(config_, "2099z");
+  for (const Change& c : changes) {
+    SCOPED_TRACE(c.name);
+    Config changed = config_;
+    c.apply(changed);
+    EXPECT_NE(answer_etag_basis(changed, "2099z"), basis);
+    e = env();
+    e.config = &changed;
+    const ApiResponse r = handle_request({"GET", target, {{"if-none-match", before}}, ""}, e);
+    EXPECT_EQ(r.status, 200u);
+  }
+  // What changes no answer body leaves it alone.
+  Config server_only = config_;
+  server_only.server.max_cache_age = std::chrono::seconds(5);
+  server_only.sync.interval = std::chrono::seconds(120);
+  EXPECT_EQ(answer_etag_basis(server_only, "2099z"), basis);
+}
+
+TEST_F(Api, Issue10_TheBasisComputedOnceAtStartIsTheOneUsed) {
+  ApiEnv e = env();
+  e.etag_basis = answer_etag_basis(config_, "2099z");
+  const ApiResponse r =
+      handle_request({"GET", "/v1/customers/c-dst/state?at=2026-03-08T06:30:00Z", {}, ""}, e);
+  EXPECT_EQ(header_of(r, "ETag"), "\"7-" + e.etag_basis + "\"");
+}
+
 // Within one generation the state still changes at transitions, so a cache that
 // revalidates an answer about "now" after its max-age must get the new state.
 TEST_F(Api, AnswersAboutNowAreNeverNotModified) {
-  EXPECT_EQ(get("/v1/customers/c-dst/state", {{"if-none-match", "\"7\""}}).status, 200u);
+  const std::string etag = header_of(get("/v1/customers/c-dst/state"), "ETag");
+  EXPECT_EQ(get("/v1/customers/c-dst/state", {{"if-none-match", etag}}).status, 200u);
 }
 
 TEST_F(Api, ErrorsAreNotCached) {

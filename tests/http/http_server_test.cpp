@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
@@ -202,7 +203,7 @@ TEST_F(HttpServerTest, AnswersAStateLookupOverHttp) {
   ASSERT_FALSE(r.ec) << r.ec.message();
   EXPECT_EQ(r.res.result_int(), 200u);
   EXPECT_EQ(r.res[http::field::content_type], "application/json");
-  EXPECT_EQ(r.res[http::field::etag], "\"3\"");
+  EXPECT_EQ(r.res[http::field::etag], "\"3-" + answer_etag_basis(config_, "2099z") + "\"");
   EXPECT_EQ(json::parse(r.res.body())["state"], "Business Hours");
   EXPECT_TRUE(r.res.keep_alive());
 }
@@ -360,6 +361,42 @@ TEST_F(HttpServerTest, StopBeforeRunMakesRunReturn) {
   ASSERT_OK(server_->bind());
   server_->stop(milliseconds(1000));
   server_->run(1);  // returns at once
+}
+
+// The watchdog's evidence (issue 10): an idle io thread stamps its loop at every tick, and a
+// thread stuck in a handler stops stamping while the others go on.
+TEST_F(HttpServerTest, Issue10_IoThreadsStampTheirLoopAndAStuckOneFallsBehind) {
+  server_ = std::make_unique<HttpServer>(config_.server, env_);
+  EXPECT_TRUE(server_->io_thread_stamps().empty());
+  ASSERT_OK(server_->bind());
+  thread_ = std::thread([this] { server_->run(2, milliseconds(20)); });
+  for (int i = 0; i < 100 && server_->io_thread_stamps().empty(); ++i)
+    std::this_thread::sleep_for(milliseconds(10));
+  std::this_thread::sleep_for(milliseconds(100));
+  auto stamps = server_->io_thread_stamps();
+  ASSERT_EQ(stamps.size(), 2u);
+  for (auto t : stamps) EXPECT_LT(SteadyClock::now() - t, milliseconds(500));
+
+  std::atomic<bool> stuck{true}, entered{false};
+  server_->post([&] {
+    entered = true;
+    while (stuck) std::this_thread::sleep_for(milliseconds(5));
+  });
+  for (int i = 0; i < 500 && !entered; ++i) std::this_thread::sleep_for(milliseconds(10));
+  ASSERT_TRUE(entered);
+  std::this_thread::sleep_for(milliseconds(400));
+  stamps = server_->io_thread_stamps();
+  const auto now = SteadyClock::now();
+  const auto behind = std::count_if(stamps.begin(), stamps.end(),
+                                    [&](auto t) { return now - t > milliseconds(300); });
+  EXPECT_EQ(behind, 1) << "exactly the stuck thread is behind";
+  Client c(server_->port());
+  c.send(kGetHealth);
+  EXPECT_EQ(c.read().res.result_int(), 200u) << "the other thread still serves";
+  stuck = false;
+  std::this_thread::sleep_for(milliseconds(100));
+  stamps = server_->io_thread_stamps();
+  for (auto t : stamps) EXPECT_LT(SteadyClock::now() - t, milliseconds(300));
 }
 
 TEST_F(HttpServerTest, ConnectionsOverTheCapGet503) {

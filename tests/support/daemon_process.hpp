@@ -27,6 +27,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "files.hpp"
 
@@ -176,6 +178,14 @@ class DaemonProcess {
     /// When set, the child's soft limit on open files before exec (as systemd's default
     /// LimitNOFILE=1024:524288 leaves it), to see whether the daemon raises it.
     std::optional<rlim_t> open_files_soft_limit;
+    /// The program and the arguments before "--config FILE": `hoursd serve` unless set.
+    std::string binary = HOURSD_BINARY;
+    std::vector<std::string> leading_args{"serve"};
+    /// Environment variables set in the child, e.g. NOTIFY_SOCKET and WATCHDOG_USEC.
+    std::vector<std::pair<std::string, std::string>> env;
+    /// Sets WATCHDOG_PID to the child's own pid, as systemd does: sd_watchdog_enabled()
+    /// ignores WATCHDOG_USEC meant for another process. exec keeps the pid.
+    bool watchdog_pid = false;
   };
 
   DaemonProcess(const std::filesystem::path& dir, const std::string& config_text)
@@ -199,7 +209,15 @@ class DaemonProcess {
         ::setrlimit(RLIMIT_NOFILE, &limit);
       }
       if (!std::freopen(log.c_str(), "a", stderr)) ::_exit(126);
-      ::execl(HOURSD_BINARY, "hoursd", "serve", "--config", config.c_str(), nullptr);
+      for (const auto& [name, value] : options.env) ::setenv(name.c_str(), value.c_str(), 1);
+      if (options.watchdog_pid) ::setenv("WATCHDOG_PID", std::to_string(::getpid()).c_str(), 1);
+      std::vector<std::string> args{options.binary};
+      args.insert(args.end(), options.leading_args.begin(), options.leading_args.end());
+      args.insert(args.end(), {"--config", config});
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(options.binary.c_str(), argv.data());
       ::_exit(127);
     }
   }

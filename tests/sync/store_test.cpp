@@ -1,5 +1,6 @@
 #include "hoursd/sync/store.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -41,7 +42,17 @@ class Store : public testing::Test {
   void TearDown() override { fs::remove_all(root_); }
 
   fs::path file() const { return dir_ / kSnapshotFile; }
-  fs::path temp_file() const { return dir_ / (std::string(kSnapshotFile) + ".tmp"); }
+  /// A name a crashed save could have left: mkstemp's pattern, or the fixed one of old.
+  fs::path temp_file(const char* suffix = ".a1B2c3") const {
+    return dir_ / (std::string(kSnapshotFile) + suffix);
+  }
+  /// The names in the state directory, sorted.
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
 
   fs::path root_;
   fs::path dir_;
@@ -219,7 +230,7 @@ TEST_F(Store, SecondSaveReplacesTheFirst) {
   newer.customers.pop_back();
   ASSERT_OK(save_snapshot(dir_, newer));
   expect_loads(dir_, newer);
-  EXPECT_FALSE(fs::exists(temp_file()));
+  EXPECT_EQ(entries(), std::vector<std::string>{kSnapshotFile});
 }
 
 TEST_F(Store, LoadWithoutStateDirectoryFindsNothing) {
@@ -267,18 +278,22 @@ class FailingStoreIo final : public StoreIo {
  public:
   explicit FailingStoreIo(Step fail_at) : fail_at_(fail_at) {}
 
+  Result<fs::path> create_temp(const fs::path& dir, const std::string& stem) override {
+    calls.push_back("create " + stem + ".XXXXXX");
+    return real().create_temp(dir, stem);
+  }
   Result<void> write_file(const fs::path& path, const std::string& bytes) override {
-    calls.push_back("write " + path.filename().string());
+    calls.push_back("write " + pattern(path));
     if (fail_at_ != Step::write) return real().write_file(path, bytes);
     if (auto r = real().write_file(path, bytes.substr(0, bytes.size() / 2)); !r) return r;
     return injected("write", path);
   }
   Result<void> fsync_file(const fs::path& path) override {
-    calls.push_back("fsync " + path.filename().string());
+    calls.push_back("fsync " + pattern(path));
     return fail_at_ == Step::fsync ? injected("fsync", path) : real().fsync_file(path);
   }
   Result<void> rename(const fs::path& from, const fs::path& to) override {
-    calls.push_back("rename " + from.filename().string() + " " + to.filename().string());
+    calls.push_back("rename " + pattern(from) + " " + to.filename().string());
     return fail_at_ == Step::rename ? injected("rename", to) : real().rename(from, to);
   }
   Result<void> fsync_dir(const fs::path& dir) override {
@@ -290,6 +305,11 @@ class FailingStoreIo final : public StoreIo {
 
  private:
   static StoreIo& real() { return posix_store_io(); }
+  /// The file name with mkstemp's six characters shown as XXXXXX.
+  static std::string pattern(const fs::path& path) {
+    std::string name = path.filename().string();
+    return name.substr(0, name.size() - 6) + "XXXXXX";
+  }
   static Failure injected(const std::string& what, const fs::path& path) {
     return fail(ErrorCode::io_error, what + " " + path.string() + ": injected failure");
   }
@@ -300,8 +320,22 @@ TEST_F(Store, SaveWritesTempThenFsyncsRenamesAndFsyncsTheDirectory) {
   FailingStoreIo io(Step::none);
   ASSERT_OK(save_snapshot(dir_, sample_snapshot(), io));
   EXPECT_EQ(io.calls, (std::vector<std::string>{
-                          "write snapshot.json.tmp", "fsync snapshot.json.tmp",
-                          "rename snapshot.json.tmp snapshot.json", "fsync_dir state"}));
+                          "create snapshot.json.XXXXXX", "write snapshot.json.XXXXXX",
+                          "fsync snapshot.json.XXXXXX", "rename snapshot.json.XXXXXX snapshot.json",
+                          "fsync_dir state"}));
+}
+
+TEST_F(Store, Issue10_TempFilesOfTwoSavesHaveDistinctNamesInTheStateDirectory) {
+  fs::create_directories(dir_);
+  auto first = posix_store_io().create_temp(dir_, kSnapshotFile);
+  auto second = posix_store_io().create_temp(dir_, kSnapshotFile);
+  ASSERT_OK(first);
+  ASSERT_OK(second);
+  EXPECT_NE(*first, *second);
+  EXPECT_EQ(first->parent_path(), dir_);
+  EXPECT_EQ(second->parent_path(), dir_);
+  EXPECT_EQ(fs::status(*first).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
 }
 
 struct FailureCase {
@@ -333,6 +367,7 @@ TEST_F(Store, FailedSaveAtAnyStepLeavesAWholeSnapshotAndTheNextSaveSucceeds) {
     EXPECT_EQ(saved.error().code, ErrorCode::io_error);
     EXPECT_NE(saved.error().message.find("injected failure"), std::string::npos);
     expect_loads(dir_, c.new_snapshot_visible ? new_snapshot : old_snapshot);
+    EXPECT_EQ(entries(), std::vector<std::string>{kSnapshotFile}) << "a temp file was left";
 
     StoredSnapshot newest = sample_snapshot(3);
     ASSERT_OK(save_snapshot(dir_, newest));
@@ -349,7 +384,67 @@ TEST_F(Store, CrashLeavingAPartialTempFileKeepsTheOldSnapshot) {
 
   ASSERT_OK(save_snapshot(dir_, sample_snapshot(2)));
   expect_loads(dir_, sample_snapshot(2));
-  EXPECT_FALSE(fs::exists(temp_file()));
+  EXPECT_TRUE(fs::exists(temp_file())) << "a save touches no other writer's temp file";
+}
+
+TEST_F(Store, Issue10_StaleTempFilesOfOurPatternAreRemovedAndNothingElse) {
+  ASSERT_OK(save_snapshot(dir_, sample_snapshot(1)));
+  ASSERT_OK(save_generation_mark(dir_, 1));
+  for (const char* name :
+       {"snapshot.json.a1B2c3", "snapshot.json.tmp", "generation.Zz9Yy8", "snapshot.json.bak",
+        "snapshot.json.a1B2c3d", "snapshot.json.a1-2c3", "notes.txt"}) {
+    write_bytes(dir_ / name, "x");
+  }
+  EXPECT_EQ(remove_stale_temp_files(dir_), 3u);
+  EXPECT_EQ(entries(), (std::vector<std::string>{"generation", "notes.txt", "snapshot.json",
+                                                 "snapshot.json.a1-2c3", "snapshot.json.a1B2c3d",
+                                                 "snapshot.json.bak"}));
+  expect_loads(dir_, sample_snapshot(1));
+}
+
+TEST_F(Store, Issue10_RemovingStaleTempFilesOfAMissingDirectoryRemovesNothing) {
+  EXPECT_EQ(remove_stale_temp_files(dir_), 0u);
+}
+
+// ---- The generation mark ------------------------------------------------------------------------
+
+TEST_F(Store, Issue10_GenerationMarkRoundTripsAndIsZeroWhenMissing) {
+  auto none = load_generation_mark(dir_);
+  ASSERT_OK(none);
+  EXPECT_EQ(*none, 0u);
+  ASSERT_OK(save_generation_mark(dir_, 41));
+  ASSERT_OK(save_generation_mark(dir_, 42));
+  auto mark = load_generation_mark(dir_);
+  ASSERT_OK(mark);
+  EXPECT_EQ(*mark, 42u);
+  EXPECT_EQ(read_bytes(dir_ / kGenerationFile), "hoursd-generation 42\n");
+  EXPECT_EQ(entries(), std::vector<std::string>{kGenerationFile});
+}
+
+TEST_F(Store, Issue10_DamagedGenerationMarkIsBadJsonNamingTheFile) {
+  fs::create_directories(dir_);
+  for (const char* text : {"", "hoursd-generation\n", "hoursd-generation 12",
+                           "hoursd-generation -1\n", "hoursd-generation 1x\n", "generation 4\n",
+                           "hoursd-generation 99999999999999999999999\n"}) {
+    SCOPED_TRACE(text);
+    write_bytes(dir_ / kGenerationFile, text);
+    auto mark = load_generation_mark(dir_);
+    ASSERT_FALSE(mark.has_value());
+    EXPECT_EQ(mark.error().code, ErrorCode::bad_json);
+    EXPECT_NE(mark.error().message.find((dir_ / kGenerationFile).string()), std::string::npos);
+  }
+}
+
+TEST_F(Store, Issue10_FailedGenerationMarkKeepsTheOldOneAndLeavesNoTempFile) {
+  ASSERT_OK(save_generation_mark(dir_, 5));
+  for (Step step : {Step::write, Step::fsync, Step::rename}) {
+    FailingStoreIo io(step);
+    EXPECT_FALSE(save_generation_mark(dir_, 6, io).has_value());
+    auto mark = load_generation_mark(dir_);
+    ASSERT_OK(mark);
+    EXPECT_EQ(*mark, 5u);
+    EXPECT_EQ(entries(), std::vector<std::string>{kGenerationFile});
+  }
 }
 
 // ---- Damaged files ------------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 
 #include "fake_clock.hpp"
 #include "fake_upstream.hpp"
+#include "files.hpp"
 #include "hoursd/core/evaluator.hpp"
 #include "hoursd/sync/store.hpp"
 #include "test_util.hpp"
@@ -265,6 +267,153 @@ TEST_F(SyncTest, EveryUpstreamFaultKeepsTheLastGoodSnapshot) {
   EXPECT_EQ(syncer.current()->customers.size(), 520u);
   EXPECT_EQ(syncer.current()->generation, good->generation + 1);
   EXPECT_TRUE(syncer.status().last_error.empty());
+}
+
+// ---- Generations across restarts (issue 10) -----------------------------------------------------
+
+/// Syncs `n` times with `syncer`, each time with more customers, and returns the generation
+/// of the last.
+std::uint64_t sync_n_times(std::unique_ptr<Syncer> syncer, ScriptedSource*& source, int n,
+                           int first_size) {
+  for (int i = 0; i < n; ++i) source->push_customers(fleet(first_size + i));
+  for (int i = 0; i < n; ++i) EXPECT_OK(syncer->sync_once());
+  return syncer->current() ? syncer->current()->generation : 0;
+}
+
+TEST_F(SyncTest, Issue10_GenerationsAreNotReusedWhenTheSnapshotFileIsLost) {
+  ScriptedSource* source;
+  EXPECT_EQ(sync_n_times(make(source), source, 3, 10), 3u);
+  std::filesystem::remove(dir_ / kSnapshotFile);
+  auto restarted = make(source);
+  ASSERT_OK(restarted->load_persisted());
+  EXPECT_EQ(restarted->current(), nullptr);
+  source->push_customers(fleet(20));  // other content than generation 1 had
+  ASSERT_OK(restarted->sync_once());
+  EXPECT_EQ(restarted->current()->generation, 4u);
+  auto stored = load_snapshot(dir_);
+  ASSERT_OK(stored);
+  EXPECT_EQ((*stored)->generation, 4u);
+}
+
+TEST_F(SyncTest, Issue10_GenerationsAreNotReusedWhenTheSnapshotFileIsCorrupt) {
+  ScriptedSource* source;
+  EXPECT_EQ(sync_n_times(make(source), source, 2, 10), 2u);
+  std::ofstream(dir_ / kSnapshotFile, std::ios::trunc) << "hoursd-snapshot v1 garbage";
+  auto restarted = make(source);
+  EXPECT_FALSE(restarted->load_persisted().has_value());
+  source->push_customers(fleet(5));
+  ASSERT_OK(restarted->sync_once());
+  EXPECT_EQ(restarted->current()->generation, 3u);
+}
+
+TEST_F(SyncTest, Issue10_TheMarkIsWrittenBeforeTheSnapshotAndFollowsEachGeneration) {
+  ScriptedSource* source;
+  EXPECT_EQ(sync_n_times(make(source), source, 2, 10), 2u);
+  auto mark = load_generation_mark(dir_);
+  ASSERT_OK(mark);
+  EXPECT_EQ(*mark, 2u);
+}
+
+TEST_F(SyncTest, Issue10_ASnapshotFromBeforeMarksExistedStillCountsAsIssued) {
+  std::filesystem::create_directories(dir_);
+  ASSERT_OK(save_snapshot(dir_, StoredSnapshot{9, utc("2026-11-30T00:00:00Z"), "old", fleet(3)}));
+  ScriptedSource* source;
+  auto syncer = make(source);
+  ASSERT_OK(syncer->load_persisted());
+  source->push_customers(fleet(4));
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->current()->generation, 10u);
+}
+
+TEST_F(SyncTest, Issue10_ADamagedMarkMakesGenerationsContinueAboveTheUnixTime) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / kGenerationFile) << "scribbled over\n";
+  ScriptedSource* source;
+  auto syncer = make(source);
+  source->push_customers(fleet(4));
+  ASSERT_OK(syncer->sync_once());
+  const auto unix_now = std::uint64_t(clock_.now().time_since_epoch().count());
+  EXPECT_EQ(syncer->current()->generation, unix_now + 1);
+  auto mark = load_generation_mark(dir_);
+  ASSERT_OK(mark);
+  EXPECT_EQ(*mark, unix_now + 1);
+}
+
+TEST_F(SyncTest, Issue10_AMarkThatCannotBeWrittenFailsTheSyncAndPublishesNothing) {
+  ScriptedSource* source;
+  auto syncer = make(source);
+  source->push_customers(fleet(3));
+  source->push_customers(fleet(4));
+  ASSERT_OK(syncer->sync_once());
+  const auto before = syncer->current();
+  std::filesystem::remove(dir_ / kGenerationFile);
+  std::filesystem::create_directories(dir_ / kGenerationFile / "blocker");  // rename fails
+  auto r = syncer->sync_once();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("sync not published: record generation 2"), std::string::npos)
+      << r.error().message;
+  EXPECT_EQ(syncer->current(), before);
+  EXPECT_NE(syncer->status().last_error.find((dir_ / kGenerationFile).string()), std::string::npos);
+  auto stored = load_snapshot(dir_);
+  ASSERT_OK(stored);
+  EXPECT_EQ((*stored)->generation, 1u);
+}
+
+TEST_F(SyncTest, Issue10_WithoutPersistenceNothingIsWrittenOrCreated) {
+  auto owned = std::make_unique<ScriptedSource>();
+  owned->push_customers(fleet(3));
+  Syncer syncer(config_, std::move(owned), test::tzdb(), clock_, Persistence::none);
+  ASSERT_OK(syncer.load_persisted());
+  ASSERT_OK(syncer.sync_once());
+  EXPECT_EQ(syncer.current()->customers.size(), 3u);
+  EXPECT_FALSE(std::filesystem::exists(dir_));
+}
+
+TEST_F(SyncTest, Issue10_WithoutPersistenceAnExistingDirectoryIsLeftAsItWas) {
+  ScriptedSource* source;
+  EXPECT_EQ(sync_n_times(make(source), source, 1, 10), 1u);
+  const std::string snapshot = test::read_text(dir_ / kSnapshotFile);
+  auto owned = std::make_unique<ScriptedSource>();
+  owned->push_customers(fleet(12));
+  Syncer dry(config_, std::move(owned), test::tzdb(), clock_, Persistence::none);
+  ASSERT_OK(dry.load_persisted());
+  ASSERT_OK(dry.sync_once());
+  EXPECT_EQ(dry.current()->customers.size(), 12u);
+  EXPECT_EQ(test::read_text(dir_ / kSnapshotFile), snapshot);
+  auto mark = load_generation_mark(dir_);
+  ASSERT_OK(mark);
+  EXPECT_EQ(*mark, 1u);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++files;
+  EXPECT_EQ(files, 2u);  // snapshot.json and generation: no temp file either
+}
+
+TEST_F(SyncTest, Issue10_WithoutPersistenceAnUnreadableMarkTakesNoTimeFloor) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / kGenerationFile) << "scribbled over\n";
+  auto owned = std::make_unique<ScriptedSource>();
+  owned->push_customers(fleet(3));
+  Syncer dry(config_, std::move(owned), test::tzdb(), clock_, Persistence::none);
+  ASSERT_OK(dry.sync_once());
+  EXPECT_EQ(dry.current()->generation, 1u);
+}
+
+// The watchdog's sync deadline holds only if a long fetch keeps beating: every request and
+// page of the real client, and the compile around it, call the heartbeat.
+TEST_F(SyncTest, Issue10_TheHeartbeatBeatsAtEveryRequestPageAndCompile) {
+  test::FakeUpstream fake;
+  fake.set_customers(test::generated_customers(120));
+  config_.upstream.source = fake.url();
+  config_.upstream.count_per_page = 25;  // 5 pages
+  auto source = make_source(config_.upstream, "");
+  ASSERT_OK(source);
+  Syncer syncer(config_, std::move(*source), test::tzdb(), clock_);
+  std::atomic<int> beats{0};
+  syncer.on_progress([&] { ++beats; });
+  ASSERT_OK(syncer.sync_once());
+  EXPECT_EQ(syncer.status().pages, 5);
+  // 5 request attempts and 5 pages, then before and after the compile and after publishing.
+  EXPECT_EQ(beats.load(), 5 + 5 + 3);
 }
 
 TEST_F(SyncTest, StaleWhenNoSuccessWithinTheConfiguredAge) {

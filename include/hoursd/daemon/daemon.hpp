@@ -3,6 +3,7 @@
 /// (one sync, for operators) and `check-config`. Shell component.
 
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/result.hpp"
 #include "hoursd/daemon/exit_codes.hpp"
+#include "hoursd/http/http_server.hpp"
 #include "hoursd/sync/sync.hpp"
 
 namespace hoursd {
@@ -28,17 +30,42 @@ struct ConfigOverrides {
 /// Errors: as load_config_file.
 Result<Config> effective_config(const ConfigOverrides& overrides);
 
-/// `hoursd serve`: binds, loads the persisted snapshot, syncs in the background, serves
-/// until SIGTERM or SIGINT (exit 0); SIGHUP re-reads the config ([upstream] and the sync
-/// cadence apply; other changes are logged as needing a restart) and resyncs. Notifies
-/// systemd (READY, STATUS, WATCHDOG) when run under it. When it cannot start, writes one
-/// line "error serve: ..." on `err` and returns kExitConfig, or kExitFailure when the bind
-/// fails (a busy port may free up, so systemd restarts it).
-int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& err);
+/// Seams of serve() for tests of the process as systemd sees it; `hoursd serve` passes none.
+struct ServeHooks {
+  /// Called once on the thread that then runs the io threads, just before they start (after
+  /// READY=1), with the bound server. The watchdog test posts a task that never returns to
+  /// one io thread here (tests/daemon/wedge_main.cpp).
+  std::function<void(HttpServer&)> serving;
+};
 
-/// `hoursd sync`: one sync against the persisted snapshot, status JSON on `out`; 0 on
-/// success, 1 on failure.
-int sync_once_command(const Config& config, std::ostream& out);
+/// `hoursd serve`: locks the state directory (an exclusive flock for the life of the
+/// process) and removes the temp files a crashed save left there, loads the persisted
+/// snapshot, binds, notifies systemd READY=1 (data or not: /readyz is the data signal), syncs
+/// in the background and serves until SIGTERM or SIGINT (exit 0); SIGHUP re-reads the config
+/// ([upstream] and the sync cadence apply; other changes are logged as needing a restart)
+/// and resyncs. STATUS= says which snapshot is served (supervision.hpp). Under a systemd
+/// watchdog it pings WATCHDOG=1 only while every io thread and the sync loop show progress.
+/// When it cannot start, writes one line "error serve: ..." on `err` and returns kExitConfig,
+/// or kExitFailure when the state directory is locked by another process or the bind fails
+/// (the holder may exit, a busy port may free up, so systemd restarts it).
+int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& err,
+          const ServeHooks& hooks = {});
+
+/// Whether `hoursd sync` writes the state directory.
+enum class SyncMode {
+  /// Locks the state directory, then saves the new snapshot and generation there.
+  write,
+  /// `--dry-run`: fetches, decodes and compiles, and writes, creates and locks nothing, so it
+  /// runs beside a serving daemon.
+  dry_run,
+};
+
+/// `hoursd sync`: one sync against the persisted snapshot, status JSON on `out` (with
+/// "dryRun"); 0 on success, 1 on failure, kExitConfig for a bad source or zoneinfo. In write
+/// mode a state directory locked by another process (a running `hoursd serve`) is refused
+/// before anything is read: one line "error sync: state directory DIR is locked by a running
+/// hoursd (pid N); use `hoursd sync --dry-run` ..." on `err`, exit 1.
+int sync_once_command(const Config& config, SyncMode mode, std::ostream& out, std::ostream& err);
 
 /// `hoursd check-config --config FILE`: 0 and a summary when the file and its secrets are
 /// readable,

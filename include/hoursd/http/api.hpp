@@ -49,7 +49,20 @@ struct ApiEnv {
   std::string tzdata_version;
   std::string bearer_token;  // "" = no authentication
   std::string admin_token;   // "" = /debug/dump takes bearer_token like every route
+  /// answer_etag_basis(*config, tzdata_version), computed once at start: the settings it
+  /// covers are read once at start. "" makes each cached answer compute it (tests).
+  std::string etag_basis;
 };
+
+/// What an answer depends on besides the snapshot generation, as the tail of its ETag
+/// ("<tzdata>-<16 hex digits>"): the tzdata version in clear, and a 64-bit FNV-1a hash of the
+/// hoursd version, the tzdata version and every setting that changes an answer body: all of
+/// [engine] (priority_order, condition_policy, force_closed_state, default_zone,
+/// zoneinfo_dir, horizon_days, lookback_days, lookahead_days, max_chain_depth, open_states,
+/// fallback_state) and sync.stale_after (answers carry `stale`). Not covered: [server],
+/// [upstream], [log] and the rest of [sync], which change no answer body; max_cache_age
+/// changes only the Cache-Control header. Pure.
+std::string answer_etag_basis(const Config& config, std::string_view tzdata_version);
 
 /// Answers one request. Never throws; errors are JSON {"error":{"code","message"}} with
 /// 400/401/404/405 (with Allow)/413/503 as docs/openapi.yaml says. When admin_token is set,

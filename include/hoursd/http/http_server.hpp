@@ -5,8 +5,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/result.hpp"
@@ -27,8 +29,17 @@ class HttpServer {
   Result<void> bind();
   /// The bound port (after bind()).
   std::uint16_t port() const;
-  /// Serves on `threads` threads (0: one per core) until stop(); blocks.
-  void run(int threads);
+  /// Serves on `threads` io threads (0: one per core) until stop(); blocks. Each io thread
+  /// records the time whenever it is back in its event loop: after every handler, and at
+  /// least every `tick` while idle. A thread stuck in a handler keeps an old time, which is
+  /// what the watchdog looks for (io_thread_stamps()).
+  void run(int threads, std::chrono::milliseconds tick = std::chrono::seconds(1));
+  /// When each io thread was last back in its event loop, one entry per thread; empty until
+  /// run() has started them. Thread-safe.
+  std::vector<std::chrono::steady_clock::time_point> io_thread_stamps() const;
+  /// Runs `task` on one of the io threads (any one), after the handlers already queued.
+  /// `task` must not throw. Thread-safe.
+  void post(std::function<void()> task);
   /// Stops accepting, gives open sessions up to `drain` to finish, then makes run()
   /// return. Thread-safe; may be called before or during run().
   void stop(std::chrono::milliseconds drain);

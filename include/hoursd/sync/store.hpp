@@ -5,6 +5,7 @@
 /// checksum, so a crash at any point leaves the previous snapshot readable and a torn or
 /// corrupt file is detected, reported and ignored, never half-loaded. Shell component.
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -26,11 +27,16 @@ struct StoredSnapshot {
 };
 
 /// The file operations a save performs, so tests can cut a write at any step. The
-/// default (posix_store_io()) uses open/write/fsync/rename. Implementations report
+/// default (posix_store_io()) uses mkstemp/write/fsync/rename. Implementations report
 /// failure with ErrorCode::io_error.
 class StoreIo {
  public:
   virtual ~StoreIo() = default;
+  /// Creates a new, empty file "<dir>/<stem>.XXXXXX" (mode 0600; mkstemp(3) picks the six
+  /// characters, so two writers never share a temp file) and returns its path.
+  virtual Result<std::filesystem::path> create_temp(const std::filesystem::path& dir,
+                                                    const std::string& stem) = 0;
+  /// Writes `bytes` to the existing file `path`, replacing what it held.
   virtual Result<void> write_file(const std::filesystem::path& path, const std::string& bytes) = 0;
   virtual Result<void> fsync_file(const std::filesystem::path& path) = 0;
   virtual Result<void> rename(const std::filesystem::path& from,
@@ -41,11 +47,35 @@ StoreIo& posix_store_io();
 
 /// The snapshot file's name inside the state directory.
 inline constexpr const char* kSnapshotFile = "snapshot.json";
+/// The generation mark's name inside the state directory: the highest generation ever
+/// issued from it, "hoursd-generation N\n".
+inline constexpr const char* kGenerationFile = "generation";
 
-/// Writes `snapshot` to `dir` (created if missing) atomically.
+/// Writes `snapshot` to `dir` (created if missing) atomically, through a temp file of its
+/// own ("snapshot.json.XXXXXX"), which is removed again when a step fails.
 /// Errors: ErrorCode::io_error naming the path and the step that failed.
+/// REQUIRES: the caller holds the state directory's DirLock.
 Result<void> save_snapshot(const std::filesystem::path& dir, const StoredSnapshot& snapshot,
                            StoreIo& io = posix_store_io());
+
+/// Records `generation` as the highest generation issued from `dir`, atomically and durably
+/// (temp file, fsync, rename, fsync of the directory) before that generation is published,
+/// so it is never issued again for other content, even when snapshot.json is later lost.
+/// Errors: ErrorCode::io_error naming the path and the step.
+/// REQUIRES: the caller holds the state directory's DirLock.
+Result<void> save_generation_mark(const std::filesystem::path& dir, std::uint64_t generation,
+                                  StoreIo& io = posix_store_io());
+
+/// The generation mark of `dir`; 0 when there is none (a new state directory).
+/// Errors: ErrorCode::io_error (unreadable) or ErrorCode::bad_json (not a mark), naming it.
+Result<std::uint64_t> load_generation_mark(const std::filesystem::path& dir);
+
+/// Removes what a save that died before its rename left in `dir`: "snapshot.json.XXXXXX"
+/// and "generation.XXXXXX" temp files (six characters of mkstemp's alphabet) and the fixed
+/// "snapshot.json.tmp" of earlier versions. Returns how many it removed; files it cannot
+/// remove are skipped. REQUIRES: the caller holds the state directory's DirLock, so no save
+/// is writing one of them now.
+std::size_t remove_stale_temp_files(const std::filesystem::path& dir);
 
 /// Reads the snapshot in `dir`. std::nullopt when there is none. Errors: ErrorCode::io_error
 /// (unreadable) or ErrorCode::bad_json (corrupt, truncated, checksum mismatch, wrong

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,11 +55,33 @@ struct SyncStatus {
 /// True when there is no successful sync or it is older than `stale_after`.
 bool is_stale(const SyncStatus& s, date::sys_seconds now, std::chrono::seconds stale_after);
 
+/// Whether a Syncer writes the state directory.
+enum class Persistence {
+  /// Records each new generation in the generation mark, then saves the snapshot.
+  /// REQUIRES: the process holds the state directory's DirLock (io/dir_lock.hpp).
+  write,
+  /// Reads the state directory only (`hoursd sync --dry-run`): nothing is created, written
+  /// or locked, so it runs beside a serving daemon.
+  none,
+};
+
 /// Owns the published snapshot and runs syncs. Thread-safe: current() and status() may be
 /// called from any thread while sync_once() runs on another.
+///
+/// Generations: a new snapshot gets one more than the highest generation this state
+/// directory ever issued (the generation mark, store.hpp), never only one more than the
+/// snapshot it replaces, so a lost or corrupt snapshot.json never leads to a number being
+/// issued twice for different content. The mark is written before the snapshot is saved or
+/// published; when it cannot be written the sync fails and nothing is published.
 class Syncer {
  public:
-  Syncer(Config config, std::unique_ptr<Source> source, const ZoneDb& zones, const Clock& clock);
+  Syncer(Config config, std::unique_ptr<Source> source, const ZoneDb& zones, const Clock& clock,
+         Persistence persistence = Persistence::write);
+
+  /// Sets the heartbeat: called at each progress point of a sync (every upstream request
+  /// attempt and page, Source::progress(), and around the compile and the save) and of
+  /// refresh(). Set it before the first sync; it must be cheap and thread-safe.
+  void on_progress(std::function<void()> beat);
 
   /// Loads the persisted snapshot, if any, and publishes it. A corrupt file is reported in
   /// the returned error and status, and ignored.
@@ -89,6 +112,15 @@ class Syncer {
                                           std::string source, std::vector<Customer> customers,
                                           const PreviousCompile* previous) const;
   void persist(const Snapshot& s);  // records a failure in status; the sync still succeeds
+  /// The generation for a new snapshot after `previous`, recorded in the mark first when
+  /// persisting. Errors: the mark could not be written (io_error naming it).
+  Result<std::uint64_t> claim_generation(const Snapshot* previous);
+  /// The highest generation issued from the state directory as far as the mark says, or a
+  /// floor no earlier generation can reach when the mark is unreadable (sync.cpp).
+  std::uint64_t issued_floor();
+  void beat() const {
+    if (beat_) beat_();
+  }
   Config config_;
   std::unique_ptr<Source> source_;
   const ZoneDb& zones_;
@@ -96,7 +128,10 @@ class Syncer {
   std::shared_ptr<const Snapshot> current_;
   mutable std::mutex status_mutex_;
   SyncStatus status_;
-  mutable std::mutex sync_mutex_;  // one sync at a time; guards config_ and source_
+  mutable std::mutex sync_mutex_;  // one sync at a time; guards config_, source_, issued_
+  const Persistence persistence_;
+  std::optional<std::uint64_t> issued_;  // highest generation issued; read from the mark once
+  std::function<void()> beat_;
 };
 
 }  // namespace hoursd

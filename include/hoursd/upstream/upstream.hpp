@@ -47,6 +47,19 @@ class Source {
   virtual Result<FetchResult> fetch(std::stop_token stop) = 0;
   /// "file:PATH" or the base URL, for status and logs (never credentials).
   virtual std::string describe() const = 0;
+
+  /// Sets what progress() calls: the sync loop's heartbeat, so a fetch of many pages or
+  /// retries proves it is moving. Set it before fetch(), not during one.
+  void on_progress(std::function<void()> beat) { progress_ = std::move(beat); }
+  /// Called by fetch() at each progress point: before every request attempt (the first,
+  /// each retry, each login) and after every page. Between two calls lie at most one attempt
+  /// (upstream.connect_timeout + request_timeout) and one backoff (upstream.backoff_max).
+  void progress() const {
+    if (progress_) progress_();
+  }
+
+ private:
+  std::function<void()> progress_;
 };
 
 /// The source named by config.source, with its secrets already read. Errors:

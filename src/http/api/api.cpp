@@ -262,7 +262,11 @@ ApiResponse cached(const Call& call, ApiResponse response,
   const std::chrono::seconds cap = call.config().server.max_cache_age;
   std::chrono::seconds age = cap;
   if (valid_until) age = std::clamp(*valid_until - call.now, std::chrono::seconds(0), cap);
-  const std::string etag = "\"" + std::to_string(call.snapshot->generation) + "\"";
+  const std::string etag =
+      "\"" + std::to_string(call.snapshot->generation) + "-" +
+      (call.env.etag_basis.empty() ? answer_etag_basis(call.config(), call.env.tzdata_version)
+                                   : call.env.etag_basis) +
+      "\"";
   std::erase_if(response.headers, [](const auto& h) { return h.first == "Cache-Control"; });
   response.headers.emplace_back("Cache-Control", "max-age=" + std::to_string(age.count()));
   response.headers.emplace_back("ETag", etag);

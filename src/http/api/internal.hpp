@@ -69,10 +69,10 @@ ApiResponse text_response(std::string body, std::string_view content_type);
 /// section 13.1.2).
 bool none_match_hits(std::string_view header, std::string_view etag);
 
-/// Adds `ETag: "<generation>"` and `Cache-Control: max-age=N`, N being the seconds from
-/// now until `valid_until` (or max_cache_age when nullopt), capped at max_cache_age.
-/// `pinned` says the answer is a function of the generation and URL alone (an explicit
-/// instant), so a matching If-None-Match turns it into 304. Answers relative to now are
+/// Adds `ETag: "<generation>-<env.etag_basis>"` (answer_etag_basis(), api.hpp) and `Cache-Control:
+/// max-age=N`, N being the seconds from now until `valid_until` (or max_cache_age when nullopt),
+/// capped at max_cache_age. `pinned` says the answer is a function of the ETag and URL alone (an
+/// explicit instant), so a matching If-None-Match turns it into 304. Answers relative to now are
 /// never 304: the state can change at a transition within one generation, and a cache
 /// revalidating after max-age must get the new state.
 ApiResponse cached(const Call& call, ApiResponse response,

@@ -1,0 +1,101 @@
+// The state directory's lock. flock(2) on an O_RDONLY descriptor of the directory itself:
+// flock needs no write access, so the lock works whoever created the directory's files, and
+// a lock the kernel drops with its process cannot go stale the way a pid file can.
+
+#include "hoursd/io/dir_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace hoursd {
+namespace {
+
+namespace fs = std::filesystem;
+
+Failure io_failure(const std::string& what, const fs::path& dir, int err) {
+  return fail(ErrorCode::io_error, what + " " + dir.string() + ": " + std::strerror(err));
+}
+
+/// Creates `dir` with mode 0700 when missing; an existing directory keeps its mode.
+Result<void> ensure_private_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::create_directories(dir, ec))
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec)
+    return fail(ErrorCode::io_error, "create directory " + dir.string() + ": " + ec.message());
+  return {};
+}
+
+/// A /proc/locks line "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE START END" names a lock on
+/// the file whose device and inode are given; "->" marks a waiter, which holds nothing.
+std::optional<pid_t> holder_in_line(const std::string& line, const struct stat& st) {
+  std::istringstream in(line);
+  std::string index, kind, mode, access, pid, id;
+  if (!(in >> index >> kind) || kind == "->" || kind != "FLOCK") return std::nullopt;
+  if (!(in >> mode >> access >> pid >> id)) return std::nullopt;
+  unsigned major = 0, minor = 0;
+  unsigned long long inode = 0;
+  if (std::sscanf(id.c_str(), "%x:%x:%llu", &major, &minor, &inode) != 3) return std::nullopt;
+  if (inode != st.st_ino || major != ::major(st.st_dev) || minor != ::minor(st.st_dev))
+    return std::nullopt;
+  try {
+    return static_cast<pid_t>(std::stol(pid));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+Result<DirLock> DirLock::acquire(const fs::path& dir) {
+  if (auto made = ensure_private_dir(dir); !made) return fail(made.error());
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_failure("open directory", dir, errno);
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return DirLock(dir, fd);
+  const int err = errno;
+  ::close(fd);
+  if (err != EWOULDBLOCK) return io_failure("lock directory", dir, err);
+  const auto pid = flock_holder(dir);
+  return fail(ErrorCode::out_of_range,
+              "directory " + dir.string() + " is locked by another process" +
+                  (pid ? " (pid " + std::to_string(*pid) + ")" : std::string()));
+}
+
+DirLock::DirLock(DirLock&& other) noexcept
+    : dir_(std::move(other.dir_)), fd_(std::exchange(other.fd_, -1)) {}
+
+DirLock& DirLock::operator=(DirLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    dir_ = std::move(other.dir_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+DirLock::~DirLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
+}
+
+std::optional<pid_t> flock_holder(const fs::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return std::nullopt;
+  std::ifstream locks("/proc/locks");
+  for (std::string line; std::getline(locks, line);) {
+    if (auto pid = holder_in_line(line, st)) return pid;
+  }
+  return std::nullopt;
+}
+
+}  // namespace hoursd
