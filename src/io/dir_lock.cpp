@@ -18,6 +18,8 @@
 #include <system_error>
 #include <utility>
 
+#include "hoursd/io/file.hpp"
+
 namespace hoursd {
 namespace {
 
@@ -25,16 +27,6 @@ namespace fs = std::filesystem;
 
 Failure io_failure(const std::string& what, const fs::path& dir, int err) {
   return fail(ErrorCode::io_error, what + " " + dir.string() + ": " + std::strerror(err));
-}
-
-/// Creates `dir` with mode 0700 when missing; an existing directory keeps its mode.
-Result<void> ensure_private_dir(const fs::path& dir) {
-  std::error_code ec;
-  if (fs::create_directories(dir, ec))
-    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (ec)
-    return fail(ErrorCode::io_error, "create directory " + dir.string() + ": " + ec.message());
-  return {};
 }
 
 /// A /proc/locks line "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE START END" names a lock on
@@ -59,7 +51,7 @@ std::optional<pid_t> holder_in_line(const std::string& line, const struct stat& 
 }  // namespace
 
 Result<DirLock> DirLock::acquire(const fs::path& dir) {
-  if (auto made = ensure_private_dir(dir); !made) return fail(made.error());
+  if (auto made = create_private_dir(dir); !made) return fail(made.error());
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return io_failure("open directory", dir, errno);
   if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return DirLock(dir, fd);

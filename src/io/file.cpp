@@ -57,4 +57,14 @@ Result<std::string> read_file(const std::filesystem::path& path, std::size_t max
   }
 }
 
+Result<void> create_private_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::create_directories(dir, ec))
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
+  if (ec)
+    return fail(ErrorCode::io_error, "create directory " + dir.string() + ": " + ec.message());
+  return {};
+}
+
 }  // namespace hoursd

@@ -132,16 +132,6 @@ class PosixStoreIo final : public StoreIo {
   }
 };
 
-/// Creates `dir` (mode 0700 when this call creates it; existing modes are left alone).
-Result<void> ensure_dir(const fs::path& dir) {
-  std::error_code ec;
-  if (fs::create_directories(dir, ec))
-    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (ec)
-    return fail(ErrorCode::io_error, "create directory " + dir.string() + ": " + ec.message());
-  return {};
-}
-
 // ---- Encoding -----------------------------------------------------------------------------------
 
 std::string sha256_hex(std::string_view bytes) {
@@ -349,7 +339,7 @@ Result<void> replace_file(const fs::path& dir, const char* name, const std::stri
     if (r) return r;
     return fail(ErrorCode::io_error, what + ": " + r.error().message);
   };
-  if (auto r = step(ensure_dir(dir)); !r) return r;
+  if (auto r = step(create_private_dir(dir)); !r) return r;
   auto temp = io.create_temp(dir, name);
   if (!temp) return step(fail(temp.error()));
   auto written = step(io.write_file(*temp, bytes));

@@ -1,6 +1,6 @@
 #pragma once
-/// Reading a whole file into memory: the config, secrets, the snapshot, a customers file.
-/// Shell component: it reads a file.
+/// Reading a whole file into memory: the config, secrets, the snapshot, a customers file;
+/// and making the private directory the state lives in. Shell component: it touches files.
 
 #include <cstddef>
 #include <filesystem>
@@ -24,5 +24,10 @@ inline constexpr std::size_t kNoSizeLimit = std::numeric_limits<std::size_t>::ma
 /// Thread-safe; blocks on the read.
 Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes,
                               std::string_view what = {});
+
+/// Creates `dir` and its missing parents. A directory this call creates gets mode 0700 (the
+/// state directory holds customer data); an existing one keeps its mode.
+/// Errors: ErrorCode::io_error "create directory DIR: <reason>".
+Result<void> create_private_dir(const std::filesystem::path& dir);
 
 }  // namespace hoursd
