@@ -14,14 +14,23 @@ hoursd costs one timeout per hold, not one per call.
         route_to_open(answer.state)
 
 A client keeps one keep-alive connection and is not thread-safe: use one per thread or
-process. Routes: GET /v1/customers/{id}/state, POST /v1/states (docs/openapi.yaml).
+process. Routes: GET /v1/customers/{id}/state, POST /v1/states and the event stream
+GET /v1/events (docs/openapi.yaml, docs/events.md):
+
+    for event in client.events(ids=["c-1001"]):   # reconnects, resumes with Last-Event-ID
+        if event.name == "transition":
+            cache[event.data["id"]] = event.data["to"]
+        elif event.refetch:                       # missed events, or new data: refetch
+            cache.update(client.states(list(cache)))
 """
 
 import json
 import socket
 import time
+import urllib.error
 import urllib.parse
-from typing import Dict, List, NamedTuple, Optional
+import urllib.request
+from typing import Dict, Iterator, List, NamedTuple, Optional
 
 
 class Answer(NamedTuple):
@@ -32,6 +41,47 @@ class Answer(NamedTuple):
     open: bool = False  # the answer's `open` (engine.open_states); False when not ok
     body: Optional[dict] = None  # the whole JSON answer, when there was one
     error: str = ""  # why not ok: "timeout", "http 404", "no state", "unreachable: ..."
+
+
+class Event(NamedTuple):
+    """One event of GET /v1/events."""
+
+    name: str  # "transition", "snapshot" or "status"
+    data: dict
+    id: Optional[str] = None  # None for the status event that opens each stream
+
+    @property
+    def refetch(self) -> bool:
+        """True when cached answers may be out of date: new data arrived, or the stream
+        (re)opened without replaying what was missed."""
+        if self.name == "snapshot":
+            return True
+        return self.name == "status" and self.id is None and self.data.get("replay") is not True
+
+
+def parse_events(lines) -> Iterator[Event]:
+    """Events from the lines of a text/event-stream body (WHATWG HTML, Server-sent events):
+    `id:`, `event:` and `data:` fields, a blank line ending each event, comments (`:`)
+    ignored. Each data line of hoursd is one JSON object."""
+    name, data, event_id = "", [], None
+    for raw in lines:
+        line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        line = line.rstrip("\r\n")
+        if not line:
+            if data:
+                yield Event(name or "message", json.loads("\n".join(data)), event_id)
+            name, data, event_id = "", [], None
+            continue
+        if line.startswith(":"):
+            continue
+        field, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if field == "event":
+            name = value
+        elif field == "data":
+            data.append(value)
+        elif field == "id":
+            event_id = value
 
 
 class _Connection:
@@ -203,3 +253,39 @@ class HoursdClient:
         if body is not None:
             lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+
+    def events(self, ids: Optional[List[str]] = None, tag: Optional[str] = None,
+               last_event_id: Optional[str] = None, idle_timeout: float = 45.0,
+               retry: float = 1.0) -> Iterator[Event]:
+        """The event stream, forever: reconnects after any failure (waiting `retry`
+        seconds) and resumes with the id of the last event received; a 4xx other than 429
+        (a bad filter or token) raises urllib.error.HTTPError. `idle_timeout` is
+        longer than hoursd's 15 s heartbeat, so a dead connection is noticed. Check
+        Event.refetch to know when cached answers must be fetched again."""
+        query = {}
+        if ids:
+            query["ids"] = ",".join(ids)
+        if tag:
+            query["tag"] = tag
+        url = f"http://{self.netloc}/v1/events"
+        if query:
+            url += "?" + urllib.parse.urlencode(query)
+        while True:
+            headers = {"Accept": "text/event-stream"}
+            if self.token:
+                headers["Authorization"] = f"Bearer {self.token}"
+            if last_event_id:
+                headers["Last-Event-ID"] = last_event_id
+            try:
+                request = urllib.request.Request(url, headers=headers)
+                with urllib.request.urlopen(request, timeout=idle_timeout) as stream:
+                    for event in parse_events(stream):
+                        if event.id:
+                            last_event_id = event.id
+                        yield event
+            except urllib.error.HTTPError as e:
+                if 400 <= e.code < 500 and e.code != 429:
+                    raise  # bad filter, token or route: retrying would not help
+            except (OSError, ValueError):
+                pass
+            time.sleep(retry)

@@ -4,6 +4,8 @@ sample customers, and the fail-safe paths against small local servers that misbe
     HOURSD_BINARY=build/hoursd python3 -m unittest discover -s examples/client
 """
 
+import datetime
+import json
 import os
 import socket
 import subprocess
@@ -13,7 +15,7 @@ import time
 import unittest
 import urllib.request
 
-from hoursd_client import HoursdClient
+from hoursd_client import Event, HoursdClient, parse_events
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
@@ -75,6 +77,90 @@ class RealDaemon(unittest.TestCase):
         got = self.client.states(["c-1001", "nope"], at="2026-12-05T15:00:00Z")  # a Saturday
         self.assertEqual((got["c-1001"].state, got["c-1001"].open), ("After Hours", False))
         self.assertEqual((got["nope"].ok, got["nope"].error), (False, "not_found"))
+
+
+def start_daemon(customers_file):
+    """(process, port, state directory) of `hoursd serve` on `customers_file`, once ready."""
+    binary = os.environ.get("HOURSD_BINARY")
+    if not binary:
+        raise unittest.SkipTest("set HOURSD_BINARY to the hoursd binary")
+    state_dir = tempfile.TemporaryDirectory()
+    port = free_port()
+    daemon = subprocess.Popen(
+        [binary, "serve", "--source", "file:" + customers_file,
+         "--listen", f"127.0.0.1:{port}", "--state-dir", state_dir.name],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):
+                return daemon, port, state_dir
+        except OSError:
+            time.sleep(0.05)
+    daemon.kill()
+    raise AssertionError("hoursd not ready within 15 s")
+
+
+class EventStream(unittest.TestCase):
+    """c-soon is open until a few seconds after the daemon starts, then After Hours."""
+
+    def setUp(self):
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self.transition = (now + datetime.timedelta(seconds=3)).replace(microsecond=0)
+        start = self.transition - datetime.timedelta(hours=1)
+        rule = {"id": "r-soon", "name": "Until soon", "priority": 1, "state": "Business Hours",
+                "simpleRuleType": "Time", "frequency": "None",
+                "startDate": start.strftime("%Y-%m-%d"), "startTime": start.strftime("%H:%M:%S"),
+                "endTime": self.transition.strftime("%H:%M:%S")}
+        customer = {"id": "c-soon", "name": "Soon", "schedule": {
+            "timeZoneId": "UTC", "defaultState": "After Hours", "rules": [rule]}}
+        self.file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+        json.dump({"items": [customer]}, self.file)
+        self.file.close()
+        self.daemon, port, self.state_dir = start_daemon(self.file.name)
+        self.client = HoursdClient(f"http://127.0.0.1:{port}")
+
+    def tearDown(self):
+        self.client.close()
+        self.daemon.terminate()
+        self.daemon.wait()
+        self.state_dir.cleanup()
+        os.unlink(self.file.name)
+
+    def test_the_transition_arrives_at_its_second_and_a_reconnect_resumes(self):
+        stream = self.client.events(ids=["c-soon"])
+        opening = next(stream)
+        self.assertEqual((opening.name, opening.id, opening.data["replay"]), ("status", None, None))
+        self.assertTrue(opening.refetch)  # nothing replayed: fetch the states you cache
+        transition = next(stream)
+        arrived = time.time()
+        self.assertEqual(transition.name, "transition")
+        self.assertEqual((transition.data["id"], transition.data["from"], transition.data["to"]),
+                         ("c-soon", "Business Hours", "After Hours"))
+        self.assertEqual(transition.data["at"], self.transition.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        self.assertGreaterEqual(arrived, self.transition.timestamp())
+        self.assertLess(arrived, self.transition.timestamp() + 1)
+        stream.close()
+        resumed = next(self.client.events(ids=["c-soon"], last_event_id=transition.id))
+        self.assertEqual((resumed.name, resumed.data["replay"]), ("status", True))
+        self.assertFalse(resumed.refetch)
+
+
+class ParseEvents(unittest.TestCase):
+    def test_fields_comments_and_blank_lines(self):
+        text = [b": keep-alive\n", b"\n", b"event: status\n", b'data: {"replay":null}\n', b"\n",
+                b"id: 17-2\n", b"event: transition\n", b'data: {"id":"c-1",\n', b'data: "to":"X"}\n',
+                b"\n"]
+        self.assertEqual(list(parse_events(text)), [
+            Event("status", {"replay": None}, None),
+            Event("transition", {"id": "c-1", "to": "X"}, "17-2")])
+
+    def test_refetch_after_new_data_or_an_unreplayed_reopening(self):
+        self.assertTrue(Event("snapshot", {"changed": ["c-1"]}, "1-3").refetch)
+        self.assertTrue(Event("status", {"replay": False}, None).refetch)
+        self.assertFalse(Event("status", {"replay": True}, None).refetch)
+        self.assertFalse(Event("status", {"failing": True}, "1-4").refetch)
+        self.assertFalse(Event("transition", {"id": "c-1"}, "1-5").refetch)
 
 
 class Server:
