@@ -175,15 +175,17 @@ void lint_same_priority(const EffectiveSchedule& s, const std::vector<IntervalSe
 
 }  // namespace
 
+std::string_view issue_lint_code(const Issue& issue) {
+  if (issue.field == "timeZoneId") return "unknown_zone";
+  if (issue.field == "parentCustomerId") return "inheritance";
+  return "invalid_value";
+}
+
 std::vector<Lint> issue_lint(const CompiledCustomer& c) {
   std::vector<Lint> out;
-  for (const Issue& i : c.issues) {
-    if (i.severity != Severity::error) continue;
-    std::string code = "invalid_value";
-    if (i.field == "timeZoneId") code = "unknown_zone";
-    if (i.field == "parentCustomerId") code = "inheritance";
-    out.push_back({code, i.rule_id, i.message});
-  }
+  for (const Issue& i : c.issues)
+    if (i.severity == Severity::error)
+      out.push_back({std::string(issue_lint_code(i)), i.rule_id, i.message});
   return out;
 }
 

@@ -314,6 +314,7 @@ int run_lint(const Flags& f, Context& ctx) {
   o.zoneinfo_dir = flag(f, "zoneinfo-dir");
   o.json = f.count("json") > 0;
   o.strict = f.count("strict") > 0;
+  o.verbose = f.count("verbose") > 0;
   if (o.customers_file && o.source)
     return usage_error(ctx, "give --customers or --source, not both");
   if (!o.customers_file && !o.source && !o.config_file)
@@ -455,23 +456,25 @@ const Subcommand kSubcommands[] = {
     {"lint",
      "hoursd lint (--customers FILE | --source file:PATH|https://HOST|http://HOST) [--config "
      "FILE]\n"
-     "            [--zoneinfo-dir DIR] [--json] [--strict]\n"
-     "  Prints every finding about the customers, one line each, \"CUSTOMER rule RULE field\n"
-     "  FIELD: SEVERITY CODE: MESSAGE\", then a summary: customers that do not decode, invalid\n"
-     "  values, unknown zones, inheritance problems, the compiler's warnings, and lint (rules\n"
-     "  with no occurrence in the horizon, shadowed rules, starts in a DST gap, same-priority\n"
-     "  rules that overlap with different states). --source reads every page as a sync would,\n"
-     "  with the [upstream] settings of --config, and writes nothing; --config also brings its\n"
-     "  [engine] settings. --json prints one document instead: {source, tzdata, customers,\n"
-     "  findings:[{customer, rule, field, severity, code, message}], summary:{errors,\n"
-     "  warnings, infos}, exit}. Exit 0 when clean, 1 with warnings only when --strict is\n"
+     "            [--zoneinfo-dir DIR] [--json] [--strict] [--verbose]\n"
+     "  Prints the errors and warnings about the customers (--verbose: the infos too), one\n"
+     "  line each, \"CUSTOMER rule RULE field FIELD: SEVERITY CODE: MESSAGE\", then a summary\n"
+     "  that counts all three: customers that do not decode, invalid values, unknown zones,\n"
+     "  inheritance problems, the compiler's warnings, and lint (rules with no occurrence in\n"
+     "  the horizon, shadowed rules, starts in a DST gap, same-priority rules that overlap\n"
+     "  with different states). --source reads every page as a sync would, with the\n"
+     "  [upstream] settings of --config, reports every customer that does not decode, and\n"
+     "  writes nothing; --config also brings its [engine] settings. --json prints one document\n"
+     "  instead, infos included: {source, tzdata, customers, findings:[{customer, rule,\n"
+     "  field, severity, code, message}], summary:{errors, warnings, infos}, exit}. Exit 0\n"
+     "  when clean, 1 with warnings only when --strict is\n"
      "  given, 2 on any error or when the customers cannot be read, 78 on a configuration\n"
      "  error. In CI, before schedules ship: export them as the API lists them and run\n"
      "  `hoursd lint --customers export.json --strict` (or --source against staging); a\n"
      "  non-zero exit fails the job, and --json gives the findings to annotate it.",
      {"customers", "source", "config", "zoneinfo-dir"},
      run_lint,
-     {"json", "strict"}},
+     {"json", "strict", "verbose"}},
     {"verify-upstream",
      "hoursd verify-upstream [--config FILE] [--source https://HOST|http://HOST] [--zoneinfo-dir "
      "DIR]\n"
@@ -483,16 +486,19 @@ const Subcommand kSubcommands[] = {
      "  at --random instants within the horizon (default 3), at most R requests per second\n"
      "  (--rate, default 5), and compares state and zone with hoursd's answer under the\n"
      "  config's [engine] settings. Prints each disagreement (customer, instant, both answers,\n"
-     "  the rule that decided for hoursd), then a summary with the seed: --seed N asks the\n"
-     "  same questions again. --probes --customer ID instead posts calibration schedules\n"
-     "  (priority direction and ties, forceClosed, conditions, byDay offset 0, untilDate,\n"
-     "  inherit, overnight, CustomerState, a DTSTART off its BYDAY, time and date formats)\n"
-     "  and prints the [engine] settings that match the platform and whether it agrees on\n"
-     "  the rest; pick a customer with a parent, or the inherit and CustomerState probes\n"
-     "  only show that both sides see none. Exit 0 when all agree, 1 on any disagreement or\n"
-     "  failed request (with --probes also when a matching setting differs from the\n"
-     "  config), 2 on bad usage or an unknown --customer, 78 on a configuration error or\n"
-     "  refused credentials.",
+     "  the rule that decided for hoursd), then a summary with the seed: --seed N draws the\n"
+     "  same customers and random offsets again. The rate covers every request, retries and\n"
+     "  logins included. A question the platform rejects (a 4xx but 401 and 403) is a failed\n"
+     "  request and the run goes on. --probes --customer ID instead posts calibration\n"
+     "  schedules (priority direction in both list orders and ties, forceClosed, byDay offset\n"
+     "  0, untilDate, inherit, overnight, CustomerState, a DTSTART off its BYDAY, time and date\n"
+     "  formats, and a condition, which is informational: it infers no setting and counts\n"
+     "  towards no exit code) and prints the [engine] settings that match the platform and\n"
+     "  whether it agrees on the rest; pick a customer with a parent, or the inherit and\n"
+     "  CustomerState probes only show that both sides see none. Exit 0 when all agree, 1 on\n"
+     "  any disagreement or failed request (with --probes also when a matching setting\n"
+     "  differs from the config), 2 on bad usage or an unknown --customer, 78 on a\n"
+     "  configuration error, a redirect or refused credentials.",
      {"config", "source", "zoneinfo-dir", "sample", "customer", "seed", "rate", "transitions",
       "random"},
      run_verify_upstream,
@@ -502,7 +508,8 @@ const Subcommand kSubcommands[] = {
      "  Prints one \"name version\" line each: hoursd, revision (git describe of the build,\n"
      "  \"unknown\" outside a git checkout), tzdata (the release of /usr/share/zoneinfo, or\n"
      "  \"unreadable: WHY\"), boost, openssl-runtime, openssl-build, nlohmann_json,\n"
-     "  tomlplusplus, libsystemd and date.",
+     "  tomlplusplus, libsystemd and date; \"(build)\" marks a shared library whose version\n"
+     "  is the one built against, as it cannot name the one loaded.",
      {},
      run_version},
 };

@@ -11,6 +11,7 @@
 
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/compiler.hpp"
+#include "hoursd/daemon/daemon.hpp"
 #include "hoursd/daemon/exit_codes.hpp"
 #include "hoursd/io/file.hpp"
 #include "hoursd/upstream/test_schedule.hpp"
@@ -25,19 +26,21 @@ bool same(const LintFinding& a, const LintFinding& b) {
   return a.rule == b.rule && a.field == b.field && a.code == b.code && a.message == b.message;
 }
 
-/// An issue's code: the compiler's lint code for errors (its first issue_lint_count lint
-/// entries follow the error issues in order), "compiler" for its warnings and notes.
+/// An issue's code: issue_lint_code() for errors, "compiler" for warnings and notes. The
+/// schedule's lint follows; an entry with the code of an error already reported is that
+/// error again (a rule that expands past its bound is both an issue and schedule lint), so
+/// it is left out rather than reported a second time as a warning.
 std::vector<LintFinding> customer_findings(const CompiledCustomer& c) {
   std::vector<LintFinding> out;
-  std::size_t errors = 0;
+  std::vector<std::string> error_codes;
   for (const Issue& i : c.issues) {
     std::string code = "compiler";
-    if (i.severity == Severity::error)
-      code = errors < c.issue_lint_count ? c.lint[errors++].code : "invalid_value";
+    if (i.severity == Severity::error) code = error_codes.emplace_back(issue_lint_code(i));
     out.push_back({c.id, i.rule_id, i.field, i.severity, std::move(code), i.message});
   }
   for (std::size_t k = c.issue_lint_count; k < c.lint.size(); ++k) {
     const Lint& l = c.lint[k];
+    if (std::find(error_codes.begin(), error_codes.end(), l.code) != error_codes.end()) continue;
     const bool info = l.code == "force_closed" || l.code == "lint_truncated";
     out.push_back(
         {c.id, l.rule_id, "", info ? Severity::info : Severity::warning, l.code, l.message});
@@ -66,29 +69,27 @@ Result<Input> read_file_input(const std::string& path) {
   return Input{std::move(decoded->customers), std::move(decoded->errors), "file:" + path};
 }
 
-/// Every page of the API, as a sync fetches it. A customer that does not decode fails the
-/// fetch (all-or-nothing, upstream.hpp), so it comes back as the error.
+/// Every page of the API, as a sync fetches it, except that a customer that does not
+/// decode comes back as a finding rather than failing the fetch.
 Result<Input> read_api_input(const UpstreamConfig& upstream) {
   auto password = read_upstream_password(upstream);
   if (!password) return fail(password.error());
   auto source = make_source(upstream, *password);
   if (!source) return fail(source.error());
+  (*source)->keep_decode_errors();
   auto fetched = (*source)->fetch(std::stop_token{});
   if (!fetched)
     return fail(fetched.error().code, (*source)->describe() + ": " + fetched.error().message);
-  return Input{std::move(fetched->customers), {}, (*source)->describe()};
+  return Input{std::move(fetched->customers), std::move(fetched->decode_errors),
+               (*source)->describe()};
 }
 
 Result<Config> lint_config(const LintOptions& o) {
-  Config config;
-  if (o.config_file) {
-    auto loaded = load_config_file(*o.config_file);
-    if (!loaded) return fail(loaded.error());
-    config = std::move(*loaded);
-  }
-  if (o.source) config.upstream.source = *o.source;
-  if (o.zoneinfo_dir) config.zoneinfo_dir = *o.zoneinfo_dir;
-  return config;
+  ConfigOverrides overrides;
+  if (o.config_file) overrides.config_file = *o.config_file;
+  overrides.source = o.source;
+  overrides.zoneinfo_dir = o.zoneinfo_dir;
+  return effective_config(overrides);
 }
 
 }  // namespace
@@ -178,7 +179,7 @@ int lint_command(const LintOptions& o, date::sys_seconds now, std::ostream& out,
   const int code = lint_exit_code(findings, o.strict);
   const std::size_t customers = input->customers.size() + input->errors.size();
   if (o.json) write_lint_json(out, findings, customers, input->source, (*zones)->version(), code);
-  else write_lint_text(out, findings, customers, false);
+  else write_lint_text(out, findings, customers, o.verbose);
   return code;
 }
 

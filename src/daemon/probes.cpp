@@ -3,6 +3,7 @@
 // probe tied to an [engine] setting is evaluated under each value of that setting; the
 // others are fixed semantics, where hoursd has one reading and the platform agrees or not.
 
+#include <algorithm>
 #include <ostream>
 
 #include "hoursd/core/local_time.hpp"
@@ -24,9 +25,17 @@ enum class Setting { none, priority_order, condition_policy, force_closed_state 
 struct Calibration {
   const char* name;
   Setting setting;
-  std::optional<Schedule> schedule;  // nullopt would ask about the saved one; probes never do
-  date::local_seconds at;            // in kProbeZone
+  /// The schedules posted, each at `at`: one, or for priority-direction the same rules in
+  /// both list orders, so that a platform that takes the first listed rule shows as such
+  /// rather than as a priority direction.
+  std::vector<Schedule> schedules;
+  date::local_seconds at;  // in kProbeZone
 };
+
+/// Whether a probe is printed but counted and used for no setting. The condition probe
+/// shows how the platform treats one made-up expression, which says nothing sure about how
+/// it evaluates real ones, so condition_policy is left to the operator.
+bool is_informational(const Calibration& p) { return p.setting == Setting::condition_policy; }
 
 SchedulingRule always(std::string id, int priority, std::string state) {
   SchedulingRule r;
@@ -63,6 +72,14 @@ date::local_seconds at(date::local_days day, int hour, int minute = 0) {
   return day + std::chrono::hours(hour) + std::chrono::minutes(minute);
 }
 
+/// A Monday on or after `monday` that is neither the first nor the last of its month (the
+/// 8th to the 21st), where "every Monday" and "the first" or "the last" part ways.
+date::local_days inner_monday(date::local_days monday) {
+  auto day_of_month = [](date::local_days d) { return unsigned(date::year_month_day{d}.day()); };
+  while (day_of_month(monday) < 8 || day_of_month(monday) > 21) monday += days(7);
+  return monday;
+}
+
 /// The probes, anchored on `monday`, a Monday after today in kProbeZone. `parent_state` is
 /// hoursd's state of the customer's parent at Monday noon ("" when none), so the
 /// CustomerState probe matches when the platform reads the rule as hoursd does.
@@ -87,35 +104,52 @@ std::vector<Calibration> calibrations(date::local_days monday, const std::string
     return on_days(timed(std::move(id), Frequency::weekly, before, std::move(from), std::move(to)),
                    {Weekday::monday});
   };
+  // Every Monday of the month, offset 0 written out (test_schedule_body); RFC 5545 allows a
+  // numeric offset only with MONTHLY or YEARLY. Asked on a Monday that is neither the first
+  // nor the last, so reading 0 as 1 or as -1 shows.
+  const SchedulingRule monthly = on_days(
+      timed("probe-byday", Frequency::monthly, before, "09:00", "17:00"), {Weekday::monday});
+  const SchedulingRule low = always("probe-low", 1, "Probe Priority 1");
+  const SchedulingRule high = always("probe-high", 2, "Probe Priority 2");
   return {
-      {"priority-direction", Setting::priority_order,
-       own({always("probe-low", 1, "Probe Priority 1"),
-            always("probe-high", 2, "Probe Priority 2")}),
+      {"priority-direction",
+       Setting::priority_order,
+       {own({low, high}), own({high, low})},
        at(monday, 12)},
-      {"priority-tie", Setting::none,
-       own({always("probe-first", 5, "Probe First"), always("probe-second", 5, "Probe Second")}),
+      {"priority-tie",
+       Setting::none,
+       {own({always("probe-first", 5, "Probe First"), always("probe-second", 5, "Probe Second")})},
        at(monday, 12)},
-      {"force-closed", Setting::force_closed_state, closed, at(monday, 12)},
-      {"condition", Setting::condition_policy, own({conditional}), at(monday, 12)},
-      {"byday-offset-0", Setting::none, own({weekly("probe-byday", "09:00", "17:00")}),
-       at(monday, 12)},
-      {"until-date-inclusive", Setting::none, own({until}), at(monday, 16)},
-      {"inherit", Setting::none, Schedule{"", true, false, {}, ""}, at(monday, 12)},
-      {"overnight", Setting::none, own({weekly("probe-night", "22:00", "06:00")}), at(tuesday, 2)},
-      {"customer-state", Setting::none, own({follows}), at(monday, 12)},
-      {"dtstart-not-in-byday", Setting::none,
-       own({on_days(timed("probe-weekdays", Frequency::weekly, sunday, "09:00", "17:00"),
-                    {Weekday::monday, Weekday::tuesday, Weekday::wednesday, Weekday::thursday,
-                     Weekday::friday})}),
+      {"force-closed", Setting::force_closed_state, {closed}, at(monday, 12)},
+      {"condition", Setting::condition_policy, {own({conditional})}, at(monday, 12)},
+      {"byday-offset-0", Setting::none, {own({monthly})}, at(inner_monday(monday), 12)},
+      {"until-date-inclusive", Setting::none, {own({until})}, at(monday, 16)},
+      {"inherit", Setting::none, {Schedule{"", true, false, {}, ""}}, at(monday, 12)},
+      {"overnight",
+       Setting::none,
+       {own({weekly("probe-night", "22:00", "06:00")})},
+       at(tuesday, 2)},
+      {"customer-state", Setting::none, {own({follows})}, at(monday, 12)},
+      {"dtstart-not-in-byday",
+       Setting::none,
+       {own({on_days(timed("probe-weekdays", Frequency::weekly, sunday, "09:00", "17:00"),
+                     {Weekday::monday, Weekday::tuesday, Weekday::wednesday, Weekday::thursday,
+                      Weekday::friday})})},
        at(sunday, 12)},
-      {"time-format-12h", Setting::none, own({weekly("probe-12h", "9:00 AM", "5:00 PM")}),
+      // 14:00 is open only when "PM" is read: without it the rule is 01:00-11:00.
+      {"time-format-12h",
+       Setting::none,
+       {own({weekly("probe-12h", "1:00 PM", "11:00 PM")})},
+       at(monday, 14)},
+      {"time-format-seconds",
+       Setting::none,
+       {own({weekly("probe-seconds", "09:00:00", "17:00:00")})},
        at(monday, 16, 30)},
-      {"time-format-seconds", Setting::none, own({weekly("probe-seconds", "09:00:00", "17:00:00")}),
+      {"time-format-iso",
+       Setting::none,
+       {own({weekly("probe-iso", "2000-01-01T09:00:00", "2000-01-01T17:00:00")})},
        at(monday, 16, 30)},
-      {"time-format-iso", Setting::none,
-       own({weekly("probe-iso", "2000-01-01T09:00:00", "2000-01-01T17:00:00")}),
-       at(monday, 16, 30)},
-      {"date-format-m/d/yyyy", Setting::none, own({us_date}), at(monday, 12)},
+      {"date-format-m/d/yyyy", Setting::none, {own({us_date})}, at(monday, 12)},
   };
 }
 
@@ -179,72 +213,136 @@ date::local_days next_monday(date::sys_seconds now, const Zone& zone) {
 }
 
 struct Tally {
-  int agree = 0, disagree = 0, failed = 0, differ_from_config = 0;
+  int agree = 0, disagree = 0, failed = 0, informational = 0, differ_from_config = 0;
   std::vector<std::string> settings;  // the config lines that match the platform
 };
 
-/// Asks about one probe and prints its line. Returns false when the platform refused us.
-bool run_one(const Calibration& p, const Config& config, const std::vector<Customer>& customers,
-             const std::string& id, const ZoneDb& zones, ScheduleTester& tester, Pacer& pacer,
-             const Zone& zone, std::ostream& out, Tally& tally) {
-  const date::sys_seconds instant = to_instant(p.at, zone);
-  out << "probe " << p.name << " at " << format_utc(instant) << ": ";
-  pacer.wait();
-  auto theirs = tester.test_schedule(id, instant, p.schedule);
+/// What every probe of one run shares.
+struct ProbeRun {
+  const Config& config;
+  const std::vector<Customer>& customers;
+  const std::string& id;
+  const ZoneDb& zones;
+  const Zone& zone;
+  ScheduleTester& tester;
+  std::ostream& out;
+  Tally tally;
+  bool refused = false;  // the platform refused us (credentials, redirect): stop asking
+};
+
+/// The platform's state for force_closed_state, when it can be one: a state that neither a
+/// rule of `s` nor its defaultState gives. A platform answering with one of those ignored
+/// forceClosed (or reads it as "use defaultState", which `unset` covers).
+std::optional<std::string> offered_force_closed_state(const Schedule& s,
+                                                      const std::optional<std::string>& platform) {
+  if (!platform || *platform == s.default_state) return std::nullopt;
+  for (const SchedulingRule& r : s.rules)
+    if (r.state == *platform) return std::nullopt;
+  return platform;
+}
+
+/// Asks the platform about `s` at `instant` and prints its answer, hoursd's under each
+/// candidate setting and a zone difference. Returns the candidates' config lines that give
+/// the platform's answer, or nullopt when the platform gave none (printed and counted).
+std::optional<std::vector<std::string>> ask(ProbeRun& run, const Calibration& p, const Schedule& s,
+                                            date::sys_seconds instant) {
+  auto theirs = run.tester.test_schedule(run.id, instant, s);
   if (!theirs) {
-    ++tally.failed;
-    out << "failed: platform: " << theirs.error().message << "\n";
-    return theirs.error().code != ErrorCode::invalid_argument;
+    // A rejected schedule (another 4xx) is this probe's failure; the others still run.
+    ++run.tally.failed;
+    run.out << "failed: platform: " << theirs.error().message;
+    run.refused = run.refused || theirs.error().code == ErrorCode::invalid_argument;
+    return std::nullopt;
   }
   const auto platform = platform_state(*theirs);
-  out << "platform " << quoted(platform) << "; hoursd";
-  const auto family = lineage(customers, id, p.schedule);
+  run.out << "platform " << quoted(platform) << "; hoursd";
+  const auto family = lineage(run.customers, run.id, s);
+  const auto offered =
+      p.setting == Setting::force_closed_state ? offered_force_closed_state(s, platform) : platform;
   std::vector<std::string> matching;
   std::optional<std::string> our_zone;
   const char* separator = " ";
-  for (const Candidate& c : candidates(p.setting, config.engine, platform)) {
-    out << separator << (c.label.empty() ? "" : c.label + " ");
+  for (const Candidate& c : candidates(p.setting, run.config.engine, offered)) {
+    run.out << separator << (c.label.empty() ? "" : c.label + " ");
     separator = ", ";
-    auto ours = answer_under(family, id, c.options, zones, instant);
+    auto ours = answer_under(family, run.id, c.options, run.zones, instant);
     if (!ours) {
-      out << "failed: " << ours.error().message;
+      run.out << "failed: " << ours.error().message;
       continue;
     }
-    out << quoted(ours->state);
+    run.out << quoted(ours->state);
     if (!our_zone) our_zone = ours->zone;
-    if (ours->state == platform && same_zone(zones, theirs->time_zone_id, ours->zone))
+    if (ours->state == platform && same_zone(run.zones, theirs->time_zone_id, ours->zone))
       matching.push_back(c.line);
   }
-  if (our_zone && !same_zone(zones, theirs->time_zone_id, *our_zone))
-    out << " (zone: platform " << (theirs->time_zone_id.empty() ? "null" : theirs->time_zone_id)
-        << ", hoursd " << (our_zone->empty() ? "null" : *our_zone) << ")";
-  if (p.setting == Setting::none) {
-    ++(matching.empty() ? tally.disagree : tally.agree);
-    out << (matching.empty() ? " => DISAGREES" : " => agrees") << "\n";
-    return true;
+  if (our_zone && !same_zone(run.zones, theirs->time_zone_id, *our_zone))
+    run.out << " (zone: platform " << (theirs->time_zone_id.empty() ? "null" : theirs->time_zone_id)
+            << ", hoursd " << (our_zone->empty() ? "null" : *our_zone) << ")";
+  return matching;
+}
+
+/// Why no setting matched, for the probes where the answer says more than "no match".
+std::string unmatched_reason(const Calibration& p) {
+  switch (p.setting) {
+    case Setting::priority_order: return "priority not honoured";
+    case Setting::force_closed_state: return "platform ignores forceClosed";
+    default: return "no [engine] setting matches the platform";
   }
+}
+
+/// Prints the verdict of a setting probe whose candidates `matching` gave the platform's
+/// answer to every schedule posted.
+void infer_setting(ProbeRun& run, const Calibration& p, const std::vector<std::string>& matching) {
   if (matching.empty()) {
-    ++tally.disagree;
-    out << " => no [engine] setting matches the platform\n";
-    return true;
+    ++run.tally.disagree;
+    run.out << " => DISAGREES (" << unmatched_reason(p) << ")\n";
+    return;
   }
-  ++tally.agree;
-  tally.settings.push_back(matching.front());
-  out << " => " << matching.front();
-  if (const std::string mine = configured_line(p.setting, config.engine);
+  ++run.tally.agree;
+  run.tally.settings.push_back(matching.front());
+  run.out << " => " << matching.front();
+  if (const std::string mine = configured_line(p.setting, run.config.engine);
       mine != matching.front()) {
-    ++tally.differ_from_config;
-    out << " (the config has " << (mine.starts_with('#') ? "it unset" : mine) << ")";
+    ++run.tally.differ_from_config;
+    run.out << " (the config has " << (mine.starts_with('#') ? "it unset" : mine) << ")";
   }
-  out << "\n";
-  return true;
+  run.out << "\n";
+}
+
+/// Asks about one probe (each of its schedules) and prints its line.
+void run_one(ProbeRun& run, const Calibration& p) {
+  const date::sys_seconds instant = to_instant(p.at, run.zone);
+  run.out << "probe " << p.name << " at " << format_utc(instant) << ": ";
+  std::optional<std::vector<std::string>> common;
+  for (std::size_t i = 0; i < p.schedules.size(); ++i) {
+    if (i > 0) run.out << "; list order reversed: ";
+    auto matching = ask(run, p, p.schedules[i], instant);
+    if (!matching) {
+      run.out << "\n";
+      return;
+    }
+    if (common)
+      std::erase_if(*common, [&](const std::string& line) {
+        return std::find(matching->begin(), matching->end(), line) == matching->end();
+      });
+    else common = std::move(matching);
+  }
+  if (is_informational(p)) {
+    ++run.tally.informational;
+    run.out << " => informational"
+            << (common->empty() ? "" : " (as with " + common->front() + "; not inferred)") << "\n";
+    return;
+  }
+  if (p.setting != Setting::none) return infer_setting(run, p, *common);
+  ++(common->empty() ? run.tally.disagree : run.tally.agree);
+  run.out << (common->empty() ? " => DISAGREES" : " => agrees") << "\n";
 }
 
 }  // namespace
 
 int run_probes(const Config& config, const VerifyOptions& options,
                const std::vector<Customer>& customers, const ZoneDb& zones, ScheduleTester& tester,
-               Pacer& pacer, date::sys_seconds now, std::ostream& out) {
+               date::sys_seconds now, std::ostream& out) {
   const std::string id = options.customer.value_or("");
   const auto family = lineage(customers, id, std::nullopt);
   if (family.empty()) {
@@ -263,21 +361,19 @@ int run_probes(const Config& config, const VerifyOptions& options,
                               to_instant(at(monday, 12), *zone));
         p && p->state)
       parent_state = *p->state;
-  Tally tally;
-  bool refused = false;
+  ProbeRun run{config, customers, id, zones, *zone, tester, out, {}, false};
   for (const Calibration& p : calibrations(monday, parent_state)) {
-    if (!run_one(p, config, customers, id, zones, tester, pacer, *zone, out, tally)) {
-      refused = true;
-      break;
-    }
+    run_one(run, p);
+    if (run.refused) break;
   }
+  const Tally& t = run.tally;
   out << "[engine] settings that match the platform:\n";
-  for (const std::string& line : tally.settings) out << line << "\n";
-  out << "verify-upstream --probes " << id << ": " << tally.agree << " agree, " << tally.disagree
-      << " disagree, " << tally.failed << " failed; " << tally.differ_from_config
-      << " [engine] settings differ from the config\n";
-  if (refused) return kExitConfig;
-  return tally.disagree || tally.failed || tally.differ_from_config ? kExitFailure : kExitOk;
+  for (const std::string& line : t.settings) out << line << "\n";
+  out << "verify-upstream --probes " << id << ": " << t.agree << " agree, " << t.disagree
+      << " disagree, " << t.failed << " failed, " << t.informational << " informational; "
+      << t.differ_from_config << " [engine] settings differ from the config\n";
+  if (run.refused) return kExitConfig;
+  return t.disagree || t.failed || t.differ_from_config ? kExitFailure : kExitOk;
 }
 
 }  // namespace hoursd::verify

@@ -11,7 +11,6 @@
 #include "hoursd/core/compiled.hpp"
 #include "hoursd/core/result.hpp"
 #include "hoursd/daemon/verify_upstream.hpp"
-#include "pacer.hpp"
 
 namespace hoursd::verify {
 
@@ -50,6 +49,6 @@ std::optional<std::string> platform_state(const PlatformAnswer& a);
 /// config's.
 int run_probes(const Config& config, const VerifyOptions& options,
                const std::vector<Customer>& customers, const ZoneDb& zones, ScheduleTester& tester,
-               Pacer& pacer, date::sys_seconds now, std::ostream& out);
+               date::sys_seconds now, std::ostream& out);
 
 }  // namespace hoursd::verify

@@ -16,6 +16,7 @@
 #include "hoursd/core/time_text.hpp"
 #include "hoursd/daemon/exit_codes.hpp"
 #include "hoursd/upstream/upstream.hpp"
+#include "pacer.hpp"
 #include "verify_internal.hpp"
 
 namespace hoursd {
@@ -104,7 +105,6 @@ struct Run {
   const CompiledSet& set;
   const ZoneDb& zones;
   ScheduleTester& tester;
-  Pacer pacer;
   std::ostream& out;
   std::size_t asked = 0, agreed = 0, disagreed = 0, failed = 0;
   std::optional<Error> fatal;  // the platform refused us: stop asking
@@ -121,15 +121,18 @@ Next compare_at(Run& run, const CompiledCustomer& c, const Probe& p) {
     run.out << "failed " << where << ": hoursd: " << ours.error().message << "\n";
     return Next::go_on;
   }
-  run.pacer.wait();
   ++run.asked;
   auto theirs = run.tester.test_schedule(c.id, p.at, std::nullopt);
   if (!theirs) {
+    // A rejected question (another 4xx) is this instant's failure; the run goes on.
+    const Error& e = theirs.error();
     ++run.failed;
-    run.out << "failed " << where << ": platform: " << theirs.error().message << "\n";
-    if (theirs.error().code == ErrorCode::invalid_argument) run.fatal = theirs.error();
-    if (run.fatal) return Next::stop;
-    return theirs.error().code == ErrorCode::not_found ? Next::skip_customer : Next::go_on;
+    run.out << "failed " << where << ": platform: " << e.message << "\n";
+    if (e.code == ErrorCode::invalid_argument) {
+      run.fatal = e;
+      return Next::stop;
+    }
+    return e.code == ErrorCode::not_found ? Next::skip_customer : Next::go_on;
   }
   const auto platform = verify::platform_state(*theirs);
   if (platform == ours->state && same_zone(run.zones, theirs->time_zone_id, ours->zone)) {
@@ -196,24 +199,20 @@ bool same_zone(const ZoneDb& zones, const std::string& platform, const std::stri
 int verify_against(const Config& config, const VerifyOptions& options,
                    const std::vector<Customer>& customers, const ZoneDb& zones,
                    ScheduleTester& tester, date::sys_seconds now, std::ostream& out) {
-  if (options.probes) {
-    Pacer pacer(options.rate);
-    return verify::run_probes(config, options, customers, zones, tester, pacer, now, out);
-  }
+  if (options.probes)
+    return verify::run_probes(config, options, customers, zones, tester, now, out);
   const CompiledSet set = compile(customers, config.engine, zones, now);
   const auto sampled = sample_customers(set, options);
   if (options.customer && sampled.empty()) {
     out << "verify-upstream: no synced customer has id " << *options.customer << "\n";
     return kExitUsage;
   }
-  Run run{set, zones, tester, Pacer(options.rate), out, 0, 0, 0, 0, std::nullopt};
+  Run run{set, zones, tester, out, 0, 0, 0, 0, std::nullopt};
   std::mt19937_64 rng(options.seed ^ 0x9e3779b97f4a7c15ULL);  // apart from the draw's stream
   for (const CompiledCustomer* c : sampled) {
     for (const Probe& p :
          instants_to_check(set, *c, now, options.transitions, options.random_instants, rng)) {
-      const Next next = compare_at(run, *c, p);
-      if (next == Next::stop) break;
-      if (next == Next::skip_customer) break;
+      if (compare_at(run, *c, p) != Next::go_on) break;  // this customer is done
     }
     if (run.fatal) break;
   }
@@ -239,7 +238,10 @@ int verify_upstream_command(const Config& config, const VerifyOptions& options,
   if (!password) return err << "error config: " << password.error().message << "\n", kExitConfig;
   auto source = make_source(config.upstream, *password);
   if (!source) return err << "error config: " << source.error().message << "\n", kExitConfig;
-  auto tester = make_schedule_tester(config.upstream, *password);
+  // Every request of the tester, retries and logins included, waits its turn: --rate bounds
+  // what the platform sees, not only how often we ask.
+  Pacer pacer(options.rate);
+  auto tester = make_schedule_tester(config.upstream, *password, [&pacer] { pacer.wait(); });
   if (!tester) return err << "error config: " << tester.error().message << "\n", kExitConfig;
   auto fetched = (*source)->fetch(std::stop_token{});
   if (!fetched) {

@@ -1,5 +1,8 @@
-// hoursd --version. Build-time versions come from the headers and from CMake (for the
-// libraries whose headers carry none); only OpenSSL can differ at run time, so it is asked.
+// hoursd --version. Boost (Asio, Beast) and nlohmann_json are header-only, so the version
+// built against is the one that runs. OpenSSL says which library is loaded, so it is asked.
+// toml++, libsystemd and date-tz are shared libraries with no call that names the loaded
+// version: theirs come from the headers or CMake and are labelled "(build)", as the one
+// loaded may be a later compatible release.
 
 #include "hoursd/daemon/version.hpp"
 
@@ -40,9 +43,9 @@ void write_version(std::ostream& out, const std::string& zoneinfo_dir) {
       << dotted(NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
                 NLOHMANN_JSON_VERSION_PATCH)
       << "\n";
-  out << "tomlplusplus " << dotted(TOML_LIB_MAJOR, TOML_LIB_MINOR, TOML_LIB_PATCH) << "\n";
-  out << "libsystemd " << HOURSD_LIBSYSTEMD_VERSION << "\n";
-  out << "date " << HOURSD_DATE_VERSION << "\n";
+  out << "tomlplusplus " << dotted(TOML_LIB_MAJOR, TOML_LIB_MINOR, TOML_LIB_PATCH) << " (build)\n";
+  out << "libsystemd " << HOURSD_LIBSYSTEMD_VERSION << " (build)\n";
+  out << "date " << HOURSD_DATE_VERSION << " (build)\n";
 }
 
 }  // namespace hoursd

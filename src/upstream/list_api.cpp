@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -66,11 +67,14 @@ class ApiSource;
 /// One fetch: its connection, counters and requests, in order.
 class ApiFetch {
  public:
-  ApiFetch(ApiSource& source, std::stop_token stop);
+  /// `before_each_send`, when set, runs before every HTTP request, logins and retries
+  /// included (verify-upstream's pacer).
+  ApiFetch(ApiSource& source, std::stop_token stop, std::function<void()> before_each_send = {});
   Result<FetchResult> run();
   /// POSTs the JSON `body` to `path` with the credentials, logging in first when a cookie
-  /// session is needed. Returns a 2xx response; 404 is ErrorCode::not_found, other statuses
-  /// as for the listing.
+  /// session is needed. Returns a 2xx response; 404 is ErrorCode::not_found, another 4xx but
+  /// 401 and 403 is ErrorCode::bad_field (the platform rejects the body), other statuses as
+  /// for the listing.
   Result<HttpResponse> post_json(const std::string& path, std::string body, std::string context);
 
  private:
@@ -93,6 +97,8 @@ class ApiFetch {
   std::stop_token stop_;
   HttpConnection http_;
   FetchStats stats_;
+  std::function<void()> before_each_send_;
+  std::vector<DecodeError> decode_errors_;  // kept when the source keeps_decode_errors()
 };
 
 class ApiSource final : public Source {
@@ -139,14 +145,15 @@ class ApiSource final : public Source {
   std::mt19937_64 rng_{std::random_device{}()};
 };
 
-ApiFetch::ApiFetch(ApiSource& source, std::stop_token stop)
+ApiFetch::ApiFetch(ApiSource& source, std::stop_token stop, std::function<void()> before_each_send)
     : src_(source),
       config_(source.config_),
       stop_(stop),
       http_(
           source.origin_, source.tls_,
           HttpLimits{config_.connect_timeout, config_.request_timeout, config_.max_response_bytes},
-          "hoursd/" HOURSD_VERSION, stop) {}
+          "hoursd/" HOURSD_VERSION, stop),
+      before_each_send_(std::move(before_each_send)) {}
 
 Result<FetchResult> ApiFetch::run() {
   if (config_.auth == AuthMode::cookie && src_.cookies_.empty())
@@ -157,6 +164,7 @@ Result<FetchResult> ApiFetch::run() {
   out.customers = std::move(*customers);
   stats_.duplicates = dedupe_by_id(out.customers);
   out.stats = stats_;
+  out.decode_errors = std::move(decode_errors_);
   return out;
 }
 
@@ -200,8 +208,9 @@ Result<DecodedCustomers> ApiFetch::get_page(int page) {
   const std::string where = call.label + " (" + call.context + "): ";
   auto decoded = decode_customers(response->body);
   if (!decoded) return fail(ErrorCode::bad_json, where + decoded.error().message);
-  if (!decoded->errors.empty())
+  if (!decoded->errors.empty() && !src_.keeps_decode_errors())
     return fail(ErrorCode::bad_json, where + describe_decode_errors(decoded->errors));
+  std::move(decoded->errors.begin(), decoded->errors.end(), std::back_inserter(decode_errors_));
   if (decoded->customers.empty())
     if (auto error = error_instead_of_items(src_.redact(response->body)); !error.empty())
       return fail(ErrorCode::io_error, where + "an error in a 200 response: " + error);
@@ -219,6 +228,13 @@ Result<HttpResponse> ApiFetch::post_json(const std::string& path, std::string bo
   if (!response || is_success(response->status)) return response;
   if (response->status == 404)
     return fail(ErrorCode::not_found, status_message(call, *response, "not found on the platform"));
+  // A 400 or 422 is about this body (a schedule the platform cannot read), not about how we
+  // reach the platform: the caller records it and asks its next question. Redirects, 401
+  // and 403 stay configuration problems.
+  if (response->status >= 400 && response->status <= 499 && response->status != 401 &&
+      response->status != 403)
+    return fail(ErrorCode::bad_field,
+                status_message(call, *response, "the platform rejects this request"));
   return status_failure(call, *response);
 }
 
@@ -278,6 +294,7 @@ Result<HttpResponse> ApiFetch::call_with_retries(const Call& call) {
   for (int attempt = 1;; ++attempt) {
     src_.progress();
     ++stats_.requests;
+    if (before_each_send_) before_each_send_();
     auto response = http_.send(call.request);
     std::string problem;
     auto delay = std::chrono::milliseconds(0);
@@ -395,8 +412,9 @@ void ApiFetch::take_cookies(const HttpResponse& r) {
 /// one login for every question.
 class ApiTester final : public ScheduleTester {
  public:
-  explicit ApiTester(std::unique_ptr<ApiSource> source)
-      : source_(std::move(source)), fetch_(*source_, stop_.get_token()) {}
+  ApiTester(std::unique_ptr<ApiSource> source, std::function<void()> before_each_send)
+      : source_(std::move(source)),
+        fetch_(*source_, stop_.get_token(), std::move(before_each_send)) {}
 
   Result<PlatformAnswer> test_schedule(const std::string& id, date::sys_seconds at,
                                        const std::optional<Schedule>& schedule) override {
@@ -437,11 +455,13 @@ Result<std::shared_ptr<TlsContext>> tls_for(const UpstreamConfig& config, const 
 }  // namespace
 
 Result<std::unique_ptr<ScheduleTester>> make_api_tester(const UpstreamConfig& config, Origin origin,
-                                                        std::string password) {
+                                                        std::string password,
+                                                        std::function<void()> before_each_send) {
   auto tls = tls_for(config, origin);
   if (!tls) return fail(tls.error());
-  return std::unique_ptr<ScheduleTester>(std::make_unique<ApiTester>(std::make_unique<ApiSource>(
-      config, std::move(origin), std::move(*tls), std::move(password))));
+  return std::unique_ptr<ScheduleTester>(std::make_unique<ApiTester>(
+      std::make_unique<ApiSource>(config, std::move(origin), std::move(*tls), std::move(password)),
+      std::move(before_each_send)));
 }
 
 Result<std::unique_ptr<Source>> make_api_source(const UpstreamConfig& config, Origin origin,

@@ -3,6 +3,7 @@
 // constructor (list_api.cpp), which make_source() calls for http and https URLs.
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,9 +36,11 @@ Result<std::unique_ptr<Source>> make_api_source(const UpstreamConfig& config, Or
                                                 std::string password);
 
 /// The test-schedule client for `origin`, on one keep-alive connection with the API
-/// source's auth and retries. REQUIRES: `config` passed check_settings().
+/// source's auth and retries; `before_each_send` as for make_schedule_tester().
+/// REQUIRES: `config` passed check_settings().
 /// Errors: ErrorCode::invalid_argument when TLS setup fails.
 Result<std::unique_ptr<ScheduleTester>> make_api_tester(const UpstreamConfig& config, Origin origin,
-                                                        std::string password);
+                                                        std::string password,
+                                                        std::function<void()> before_each_send);
 
 }  // namespace hoursd::upstream

@@ -15,12 +15,27 @@ namespace {
 
 using json = nlohmann::json;
 
-/// The Schedule DTO exactly as the customers encoder writes it, so an inline schedule
-/// reaches the platform in the shape the platform itself sends.
+bool takes_numeric_offsets(const SchedulingRule& r) {
+  return r.frequency == Frequency::monthly || r.frequency == Frequency::yearly;
+}
+
+/// The Schedule DTO as the customers encoder writes it, so an inline schedule reaches the
+/// platform in the shape the platform itself sends; except that a MONTHLY or YEARLY rule's
+/// byDay entries always carry their offset. The encoder omits an offset of 0, which leaves
+/// the platform nothing to misread, and verify-upstream's "byday-offset-0" probe asks how
+/// the platform reads one (RFC 5545 allows numeric offsets only with those frequencies).
 json schedule_dto(const Schedule& schedule) {
   Customer holder;
   holder.schedule = schedule;
-  return json::parse(encode_customers({holder})).at(0).at("schedule");
+  json dto = json::parse(encode_customers({holder})).at(0).at("schedule");
+  for (std::size_t i = 0; i < schedule.rules.size(); ++i) {
+    const SchedulingRule& rule = schedule.rules[i];
+    if (!takes_numeric_offsets(rule) || rule.by_day.empty()) continue;
+    json& days = dto.at("rules").at(i).at("byDay");
+    for (std::size_t d = 0; d < rule.by_day.size(); ++d)
+      days.at(d)["offset"] = rule.by_day[d].offset;
+  }
+  return dto;
 }
 
 Result<std::string> nullable_text(const json& answer, const char* key) {
@@ -55,8 +70,8 @@ Result<PlatformAnswer> parse_test_schedule_answer(std::string_view body) {
   return PlatformAnswer{std::move(*state), std::move(*zone)};
 }
 
-Result<std::unique_ptr<ScheduleTester>> make_schedule_tester(const UpstreamConfig& config,
-                                                             std::string password) {
+Result<std::unique_ptr<ScheduleTester>> make_schedule_tester(
+    const UpstreamConfig& config, std::string password, std::function<void()> before_each_send) {
   if (config.source.starts_with("file:"))
     return fail(ErrorCode::invalid_argument,
                 "upstream.source: a file: source has no test-schedule; give the platform's "
@@ -64,7 +79,8 @@ Result<std::unique_ptr<ScheduleTester>> make_schedule_tester(const UpstreamConfi
   auto origin = upstream::parse_origin(config.source);
   if (!origin) return fail(origin.error());
   if (auto ok = upstream::check_settings(config); !ok) return fail(ok.error());
-  return upstream::make_api_tester(config, std::move(*origin), std::move(password));
+  return upstream::make_api_tester(config, std::move(*origin), std::move(password),
+                                   std::move(before_each_send));
 }
 
 Result<std::string> read_upstream_password(const UpstreamConfig& config) {

@@ -2,11 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <sstream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "fake_upstream.hpp"
+#include "hoursd/core/compiler.hpp"
 #include "hoursd/daemon/app.hpp"
 #include "test_util.hpp"
 
@@ -123,15 +128,69 @@ TEST(LintCommand, JsonHasTheDocumentedShape) {
   EXPECT_NE(bad["message"].get<std::string>().find("13"), std::string::npos) << bad.dump();
 }
 
+/// A state directory of its own, removed with everything in it by the destructor.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "hoursd-lint-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 TEST(LintCommand, ReadsEveryPageOfTheApiAndWritesNothing) {
   test::FakeUpstream fake;
   fake.set_customers_json(array({kClean, kShadowed, kBadMonth, kClean, kBadZone}));
-  CliRun r = run({"lint", "--source", fake.url(), "--json"});
+  TempDir state;
+  TempFile config(
+      "[upstream]\ncount_per_page = 2\n[sync]\nstate_dir = \"" + state.path().string() + "\"\n",
+      ".toml");
+  CliRun r = run({"lint", "--config", config.path().string(), "--source", fake.url(), "--json"});
   ASSERT_EQ(r.code, 2) << r.err << r.out;
   const json doc = json::parse(r.out);
   EXPECT_EQ(doc["source"], fake.url());
   EXPECT_EQ(doc["summary"]["errors"], 2);
-  EXPECT_GE(fake.count("GET", "/customers"), 1u);
+  EXPECT_EQ(fake.count("GET", "/customers"), 3u);  // 5 customers, 2 a page
+  EXPECT_TRUE(std::filesystem::is_empty(state.path()));
+}
+
+TEST(LintCommand, Issue10_EveryUndecodableCustomerOfEveryPageIsReported) {
+  test::FakeUpstream fake;
+  const std::string other = customer("c-undecodable-2", R"({"rules":[{"id":"r-y","byDay":7}]})");
+  fake.set_customers_json(array({kUndecodable, kClean, kBadMonth, other}));
+  TempFile config("[upstream]\ncount_per_page = 2\n", ".toml");
+  CliRun r = run({"lint", "--config", config.path().string(), "--source", fake.url()});
+  ASSERT_EQ(r.code, 2) << r.err << r.out;
+  EXPECT_TRUE(has_line_starting(r.out, "c-undecodable field ")) << r.out;
+  EXPECT_TRUE(has_line_starting(r.out, "c-undecodable-2 field ")) << r.out;
+  EXPECT_TRUE(has_line_starting(r.out, "c-bad rule r-month field byMonth: error")) << r.out;
+  EXPECT_NE(r.out.find("lint: 4 customers, 3 errors"), std::string::npos) << r.out;
+}
+
+TEST(LintCommand, Issue10_ARuleOverTheCompileBudgetIsOneErrorNotAlsoAWarning) {
+  // 90 rules, each on one minute in two over the 17-day window: past the occurrence budget,
+  // which the compiler records both as an issue and as schedule lint.
+  std::vector<Customer> customers = test::generated_customers(1);
+  SchedulingRule minutely = customers[0].schedule->rules[0];
+  minutely.frequency = Frequency::minutely;
+  minutely.interval = 2;
+  minutely.by_day.clear();
+  minutely.start_time = "00:00";
+  minutely.end_time = "00:01";
+  customers[0].schedule->rules.assign(90, minutely);
+  const CompiledSet set = compile(customers, CompileOptions{}, test::tzdb(), kNow);
+  std::size_t errors = 0, about_budget = 0;
+  for (const LintFinding& f : lint_findings(set, {})) {
+    errors += f.severity == Severity::error;
+    about_budget += f.message.find("occurrences per compiled customer") != std::string::npos;
+  }
+  EXPECT_EQ(about_budget, 1u);
+  EXPECT_EQ(errors, 1u);
 }
 
 TEST(LintCommand, AnUnreachableSourceIsAnErrorAndAnUnreadableConfigIsAConfigError) {

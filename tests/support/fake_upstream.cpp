@@ -211,7 +211,13 @@ FakeUpstream::Impl::Reply FakeUpstream::Impl::answer(const http::request<http::s
     reply = login(r);
   } else if (auto id = test_schedule_id(r)) {
     auto refused = refuse_unauthenticated(r);
-    reply = refused ? std::move(*refused) : test_schedule(r, *id);
+    auto fault = refused ? std::nullopt : take_fault(kTestSchedule);
+    if (fault && fault->kind == Fault::Kind::respond) {
+      reply = json_reply(fault->status, fault->body);
+      for (const auto& [name, value] : fault->headers) reply.response.set(name, value);
+    } else {
+      reply = refused ? std::move(*refused) : test_schedule(r, *id);
+    }
   } else if (r.method != "GET" || r.path != base_path + "/customers") {
     reply = json_reply(404, servicestack_error("NotFound", "no route " + r.method + " " + r.path));
   } else if (auto refused = refuse_unauthenticated(r)) {
@@ -328,7 +334,8 @@ FakeUpstream::Impl::Reply FakeUpstream::Impl::test_schedule(const RecordedReques
 
 std::optional<Fault> FakeUpstream::Impl::take_fault(int page) {
   for (auto& f : faults) {
-    if ((f.page != kAnyPage && f.page != page) || f.remaining == 0) continue;
+    const bool applies = f.page == page || (f.page == kAnyPage && page >= 0);
+    if (!applies || f.remaining == 0) continue;
     if (f.remaining > 0) --f.remaining;
     return f.fault;
   }

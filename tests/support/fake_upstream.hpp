@@ -69,8 +69,9 @@ struct Fault {
 
 class FakeUpstream {
  public:
-  static constexpr int kAnyPage = -1;  // add_fault(): every page
-  static constexpr int kAlways = -1;   // add_fault(): no limit on how often
+  static constexpr int kAnyPage = -1;       // add_fault(): every page
+  static constexpr int kAlways = -1;        // add_fault(): no limit on how often
+  static constexpr int kTestSchedule = -2;  // add_fault(): test-schedule requests (respond only)
 
   enum class Scheme {
     http,
@@ -124,12 +125,13 @@ class FakeUpstream {
   /// place of the saved one when given, zones from the OS tree. timeZoneId is the effective
   /// zone as the customers spell it, null with no schedule. An unknown id is 404, a body
   /// without a readable dateTime or schedule 400. Auth is checked as for the customers list;
-  /// faults do not apply.
+  /// only respond faults added for kTestSchedule apply.
   void set_test_schedule_semantics(CompileOptions semantics);
 
   // ---- Faults -----------------------------------------------------------------------------------
-  /// Answers customers requests for `page` (or kAnyPage) with `fault`, `times` times (or
-  /// kAlways). Auth is checked first. The oldest fault with uses left wins.
+  /// Answers customers requests for `page` (or kAnyPage), or test-schedule requests for
+  /// kTestSchedule, with `fault`, `times` times (or kAlways). Auth is checked first. The
+  /// oldest fault with uses left wins.
   void add_fault(int page, Fault fault, int times = kAlways);
   void clear_faults();
 

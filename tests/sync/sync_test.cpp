@@ -24,7 +24,7 @@ class ScriptedSource final : public Source {
  public:
   void push(Result<FetchResult> r) { results_.push_back(std::move(r)); }
   void push_customers(std::vector<Customer> customers) {
-    push(FetchResult{std::move(customers), FetchStats{.pages = 1}});
+    push(FetchResult{std::move(customers), FetchStats{.pages = 1}, {}});
   }
   Result<FetchResult> fetch(std::stop_token) override {
     ++calls;

@@ -45,6 +45,20 @@ TEST(TestSchedule, BodyCarriesAnInlineScheduleAsTheUpstreamDto) {
   EXPECT_EQ(body["schedule"]["rules"][0]["byDay"][0]["dayOfWeek"], "Monday");
 }
 
+TEST(TestSchedule, BodyWritesAMonthlyByDayOffsetOfZeroButNotAWeeklyOne) {
+  Schedule s = *test::generated_customers(1)[0].schedule;
+  s.rules.push_back(s.rules[0]);
+  s.rules[1].frequency = Frequency::monthly;
+  s.rules[1].by_day = {{0, Weekday::monday}, {2, Weekday::friday}};
+  const json body = json::parse(test_schedule_body(kNoonish, s));
+  const json& weekly = body["schedule"]["rules"][0]["byDay"][0];
+  const json& monthly = body["schedule"]["rules"][1]["byDay"];
+  EXPECT_FALSE(weekly.contains("offset")) << weekly;
+  EXPECT_EQ(monthly[0]["offset"], 0) << monthly;
+  EXPECT_EQ(monthly[0]["dayOfWeek"], "Monday");
+  EXPECT_EQ(monthly[1]["offset"], 2) << monthly;
+}
+
 TEST(TestSchedule, AnswerReadsStateAndZoneAndNullsAsEmpty) {
   auto a =
       parse_test_schedule_answer(R"({"stateName":"Lunch","timeZoneId":"Eastern Standard Time"})");
@@ -145,6 +159,22 @@ TEST(TestSchedule, UnknownCustomerIsNotFoundAndRefusedCredentialsAreAConfigError
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::invalid_argument);
   EXPECT_EQ(refused.error().message.find("wrong"), std::string::npos) << "the password leaked";
+}
+
+TEST(TestSchedule, A400IsARejectedQuestionNotARefusal) {
+  FakeUpstream fake;
+  fake.set_customers(test::generated_customers(1));
+  fake.add_fault(FakeUpstream::kTestSchedule,
+                 test::Fault::http(400, test::servicestack_error("ArgumentException", "byDay")), 1);
+  auto tester = tester_for(config_for(fake));
+  ASSERT_TRUE(tester);
+  auto rejected = tester->test_schedule("cust-00000", kNoonish, std::nullopt);
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.error().code, ErrorCode::bad_field);
+  EXPECT_NE(rejected.error().message.find("400"), std::string::npos) << rejected.error().message;
+  EXPECT_NE(rejected.error().message.find("rejects"), std::string::npos)
+      << rejected.error().message;
+  ASSERT_OK(tester->test_schedule("cust-00000", kNoonish, std::nullopt));
 }
 
 TEST(TestSchedule, AFileSourceHasNoTestSchedule) {

@@ -55,6 +55,11 @@ struct Issue {
   std::string message;
 };
 
+/// The lint code of an error issue (docs/semantics.md section 5): "unknown_zone" for
+/// timeZoneId, "inheritance" for parentCustomerId, else "invalid_value". The compiler's
+/// lint and `hoursd lint` both name errors by it. Pure.
+std::string_view issue_lint_code(const Issue& issue);
+
 /// Budget: the most lint findings kept per customer. The rest are dropped and one more
 /// finding, code "lint_truncated", says how many; lint stops looking once the budget is met.
 inline constexpr std::size_t kMaxLintPerCustomer = 1'000;

@@ -64,6 +64,7 @@ struct LintOptions {
   std::optional<std::string> zoneinfo_dir;
   bool json = false;
   bool strict = false;
+  bool verbose = false;  // text: print the infos too (JSON always has them)
 };
 
 /// The command: reads the customers (every page, as a sync would; nothing is written),

@@ -59,16 +59,20 @@ bool same_zone(const ZoneDb& zones, const std::string& platform, const std::stri
 
 /// Runs the comparison (or the probes) against `tester` and prints every disagreement, then
 /// a summary, on `out`. `customers` is the synced list; it is compiled with config.engine at
-/// `now`. Returns kExitOk when every answer agreed, kExitFailure on any disagreement or
-/// failed request, kExitConfig when the platform refuses the credentials or the request
-/// (a configuration problem), kExitUsage when --customer names no synced customer.
+/// `now`. `tester` keeps to options.rate itself (verify_upstream_command gives it a pacer
+/// that runs before each HTTP request): this asks one question after another. A question
+/// the platform rejects (a 4xx but 401 and 403) is a failure of that question only. Returns kExitOk
+/// when every answer agreed, kExitFailure on any disagreement or failed request, kExitConfig when
+/// the platform refuses the credentials or the request (a configuration problem), kExitUsage when
+/// --customer names no synced customer.
 int verify_against(const Config& config, const VerifyOptions& options,
                    const std::vector<Customer>& customers, const ZoneDb& zones,
                    ScheduleTester& tester, date::sys_seconds now, std::ostream& out);
 
 /// The command: syncs customers from config.upstream.source (http or https), reads the
-/// password, then verify_against(). Config, source and zone errors are one line on `err`
-/// and kExitConfig; a failed sync is kExitFailure.
+/// password, makes a tester that sends at most options.rate requests per second (retries
+/// and logins included), then verify_against(). Config, source and zone errors are one line on
+/// `err` and kExitConfig; a failed sync is kExitFailure.
 int verify_upstream_command(const Config& config, const VerifyOptions& options,
                             date::sys_seconds now, std::ostream& out, std::ostream& err);
 

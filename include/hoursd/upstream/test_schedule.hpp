@@ -5,6 +5,7 @@
 /// `hoursd verify-upstream` to compare answers. Same auth, TLS, timeouts and retries as the
 /// customers listing (upstream.hpp). Shell component (Boost.Beast, OpenSSL).
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,7 +26,8 @@ struct PlatformAnswer {
 };
 
 /// The request body for instant `at` and, when given, an inline schedule, encoded as the
-/// upstream's Schedule DTO (camelCase, absent values omitted). Pure.
+/// upstream's Schedule DTO (camelCase, absent values omitted, except that byDay entries of
+/// MONTHLY and YEARLY rules always carry "offset", 0 included). Pure.
 std::string test_schedule_body(date::sys_seconds at, const std::optional<Schedule>& schedule);
 
 /// Reads a test-schedule answer. Errors: ErrorCode::bad_json naming what is wrong (not JSON,
@@ -39,19 +41,23 @@ class ScheduleTester {
   virtual ~ScheduleTester() = default;
   /// The platform's answer for customer `id` at `at`, with `schedule` instead of the saved
   /// one when given. Errors: ErrorCode::not_found when the platform answers 404 (no such
-  /// customer); ErrorCode::invalid_argument for 401, 403, other 4xx and redirects (a
-  /// configuration problem: stop asking); ErrorCode::io_error for transport failures and
-  /// 5xx after the configured retries; ErrorCode::bad_json for an unreadable answer.
+  /// customer); ErrorCode::bad_field for any other 4xx but 401 and 403 (the platform rejects
+  /// this question: record it and ask the next); ErrorCode::invalid_argument for 401, 403
+  /// and redirects (a configuration problem: stop asking); ErrorCode::io_error for transport
+  /// failures and 5xx after the configured retries; ErrorCode::bad_json for an unreadable answer.
   /// Messages never contain secrets.
   virtual Result<PlatformAnswer> test_schedule(const std::string& id, date::sys_seconds at,
                                                const std::optional<Schedule>& schedule) = 0;
 };
 
 /// A tester for config.source, which must be an http or https URL, with the password already
-/// read (read_upstream_password). Errors: ErrorCode::invalid_argument for a file: source, a
-/// malformed URL, bad limits or a TLS setup failure.
-Result<std::unique_ptr<ScheduleTester>> make_schedule_tester(const UpstreamConfig& config,
-                                                             std::string password);
+/// read (read_upstream_password). `before_each_send`, when set, runs on the caller's thread
+/// before every HTTP request the tester sends, logins and retries included, so a rate
+/// limiter there bounds all of the tester's traffic. Errors: ErrorCode::invalid_argument for
+/// a file: source, a malformed URL, bad limits or a TLS setup failure.
+Result<std::unique_ptr<ScheduleTester>> make_schedule_tester(
+    const UpstreamConfig& config, std::string password,
+    std::function<void()> before_each_send = {});
 
 /// The upstream password when config.auth needs one, else "". Errors: as read_secret(),
 /// prefixed "upstream.password: ".

@@ -31,6 +31,9 @@ struct FetchStats {
 struct FetchResult {
   std::vector<Customer> customers;  // deduplicated by id, in first-seen order
   FetchStats stats;
+  /// The customers that did not decode, from an API source told to keep_decode_errors();
+  /// always empty otherwise (such a customer fails the fetch).
+  std::vector<DecodeError> decode_errors;
 };
 
 /// A source of customers. fetch() is all-or-nothing: it returns every customer in scope, or
@@ -58,8 +61,16 @@ class Source {
     if (progress_) progress_();
   }
 
+  /// From now on an API source's fetch() keeps every page's customers that decode and
+  /// returns the others in FetchResult::decode_errors instead of failing with
+  /// ErrorCode::bad_json: `hoursd lint` reports each one. The sync never calls this. A file:
+  /// source ignores it.
+  void keep_decode_errors() { keep_decode_errors_ = true; }
+  bool keeps_decode_errors() const { return keep_decode_errors_; }
+
  private:
   std::function<void()> progress_;
+  bool keep_decode_errors_ = false;
 };
 
 /// The source named by config.source, with its secrets already read. Errors:
