@@ -180,7 +180,7 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
   auto env = std::make_unique<ApiEnv>(ApiEnv{
       [published] { return published->current(); }, [published] { return published->status(); },
       &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token), std::move(*admin),
-      answer_etag_basis(config, tzdata)});
+      etag_tail(answer_etag_basis(config, tzdata))});
   auto server = std::make_unique<HttpServer>(config.server, *env);
   if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
   return Daemon{config,
