@@ -4,8 +4,8 @@
 #include "hoursd/daemon/daemon.hpp"
 
 #include <signal.h>
-#include <unistd.h>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <memory>
@@ -71,9 +71,12 @@ void warn_if_exposed(const ServerConfig& server) {
       {{"address", server.listen}});
 }
 
-/// How often the watchdog samples: every half interval, as sd_watchdog_enabled(3) advises.
-std::chrono::milliseconds sample_every(std::chrono::milliseconds half) {
-  return std::max(half, std::chrono::milliseconds(1));
+/// How often the watchdog samples and, when alive, pings: every quarter interval, so that
+/// one sample that finds a thread just past its half-interval deadline (a slow handler)
+/// still leaves the next ones time to ping before systemd's interval runs out.
+std::chrono::milliseconds sample_every(std::chrono::microseconds interval) {
+  return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(interval / 4),
+                  std::chrono::milliseconds(1));
 }
 
 /// How long an idle io thread waits before it stamps its loop again: a quarter of the
@@ -130,12 +133,14 @@ Result<DirLock> lock_state_dir(const std::filesystem::path& dir,
     const std::string status = "STATUS=waiting for the state directory lock (pid " + pid + ")";
     sd_notify(0, status.c_str());
     log(LogLevel::warning, "serve", "waiting for the state directory lock",
-        {{"dir", dir.string()}, {"holder_pid", pid},
+        {{"dir", dir.string()},
+         {"holder_pid", pid},
          {"max_wait_s", std::to_string(max_wait.count() / 1000)}});
   };
   auto attempt = DirLock::acquire_within(dir, max_wait, waiting);
   if (!attempt) return fail(attempt.error());
-  if (auto* busy = std::get_if<DirBusy>(&*attempt)) return fail(ErrorCode::io_error, busy->message());
+  if (auto* busy = std::get_if<DirBusy>(&*attempt))
+    return fail(ErrorCode::io_error, busy->message());
   DirLock lock = std::move(std::get<DirLock>(*attempt));
   if (const std::size_t removed = remove_stale_temp_files(dir)) {
     log(LogLevel::info, "store", "removed temp files a crashed save left",
@@ -216,8 +221,8 @@ std::optional<std::chrono::microseconds> watchdog_interval() {
   return std::chrono::microseconds(usec);
 }
 
-// Every half interval, pings WATCHDOG=1 if and only if liveness_problem() finds none: each io
-// thread back in its loop within half the interval, the sync loop within its deadline. A
+// Every quarter interval, pings WATCHDOG=1 if and only if liveness_problem() finds none: each
+// io thread back in its loop within half the interval, the sync loop within its deadline. A
 // stuck daemon stops pinging and systemd restarts it after the interval. The verdict is logged
 // when it changes, so the journal says which thread stopped the pings before the restart.
 void feed_watchdog(Sleeper& sleeper, const HttpServer& server, const Heartbeat& heartbeat,
@@ -235,7 +240,7 @@ void feed_watchdog(Sleeper& sleeper, const HttpServer& server, const Heartbeat& 
           {{"reason", *problem}});
     }
     was_alive = !problem || sample.io_threads.empty();  // io threads not started yet
-  } while (sleeper.sleep_for(sample_every(half)));
+  } while (sleeper.sleep_for(sample_every(interval)));
 }
 
 // Serves until SIGTERM or SIGINT: the sync loop, the watchdog and the signal waiter each

@@ -570,9 +570,9 @@ TEST(StateDir, Issue10_SyncRefusesAStateDirectoryOwnedByAnotherUser) {
   const fs::path dir = temp_dir("sync-owner");
   fs::create_directories(dir / "state");
   ASSERT_EQ(::chown((dir / "state").c_str(), 65534, 65534), 0);
-  const CliRun r =
-      run_hoursd(dir, "sync --source file:" + test::source_path("examples/customers.json").string() +
-                          " --state-dir " + (dir / "state").string());
+  const CliRun r = run_hoursd(
+      dir, "sync --source file:" + test::source_path("examples/customers.json").string() +
+               " --state-dir " + (dir / "state").string());
   EXPECT_EQ(r.exit_code, kExitFailure);
   EXPECT_EQ(r.err, "error sync: state directory " + (dir / "state").string() +
                        " is owned by uid 65534, not by this user (uid 0): run hoursd sync as its "

@@ -52,8 +52,7 @@ TEST(DirLock, SecondLockIsBusyNamingTheDirectoryAndTheHolderPid) {
   ASSERT_TRUE(busy(second));
   const DirBusy& b = std::get<DirBusy>(*second);
   EXPECT_EQ(b.holder, ::getpid());
-  EXPECT_EQ(b.message(), "state directory " + dir.string() +
-                             " is locked by another process (pid " +
+  EXPECT_EQ(b.message(), "state directory " + dir.string() + " is locked by another process (pid " +
                              std::to_string(::getpid()) + ")");
 }
 
@@ -117,8 +116,8 @@ TEST(DirLock, WaitingGivesUpBusyAfterTheBound) {
   DirLock holder = locked(DirLock::acquire(dir));
   int waits = 0;
   const auto started = std::chrono::steady_clock::now();
-  auto attempt =
-      DirLock::acquire_within(dir, std::chrono::milliseconds(400), [&](const DirBusy&) { ++waits; });
+  auto attempt = DirLock::acquire_within(dir, std::chrono::milliseconds(400),
+                                         [&](const DirBusy&) { ++waits; });
   const auto waited = std::chrono::steady_clock::now() - started;
   EXPECT_TRUE(busy(attempt));
   EXPECT_EQ(waits, 1);

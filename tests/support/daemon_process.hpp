@@ -7,9 +7,9 @@
 // Needs HOURSD_BINARY (the path of the built binary) defined by the including suite.
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>

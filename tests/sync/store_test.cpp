@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -320,11 +320,11 @@ class FailingStoreIo final : public StoreIo {
 TEST_F(Store, SaveWritesTempThenFsyncsRenamesAndFsyncsTheDirectory) {
   FailingStoreIo io(Step::none);
   ASSERT_OK(save_snapshot(dir_, sample_snapshot(), io));
-  EXPECT_EQ(io.calls, (std::vector<std::string>{
-                          "create snapshot.json.hoursd-tmp.XXXXXX",
-                          "write snapshot.json.hoursd-tmp.XXXXXX",
-                          "fsync snapshot.json.hoursd-tmp.XXXXXX",
-                          "rename snapshot.json.hoursd-tmp.XXXXXX snapshot.json", "fsync_dir state"}));
+  EXPECT_EQ(io.calls,
+            (std::vector<std::string>{
+                "create snapshot.json.hoursd-tmp.XXXXXX", "write snapshot.json.hoursd-tmp.XXXXXX",
+                "fsync snapshot.json.hoursd-tmp.XXXXXX",
+                "rename snapshot.json.hoursd-tmp.XXXXXX snapshot.json", "fsync_dir state"}));
 }
 
 TEST_F(Store, Issue10_TempFilesOfTwoSavesHaveDistinctNamesInTheStateDirectory) {

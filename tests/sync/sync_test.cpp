@@ -376,8 +376,7 @@ TEST_F(SyncTest, Issue10_AMarkThatCannotBeReadFailsTheSyncInsteadOfJumping) {
   source->push_customers(fleet(3));
   auto r = syncer->sync_once();
   ASSERT_FALSE(r.has_value());
-  EXPECT_NE(r.error().message.find("sync not published: "), std::string::npos)
-      << r.error().message;
+  EXPECT_NE(r.error().message.find("sync not published: "), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find((dir_ / kGenerationFile).string()), std::string::npos)
       << r.error().message;
   EXPECT_EQ(syncer->current(), nullptr);

@@ -32,8 +32,8 @@ struct StoredSnapshot {
 class StoreIo {
  public:
   virtual ~StoreIo() = default;
-  /// Creates a new, empty file "<dir>/<stem>.hoursd-tmp.XXXXXX" (mode 0600; mkstemp(3) picks the six
-  /// characters, so two writers never share a temp file) and returns its path.
+  /// Creates a new, empty file "<dir>/<stem>.hoursd-tmp.XXXXXX" (mode 0600; mkstemp(3) picks the
+  /// six characters, so two writers never share a temp file) and returns its path.
   virtual Result<std::filesystem::path> create_temp(const std::filesystem::path& dir,
                                                     const std::string& stem) = 0;
   /// Writes `bytes` to the existing file `path`, replacing what it held.

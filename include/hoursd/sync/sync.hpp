@@ -134,7 +134,7 @@ class Syncer {
   mutable std::mutex sync_mutex_;  // one sync at a time; guards config_, source_, issued_
   const Persistence persistence_;
   std::optional<std::uint64_t> issued_;  // highest generation issued; read from the mark once
-  bool persisted_unreadable_ = false;     // load_persisted() found a snapshot it could not read
+  bool persisted_unreadable_ = false;    // load_persisted() found a snapshot it could not read
   std::function<void()> beat_;
 };
 
