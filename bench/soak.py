@@ -417,12 +417,12 @@ def main():
         counters.add("restarts")
 
     def writing_snapshot():
-        """True while a save's temp file (snapshot.json.XXXXXX, mkstemp's name) exists."""
+        """True while a save's temp file (snapshot.json.hoursd-tmp.XXXXXX) exists."""
         try:
             names = os.listdir(daemon.state_dir)
         except OSError:
             return False
-        return any(re.fullmatch(r"snapshot\.json\.[A-Za-z0-9]{6}", n) for n in names)
+        return any(re.fullmatch(r"snapshot\.json\.hoursd-tmp\.[A-Za-z0-9]{6}", n) for n in names)
 
     def killer():
         """Every --kill-every seconds: kill -9 while a snapshot is being written (a temp

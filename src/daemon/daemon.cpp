@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <memory>
@@ -70,9 +71,12 @@ void warn_if_exposed(const ServerConfig& server) {
       {{"address", server.listen}});
 }
 
-/// How often the watchdog samples: every half interval, as sd_watchdog_enabled(3) advises.
-std::chrono::milliseconds sample_every(std::chrono::milliseconds half) {
-  return std::max(half, std::chrono::milliseconds(1));
+/// How often the watchdog samples and, when alive, pings: every quarter interval, so that
+/// one sample that finds a thread just past its half-interval deadline (a slow handler)
+/// still leaves the next ones time to ping before systemd's interval runs out.
+std::chrono::milliseconds sample_every(std::chrono::microseconds interval) {
+  return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(interval / 4),
+                  std::chrono::milliseconds(1));
 }
 
 /// How long an idle io thread waits before it stamps its loop again: a quarter of the
@@ -83,14 +87,6 @@ std::chrono::milliseconds io_tick(std::optional<std::chrono::microseconds> watch
   if (!watchdog) return idle;
   return std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*watchdog / 4),
                     std::chrono::milliseconds(1), idle);
-}
-
-/// "state directory DIR is locked by a running hoursd (pid N)": `e` from DirLock::acquire.
-std::string state_dir_lock_message(const std::filesystem::path& dir, const Error& e) {
-  if (e.code != ErrorCode::out_of_range) return "state directory: " + e.message;
-  const auto pid = flock_holder(dir);
-  return "state directory " + dir.string() + " is locked by a running hoursd" +
-         (pid ? " (pid " + std::to_string(*pid) + ")" : std::string());
 }
 
 /// Why serve cannot start: the text after "error serve: ", and the exit code.
@@ -125,9 +121,27 @@ Result<std::string> server_token(const SecretRef& ref, const std::string& key) {
 }
 
 /// The state directory, locked for this process, with what a crashed save left removed.
-Result<DirLock> lock_state_dir(const std::filesystem::path& dir) {
-  auto lock = DirLock::acquire(dir);
-  if (!lock) return fail(lock.error().code, state_dir_lock_message(dir, lock.error()));
+/// A holder (a `hoursd sync`) is waited for up to `max_wait`, below systemd's start timeout:
+/// failing at once would spend systemd's start limit on restarts during a long sync.
+Result<DirLock> lock_state_dir(const std::filesystem::path& dir,
+                               std::chrono::milliseconds max_wait) {
+  if (auto owned = check_dir_owner(dir, ::geteuid()); !owned) {
+    return fail(owned.error().code, owned.error().message + ": run hoursd serve as its owner");
+  }
+  auto waiting = [&](const DirBusy& busy) {
+    const std::string pid = busy.holder ? std::to_string(*busy.holder) : "unknown";
+    const std::string status = "STATUS=waiting for the state directory lock (pid " + pid + ")";
+    sd_notify(0, status.c_str());
+    log(LogLevel::warning, "serve", "waiting for the state directory lock",
+        {{"dir", dir.string()},
+         {"holder_pid", pid},
+         {"max_wait_s", std::to_string(max_wait.count() / 1000)}});
+  };
+  auto attempt = DirLock::acquire_within(dir, max_wait, waiting);
+  if (!attempt) return fail(attempt.error());
+  if (auto* busy = std::get_if<DirBusy>(&*attempt))
+    return fail(ErrorCode::io_error, busy->message());
+  DirLock lock = std::move(std::get<DirLock>(*attempt));
   if (const std::size_t removed = remove_stale_temp_files(dir)) {
     log(LogLevel::info, "store", "removed temp files a crashed save left",
         {{"dir", dir.string()}, {"files", std::to_string(removed)}});
@@ -164,8 +178,12 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
 
   // A second serve on this directory fails here, before it reads or writes anything. Exit 1,
   // not 78: the holder may be a previous instance still on its way out.
-  auto state_lock = lock_state_dir(config.sync.state_dir);
-  if (!state_lock) return StartupError{kExitFailure, state_lock.error().message};
+  auto state_lock = lock_state_dir(config.sync.state_dir, hooks.state_lock_wait);
+  if (!state_lock) {
+    // Another owner is a deployment error that a restart repeats; a holder may exit.
+    const bool config = state_lock.error().code == ErrorCode::invalid_argument;
+    return StartupError{config ? kExitConfig : kExitFailure, state_lock.error().message};
+  }
 
   raise_descriptor_limit();
   const sigset_t signals = block_signals();
@@ -180,7 +198,7 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
   auto env = std::make_unique<ApiEnv>(ApiEnv{
       [published] { return published->current(); }, [published] { return published->status(); },
       &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token), std::move(*admin),
-      answer_etag_basis(config, tzdata)});
+      etag_tail(answer_etag_basis(config, tzdata))});
   auto server = std::make_unique<HttpServer>(config.server, *env);
   if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
   return Daemon{config,
@@ -203,8 +221,8 @@ std::optional<std::chrono::microseconds> watchdog_interval() {
   return std::chrono::microseconds(usec);
 }
 
-// Every half interval, pings WATCHDOG=1 if and only if liveness_problem() finds none: each io
-// thread back in its loop within half the interval, the sync loop within its deadline. A
+// Every quarter interval, pings WATCHDOG=1 if and only if liveness_problem() finds none: each
+// io thread back in its loop within half the interval, the sync loop within its deadline. A
 // stuck daemon stops pinging and systemd restarts it after the interval. The verdict is logged
 // when it changes, so the journal says which thread stopped the pings before the restart.
 void feed_watchdog(Sleeper& sleeper, const HttpServer& server, const Heartbeat& heartbeat,
@@ -222,7 +240,7 @@ void feed_watchdog(Sleeper& sleeper, const HttpServer& server, const Heartbeat& 
           {{"reason", *problem}});
     }
     was_alive = !problem || sample.io_threads.empty();  // io threads not started yet
-  } while (sleeper.sleep_for(sample_every(half)));
+  } while (sleeper.sleep_for(sample_every(interval)));
 }
 
 // Serves until SIGTERM or SIGINT: the sync loop, the watchdog and the signal waiter each
@@ -293,15 +311,32 @@ Result<Config> effective_config(const ConfigOverrides& o) {
   return config;
 }
 
+/// The state directory locked for a writing `hoursd sync`, never waiting; nullopt after
+/// writing "error sync: ..." to `err`. Checked before anything is written there.
+std::optional<DirLock> lock_for_sync(const std::filesystem::path& dir, std::ostream& err) {
+  if (auto owned = check_dir_owner(dir, ::geteuid()); !owned) {
+    err << "error sync: " << owned.error().message
+        << ": run hoursd sync as its owner, or use --dry-run\n";
+    return std::nullopt;
+  }
+  auto attempt = DirLock::acquire(dir);
+  if (!attempt) {
+    err << "error sync: " << attempt.error().message << "\n";
+    return std::nullopt;
+  }
+  if (auto* busy = std::get_if<DirBusy>(&*attempt)) {
+    err << "error sync: " << busy->message()
+        << "; use `hoursd sync --dry-run` to check the upstream without writing\n";
+    return std::nullopt;
+  }
+  return std::move(std::get<DirLock>(*attempt));
+}
+
 int sync_once_command(const Config& config, SyncMode mode, std::ostream& out, std::ostream& err) {
   std::optional<DirLock> lock;
   if (mode == SyncMode::write) {
-    auto locked = DirLock::acquire(config.sync.state_dir);
-    if (!locked) {
-      err << "error sync: " << state_dir_lock_message(config.sync.state_dir, locked.error())
-          << "; use `hoursd sync --dry-run` to check the upstream without writing\n";
-      return kExitFailure;
-    }
+    auto locked = lock_for_sync(config.sync.state_dir, err);
+    if (!locked) return kExitFailure;
     lock.emplace(std::move(*locked));
   }
   auto source = source_for(config.upstream);

@@ -38,7 +38,7 @@ std::string notify_status_text(const SyncStatus& status, const Snapshot* snapsho
 }
 
 std::chrono::milliseconds sync_heartbeat_deadline(const UpstreamConfig& upstream) {
-  return upstream.connect_timeout + upstream.request_timeout + upstream.backoff_max +
+  return 2 * upstream.connect_timeout + upstream.request_timeout + upstream.backoff_max +
          kComputeAllowance;
 }
 

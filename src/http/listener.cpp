@@ -170,18 +170,18 @@ void Listener::run(int threads, std::chrono::milliseconds tick) {
       threads > 0 ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
   {
     std::lock_guard lock(stamps_mutex_);
-    stamps_ = std::make_unique<std::atomic<std::int64_t>[]>(n);
+    stamps_ = std::make_unique<Stamp[]>(n);
     stamp_count_ = n;
     const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-    for (unsigned i = 0; i < n; ++i) stamps_[i].store(now);
+    for (unsigned i = 0; i < n; ++i) stamps_[i].value.store(now);
   }
   net::dispatch(strand_, [this] {
     if (acceptor_.is_open() && !stopping_) do_accept();
   });
   std::vector<std::thread> extra;
   for (unsigned i = 1; i < n; ++i)
-    extra.emplace_back([this, i, tick] { run_io_thread(stamps_[i], tick); });
-  run_io_thread(stamps_[0], tick);
+    extra.emplace_back([this, i, tick] { run_io_thread(stamps_[i].value, tick); });
+  run_io_thread(stamps_[0].value, tick);
   for (auto& t : extra) t.join();
 }
 
@@ -200,7 +200,7 @@ std::vector<std::chrono::steady_clock::time_point> Listener::io_thread_stamps() 
   std::lock_guard lock(stamps_mutex_);
   std::vector<std::chrono::steady_clock::time_point> out;
   for (std::size_t i = 0; i < stamp_count_; ++i) {
-    out.emplace_back(std::chrono::steady_clock::duration(stamps_[i].load()));
+    out.emplace_back(std::chrono::steady_clock::duration(stamps_[i].value.load()));
   }
   return out;
 }

@@ -10,12 +10,14 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "hoursd/io/file.hpp"
@@ -50,18 +52,51 @@ std::optional<pid_t> holder_in_line(const std::string& line, const struct stat& 
 
 }  // namespace
 
-Result<DirLock> DirLock::acquire(const fs::path& dir) {
+std::string DirBusy::message() const {
+  return "state directory " + dir.string() + " is locked by another process" +
+         (holder ? " (pid " + std::to_string(*holder) + ")" : std::string());
+}
+
+Result<DirLock::Attempt> DirLock::acquire(const fs::path& dir) {
   if (auto made = create_private_dir(dir); !made) return fail(made.error());
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return io_failure("open directory", dir, errno);
-  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return DirLock(dir, fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return Attempt{DirLock(dir, fd)};
   const int err = errno;
   ::close(fd);
   if (err != EWOULDBLOCK) return io_failure("lock directory", dir, err);
-  const auto pid = flock_holder(dir);
-  return fail(ErrorCode::out_of_range,
-              "directory " + dir.string() + " is locked by another process" +
-                  (pid ? " (pid " + std::to_string(*pid) + ")" : std::string()));
+  return Attempt{DirBusy{dir, flock_holder(dir)}};
+}
+
+// Polling rather than a blocking flock: a blocking call cannot be bounded without a timer
+// signal, and the holder (a `hoursd sync`) finishes in seconds, so a 1 s poll costs little.
+Result<DirLock::Attempt> DirLock::acquire_within(
+    const fs::path& dir, std::chrono::milliseconds max_wait,
+    const std::function<void(const DirBusy&)>& waiting) {
+  const auto deadline = std::chrono::steady_clock::now() + max_wait;
+  std::chrono::milliseconds pause{50};
+  for (bool first = true;; first = false) {
+    auto attempt = acquire(dir);
+    if (!attempt || std::holds_alternative<DirLock>(*attempt)) return attempt;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return attempt;
+    if (first && waiting) waiting(std::get<DirBusy>(*attempt));
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+  }
+}
+
+Result<void> check_dir_owner(const fs::path& dir, uid_t euid) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (errno == ENOENT) return {};
+    return io_failure("examine", dir, errno);
+  }
+  if (st.st_uid == euid) return {};
+  return fail(ErrorCode::invalid_argument,
+              "state directory " + dir.string() + " is owned by uid " + std::to_string(st.st_uid) +
+                  ", not by this user (uid " + std::to_string(euid) + ")");
 }
 
 DirLock::DirLock(DirLock&& other) noexcept

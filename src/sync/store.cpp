@@ -41,6 +41,7 @@
 
 #include "hoursd/core/time_text.hpp"
 #include "hoursd/io/file.hpp"
+#include "hoursd/io/log.hpp"
 #include "hoursd/json/customers_json.hpp"
 #include "hoursd/json/json_limits.hpp"
 
@@ -53,6 +54,9 @@ using json = nlohmann::json;
 constexpr std::string_view kMagic = "hoursd-snapshot";
 constexpr std::string_view kVersion = "v1";
 constexpr const char* kLegacyTempSuffix = ".tmp";  // the fixed temp name of earlier versions
+// Between a file's name and mkstemp's six characters: a name nobody picks for a file of
+// their own, so temp cleanup never deletes an operator's copy.
+constexpr const char* kTempInfix = ".hoursd-tmp.";
 constexpr std::string_view kMarkMagic = "hoursd-generation";
 // A v1 header is about 100 bytes; a file without a newline this early is not a snapshot.
 constexpr std::size_t kMaxHeaderBytes = 256;
@@ -95,7 +99,7 @@ class PosixStoreIo final : public StoreIo {
  public:
   /// mkstemp creates the file with O_EXCL and mode 0600 (snapshots hold customer data).
   Result<fs::path> create_temp(const fs::path& dir, const std::string& stem) override {
-    std::string name = (dir / (stem + ".XXXXXX")).string();
+    std::string name = (dir / (stem + kTempInfix + "XXXXXX")).string();
     const int fd = ::mkostemp(name.data(), O_CLOEXEC);
     if (fd < 0) return errno_failure("create temp file in", dir);
     close_fd(fd);
@@ -313,19 +317,14 @@ Result<StoredSnapshot> decode_body(std::string_view body) {
 // ---- Writing a file whole
 // ------------------------------------------------------------------------
 
-/// True for "<snapshot.json|generation>.XXXXXX" (mkstemp's six letters and digits) and the
-/// fixed "snapshot.json.tmp" of earlier versions: the temp files of a save.
+/// True for "<snapshot.json|generation>.hoursd-tmp.*" and the fixed "snapshot.json.tmp" of
+/// earlier versions: the temp files of a save. Nothing else: an operator's
+/// "snapshot.json.backup" beside ours is not ours to delete.
 bool is_temp_name(std::string_view name) {
   if (name == std::string(kSnapshotFile) + kLegacyTempSuffix) return true;
   for (std::string_view stem :
        {std::string_view(kSnapshotFile), std::string_view(kGenerationFile)}) {
-    if (name.size() != stem.size() + 7 || !name.starts_with(stem) || name[stem.size()] != '.')
-      continue;
-    const std::string_view suffix = name.substr(stem.size() + 1);
-    const bool mkstemp_like = std::all_of(suffix.begin(), suffix.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) != 0;
-    });
-    if (mkstemp_like) return true;
+    if (name.starts_with(std::string(stem) + kTempInfix)) return true;
   }
   return false;
 }
@@ -394,7 +393,12 @@ std::size_t remove_stale_temp_files(const fs::path& dir) {
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (!is_temp_name(entry.path().filename().string())) continue;
     std::error_code gone;
-    removed += fs::remove(entry.path(), gone) ? 1 : 0;
+    if (fs::remove(entry.path(), gone)) {
+      ++removed;
+    } else if (gone) {
+      log(LogLevel::warning, "store", "cannot remove a temp file a crashed save left",
+          {{"path", entry.path().string()}, {"error", gone.message()}});
+    }
   }
   return removed;
 }

@@ -63,25 +63,43 @@ void Syncer::on_progress(std::function<void()> beat) {
   source_->on_progress(beat_);
 }
 
-// An unreadable or damaged mark (it is written whole by rename, so only a hand or a broken
-// disk damages it) must not let numbers repeat: the floor is then the current Unix time in
-// seconds, beyond any count of generations a directory reaches by syncing (one a second,
-// every second since 1970). A missing mark is a new directory, or one from before marks
-// existed, whose snapshot's generation load_persisted() then takes into account.
-std::uint64_t Syncer::issued_floor() {
-  auto mark = load_generation_mark(config_.sync.state_dir);
-  if (mark) return *mark;
+// A damaged mark (it is written whole by rename, so only a hand or a broken disk damages
+// it), or a missing one beside a snapshot file that could not be read, must not let numbers
+// repeat: the floor is then the current Unix time in seconds, beyond any count of
+// generations a directory reaches by syncing (one a second, every second since 1970), and
+// beyond whatever mark or snapshot generation is known. A missing mark with no snapshot
+// file, or with one load_persisted() read, is a new directory or one from before marks
+// existed, whose snapshot generation claim_generation() takes into account. A mark that
+// cannot be read (EACCES, EIO) proves nothing about the numbers: the sync fails instead.
+Result<std::uint64_t> Syncer::issued_floor(const Snapshot* previous) {
+  const std::filesystem::path& dir = config_.sync.state_dir;
+  auto mark = load_generation_mark(dir);
   // Without persistence the number is never published beyond this process (a dry run,
   // perhaps by a user who may not read the daemon's directory): no floor, no warning.
-  if (persistence_ == Persistence::none) return 0;
+  if (persistence_ == Persistence::none) return mark ? *mark : 0;
+  if (!mark && mark.error().code != ErrorCode::bad_json) {
+    return fail(mark.error().code, "sync not published: " + mark.error().message);
+  }
+  std::error_code ignored;
+  const bool snapshot_lost =
+      persisted_unreadable_ || (!previous && std::filesystem::exists(dir / kSnapshotFile, ignored));
+  if (mark && (*mark > 0 || !snapshot_lost)) return *mark;
   const auto now = clock_.now().time_since_epoch().count();
-  log(LogLevel::warning, "sync", "generation mark unreadable: generations continue above the time",
-      {{"error", mark.error().message}, {"floor", std::to_string(now)}});
-  return now > 0 ? static_cast<std::uint64_t>(now) : 0;
+  const std::uint64_t floor = std::max({now > 0 ? static_cast<std::uint64_t>(now) : 0,
+                                        mark ? *mark : 0, previous ? previous->generation : 0});
+  const std::string why = mark ? "generation mark missing and snapshot unreadable"
+                               : "generation mark damaged: " + mark.error().message;
+  log(LogLevel::warning, "sync", "generations continue above the time",
+      {{"reason", why}, {"floor", std::to_string(floor)}});
+  return floor;
 }
 
 Result<std::uint64_t> Syncer::claim_generation(const Snapshot* previous) {
-  if (!issued_) issued_ = issued_floor();
+  if (!issued_) {
+    auto floor = issued_floor(previous);
+    if (!floor) return fail(floor.error());
+    issued_ = *floor;
+  }
   const std::uint64_t next = std::max(*issued_, previous ? previous->generation : 0) + 1;
   if (persistence_ == Persistence::write) {
     if (auto marked = save_generation_mark(config_.sync.state_dir, next); !marked) {
@@ -123,6 +141,7 @@ Result<void> Syncer::load_persisted() {
   std::lock_guard sync_lock(sync_mutex_);
   auto stored = load_snapshot(config_.sync.state_dir);
   if (!stored) {
+    persisted_unreadable_ = true;
     std::lock_guard lock(status_mutex_);
     status_.last_error = "persisted snapshot ignored: " + stored.error().message;
     return fail(stored.error().code, status_.last_error);

@@ -17,6 +17,7 @@
 #include <map>
 #include <regex>
 #include <thread>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,7 @@
 #include "fake_upstream.hpp"
 #include "files.hpp"
 #include "hoursd/daemon/process.hpp"
+#include "hoursd/io/dir_lock.hpp"
 #include "test_util.hpp"
 
 // End to end: the real `hoursd serve` binary against the fake upstream, over real HTTP on
@@ -55,6 +57,9 @@ struct Launch {
   std::optional<rlim_t> open_files_soft;  // the child's soft RLIMIT_NOFILE at exec
   bool log_to_pipe = false;           // stderr a pipe (see close_log), stdout a pipe with no reader
   std::optional<fs::path> state_dir;  // default: DIR/state
+  /// When set, runs hoursd_wedge (never wedging) with this wait for a locked state
+  /// directory instead of serve's 60 s.
+  std::optional<std::chrono::milliseconds> state_lock_wait;
 };
 
 /// `hoursd serve` as a child process with its own config, state dir and log file.
@@ -78,6 +83,8 @@ class Daemon {
     if (launch.log_to_pipe &&
         (::pipe2(err_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0))
       return;
+    const std::string lock_wait =
+        launch.state_lock_wait ? std::to_string(launch.state_lock_wait->count()) : "";
     pid_ = ::fork();
     if (pid_ == 0) {
       if (launch.log_to_pipe) {
@@ -95,6 +102,10 @@ class Daemon {
         ::setrlimit(RLIMIT_NOFILE, &limit);
       }
       const std::string config_file = (dir_ / "hoursd.toml").string();
+      if (launch.state_lock_wait) {
+        ::execl(HOURSD_WEDGE_BINARY, "hoursd_wedge", "never", lock_wait.c_str(), "--config",
+                config_file.c_str(), nullptr);
+      }
       ::execl(HOURSD_BINARY, "hoursd", "serve", "--config", config_file.c_str(), nullptr);
       ::_exit(127);
     }
@@ -487,22 +498,46 @@ class StateDirTest : public DaemonTest {
   std::string config_flag() const { return "--config " + (dir() / "hoursd.toml").string(); }
 };
 
-TEST_F(StateDirTest, Issue10_ASecondServeOnTheSameStateDirectoryFailsNamingItAndTheHolder) {
+TEST_F(StateDirTest, Issue10_ASecondServeWaitsForTheLockThenFailsNamingItAndTheHolder) {
   const fs::path other = temp_dir("second-serve");
   Launch launch;
   launch.state_dir = state();
+  launch.state_lock_wait = 1500ms;
+  const auto started = std::chrono::steady_clock::now();
   Daemon second(other, fake_.url(), launch);
   int status = 0;
   for (int i = 0; i < 200 && ::waitpid(second.pid(), &status, WNOHANG) == 0; ++i)
     std::this_thread::sleep_for(50ms);
   ASSERT_TRUE(WIFEXITED(status)) << second.log();
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 1500ms);
   EXPECT_EQ(WEXITSTATUS(status), kExitFailure);
+  const std::string holder = "(pid " + std::to_string(daemon_->pid()) + ")";
+  EXPECT_NE(second.log().find("waiting for the state directory lock dir=" + state().string() +
+                              " holder_pid=" + std::to_string(daemon_->pid())),
+            std::string::npos)
+      << second.log();
   EXPECT_NE(second.log().find("error serve: state directory " + state().string() +
-                              " is locked by a running hoursd (pid " +
-                              std::to_string(daemon_->pid()) + ")"),
+                              " is locked by another process " + holder),
             std::string::npos)
       << second.log();
   EXPECT_EQ(get(port_, "/readyz").status, 200);  // the first one never noticed
+}
+
+// A `hoursd sync` holding the lock for a while must not cost serve a failed start.
+TEST(StateDir, Issue10_ServeWaitsForASyncHoldingTheLockAndStartsWhenItEnds) {
+  const fs::path dir = temp_dir("serve-waits");
+  test::FakeUpstream fake;
+  auto attempt = DirLock::acquire(dir / "state");
+  ASSERT_TRUE(attempt && std::holds_alternative<DirLock>(*attempt));
+  std::optional<DirLock> held(std::move(std::get<DirLock>(*attempt)));
+  Launch launch;
+  launch.state_lock_wait = 20'000ms;
+  Daemon serve(dir, fake.url(), launch);
+  std::this_thread::sleep_for(800ms);
+  EXPECT_EQ(::waitpid(serve.pid(), nullptr, WNOHANG), 0) << serve.log();
+  EXPECT_EQ(serve.log().find("listening"), std::string::npos) << serve.log();
+  held.reset();  // releases the lock, as the sync's exit would
+  EXPECT_TRUE(serve.wait_ready()) << serve.log();
 }
 
 TEST_F(StateDirTest, Issue10_SyncRefusesAStateDirectoryServeHoldsAndWritesNothing) {
@@ -510,7 +545,7 @@ TEST_F(StateDirTest, Issue10_SyncRefusesAStateDirectoryServeHoldsAndWritesNothin
   const CliRun r = run_hoursd(dir(), "sync " + config_flag());
   EXPECT_EQ(r.exit_code, kExitFailure);
   EXPECT_EQ(r.err, "error sync: state directory " + state().string() +
-                       " is locked by a running hoursd (pid " + std::to_string(daemon_->pid()) +
+                       " is locked by another process (pid " + std::to_string(daemon_->pid()) +
                        "); use `hoursd sync --dry-run` to check the upstream without writing\n");
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(contents(state()), before);
@@ -526,6 +561,23 @@ TEST_F(StateDirTest, Issue10_SyncDryRunWorksBesideServeAndWritesNothing) {
   EXPECT_EQ(status["lastError"], nullptr);
   EXPECT_EQ(status["snapshot"]["customers"], 24);
   EXPECT_EQ(contents(state()), before);
+}
+
+// A root `hoursd sync` into the DynamicUser daemon's directory would leave files the
+// daemon cannot read: refused before anything is written.
+TEST(StateDir, Issue10_SyncRefusesAStateDirectoryOwnedByAnotherUser) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the directory away";
+  const fs::path dir = temp_dir("sync-owner");
+  fs::create_directories(dir / "state");
+  ASSERT_EQ(::chown((dir / "state").c_str(), 65534, 65534), 0);
+  const CliRun r = run_hoursd(
+      dir, "sync --source file:" + test::source_path("examples/customers.json").string() +
+               " --state-dir " + (dir / "state").string());
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_EQ(r.err, "error sync: state directory " + (dir / "state").string() +
+                       " is owned by uid 65534, not by this user (uid 0): run hoursd sync as its "
+                       "owner, or use --dry-run\n");
+  EXPECT_TRUE(fs::is_empty(dir / "state"));
 }
 
 TEST(StateDir, Issue10_SyncDryRunOnAMissingStateDirectoryCreatesNothing) {
@@ -560,14 +612,16 @@ TEST(StateDir, Issue10_SyncWithoutADaemonWritesTheSnapshotAndTheGenerationMark) 
 TEST(StateDir, Issue10_ServeRemovesTempFilesACrashedSaveLeft) {
   const fs::path dir = temp_dir("stale-temp");
   fs::create_directories(dir / "state");
-  std::ofstream(dir / "state" / "snapshot.json.q7Rt2x") << "hoursd-snapshot v1 ";
+  std::ofstream(dir / "state" / "snapshot.json.hoursd-tmp.q7Rt2x") << "hoursd-snapshot v1 ";
   std::ofstream(dir / "state" / "notes.txt") << "the operator's";
+  std::ofstream(dir / "state" / "snapshot.json.backup") << "the operator's copy";
   test::FakeUpstream fake;
   fake.set_customers_json(sample_json());
   Daemon daemon(dir, fake.url());
   ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
-  EXPECT_FALSE(fs::exists(dir / "state" / "snapshot.json.q7Rt2x"));
+  EXPECT_FALSE(fs::exists(dir / "state" / "snapshot.json.hoursd-tmp.q7Rt2x"));
   EXPECT_TRUE(fs::exists(dir / "state" / "notes.txt"));
+  EXPECT_TRUE(fs::exists(dir / "state" / "snapshot.json.backup"));
   EXPECT_NE(daemon.log().find("removed temp files a crashed save left"), std::string::npos)
       << daemon.log();
   EXPECT_EQ(daemon.stop(), 0);

@@ -81,13 +81,15 @@ TEST(NotifyStatus, SyncedNamesTheLastSuccessInUtc) {
 
 // ---- The sync deadline --------------------------------------------------------------------------
 
+// An attempt spends up to connect_timeout on name resolution and another on connect and TLS
+// (src/upstream/http_client.cpp), then request_timeout.
 TEST(SyncHeartbeatDeadline, CoversOneAttemptOneBackoffAndACompile) {
   UpstreamConfig u;
-  EXPECT_EQ(sync_heartbeat_deadline(u), 10s + 60s + 30s + 120s);
+  EXPECT_EQ(sync_heartbeat_deadline(u), 2 * 10s + 60s + 30s + 120s);
   u.connect_timeout = 1s;
   u.request_timeout = 2s;
   u.backoff_max = 3s;
-  EXPECT_EQ(sync_heartbeat_deadline(u), 6s + kComputeAllowance);
+  EXPECT_EQ(sync_heartbeat_deadline(u), 1s + 1s + 2s + 3s + kComputeAllowance);
 }
 
 // The deadline does not grow with pages or attempts: the sync beats at each of them. A
@@ -102,8 +104,8 @@ TEST(SyncHeartbeatDeadline, ASlowSyncBeatingAtEachAttemptNeverTripsIt) {
   steady_clock::time_point now{};
   for (int page = 0; page < 3; ++page) {
     for (int attempt = 1; attempt <= u.max_attempts; ++attempt) {
-      const auto beat = now;                         // Source::progress() before the attempt
-      now += u.connect_timeout + u.request_timeout;  // the attempt times out
+      const auto beat = now;                             // Source::progress() before the attempt
+      now += 2 * u.connect_timeout + u.request_timeout;  // resolve, connect, then time out
       EXPECT_TRUE(alive_at(beat, now));
       if (attempt == u.max_attempts) break;
       now += u.backoff_max;  // the longest backoff, then the next attempt beats

@@ -98,12 +98,51 @@ TEST_F(Api, Issue10_AnotherTzdataOrAnswerSettingGivesAnotherETagForTheSameGenera
   EXPECT_EQ(answer_etag_basis(server_only, "2099z"), basis);
 }
 
-TEST_F(Api, Issue10_TheBasisComputedOnceAtStartIsTheOneUsed) {
+TEST_F(Api, Issue10_TheTailBuiltOnceAtStartIsTheOneUsed) {
   ApiEnv e = env();
-  e.etag_basis = answer_etag_basis(config_, "2099z");
+  e.etag_tail = etag_tail("basis");
   const ApiResponse r =
       handle_request({"GET", "/v1/customers/c-dst/state?at=2026-03-08T06:30:00Z", {}, ""}, e);
-  EXPECT_EQ(header_of(r, "ETag"), "\"7-" + e.etag_basis + "\"");
+  EXPECT_EQ(header_of(r, "ETag"), "\"7-basis\"");
+  status_.last_success.reset();  // never synced: stale
+  const ApiResponse stale =
+      handle_request({"GET", "/v1/customers/c-dst/state?at=2026-03-08T06:30:00Z", {}, ""}, e);
+  EXPECT_EQ(header_of(stale, "ETag"), "\"7-basis-s\"");
+}
+
+// A pinned answer carries "stale", which flips when stale_after passes without a sync while
+// the generation and the settings stay: the cache holding the fresh answer must get the
+// stale one, not 304 (and back again after the next sync).
+TEST_F(Api, Issue10_APinnedAnswerThatTurnedStaleIsNotNotModified) {
+  for (const char* target : {"/v1/customers/c-dst/state?at=2026-03-08T06:30:00Z",
+                             "/v1/customers/c-dst/explain?at=2026-03-08T06:30:00Z",
+                             "/v1/customers/c-dst/transitions?from=2026-03-08T00:00:00Z"
+                             "&to=2026-03-09T00:00:00Z"}) {
+    SCOPED_TRACE(target);
+    clock_.set(test::utc("2026-03-07T12:00:00Z"));
+    const ApiResponse fresh = get(target);
+    ASSERT_EQ(body(fresh)["stale"], false);
+    const std::string fresh_etag = header_of(fresh, "ETag");
+    clock_.advance(config_.sync.stale_after + std::chrono::seconds(1));
+    const ApiResponse stale = get(target, {{"if-none-match", fresh_etag}});
+    ASSERT_EQ(stale.status, 200u);
+    EXPECT_EQ(body(stale)["stale"], true);
+    const std::string stale_etag = header_of(stale, "ETag");
+    EXPECT_EQ(stale_etag, fresh_etag.substr(0, fresh_etag.size() - 1) + "-s\"");
+    EXPECT_EQ(get(target, {{"if-none-match", stale_etag}}).status, 304u);
+    status_.last_success = clock_.now();  // a sync succeeded: fresh again
+    EXPECT_EQ(get(target, {{"if-none-match", stale_etag}}).status, 200u);
+    EXPECT_EQ(get(target, {{"if-none-match", fresh_etag}}).status, 304u);
+    status_.last_success = test::utc("2026-03-07T11:59:00Z");
+  }
+}
+
+// Answers whose body has no "stale" keep one ETag either way, so caches keep their 304s.
+TEST_F(Api, Issue10_AnswersWithoutAStaleFieldKeepTheirETagWhenStale) {
+  const std::string target = "/v1/customers/c-dst/open?at=2026-03-08T06:30:00Z";
+  const std::string before = header_of(get(target), "ETag");
+  status_.last_success.reset();
+  EXPECT_EQ(get(target, {{"if-none-match", before}}).status, 304u);
 }
 
 // Within one generation the state still changes at transitions, so a cache that

@@ -7,6 +7,7 @@
 // Needs HOURSD_BINARY (the path of the built binary) defined by the including suite.
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -26,6 +28,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -200,6 +203,20 @@ class DaemonProcess {
     std::ofstream(dir_ / "hoursd.log", std::ios::trunc).flush();
     const std::string log = (dir_ / "hoursd.log").string();
     const std::string config = (dir_ / "hoursd.toml").string();
+    // Everything the child needs is built here: after fork() in a threaded process only
+    // async-signal-safe calls are allowed, so the child allocates nothing (no setenv,
+    // to_string or freopen) before execve.
+    std::vector<std::string> args{options.binary};
+    args.insert(args.end(), options.leading_args.begin(), options.leading_args.end());
+    args.insert(args.end(), {"--config", config});
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env = child_environment(options);
+    std::vector<char*> envp;
+    for (std::string& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    char* watchdog_pid = options.watchdog_pid ? env.back().data() : nullptr;
     pid_ = ::fork();
     if (pid_ == 0) {
       if (options.open_files_soft_limit) {
@@ -208,19 +225,40 @@ class DaemonProcess {
         limit.rlim_cur = std::min(*options.open_files_soft_limit, limit.rlim_max);
         ::setrlimit(RLIMIT_NOFILE, &limit);
       }
-      if (!std::freopen(log.c_str(), "a", stderr)) ::_exit(126);
-      for (const auto& [name, value] : options.env) ::setenv(name.c_str(), value.c_str(), 1);
-      if (options.watchdog_pid) ::setenv("WATCHDOG_PID", std::to_string(::getpid()).c_str(), 1);
-      std::vector<std::string> args{options.binary};
-      args.insert(args.end(), options.leading_args.begin(), options.leading_args.end());
-      args.insert(args.end(), {"--config", config});
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(options.binary.c_str(), argv.data());
+      const int fd = ::open(log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+      if (fd < 0 || ::dup2(fd, STDERR_FILENO) < 0) ::_exit(126);
+      if (watchdog_pid) write_pid(watchdog_pid + std::strlen("WATCHDOG_PID="), ::getpid());
+      ::execve(options.binary.c_str(), argv.data(), envp.data());
       ::_exit(127);
     }
   }
+  /// The parent's environment with options.env set, and last, when watchdog_pid is set,
+  /// "WATCHDOG_PID=" followed by room for the digits the child writes (write_pid()).
+  static std::vector<std::string> child_environment(const Options& options) {
+    std::vector<std::string> env;
+    auto overridden = [&](std::string_view entry) {
+      const std::string_view name = entry.substr(0, entry.find('='));
+      for (const auto& [n, v] : options.env)
+        if (n == name) return true;
+      return name == "WATCHDOG_PID" && options.watchdog_pid;
+    };
+    for (char** e = environ; *e; ++e)
+      if (!overridden(*e)) env.emplace_back(*e);
+    for (const auto& [name, value] : options.env) env.push_back(name + "=" + value);
+    if (options.watchdog_pid) env.push_back("WATCHDOG_PID=" + std::string(20, '\0'));
+    return env;
+  }
+  /// Writes `pid` in decimal, NUL-terminated, into `out` (room for 20 characters); no
+  /// allocation, so the child of fork() may call it.
+  static void write_pid(char* out, pid_t pid) {
+    char digits[20];
+    int n = 0;
+    for (auto v = static_cast<unsigned long>(pid); n == 0 || v > 0; v /= 10)
+      digits[n++] = static_cast<char>('0' + v % 10);
+    for (int i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+    out[n] = '\0';
+  }
+
   ~DaemonProcess() {
     if (pid_ > 0) stop();
   }

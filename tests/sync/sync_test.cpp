@@ -339,6 +339,50 @@ TEST_F(SyncTest, Issue10_ADamagedMarkMakesGenerationsContinueAboveTheUnixTime) {
   EXPECT_EQ(*mark, unix_now + 1);
 }
 
+// No mark and a snapshot nobody can read: nothing says which numbers were issued, so
+// counting from 1 again could give generation 1 to other content.
+TEST_F(SyncTest, Issue10_AMissingMarkBesideACorruptSnapshotContinuesAboveTheUnixTime) {
+  ScriptedSource* source;
+  EXPECT_EQ(sync_n_times(make(source), source, 2, 10), 2u);
+  std::filesystem::remove(dir_ / kGenerationFile);
+  std::ofstream(dir_ / kSnapshotFile, std::ios::trunc) << "hoursd-snapshot v1 garbage";
+  auto restarted = make(source);
+  EXPECT_FALSE(restarted->load_persisted().has_value());
+  source->push_customers(fleet(5));
+  ASSERT_OK(restarted->sync_once());
+  const auto unix_now = std::uint64_t(clock_.now().time_since_epoch().count());
+  EXPECT_EQ(restarted->current()->generation, unix_now + 1);
+}
+
+// The same without load_persisted(): a snapshot file that exists but was never read.
+TEST_F(SyncTest, Issue10_AMissingMarkBesideAnUnreadSnapshotFileContinuesAboveTheUnixTime) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / kSnapshotFile) << "hoursd-snapshot v1 garbage";
+  ScriptedSource* source;
+  auto syncer = make(source);
+  source->push_customers(fleet(5));
+  ASSERT_OK(syncer->sync_once());
+  const auto unix_now = std::uint64_t(clock_.now().time_since_epoch().count());
+  EXPECT_EQ(syncer->current()->generation, unix_now + 1);
+}
+
+// A mark this process cannot read (EACCES for another user; a directory here, since tests
+// may run as root) says nothing about the numbers issued: the sync fails instead of jumping
+// the generation to the Unix time for good.
+TEST_F(SyncTest, Issue10_AMarkThatCannotBeReadFailsTheSyncInsteadOfJumping) {
+  std::filesystem::create_directories(dir_ / kGenerationFile);
+  ScriptedSource* source;
+  auto syncer = make(source);
+  source->push_customers(fleet(3));
+  auto r = syncer->sync_once();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("sync not published: "), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find((dir_ / kGenerationFile).string()), std::string::npos)
+      << r.error().message;
+  EXPECT_EQ(syncer->current(), nullptr);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / kSnapshotFile));
+}
+
 TEST_F(SyncTest, Issue10_AMarkThatCannotBeWrittenFailsTheSyncAndPublishesNothing) {
   ScriptedSource* source;
   auto syncer = make(source);

@@ -2,6 +2,7 @@
 /// The long-running side of the command line: `serve` (the daemon under systemd), `sync`
 /// (one sync, for operators) and `check-config`. Shell component.
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
@@ -36,6 +37,9 @@ struct ServeHooks {
   /// READY=1), with the bound server. The watchdog test posts a task that never returns to
   /// one io thread here (tests/daemon/wedge_main.cpp).
   std::function<void(HttpServer&)> serving;
+  /// How long serve waits for a state directory another process has locked before it
+  /// fails: 60 s, below systemd's TimeoutStartSec (90 s by default).
+  std::chrono::milliseconds state_lock_wait{60'000};
 };
 
 /// `hoursd serve`: locks the state directory (an exclusive flock for the life of the
@@ -46,8 +50,10 @@ struct ServeHooks {
 /// and resyncs. STATUS= says which snapshot is served (supervision.hpp). Under a systemd
 /// watchdog it pings WATCHDOG=1 only while every io thread and the sync loop show progress.
 /// When it cannot start, writes one line "error serve: ..." on `err` and returns kExitConfig,
-/// or kExitFailure when the state directory is locked by another process or the bind fails
-/// (the holder may exit, a busy port may free up, so systemd restarts it).
+/// (also when the state directory belongs to another user), or kExitFailure when the state
+/// directory is still locked by another process after hooks.state_lock_wait (meanwhile
+/// STATUS= says "waiting for the state directory lock (pid N)") or the bind fails (the
+/// holder may exit, a busy port may free up, so systemd restarts it).
 int serve(const Config& config, const ConfigOverrides& overrides, std::ostream& err,
           const ServeHooks& hooks = {});
 

@@ -23,11 +23,12 @@ std::string notify_status_text(const SyncStatus& status, const Snapshot* snapsho
 /// How long the sync loop may go without a heartbeat before it counts as hung. The loop beats
 /// while it sleeps (at least every second), and a sync beats before each upstream request
 /// attempt, after each page, and around its compile and save (Source::progress(),
-/// Syncer::on_progress()). The longest legitimate silence is therefore one attempt
-/// (connect_timeout + request_timeout), then one backoff (at most backoff_max, which also
+/// Syncer::on_progress()). The longest legitimate silence is therefore one attempt (name
+/// resolution, which has a connect_timeout of its own, then connect and TLS within another
+/// connect_timeout, then request_timeout), then one backoff (at most backoff_max, which also
 /// caps a server's Retry-After), or one compile and save of the whole snapshot, for which
 /// kComputeAllowance is added: a slow upstream with many pages and retries never trips it,
-/// a sync stuck anywhere does. With the default [upstream] settings: 10 + 60 + 30 + 120 s.
+/// a sync stuck anywhere does. With the default [upstream] settings: 2 * 10 + 60 + 30 + 120 s.
 inline constexpr std::chrono::seconds kComputeAllowance{120};
 std::chrono::milliseconds sync_heartbeat_deadline(const UpstreamConfig& upstream);
 

@@ -37,6 +37,18 @@ struct ApiResponse {
   std::string route;  // the route's pattern, for metrics ("/v1/customers/{id}/state")
 };
 
+/// The constant end of every answer ETag, after "\"<generation>": one string for answers
+/// whose body says "stale":false (or carries no `stale`), one for "stale":true. Built once,
+/// so an answer only prepends its generation.
+struct EtagTail {
+  std::string fresh;  // "-<basis>\""
+  std::string stale;  // "-<basis>-s\""
+  bool empty() const { return fresh.empty(); }
+};
+
+/// The two ETag tails over `basis` (answer_etag_basis()). Pure.
+EtagTail etag_tail(std::string_view basis);
+
 /// What handlers read. `snapshot` and `status` are called once per request; the snapshot
 /// pointer they return is immutable, so a sync swapping it never tears an answer.
 struct ApiEnv {
@@ -49,9 +61,10 @@ struct ApiEnv {
   std::string tzdata_version;
   std::string bearer_token;  // "" = no authentication
   std::string admin_token;   // "" = /debug/dump takes bearer_token like every route
-  /// answer_etag_basis(*config, tzdata_version), computed once at start: the settings it
-  /// covers are read once at start. "" makes each cached answer compute it (tests).
-  std::string etag_basis;
+  /// etag_tail(answer_etag_basis(*config, tzdata_version)), built once at start: the
+  /// settings it covers are read once at start. Empty makes each cached answer build it
+  /// (tests).
+  EtagTail etag_tail;
 };
 
 /// What an answer depends on besides the snapshot generation, as the tail of its ETag

@@ -32,8 +32,8 @@ struct StoredSnapshot {
 class StoreIo {
  public:
   virtual ~StoreIo() = default;
-  /// Creates a new, empty file "<dir>/<stem>.XXXXXX" (mode 0600; mkstemp(3) picks the six
-  /// characters, so two writers never share a temp file) and returns its path.
+  /// Creates a new, empty file "<dir>/<stem>.hoursd-tmp.XXXXXX" (mode 0600; mkstemp(3) picks the
+  /// six characters, so two writers never share a temp file) and returns its path.
   virtual Result<std::filesystem::path> create_temp(const std::filesystem::path& dir,
                                                     const std::string& stem) = 0;
   /// Writes `bytes` to the existing file `path`, replacing what it held.
@@ -52,7 +52,7 @@ inline constexpr const char* kSnapshotFile = "snapshot.json";
 inline constexpr const char* kGenerationFile = "generation";
 
 /// Writes `snapshot` to `dir` (created if missing) atomically, through a temp file of its
-/// own ("snapshot.json.XXXXXX"), which is removed again when a step fails.
+/// own ("snapshot.json.hoursd-tmp.XXXXXX"), which is removed again when a step fails.
 /// Errors: ErrorCode::io_error naming the path and the step that failed.
 /// REQUIRES: the caller holds the state directory's DirLock.
 Result<void> save_snapshot(const std::filesystem::path& dir, const StoredSnapshot& snapshot,
@@ -70,11 +70,11 @@ Result<void> save_generation_mark(const std::filesystem::path& dir, std::uint64_
 /// Errors: ErrorCode::io_error (unreadable) or ErrorCode::bad_json (not a mark), naming it.
 Result<std::uint64_t> load_generation_mark(const std::filesystem::path& dir);
 
-/// Removes what a save that died before its rename left in `dir`: "snapshot.json.XXXXXX"
-/// and "generation.XXXXXX" temp files (six characters of mkstemp's alphabet) and the fixed
-/// "snapshot.json.tmp" of earlier versions. Returns how many it removed; files it cannot
-/// remove are skipped. REQUIRES: the caller holds the state directory's DirLock, so no save
-/// is writing one of them now.
+/// Removes what a save that died before its rename left in `dir`:
+/// "snapshot.json.hoursd-tmp.*" and "generation.hoursd-tmp.*" temp files and the fixed
+/// "snapshot.json.tmp" of earlier versions; no other name. Returns how many it removed; a
+/// file it cannot remove is logged with its path and skipped. REQUIRES: the caller holds the
+/// state directory's DirLock, so no save is writing one of them now.
 std::size_t remove_stale_temp_files(const std::filesystem::path& dir);
 
 /// Reads the snapshot in `dir`. std::nullopt when there is none. Errors: ErrorCode::io_error

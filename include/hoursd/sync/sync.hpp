@@ -115,9 +115,12 @@ class Syncer {
   /// The generation for a new snapshot after `previous`, recorded in the mark first when
   /// persisting. Errors: the mark could not be written (io_error naming it).
   Result<std::uint64_t> claim_generation(const Snapshot* previous);
-  /// The highest generation issued from the state directory as far as the mark says, or a
-  /// floor no earlier generation can reach when the mark is unreadable (sync.cpp).
-  std::uint64_t issued_floor();
+  /// The highest generation issued from the state directory as far as the mark says, or,
+  /// when the mark is damaged or missing beside a snapshot file that could not be read, a
+  /// floor no earlier generation can reach: max(Unix time, mark, `previous`'s generation).
+  /// Errors: io_error when the mark cannot be read (a permission error is no damage; the
+  /// sync fails rather than jump the numbering).
+  Result<std::uint64_t> issued_floor(const Snapshot* previous);
   void beat() const {
     if (beat_) beat_();
   }
@@ -131,6 +134,7 @@ class Syncer {
   mutable std::mutex sync_mutex_;  // one sync at a time; guards config_, source_, issued_
   const Persistence persistence_;
   std::optional<std::uint64_t> issued_;  // highest generation issued; read from the mark once
+  bool persisted_unreadable_ = false;    // load_persisted() found a snapshot it could not read
   std::function<void()> beat_;
 };
 

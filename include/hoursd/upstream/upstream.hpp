@@ -56,7 +56,7 @@ class Source {
   void on_progress(std::function<void()> beat) { progress_ = std::move(beat); }
   /// Called by fetch() at each progress point: before every request attempt (the first,
   /// each retry, each login) and after every page. Between two calls lie at most one attempt
-  /// (upstream.connect_timeout + request_timeout) and one backoff (upstream.backoff_max).
+  /// (resolve, then connect+TLS, each in connect_timeout; request_timeout) and one backoff_max.
   void progress() const {
     if (progress_) progress_();
   }

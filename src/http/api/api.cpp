@@ -257,16 +257,23 @@ bool none_match_hits(std::string_view header, std::string_view etag) {
   return false;
 }
 
+// The stale bit is in the ETag because the body carries it: the same pinned URL answers
+// "stale":false, then "stale":true once stale_after passes without a sync, within one
+// generation and one set of settings.
 ApiResponse cached(const Call& call, ApiResponse response,
-                   std::optional<date::sys_seconds> valid_until, bool pinned) {
+                   std::optional<date::sys_seconds> valid_until, bool pinned,
+                   StaleField stale_field) {
   const std::chrono::seconds cap = call.config().server.max_cache_age;
   std::chrono::seconds age = cap;
   if (valid_until) age = std::clamp(*valid_until - call.now, std::chrono::seconds(0), cap);
+  const EtagTail built = call.env.etag_tail.empty()
+                             ? etag_tail(answer_etag_basis(call.config(), call.env.tzdata_version))
+                             : EtagTail{};
+  const EtagTail& tails = call.env.etag_tail.empty() ? built : call.env.etag_tail;
+  const bool stale = stale_field == StaleField::present &&
+                     is_stale(call.status, call.now, call.config().sync.stale_after);
   const std::string etag =
-      "\"" + std::to_string(call.snapshot->generation) + "-" +
-      (call.env.etag_basis.empty() ? answer_etag_basis(call.config(), call.env.tzdata_version)
-                                   : call.env.etag_basis) +
-      "\"";
+      "\"" + std::to_string(call.snapshot->generation) + (stale ? tails.stale : tails.fresh);
   std::erase_if(response.headers, [](const auto& h) { return h.first == "Cache-Control"; });
   response.headers.emplace_back("Cache-Control", "max-age=" + std::to_string(age.count()));
   response.headers.emplace_back("ETag", etag);

@@ -70,7 +70,8 @@ ApiResponse state_response(Call& call, bool by_reference) {
                          {"tzdata", json_quote(call.env.tzdata_version)}}),
         "application/json");
   }
-  return cached(call, std::move(r), next_change(s->answer), s->pinned);
+  return cached(call, std::move(r), next_change(s->answer), s->pinned,
+                *text ? StaleField::absent : StaleField::present);
 }
 
 json entry_error(const std::string& id, const Error& e) {
@@ -260,7 +261,7 @@ ApiResponse get_open(Call& call) {
   const AnswerOptions& options = call.config().answers;
   const bool open = is_open(reported_state(*s->customer, s->answer, options), options);
   ApiResponse r = text_response(open ? "true" : "false", kTextPlain);
-  return cached(call, std::move(r), next_change(s->answer), s->pinned);
+  return cached(call, std::move(r), next_change(s->answer), s->pinned, StaleField::absent);
 }
 
 ApiResponse post_states(Call& call) {
@@ -300,7 +301,8 @@ ApiResponse get_transitions(Call& call) {
   add_snapshot_fields(out, call);
   // A window relative to now moves every second, so only a fixed one may be cached.
   const bool pinned = from->has_value() && to->has_value();
-  return cached(call, json_response(out), pinned ? std::nullopt : std::optional(call.now), pinned);
+  return cached(call, json_response(out), pinned ? std::nullopt : std::optional(call.now), pinned,
+                StaleField::present);
 }
 
 ApiResponse get_customers(Call& call) {
@@ -318,7 +320,8 @@ ApiResponse get_customers(Call& call) {
                      ",\"count\":" + std::to_string(page->count) + ",\"nextAfter\":" +
                      (page->next_after ? json_quote(*page->next_after) : "null") +
                      ",\"customers\":[" + page->entries + "]}";
-  return cached(call, text_response(std::move(body), "application/json"), page->earliest, false);
+  return cached(call, text_response(std::move(body), "application/json"), page->earliest, false,
+                StaleField::present);
 }
 
 }  // namespace hoursd::api

@@ -76,4 +76,9 @@ std::string answer_etag_basis(const Config& config, std::string_view tzdata_vers
   return etag_safe(tzdata_version) + "-" + h.hex();
 }
 
+EtagTail etag_tail(std::string_view basis) {
+  const std::string tail = "-" + std::string(basis);
+  return {tail + "\"", tail + "-s\""};
+}
+
 }  // namespace hoursd

@@ -243,7 +243,8 @@ ApiResponse get_explain(Call& call) {
   // Occurrences of shadowed rules move at instants that are no transitions, so an
   // answer relative to now is not cached at all.
   const bool pinned = at->has_value();
-  return cached(call, json_response(out), pinned ? std::nullopt : std::optional(call.now), pinned);
+  return cached(call, json_response(out), pinned ? std::nullopt : std::optional(call.now), pinned,
+                StaleField::present);
 }
 
 ApiResponse post_evaluate(Call& call) {

@@ -69,14 +69,20 @@ ApiResponse text_response(std::string body, std::string_view content_type);
 /// section 13.1.2).
 bool none_match_hits(std::string_view header, std::string_view etag);
 
-/// Adds `ETag: "<generation>-<env.etag_basis>"` (answer_etag_basis(), api.hpp) and `Cache-Control:
+/// Whether an answer's body carries `stale` (add_snapshot_fields()), which flips within one
+/// generation as time passes and syncs fail or succeed.
+enum class StaleField { absent, present };
+
+/// Adds `ETag: "<generation>-<answer_etag_basis()>"` (api.hpp), with "-s" before the closing
+/// quote when `stale_field` is present and the answer says "stale":true, and `Cache-Control:
 /// max-age=N`, N being the seconds from now until `valid_until` (or max_cache_age when nullopt),
 /// capped at max_cache_age. `pinned` says the answer is a function of the ETag and URL alone (an
 /// explicit instant), so a matching If-None-Match turns it into 304. Answers relative to now are
 /// never 304: the state can change at a transition within one generation, and a cache
 /// revalidating after max-age must get the new state.
 ApiResponse cached(const Call& call, ApiResponse response,
-                   std::optional<date::sys_seconds> valid_until, bool pinned);
+                   std::optional<date::sys_seconds> valid_until, bool pinned,
+                   StaleField stale_field);
 
 // ---- Parameters and bodies (params.cpp) ---------------------------------------------------------
 
