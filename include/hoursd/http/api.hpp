@@ -20,6 +20,9 @@
 
 namespace hoursd {
 
+class EventHub;           // events.hpp
+class EventSubscription;  // events.hpp
+
 struct ApiRequest {
   std::string method;  // "GET", "POST", ...
   std::string target;  // path and query, as received: "/v1/customers/c-1/state?at=..."
@@ -35,6 +38,9 @@ struct ApiResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
   std::string body;
   std::string route;  // the route's pattern, for metrics ("/v1/customers/{id}/state")
+  /// Set on a 200 to GET /v1/events: the server writes the head and then streams the
+  /// subscription's events on the connection (events.hpp); `body` is unused.
+  std::shared_ptr<EventSubscription> subscription;
 };
 
 /// What handlers read. `snapshot` and `status` are called once per request; the snapshot
@@ -47,8 +53,9 @@ struct ApiEnv {
   const ZoneDb* zones = nullptr;
   Metrics* metrics = nullptr;
   std::string tzdata_version;
-  std::string bearer_token;  // "" = no authentication
-  std::string admin_token;   // "" = /debug/dump takes bearer_token like every route
+  std::string bearer_token;    // "" = no authentication
+  std::string admin_token;     // "" = /debug/dump takes bearer_token like every route
+  EventHub* events = nullptr;  // GET /v1/events; null: answered 503
 };
 
 /// Answers one request. Never throws; errors are JSON {"error":{"code","message"}} with
