@@ -21,6 +21,7 @@
 #include "hoursd/core/zones.hpp"
 #include "hoursd/daemon/process.hpp"
 #include "hoursd/http/api.hpp"
+#include "hoursd/http/events.hpp"
 #include "hoursd/http/http_server.hpp"
 #include "hoursd/http/metrics.hpp"
 #include "hoursd/io/log.hpp"
@@ -131,7 +132,8 @@ void reload(Syncer& syncer, const Config& running, const ConfigOverrides& overri
 // The background sync loop: sync at once, then every interval (jittered). A SIGHUP wakes it
 // and it reloads the config between syncs, so the signal thread never waits on a sync.
 void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, bool& ready_sent,
-               std::stop_token stop, const Config& running, const ConfigOverrides& overrides) {
+               std::stop_token stop, const Config& running, const ConfigOverrides& overrides,
+               EventHub& events) {
   std::mt19937 rng(std::random_device{}());
   date::sys_seconds last_refresh = clock.now();
   do {
@@ -157,6 +159,7 @@ void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, bool& ready
       ready_sent = true;
     }
     notify_status(syncer);
+    events.refresh();  // a new snapshot or sync picture becomes events
   } while (sleeper.sleep_for(jittered(syncer.sync_config(), rng)));
 }
 
@@ -211,6 +214,7 @@ struct Daemon {
   std::unique_ptr<SystemClock> clock;
   std::unique_ptr<Syncer> syncer;
   std::unique_ptr<Metrics> metrics;
+  std::unique_ptr<EventHub> events;
   std::unique_ptr<ApiEnv> env;
   std::unique_ptr<HttpServer> server;  // bound
 };
@@ -261,11 +265,14 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
   auto env = std::make_unique<ApiEnv>(ApiEnv{
       [published] { return published->current(); }, [published] { return published->status(); },
       &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token), std::move(*admin)});
+  auto events = std::make_unique<EventHub>(event_hub_options(config), env->snapshot, env->status,
+                                           *clock, metrics.get());
+  env->events = events.get();
   auto server = std::make_unique<HttpServer>(config.server, *env);
   if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
   return Daemon{config,           overrides,         std::move(*zones),  signals,
-                std::move(clock), std::move(syncer), std::move(metrics), std::move(env),
-                std::move(server)};
+                std::move(clock), std::move(syncer), std::move(metrics), std::move(events),
+                std::move(env),   std::move(server)};
 }
 
 // Pings systemd's watchdog at half its interval, when the unit has one, until stopped.
@@ -298,10 +305,11 @@ int run(Daemon& d) {
   Sleeper sleeper, watchdog_sleeper;
   std::stop_source stopping;
   std::thread syncing([&] {
-    sync_loop(*d.syncer, sleeper, *d.clock, ready_sent, stopping.get_token(), d.config,
-              d.overrides);
+    sync_loop(*d.syncer, sleeper, *d.clock, ready_sent, stopping.get_token(), d.config, d.overrides,
+              *d.events);
   });
   std::thread watchdog([&] { feed_watchdog(watchdog_sleeper); });
+  d.events->start();
   std::thread signal_waiter([&] {
     for (int sig = 0;;) {
       sigwait(&d.signals, &sig);
@@ -314,6 +322,7 @@ int run(Daemon& d) {
     stopping.request_stop();
     sleeper.stop();
     watchdog_sleeper.stop();
+    d.events->stop();  // closes the event streams, which a drain would otherwise wait for
     d.server->stop(std::chrono::seconds(5));
   });
   d.server->run(d.config.server.threads);
