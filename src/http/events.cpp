@@ -71,7 +71,9 @@ std::string snapshot_data(const Snapshot* before, const Snapshot& after) {
   std::size_t n_added = 0, n_removed = 0, n_changed = 0, listed = 0;
   const auto list = [&](json& into, std::size_t& count, const std::string& id) {
     ++count;
-    if (listed < kMaxListedIds) into.push_back(id), ++listed;
+    if (listed == kMaxListedIds) return;
+    into.push_back(id);
+    ++listed;
   };
   std::unordered_set<std::string_view> present;
   for (const Customer& c : after.customers) {

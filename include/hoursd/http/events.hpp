@@ -150,7 +150,8 @@ class EventHub {
   /// Subscribers attached now.
   std::size_t subscribers() const;
   std::size_t max_subscribers() const;
-  /// Transitions armed now (0 while no one subscribes).
+  /// Transitions armed now: 0 until someone subscribes and again once no one has for
+  /// `linger`.
   std::size_t armed() const;
 
   struct Impl;
