@@ -201,7 +201,8 @@ std::vector<DueTransition> TransitionQueue::pop_due(date::sys_seconds now,
 }
 
 bool EventFilter::passes(std::string_view customer_id, const std::vector<std::string>& tags) const {
-  if (!ids.empty() && std::find(ids.begin(), ids.end(), customer_id) == ids.end()) return false;
+  // Sorted, so that a thousand subscribers with long id lists cost a log each per event.
+  if (!ids.empty() && !std::binary_search(ids.begin(), ids.end(), customer_id)) return false;
   return tag.empty() || std::find(tags.begin(), tags.end(), tag) != tags.end();
 }
 
@@ -551,6 +552,7 @@ std::shared_ptr<EventSubscription> EventHub::reserve(EventFilter filter,
     if (impl_->stopped || impl_->slots >= impl_->options.max_subscribers) return nullptr;
     ++impl_->slots;
   }
+  std::sort(filter.ids.begin(), filter.ids.end());
   return std::make_shared<EventSubscription>(impl_, std::move(filter), std::move(last_event_id));
 }
 

@@ -69,7 +69,7 @@ class TransitionQueue {
 /// What a subscriber asked for. Transitions pass when the customer is one of `ids` (if any)
 /// and carries `tag` as a tag id or name (if set); snapshot and status events always pass.
 struct EventFilter {
-  std::vector<std::string> ids;
+  std::vector<std::string> ids;  // sorted, as EventHub::reserve() leaves them
   std::string tag;
   bool passes(std::string_view customer_id, const std::vector<std::string>& tags) const;
 };
@@ -143,9 +143,9 @@ class EventHub {
   /// Sends the keep-alive comment to every subscriber now.
   void heartbeat();
 
-  /// Reserves a subscriber slot for a request with `filter` and (possibly empty)
-  /// `last_event_id`; null when max_subscribers are taken or the hub is stopped. The slot is
-  /// given back when the subscription is destroyed.
+  /// Reserves a subscriber slot for a request with `filter` (its ids get sorted) and
+  /// (possibly empty) `last_event_id`; null when max_subscribers are taken or the hub is stopped.
+  /// The slot is given back when the subscription is destroyed.
   std::shared_ptr<EventSubscription> reserve(EventFilter filter, std::string last_event_id);
   /// Subscribers attached now.
   std::size_t subscribers() const;
