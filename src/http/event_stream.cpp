@@ -21,6 +21,7 @@ EventStream::EventStream(beast::tcp_stream& stream, std::shared_ptr<void> owner,
                          std::chrono::milliseconds write_timeout,
                          std::shared_ptr<EventSubscription> subscription)
     : stream_(stream),
+      executor_(stream.get_executor()),
       owner_(std::move(owner)),
       budget_(budget),
       write_timeout_(write_timeout),
@@ -28,7 +29,7 @@ EventStream::EventStream(beast::tcp_stream& stream, std::shared_ptr<void> owner,
 
 void EventStream::start(std::string head) {
   auto self = shared_from_this();
-  net::dispatch(stream_.get_executor(), [self, head = std::move(head)]() mutable {
+  net::dispatch(executor_, [self, head = std::move(head)]() mutable {
     self->queued_bytes_ += head.size();
     self->queue_.push_back(std::make_shared<const std::string>(std::move(head)));
     self->read();
@@ -43,7 +44,7 @@ bool EventStream::push(std::shared_ptr<const std::string> frame) {
     queued_bytes_ -= n;
     return false;
   }
-  net::post(stream_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
+  net::post(executor_, [self = shared_from_this(), frame = std::move(frame)] {
     if (self->ended_) return;
     self->queue_.push_back(frame);
     if (!self->writing_) self->write_next();
@@ -52,7 +53,7 @@ bool EventStream::push(std::shared_ptr<const std::string> frame) {
 }
 
 void EventStream::close() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->end(); });
+  net::post(executor_, [self = shared_from_this()] { self->end(); });
 }
 
 // The client sends nothing after its request; a read ends when it closes (or on stop).
@@ -94,7 +95,7 @@ void EventStream::end() {
   stream_.close();
   subscription_->detach();
   // The owner goes once the handlers still pending (the read, a write) have run.
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->owner_.reset(); });
+  net::post(executor_, [self = shared_from_this()] { self->owner_.reset(); });
 }
 
 }  // namespace hoursd

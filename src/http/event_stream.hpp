@@ -42,7 +42,9 @@ class EventStream final : public EventSink, public std::enable_shared_from_this<
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void end();
 
-  boost::beast::tcp_stream& stream_;
+  boost::beast::tcp_stream& stream_;  // the owner's: touched only before the stream ends
+  // A copy of the stream's strand: push() and close() may come after the owner is gone.
+  boost::asio::any_io_executor executor_;
   std::shared_ptr<void> owner_;
   const std::size_t budget_;
   const std::chrono::milliseconds write_timeout_;
