@@ -206,6 +206,8 @@ std::vector<Key> server_keys(ServerConfig& s) {
       {"worker_threads", integer(s.worker_threads, 1, 64)},
       {"worker_queue", integer(s.worker_queue, 1, 100'000)},
       {"ui", boolean(s.ui)},
+      {"events_max_subscribers", integer(s.events_max_subscribers, 0, 100'000)},
+      {"events_queue_bytes", integer(s.events_queue_bytes, 4096, std::int64_t{64} << 20)},
   };
 }
 

@@ -22,6 +22,7 @@
 #include "hoursd/daemon/process.hpp"
 #include "hoursd/daemon/supervision.hpp"
 #include "hoursd/http/api.hpp"
+#include "hoursd/http/events.hpp"
 #include "hoursd/http/http_server.hpp"
 #include "hoursd/http/metrics.hpp"
 #include "hoursd/io/dir_lock.hpp"
@@ -108,6 +109,7 @@ struct Daemon {
   std::unique_ptr<SystemClock> clock;
   std::unique_ptr<Syncer> syncer;
   std::unique_ptr<Metrics> metrics;
+  std::unique_ptr<EventHub> events;
   std::unique_ptr<ApiEnv> env;
   std::unique_ptr<HttpServer> server;  // bound
 };
@@ -199,6 +201,9 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
       [published] { return published->current(); }, [published] { return published->status(); },
       &config, clock.get(), &tzdb, metrics.get(), tzdata, std::move(*token), std::move(*admin),
       etag_tail(answer_etag_basis(config, tzdata))});
+  auto events = std::make_unique<EventHub>(event_hub_options(config), env->snapshot, env->status,
+                                           *clock, metrics.get());
+  env->events = events.get();
   auto server = std::make_unique<HttpServer>(config.server, *env);
   if (auto bound = server->bind(); !bound) return StartupError{kExitFailure, bound.error().message};
   return Daemon{config,
@@ -210,6 +215,7 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
                 std::move(clock),
                 std::move(syncer),
                 std::move(metrics),
+                std::move(events),
                 std::move(env),
                 std::move(server)};
 }
@@ -267,11 +273,13 @@ int run(Daemon& d) {
   Sleeper sleeper, watchdog_sleeper;
   std::stop_source stopping;
   std::thread syncing([&] {
-    sync_loop(*d.syncer, sleeper, *d.clock, heartbeat, stopping.get_token(), d.config, d.overrides);
+    sync_loop(*d.syncer, sleeper, *d.clock, heartbeat, stopping.get_token(), d.config, d.overrides,
+              *d.events);
   });
   std::thread watchdog([&] {
     if (watchdog_every) feed_watchdog(watchdog_sleeper, *d.server, heartbeat, *watchdog_every);
   });
+  d.events->start();
   std::thread signal_waiter([&] {
     for (int sig = 0;;) {
       sigwait(&d.signals, &sig);
@@ -284,6 +292,7 @@ int run(Daemon& d) {
     stopping.request_stop();
     sleeper.stop();
     watchdog_sleeper.stop();
+    d.events->stop();  // closes the event streams, which a drain would otherwise wait for
     d.server->stop(std::chrono::seconds(5));
   });
   if (d.hooks.serving) d.hooks.serving(*d.server);

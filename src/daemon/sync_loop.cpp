@@ -97,7 +97,8 @@ void notify_status(const Syncer& syncer) {
 // A SIGHUP only wakes the loop, which reloads between syncs, so the signal thread never
 // waits on a sync.
 void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, Heartbeat& heartbeat,
-               std::stop_token stop, const Config& running, const ConfigOverrides& overrides) {
+               std::stop_token stop, const Config& running, const ConfigOverrides& overrides,
+               EventHub& events) {
   std::mt19937 rng(std::random_device{}());
   date::sys_seconds last_refresh = clock.now();
   do {
@@ -121,6 +122,7 @@ void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, Heartbeat& 
       last_refresh = clock.now();
     }
     notify_status(syncer);
+    events.refresh();  // a new snapshot or sync picture becomes events
   } while (sleep_beating(sleeper, jittered(syncer.sync_config(), rng), heartbeat));
 }
 

@@ -13,6 +13,7 @@
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/result.hpp"
 #include "hoursd/daemon/daemon.hpp"
+#include "hoursd/http/events.hpp"
 #include "hoursd/io/clock.hpp"
 #include "hoursd/sync/sync.hpp"
 #include "hoursd/upstream/upstream.hpp"
@@ -91,8 +92,10 @@ void notify_status(const Syncer& syncer);
 /// Syncs at once, then every sync.interval (jittered) until `sleeper` is stopped; a wake
 /// (SIGHUP) reloads the config from `overrides` before the next sync. Beats `heartbeat`
 /// around each sync and while it sleeps; `syncer` beats within a sync. `running` is the
-/// config as at start, against which a reload says what needs a restart.
+/// config as at start, against which a reload says what needs a restart. After each sync
+/// `events` turns a new snapshot or sync picture into events (GET /v1/events).
 void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, Heartbeat& heartbeat,
-               std::stop_token stop, const Config& running, const ConfigOverrides& overrides);
+               std::stop_token stop, const Config& running, const ConfigOverrides& overrides,
+               EventHub& events);
 
 }  // namespace hoursd

@@ -83,8 +83,14 @@ std::string route_label_pair(const RouteStats& r) {
 
 }  // namespace
 
+// The event kinds of GET /v1/events, in the order they are rendered.
+constexpr std::array<std::string_view, 3> kEventKinds{"transition", "snapshot", "status"};
+
 struct Metrics::Impl {
   std::vector<std::unique_ptr<RouteStats>> routes;  // fixed after construction
+  std::atomic<std::uint64_t> event_subscribers{0};
+  std::array<std::atomic<std::uint64_t>, kEventKinds.size()> events_sent{};
+  std::atomic<std::uint64_t> event_subscribers_dropped{0};
 
   RouteStats& slot(std::string_view label) {
     for (auto& r : routes) {
@@ -95,6 +101,7 @@ struct Metrics::Impl {
 
   void render_requests(std::string& out) const;
   void render_durations(std::string& out) const;
+  void render_events(std::string& out) const;
 };
 
 void Metrics::Impl::render_requests(std::string& out) const {
@@ -165,6 +172,36 @@ void Metrics::record_request(std::string_view route, unsigned status,
   r.sum_ns.fetch_add(static_cast<std::uint64_t>(ns), std::memory_order_relaxed);
 }
 
+void Metrics::set_event_subscribers(std::size_t n) {
+  impl_->event_subscribers.store(n, std::memory_order_relaxed);
+}
+
+void Metrics::record_event_sent(std::string_view event) {
+  for (std::size_t i = 0; i < kEventKinds.size(); ++i) {
+    if (kEventKinds[i] == event) impl_->events_sent[i].fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void Metrics::record_event_subscriber_dropped() {
+  impl_->event_subscribers_dropped.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::Impl::render_events(std::string& out) const {
+  family(out, "hoursd_events_subscribers", "gauge", "Open GET /v1/events streams.");
+  sample(out, "hoursd_events_subscribers", "",
+         std::to_string(event_subscribers.load(std::memory_order_relaxed)));
+  family(out, "hoursd_events_sent_total", "counter",
+         "Events queued to GET /v1/events subscribers (one per subscriber), by event.");
+  for (std::size_t i = 0; i < kEventKinds.size(); ++i) {
+    sample(out, "hoursd_events_sent_total", "event=\"" + std::string(kEventKinds[i]) + "\"",
+           std::to_string(events_sent[i].load(std::memory_order_relaxed)));
+  }
+  family(out, "hoursd_events_dropped_total", "counter",
+         "GET /v1/events subscribers closed for reading too slowly (server.events_queue_bytes).");
+  sample(out, "hoursd_events_dropped_total", "",
+         std::to_string(event_subscribers_dropped.load(std::memory_order_relaxed)));
+}
+
 namespace {
 
 void render_sync(std::string& out, const SyncStatus& status) {
@@ -212,6 +249,7 @@ std::string Metrics::render(const SyncStatus& status, const Snapshot* snapshot,
   std::string out;
   impl_->render_requests(out);
   impl_->render_durations(out);
+  impl_->render_events(out);
   render_sync(out, status);
   render_snapshot(out, snapshot, now);
   return out;

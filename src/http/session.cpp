@@ -13,6 +13,7 @@
 #include <boost/asio.hpp>
 #include <nlohmann/json.hpp>
 
+#include "event_stream.hpp"
 #include "hoursd/io/log.hpp"
 #include "listener.hpp"
 #include "worker_pool.hpp"
@@ -273,6 +274,7 @@ void Session::answer_on_pool(ApiRequest request) {
 }
 
 void Session::respond(ApiResponse res) {
+  if (res.subscription && res.status == 200) return start_stream(std::move(res));
   const unsigned status = res.status;
   send(status, std::move(res), wants_keep_alive_ && !listener_.stopping(), version_);
 }
@@ -310,7 +312,25 @@ void Session::send(unsigned status, ApiResponse res, bool keep_alive, unsigned v
                     beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
 }
 
-void Session::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes) {
+// The connection serves no further request: the body of an event stream ends only when
+// the connection does. busy_ is false, so a server stop closes it (on_server_stop), which
+// ends the stream's pending read and with it the stream.
+void Session::start_stream(ApiResponse res) {
+  status_ = res.status;
+  route_ = std::move(res.route);
+  std::string head = "HTTP/1.1 200 OK\r\nContent-Type: " + res.content_type + "\r\n";
+  for (const auto& [name, value] : res.headers) head += name + ": " + value + "\r\n";
+  // Asks proxies that buffer responses (nginx) to pass events on as they come.
+  head += "X-Accel-Buffering: no\r\nConnection: close\r\n\r\n";
+  record(head.size());
+  busy_ = false;
+  std::make_shared<EventStream>(stream_, shared_from_this(), listener_.config().events_queue_bytes,
+                                listener_.config().read_timeout, std::move(res.subscription))
+      ->start(std::move(head));
+}
+
+// Metrics and the access log of the response just written (or stream head about to be).
+void Session::record(std::size_t bytes) {
   const auto latency = Clock::now() - started_;
   if (listener_.env().metrics) listener_.env().metrics->record_request(route_, status_, latency);
   if (listener_.config().access_log) {
@@ -323,6 +343,10 @@ void Session::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes)
          {"bytes", std::to_string(bytes)},
          {"us", std::to_string(us)}});
   }
+}
+
+void Session::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes) {
+  record(bytes);
   method_.clear();
   target_.clear();
   if (ec) return close();

@@ -31,9 +31,10 @@ bool is_heavy_route(std::string_view route);
 /// body caps of the listener's ServerConfig. Heavy routes (is_heavy_route) are answered on the
 /// listener's worker pool, the rest on the io thread. Owns its stream, buffer and parser; runs
 /// on the strand its socket was accepted on; stays alive through shared_from_this while an
-/// operation or a pool job is pending. It is registered with `listener` for its whole life,
-/// so `listener` must outlive it. Not thread-safe except start() and on_server_stop(), which
-/// post to the strand.
+/// operation or a pool job is pending. A 200 to GET /v1/events hands the connection to an
+/// EventStream (event_stream.hpp), which keeps the session alive until the stream ends. It is
+/// registered with `listener` for its whole life, so `listener` must outlive it. Not thread-safe
+/// except start() and on_server_stop(), which post to the strand.
 ///
 /// Memory per connection is bounded: the read buffer holds at most max_header_bytes +
 /// max_body_bytes + kBufferSlack, and while a chunked body is read, at most max_header_bytes +
@@ -76,6 +77,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void answer();
   void answer_on_pool(ApiRequest request);
   void respond(ApiResponse response);
+  void start_stream(ApiResponse response);
+  void record(std::size_t bytes);
   void send(unsigned status, ApiResponse response, bool keep_alive, unsigned version);
   void reject(unsigned status, std::string_view code, std::string message);
   void reject_header_too_large();

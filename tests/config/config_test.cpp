@@ -66,6 +66,8 @@ const char* const kAllKeys[] = {
     "server.worker_threads",
     "server.worker_queue",
     "server.ui",
+    "server.events_max_subscribers",
+    "server.events_queue_bytes",
     "engine.priority_order",
     "engine.condition_policy",
     "engine.force_closed_state",
@@ -134,6 +136,8 @@ void expect_same(const Config& a, const Config& b) {
   EXPECT_EQ(s.worker_threads, t.worker_threads);
   EXPECT_EQ(s.worker_queue, t.worker_queue);
   EXPECT_EQ(s.ui, t.ui);
+  EXPECT_EQ(s.events_max_subscribers, t.events_max_subscribers);
+  EXPECT_EQ(s.events_queue_bytes, t.events_queue_bytes);
 
   const CompileOptions &e = a.engine, &f = b.engine;
   EXPECT_EQ(e.priority_order, f.priority_order);
@@ -269,6 +273,8 @@ admin_token = { env = "HOURSD_ADMIN_TOKEN" }
 worker_threads = 8
 worker_queue = 1000
 ui = false
+events_max_subscribers = 0
+events_queue_bytes = 4096
 )";
 
 constexpr const char* kEngine = R"(
@@ -343,6 +349,8 @@ TEST(Config, ServerKeysSetTheirFields) {
   EXPECT_EQ(s.worker_threads, 8);
   EXPECT_EQ(s.worker_queue, 1000u);
   EXPECT_FALSE(s.ui);
+  EXPECT_EQ(s.events_max_subscribers, 0u);  // 0 turns the stream off
+  EXPECT_EQ(s.events_queue_bytes, 4096u);
 }
 
 TEST(Config, TheDebugPageIsOnByDefault) { EXPECT_TRUE(Config{}.server.ui); }
@@ -470,6 +478,10 @@ const BadCase kBadCases[] = {
     {"[engine]\nmax_chain_depth = 0", "engine.max_chain_depth: 0 is not in 1..1000"},
     {"[engine]\nmax_chain_depth = 1001", "engine.max_chain_depth: 1001 is not in 1..1000"},
     {"[server]\nworker_threads = 0", "server.worker_threads: 0 is not in 1..64"},
+    {"[server]\nevents_max_subscribers = 100001",
+     "server.events_max_subscribers: 100001 is not in 0..100000"},
+    {"[server]\nevents_queue_bytes = 1024",
+     "server.events_queue_bytes: 1024 is not in 4096..67108864"},
     {"[server]\nworker_threads = 65", "server.worker_threads: 65 is not in 1..64"},
     {"[server]\nworker_queue = 0", "server.worker_queue: 0 is not in 1..100000"},
     {"[server]\nworker_queue = 100001", "server.worker_queue: 100001 is not in 1..100000"},

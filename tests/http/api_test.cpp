@@ -324,7 +324,8 @@ TEST_F(Api, RouteLabelsAreRoutePatterns) {
             "/v1/customers/by-reference/{referenceId}/state");
   EXPECT_EQ(route_label("/v1/customers"), "/v1/customers");
   EXPECT_EQ(route_label("/favicon.ico"), kUnmatchedRoute);
-  EXPECT_EQ(api_routes().size(), 13u);
+  EXPECT_EQ(route_label("/v1/events?ids=a"), "/v1/events");
+  EXPECT_EQ(api_routes().size(), 14u);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "api_fixture.hpp"
 #include "files.hpp"
+#include "hoursd/http/events.hpp"
 
 namespace hoursd {
 namespace {
@@ -253,7 +254,16 @@ std::set<std::string> split_names(std::string_view list) {
 
 class OpenApi : public test::ApiFixture {
  protected:
-  enum class Setup { none, token, no_snapshot, small_body };
+  enum class Setup { none, token, no_snapshot, small_body, no_events };
+
+  OpenApi() {
+    EventHubOptions o;
+    o.own_timers = false;
+    hub_ = std::make_unique<EventHub>(
+        o, [this] { return snapshot_; }, [this] { return status_; }, clock_);
+    events_ = hub_.get();
+  }
+  std::unique_ptr<EventHub> hub_;
   struct Sample {
     const char* method;
     const char* target;
@@ -269,10 +279,12 @@ class OpenApi : public test::ApiFixture {
     if (s.setup == Setup::token) token_ = "s3cret-token";
     if (s.setup == Setup::no_snapshot) snapshot_ = nullptr;
     if (s.setup == Setup::small_body) config_.server.max_body_bytes = 8;
+    if (s.setup == Setup::no_events) events_ = nullptr;
     std::vector<std::pair<std::string, std::string>> headers;
     if (s.if_none_match) headers.emplace_back("if-none-match", s.if_none_match);
     const ApiResponse r = call(s.method, s.target, s.body, headers);
     token_.clear();
+    events_ = hub_.get();
     snapshot_ = fixture_snapshot(config_, clock_.now());
     config_.server.max_body_bytes = Config{}.server.max_body_bytes;
     ASSERT_EQ(r.status, s.status) << r.body;
@@ -309,7 +321,8 @@ TEST_F(OpenApi, EveryRouteIsDocumentedWithItsParametersAndNothingElse) {
     std::set<std::string> in_path, in_query;
     for (const json& p : paths[pattern][method].value("parameters", json::array())) {
       const json& param = refs.resolve(p);
-      (param.at("in") == "path" ? in_path : in_query).insert(param.at("name").get<std::string>());
+      if (param.at("in") == "path") in_path.insert(param.at("name").get<std::string>());
+      if (param.at("in") == "query") in_query.insert(param.at("name").get<std::string>());
       if (param.at("in") == "path") {
         EXPECT_EQ(param.value("required", false), true);
       }
@@ -393,6 +406,10 @@ TEST_F(OpenApi, RealResponsesMatchTheDocumentedSchemas) {
       {"GET", "/metrics", "", 401, Setup::token},
       {"GET", "/debug/dump", "", 200},
       {"GET", "/debug/dump", "", 200, Setup::no_snapshot},
+      {"GET", "/v1/events?ids=c-dst,c-open&tag=VIP", "", 200},
+      {"GET", "/v1/events?ids=c-dst,,c-open", "", 400},
+      {"GET", "/v1/events", "", 401, Setup::token},
+      {"GET", "/v1/events", "", 503, Setup::no_events},
   };
   std::set<std::string> answered;
   for (const Sample& s : samples) {
@@ -401,6 +418,49 @@ TEST_F(OpenApi, RealResponsesMatchTheDocumentedSchemas) {
   }
   for (const RouteInfo& r : api_routes())
     EXPECT_TRUE(answered.count(std::string(r.pattern))) << r.pattern;
+}
+
+/// Keeps every frame the hub pushes.
+struct RecordingSink final : EventSink {
+  std::vector<std::string> frames;
+  bool push(std::shared_ptr<const std::string> frame) override {
+    frames.push_back(*frame);
+    return true;
+  }
+  void close() override {}
+};
+
+// The data line of each kind of event of GET /v1/events against its schema: the stream's
+// opening status, transitions over two days, a failing sync, a new generation.
+TEST_F(OpenApi, EventPayloadsMatchTheDocumentedSchemas) {
+  auto sink = std::make_shared<RecordingSink>();
+  auto sub = hub_->reserve({}, "");
+  sub->attach(sink);
+  clock_.set(clock_.now() + std::chrono::hours(48));
+  hub_->advance(clock_.now());
+  status_.last_error = "upstream: HTTP 502";
+  auto next = std::make_shared<Snapshot>(*fixture_snapshot(config_, clock_.now()));
+  next->generation = 8;
+  snapshot_ = next;
+  hub_->refresh();
+  const SchemaCheck schemas(openapi_doc());
+  std::set<std::string> seen;
+  for (const std::string& f : sink->frames) {
+    const bool has_id = f.starts_with("id: ");
+    const auto event_at = f.find("event: ") + 7;
+    const std::string event = f.substr(event_at, f.find('\n', event_at) - event_at);
+    const auto data_at = f.find("data: ") + 6;
+    const json data = json::parse(f.substr(data_at, f.find('\n', data_at) - data_at));
+    std::string schema = event == "transition" ? "TransitionEvent"
+                         : event == "snapshot" ? "SnapshotEvent"
+                                               : (has_id ? "StatusEvent" : "StreamStatus");
+    seen.insert(schema);
+    EXPECT_EQ(schemas.problems(data, {{"$ref", "#/components/schemas/" + schema}}, schema),
+              std::vector<std::string>{})
+        << data;
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"StreamStatus", "TransitionEvent", "StatusEvent",
+                                         "SnapshotEvent"}));
 }
 
 // Every example in the doc (responses, shared responses, request bodies) against its schema.

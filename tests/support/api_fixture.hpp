@@ -84,6 +84,7 @@ class ApiFixture : public ::testing::Test {
     e.metrics = &metrics_;
     e.tzdata_version = "2099z";
     e.bearer_token = token_;
+    e.events = events_;
     return e;
   }
 
@@ -119,6 +120,7 @@ class ApiFixture : public ::testing::Test {
   SyncStatus status_;
   Metrics metrics_;
   std::string token_;
+  EventHub* events_ = nullptr;  // GET /v1/events answers 503 without one
 };
 
 }  // namespace hoursd::test

@@ -77,6 +77,11 @@ struct ServerConfig {
   int worker_threads = 2;         // threads for heavy routes (evaluate, explain, lists, dump)
   std::size_t worker_queue = 64;  // heavy requests waiting beyond this are answered 503
   bool ui = true;  // serve the debug page at /ui/ (docs/operations.md); false: /ui/ is 404
+  /// GET /v1/events (docs/events.md): open streams at most; one more is answered 503.
+  std::size_t events_max_subscribers = 1000;
+  /// Bytes of events one stream may have queued but not yet written; a subscriber whose
+  /// next event would go over is closed (it reads too slowly), so it never holds up others.
+  std::size_t events_queue_bytes = 256u << 10;
 };
 
 struct Config {

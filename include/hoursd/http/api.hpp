@@ -20,6 +20,9 @@
 
 namespace hoursd {
 
+class EventHub;           // events.hpp
+class EventSubscription;  // events.hpp
+
 struct ApiRequest {
   std::string method;  // "GET", "POST", ...
   std::string target;  // path and query, as received: "/v1/customers/c-1/state?at=..."
@@ -35,6 +38,9 @@ struct ApiResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
   std::string body;
   std::string route;  // the route's pattern, for metrics ("/v1/customers/{id}/state")
+  /// Set on a 200 to GET /v1/events: the server writes the head and then streams the
+  /// subscription's events on the connection (events.hpp); `body` is unused.
+  std::shared_ptr<EventSubscription> subscription;
 };
 
 /// The constant end of every answer ETag, after "\"<generation>": one string for answers
@@ -65,6 +71,7 @@ struct ApiEnv {
   /// settings it covers are read once at start. Empty makes each cached answer build it
   /// (tests).
   EtagTail etag_tail;
+  EventHub* events = nullptr;  // GET /v1/events; null: answered 503
 };
 
 /// What an answer depends on besides the snapshot generation, as the tail of its ETag

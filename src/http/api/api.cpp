@@ -37,6 +37,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/customers/{id}/explain", "at", Needs::snapshot, get_explain},
     {"GET", "/v1/customers", "state,tag,parent,status,limit,after", Needs::snapshot, get_customers},
     {"POST", "/v1/evaluate", "", Needs::nothing, post_evaluate},
+    {"GET", "/v1/events", "ids,tag,lastEventId", Needs::nothing, get_events},
     {"GET", "/v1/status", "", Needs::nothing, get_status},
     {"GET", "/healthz", "", Needs::nothing, get_healthz},
     {"GET", "/readyz", "", Needs::nothing, get_readyz},

@@ -2,7 +2,8 @@
 // Private to the API: what route handlers share. api.cpp owns the route table and the
 // checks every request passes (auth, method, body size, snapshot); params.cpp parses
 // query parameters and bodies; the handlers live in customers.cpp (lookups),
-// explain.cpp (explain, what-if) and ops.cpp (status, probes, metrics, dump).
+// explain.cpp (explain, what-if), ops.cpp (status, probes, metrics, dump) and events.cpp
+// (the event stream).
 
 #include <cstddef>
 #include <memory>
@@ -153,5 +154,6 @@ ApiResponse get_healthz(Call& call);
 ApiResponse get_readyz(Call& call);
 ApiResponse get_metrics(Call& call);
 ApiResponse get_dump(Call& call);
+ApiResponse get_events(Call& call);
 
 }  // namespace hoursd::api
