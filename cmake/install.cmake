@@ -65,8 +65,8 @@ endforeach()
 add_custom_target(hoursd_man ALL DEPENDS ${man_outputs})
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(FILES docs/architecture.md docs/operations.md docs/routers.md docs/semantics.md
-              docs/upstream.md docs/openapi.yaml
+install(FILES docs/architecture.md docs/events.md docs/operations.md docs/routers.md
+              docs/semantics.md docs/upstream.md docs/openapi.yaml
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(DIRECTORY docs/images DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(FILES examples/hoursd.toml DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

@@ -51,6 +51,7 @@ expected_files='./etc/hoursd/hoursd.toml
 ./usr/share/doc/hoursd/changelog.gz
 ./usr/share/doc/hoursd/copyright
 ./usr/share/doc/hoursd/docs/architecture.md
+./usr/share/doc/hoursd/docs/events.md
 ./usr/share/doc/hoursd/docs/images/ui-dst-week.png
 ./usr/share/doc/hoursd/docs/openapi.yaml
 ./usr/share/doc/hoursd/docs/operations.md
