@@ -16,8 +16,8 @@
 // the directory): the old file stays whole until the rename, and rename(2) replaces it in one
 // step. Each save writes a temp file of its own name (mkstemp), so a second writer cannot
 // truncate or rename the first one's half-written file; a failed save removes its temp file,
-// and one a crash left behind ("snapshot.json.XXXXXX", never read by load) is removed by
-// remove_stale_temp_files() when serve starts, under the state directory's lock.
+// and one a crash left behind ("snapshot.json.hoursd-tmp.XXXXXX", never read by load) is
+// removed by remove_stale_temp_files() when serve starts, under the state directory's lock.
 //
 // The generation mark is a second file, "hoursd-generation N", written the same way before a
 // generation is published: snapshot.json can be lost or corrupt, the mark still says which
