@@ -154,15 +154,17 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 /// The body: the metadata line, then the customers line.
-std::string encode_body(const StoredSnapshot& s) {
+std::string encode_body(std::uint64_t generation, date::sys_seconds synced_at,
+                        std::string_view source, const std::vector<Customer>& customers) {
   nlohmann::ordered_json meta = {
-      {"generation", s.generation}, {"syncedAt", format_utc(s.synced_at)}, {"source", s.source}};
+      {"generation", generation}, {"syncedAt", format_utc(synced_at)}, {"source", source}};
   return meta.dump(-1, ' ', false, json::error_handler_t::replace) + "\n" +
-         encode_customers(s.customers) + "\n";
+         encode_customers(customers) + "\n";
 }
 
-std::string encode_file(const StoredSnapshot& s) {
-  std::string body = encode_body(s);
+std::string encode_file(std::uint64_t generation, date::sys_seconds synced_at,
+                        std::string_view source, const std::vector<Customer>& customers) {
+  std::string body = encode_body(generation, synced_at, source, customers);
   std::string out = std::string(kMagic) + " " + std::string(kVersion) + " " + sha256_hex(body) +
                     " " + std::to_string(body.size()) + "\n";
   return out + body;
@@ -359,8 +361,22 @@ StoreIo& posix_store_io() {
   return io;
 }
 
+std::string encode_snapshot(std::uint64_t generation, date::sys_seconds synced_at,
+                            std::string_view source, const std::vector<Customer>& customers) {
+  return encode_file(generation, synced_at, source, customers);
+}
+
+Result<StoredSnapshot> decode_snapshot(std::string_view bytes) {
+  auto body = verified_body(bytes);
+  if (!body) return fail(body.error());
+  return decode_body(*body);
+}
+
 Result<void> save_snapshot(const fs::path& dir, const StoredSnapshot& snapshot, StoreIo& io) {
-  return replace_file(dir, kSnapshotFile, encode_file(snapshot), io, "save snapshot");
+  return replace_file(
+      dir, kSnapshotFile,
+      encode_snapshot(snapshot.generation, snapshot.synced_at, snapshot.source, snapshot.customers),
+      io, "save snapshot");
 }
 
 Result<void> save_generation_mark(const fs::path& dir, std::uint64_t generation, StoreIo& io) {
@@ -413,9 +429,7 @@ Result<std::optional<StoredSnapshot>> load_snapshot(const fs::path& dir) {
   auto named = [&](const Error& e) {
     return fail(e.code, "snapshot " + path.string() + ": " + e.message);
   };
-  auto body = verified_body(*file);
-  if (!body) return named(body.error());
-  auto snapshot = decode_body(*body);
+  auto snapshot = decode_snapshot(*file);
   if (!snapshot) return named(snapshot.error());
   return std::optional<StoredSnapshot>{std::move(*snapshot)};
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <date/date.h>
@@ -76,6 +77,16 @@ Result<std::uint64_t> load_generation_mark(const std::filesystem::path& dir);
 /// file it cannot remove is logged with its path and skipped. REQUIRES: the caller holds the
 /// state directory's DirLock, so no save is writing one of them now.
 std::size_t remove_stale_temp_files(const std::filesystem::path& dir);
+
+/// The bytes of a snapshot file holding these values: exactly what save_snapshot() writes,
+/// and what GET /v1/snapshot serves. Pure.
+std::string encode_snapshot(std::uint64_t generation, date::sys_seconds synced_at,
+                            std::string_view source, const std::vector<Customer>& customers);
+
+/// Reads the bytes of a snapshot file (encode_snapshot()), verifying length and checksum
+/// before decoding anything. Errors: ErrorCode::bad_json (corrupt, truncated, checksum
+/// mismatch, wrong format version); the message names no file. Pure.
+Result<StoredSnapshot> decode_snapshot(std::string_view bytes);
 
 /// Reads the snapshot in `dir`. std::nullopt when there is none. Errors: ErrorCode::io_error
 /// (unreadable) or ErrorCode::bad_json (corrupt, truncated, checksum mismatch, wrong
