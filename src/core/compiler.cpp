@@ -28,7 +28,7 @@ bool has_own_schedule(const Customer& c) { return c.schedule && !c.schedule->inh
 
 class Builder {
  public:
-  Builder(const std::vector<Customer>& in, const CompileOptions& options, const ZoneDb& zones,
+  Builder(const CustomerRefs& in, const CompileOptions& options, const ZoneDb& zones,
           const PreviousCompile* previous, CompiledSet& set, std::vector<CompiledCustomer>& out,
           std::unordered_map<std::string, std::size_t>& by_id)
       : in_(in),
@@ -136,9 +136,11 @@ class Builder {
       if (!old) continue;
       const std::size_t j = static_cast<std::size_t>(old - prev_->set.customers().data());
       const Customer& before = prev_->customers[j];
-      if (before.date_last_modified == in_[i].date_last_modified &&
-          before.parent_customer_id == in_[i].parent_customer_id &&
-          before.schedule == in_[i].schedule) {
+      if (&before == &in_[i]) {  // the same shared object: unchanged without comparing
+        prev_index_[i] = j;
+      } else if (before.date_last_modified == in_[i].date_last_modified &&
+                 before.parent_customer_id == in_[i].parent_customer_id &&
+                 before.schedule == in_[i].schedule) {
         prev_index_[i] = j;
       }
     }
@@ -361,7 +363,8 @@ class Builder {
   bool take_previous_timeline(std::size_t i) {
     const CompiledCustomer* old = previous_of(i);
     CompiledCustomer& c = out_[i];
-    if (!old || old->schedule != c.schedule || old->timeline.empty()) return false;
+    if (!old || !prev_->keep_timelines || old->schedule != c.schedule || old->timeline.empty())
+      return false;
     if (c.schedule->has_customer_state_rules && !(c.parent && reused_[*c.parent])) return false;
     // A truncated list no longer says which findings were the schedule's: lint anew.
     if (!old->lint.empty() && old->lint.back().code == "lint_truncated") return false;
@@ -391,7 +394,7 @@ class Builder {
     return s;
   }
 
-  const std::vector<Customer>& in_;
+  const CustomerRefs& in_;
   const CompileOptions& options_;
   const ZoneDb& zones_;
   const PreviousCompile* prev_;
@@ -423,7 +426,17 @@ Result<void> check_rule_budget(const Schedule& schedule) {
                   " is over the budget of " + std::to_string(kMaxRulesPerSchedule));
 }
 
-CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
+CustomerRefs::CustomerRefs(const std::vector<Customer>& values) {
+  refs_.reserve(values.size());
+  for (const Customer& c : values) refs_.push_back(&c);
+}
+
+CustomerRefs::CustomerRefs(const std::vector<SharedCustomer>& shared) {
+  refs_.reserve(shared.size());
+  for (const SharedCustomer& c : shared) refs_.push_back(c.get());
+}
+
+CompiledSet compile(const CustomerRefs& customers, const CompileOptions& options,
                     const ZoneDb& zones, date::sys_seconds now, const PreviousCompile* previous) {
   CompiledSet set;
   set.options_ = options;

@@ -3,6 +3,7 @@
 
 #include "hoursd/daemon/daemon.hpp"
 
+#include <malloc.h>
 #include <signal.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -195,6 +196,7 @@ std::variant<Daemon, StartupError> startup(const Config& config, const ConfigOve
     log(LogLevel::warning, "store", "persisted snapshot ignored",
         {{"error", loaded.error().message}});
   }
+  malloc_trim(0);  // the file's text and the decode's scratch are freed: give the pages back
   auto metrics = std::make_unique<Metrics>();
   Syncer* published = syncer.get();
   auto env = std::make_unique<ApiEnv>(ApiEnv{

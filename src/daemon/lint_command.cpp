@@ -80,8 +80,9 @@ Result<Input> read_api_input(const UpstreamConfig& upstream) {
   auto fetched = (*source)->fetch(std::stop_token{});
   if (!fetched)
     return fail(fetched.error().code, (*source)->describe() + ": " + fetched.error().message);
-  return Input{std::move(fetched->customers), std::move(fetched->decode_errors),
-               (*source)->describe()};
+  Input input{{}, std::move(fetched->decode_errors), (*source)->describe()};
+  for (const SharedCustomer& c : fetched->customers) input.customers.push_back(*c);
+  return input;
 }
 
 Result<Config> lint_config(const LintOptions& o) {

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <random>
+
+#include <malloc.h>
 #include <string>
 
 #include "hoursd/config/secret.hpp"
@@ -113,6 +115,8 @@ void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, Heartbeat& 
            {"customers", std::to_string(s.fetched)},
            {"changed", std::to_string(s.changed)},
            {"compiled", std::to_string(s.compiled)},
+           {"decoded", std::to_string(s.decoded)},
+           {"reused", std::to_string(s.reused)},
            {"ms", std::to_string(s.duration.count())}});
     } else {
       log(LogLevel::error, "sync", "failed", {{"error", r.error().message}});
@@ -123,6 +127,9 @@ void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, Heartbeat& 
     }
     notify_status(syncer);
     events.refresh();  // a new snapshot or sync picture becomes events
+    // A replaced generation, and a fetch's page texts, are freed by now (unless a request
+    // still reads them); hand the freed pages back, or the process keeps its peak for good.
+    malloc_trim(0);
   } while (sleep_beating(sleeper, jittered(syncer.sync_config(), rng), heartbeat));
 }
 

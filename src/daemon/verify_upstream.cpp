@@ -249,7 +249,9 @@ int verify_upstream_command(const Config& config, const VerifyOptions& options,
         << " failed: " << fetched.error().message << "\n";
     return fetched.error().code == ErrorCode::invalid_argument ? kExitConfig : kExitFailure;
   }
-  return verify_against(config, options, fetched->customers, **zones, **tester, now, out);
+  std::vector<Customer> customers;
+  for (const SharedCustomer& c : fetched->customers) customers.push_back(*c);
+  return verify_against(config, options, customers, **zones, **tester, now, out);
 }
 
 }  // namespace hoursd

@@ -65,7 +65,7 @@ std::vector<std::string> tag_keys(const CompiledCustomer& c) {
 std::string snapshot_data(const Snapshot* before, const Snapshot& after) {
   std::unordered_map<std::string_view, const Customer*> old;
   if (before) {
-    for (const Customer& c : before->customers) old.emplace(c.id, &c);
+    for (const SharedCustomer& c : before->customers) old.emplace(c->id, c.get());
   }
   json added = json::array(), removed = json::array(), changed = json::array();
   std::size_t n_added = 0, n_removed = 0, n_changed = 0, listed = 0;
@@ -76,15 +76,15 @@ std::string snapshot_data(const Snapshot* before, const Snapshot& after) {
     ++listed;
   };
   std::unordered_set<std::string_view> present;
-  for (const Customer& c : after.customers) {
-    present.insert(c.id);
-    const auto it = old.find(c.id);
-    if (it == old.end()) list(added, n_added, c.id);
-    else if (!(*it->second == c)) list(changed, n_changed, c.id);
+  for (const SharedCustomer& c : after.customers) {
+    present.insert(c->id);
+    const auto it = old.find(c->id);
+    if (it == old.end()) list(added, n_added, c->id);
+    else if (it->second != c.get() && !(*it->second == *c)) list(changed, n_changed, c->id);
   }
   if (before) {
-    for (const Customer& c : before->customers) {
-      if (!present.contains(c.id)) list(removed, n_removed, c.id);
+    for (const SharedCustomer& c : before->customers) {
+      if (!present.contains(c->id)) list(removed, n_removed, c->id);
     }
   }
   const json out = {

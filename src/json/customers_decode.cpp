@@ -1,6 +1,9 @@
 // Customers in the upstream's JSON shape (ServiceStack ListCustomers, docs/upstream.md).
 //
-// The document is parsed once by nlohmann; the decoders below walk the DOM. A problem inside
+// The document is split into its items first (json_items.hpp), and each item is parsed by
+// nlohmann on its own, so no tree of the whole document exists; a document the splitter
+// declines is parsed whole, which words every problem as before. The decoders below walk
+// one item's tree. A problem inside
 // one customer travels outward as a Fault whose path each level prefixes (".rules[1]"), so
 // the happy path never formats a path. The first problem in a customer is the one reported.
 
@@ -14,6 +17,7 @@
 
 #include "customers_members.hpp"
 #include "hoursd/json/json_limits.hpp"
+#include "json_items.hpp"
 
 namespace hoursd {
 namespace {
@@ -333,15 +337,92 @@ Result<DecodedCustomers> decode_list_response(const json& doc) {
   return out;
 }
 
-}  // namespace
-
-Result<DecodedCustomers> decode_customers(std::string_view json_text) {
+/// The whole-tree decode: one parse of the document. Used when the splitter declines the
+/// document, so every problem is reported as the tree parser words it.
+Result<DecodedCustomers> decode_tree(std::string_view json_text) {
   auto doc = parse_document(json_text);
   if (!doc) return fail(doc.error());
   if (doc->is_array()) return decode_items(*doc);
   if (doc->is_object()) return decode_list_response(*doc);
   return fail(ErrorCode::bad_json,
               "customers: expected a ListResponse object or an array, got " + describe(*doc));
+}
+
+/// The tree of `text`, a value nested `depth` levels down in the document, or std::nullopt
+/// when it does not parse alone or takes the document past kMaxDocumentDepth.
+std::optional<json> parse_item(std::string_view text, std::size_t depth) {
+  if (!check_json_depth(text, kMaxDocumentDepth - depth)) return std::nullopt;
+  try {
+    return json::parse(text);
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+/// The streaming decode of a split document; std::nullopt when an item does not parse (the
+/// caller then decodes the tree, which reports it).
+std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
+                                                 const ReuseLookup& reuse) {
+  SharedDecode out;
+  if (split.list_members) {
+    auto members = parse_item(*split.list_members, 0);
+    if (!members) return std::nullopt;
+    auto page = decode_list_response(*members);  // paging fields, and `items` if no array
+    if (!page) return Result<SharedDecode>(fail(page.error()));
+    out.page = page->page;
+  }
+  out.customers.reserve(split.items.size());
+  out.hashes.reserve(split.items.size());
+  for (std::size_t i = 0; i < split.items.size(); ++i) {
+    const ContentHash hash = json_items::content_hash(split.items[i]);
+    if (SharedCustomer known = reuse ? reuse(hash) : nullptr) {
+      out.customers.push_back(std::move(known));
+      out.hashes.push_back(hash);
+      ++out.reused;
+      continue;
+    }
+    auto item = parse_item(split.items[i], split.list_members ? 2 : 1);
+    if (!item) return std::nullopt;
+    auto c = std::make_shared<Customer>();
+    if (auto f = read(*item, *c)) {
+      std::string path = "customers[" + std::to_string(i) + "]" + f->path;
+      std::string message = path + ": " + f->problem;
+      out.errors.push_back({i, readable_id(*item), std::move(path), std::move(message)});
+      continue;
+    }
+    out.customers.push_back(std::move(c));
+    out.hashes.push_back(hash);
+  }
+  return Result<SharedDecode>(std::move(out));
+}
+
+}  // namespace
+
+Result<SharedDecode> decode_shared_customers(std::string_view json_text, const ReuseLookup& reuse) {
+  if (auto split = json_items::split(json_text, kMaxDocumentDepth)) {
+    if (auto decoded = decode_split(*split, reuse)) return std::move(*decoded);
+  }
+  auto tree = decode_tree(json_text);
+  if (!tree) return fail(tree.error());
+  SharedDecode out;  // no item texts here: hashes stay unknown
+  out.errors = std::move(tree->errors);
+  out.page = std::move(tree->page);
+  for (Customer& c : tree->customers) {
+    out.customers.push_back(std::make_shared<const Customer>(std::move(c)));
+    out.hashes.emplace_back();
+  }
+  return out;
+}
+
+Result<DecodedCustomers> decode_customers(std::string_view json_text) {
+  auto shared = decode_shared_customers(json_text);
+  if (!shared) return fail(shared.error());
+  DecodedCustomers out;
+  out.customers.reserve(shared->customers.size());
+  for (const SharedCustomer& c : shared->customers) out.customers.push_back(*c);
+  out.errors = std::move(shared->errors);
+  out.page = std::move(shared->page);
+  return out;
 }
 
 }  // namespace hoursd

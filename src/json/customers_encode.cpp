@@ -85,18 +85,26 @@ json to_json(const T& x) {
   return writer.take();
 }
 
-}  // namespace
-
 /// One customer at a time, so a large snapshot never holds a second full DOM. Invalid UTF-8
 /// in a string is replaced rather than thrown: encoding has no error channel.
-std::string encode_customers(const std::vector<Customer>& customers) {
+std::string encode_refs(const CustomerRefs& customers) {
   std::string out = "[";
-  for (const auto& c : customers) {
-    if (out.size() > 1) out += ',';
-    out += to_json(c).dump(-1, ' ', false, json::error_handler_t::replace);
+  for (std::size_t i = 0; i < customers.size(); ++i) {
+    if (i > 0) out += ',';
+    out += to_json(customers[i]).dump(-1, ' ', false, json::error_handler_t::replace);
   }
   out += ']';
   return out;
+}
+
+}  // namespace
+
+std::string encode_customers(const std::vector<Customer>& customers) {
+  return encode_refs(customers);
+}
+
+std::string encode_shared_customers(const std::vector<SharedCustomer>& customers) {
+  return encode_refs(customers);
 }
 
 }  // namespace hoursd

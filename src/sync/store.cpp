@@ -4,6 +4,10 @@
 //   {"generation":7,"syncedAt":"2026-03-08T07:00:00Z","source":"..."}\n
 //   [<customers in the upstream's CustomerInfo shape>]\n
 //
+// contentHashes (optional; older files lack it) holds, for each customer in order, 32 hex
+// digits: the hash of that customer's text as the source sent it (customers_json.hpp), so
+// the first sync after a restart takes unchanged customers without decoding them.
+//
 // Everything after the header line is the body; the header pins its exact length and digest,
 // so a torn write (shorter), a stray write (longer) and bit rot (digest) are each told apart
 // and reported, and nothing is decoded before the whole body is known good. The metadata has
@@ -153,18 +157,48 @@ std::string sha256_hex(std::string_view bytes) {
   return out;
 }
 
+constexpr std::size_t kHashHexDigits = 32;
+
+/// Every hash as 32 lower-case hex digits, one after the other (unknown ones as zeros).
+std::string hashes_hex(const std::vector<ContentHash>& hashes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(hashes.size() * kHashHexDigits);
+  for (const ContentHash& h : hashes)
+    for (std::uint64_t half : {h.hi, h.lo})
+      for (int shift = 60; shift >= 0; shift -= 4) out += kHex[(half >> shift) & 0xf];
+  return out;
+}
+
+/// The hashes hashes_hex() wrote; empty when `hex` is not `count` of them.
+std::vector<ContentHash> parse_hashes(std::string_view hex, std::size_t count) {
+  if (hex.size() != count * kHashHexDigits) return {};
+  std::vector<ContentHash> out(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    for (std::size_t half = 0; half < 2; ++half) {
+      std::uint64_t& v = half == 0 ? out[i].hi : out[i].lo;
+      const char* first = hex.data() + i * kHashHexDigits + half * 16;
+      if (std::from_chars(first, first + 16, v, 16).ptr != first + 16) return {};
+    }
+  }
+  return out;
+}
+
 /// The body: the metadata line, then the customers line.
 std::string encode_body(std::uint64_t generation, date::sys_seconds synced_at,
-                        std::string_view source, const std::vector<Customer>& customers) {
+                        std::string_view source, const std::vector<SharedCustomer>& customers,
+                        const std::vector<ContentHash>& hashes) {
   nlohmann::ordered_json meta = {
       {"generation", generation}, {"syncedAt", format_utc(synced_at)}, {"source", source}};
+  if (hashes.size() == customers.size()) meta["contentHashes"] = hashes_hex(hashes);
   return meta.dump(-1, ' ', false, json::error_handler_t::replace) + "\n" +
-         encode_customers(customers) + "\n";
+         encode_shared_customers(customers) + "\n";
 }
 
 std::string encode_file(std::uint64_t generation, date::sys_seconds synced_at,
-                        std::string_view source, const std::vector<Customer>& customers) {
-  std::string body = encode_body(generation, synced_at, source, customers);
+                        std::string_view source, const std::vector<SharedCustomer>& customers,
+                        const std::vector<ContentHash>& hashes) {
+  std::string body = encode_body(generation, synced_at, source, customers, hashes);
   std::string out = std::string(kMagic) + " " + std::string(kVersion) + " " + sha256_hex(body) +
                     " " + std::to_string(body.size()) + "\n";
   return out + body;
@@ -260,8 +294,8 @@ Result<json> parse_metadata(std::string_view text) {
 /// Every customer must decode. The checksum has passed, so an error here means the encoder
 /// and decoder disagree (a bug, or a stricter newer build); a partial list would silently
 /// drop customers, so the whole snapshot is refused.
-Result<std::vector<Customer>> decode_all(std::string_view customers_line) {
-  auto decoded = decode_customers(customers_line);
+Result<std::vector<SharedCustomer>> decode_all(std::string_view customers_line) {
+  auto decoded = decode_shared_customers(customers_line);
   if (!decoded) return corrupt(decoded.error().message);
   if (decoded->page) return corrupt("customers: expected an array, got an object");
   if (!decoded->errors.empty()) {
@@ -283,8 +317,16 @@ Result<const json*> member(const json& object, const std::string& key, const cha
   return &*it;
 }
 
-/// Fills the metadata members of `s` from the first body line.
-Result<void> decode_meta(std::string_view line, StoredSnapshot& s) {
+/// The first body line.
+struct Metadata {
+  std::uint64_t generation = 0;
+  date::sys_seconds synced_at{};
+  std::string source;
+  std::string hashes_hex;  // "" when absent
+};
+
+/// Fills `s` from the first body line.
+Result<void> decode_meta(std::string_view line, Metadata& s) {
   auto parsed = parse_metadata(line);
   if (!parsed) return fail(parsed.error());
   const json& doc = *parsed;
@@ -302,6 +344,8 @@ Result<void> decode_meta(std::string_view line, StoredSnapshot& s) {
   s.generation = (*generation)->get<std::uint64_t>();
   s.synced_at = *at;
   s.source = (*source)->get<std::string>();
+  if (auto hashes = doc.find("contentHashes"); hashes != doc.end() && hashes->is_string())
+    s.hashes_hex = hashes->get<std::string>();
   return {};
 }
 
@@ -309,10 +353,18 @@ Result<StoredSnapshot> decode_body(std::string_view body) {
   std::size_t newline = body.find('\n');
   if (newline == std::string_view::npos) return corrupt("body has no metadata line");
   StoredSnapshot s;
-  if (auto meta = decode_meta(body.substr(0, newline), s); !meta) return fail(meta.error());
+  Metadata meta;
+  if (auto read = decode_meta(body.substr(0, newline), meta); !read) return fail(read.error());
   auto list = decode_all(body.substr(newline + 1));
   if (!list) return fail(list.error());
+  s.generation = meta.generation;
+  s.synced_at = meta.synced_at;
+  s.source = std::move(meta.source);
   s.customers = std::move(*list);
+  // Hashes that do not fit (a file of an older version has none) are unknown: the next sync
+  // then decodes every customer once.
+  s.hashes = parse_hashes(meta.hashes_hex, s.customers.size());
+  if (s.hashes.empty()) s.hashes.resize(s.customers.size());
   return s;
 }
 
@@ -362,8 +414,9 @@ StoreIo& posix_store_io() {
 }
 
 std::string encode_snapshot(std::uint64_t generation, date::sys_seconds synced_at,
-                            std::string_view source, const std::vector<Customer>& customers) {
-  return encode_file(generation, synced_at, source, customers);
+                            std::string_view source, const std::vector<SharedCustomer>& customers,
+                            const std::vector<ContentHash>& hashes) {
+  return encode_file(generation, synced_at, source, customers, hashes);
 }
 
 Result<StoredSnapshot> decode_snapshot(std::string_view bytes) {
@@ -373,10 +426,10 @@ Result<StoredSnapshot> decode_snapshot(std::string_view bytes) {
 }
 
 Result<void> save_snapshot(const fs::path& dir, const StoredSnapshot& snapshot, StoreIo& io) {
-  return replace_file(
-      dir, kSnapshotFile,
-      encode_snapshot(snapshot.generation, snapshot.synced_at, snapshot.source, snapshot.customers),
-      io, "save snapshot");
+  return replace_file(dir, kSnapshotFile,
+                      encode_snapshot(snapshot.generation, snapshot.synced_at, snapshot.source,
+                                      snapshot.customers, snapshot.hashes),
+                      io, "save snapshot");
 }
 
 Result<void> save_generation_mark(const fs::path& dir, std::uint64_t generation, StoreIo& io) {

@@ -14,17 +14,37 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-/// Customers added, removed or modified between two lists (ids are unique in both).
-std::size_t count_changes(const std::vector<Customer>& before, const std::vector<Customer>& after) {
+/// Customers added, removed or modified between two lists (ids are unique in both). A
+/// customer taken over from `before` is the same object, unchanged without comparing.
+std::size_t count_changes(const std::vector<SharedCustomer>& before,
+                          const std::vector<SharedCustomer>& after) {
   std::unordered_map<std::string_view, const Customer*> old;
-  for (const Customer& c : before) old.emplace(c.id, &c);
+  for (const SharedCustomer& c : before) old.emplace(c->id, c.get());
   std::size_t changed = 0;
-  for (const Customer& c : after) {
-    auto it = old.find(c.id);
-    if (it == old.end() || !(*it->second == c)) ++changed;
+  for (const SharedCustomer& c : after) {
+    auto it = old.find(c->id);
+    if (it == old.end() || (it->second != c.get() && !(*it->second == *c))) ++changed;
     if (it != old.end()) old.erase(it);
   }
   return changed + old.size();
+}
+
+/// True when `fetched` is `previous` customer for customer, every one taken over by its
+/// hash: nothing to compare, compile or save.
+bool same_objects(const Snapshot& previous, const FetchResult& fetched) {
+  if (fetched.customers.size() != previous.customers.size()) return false;
+  for (std::size_t i = 0; i < fetched.customers.size(); ++i)
+    if (fetched.customers[i] != previous.customers[i]) return false;
+  return true;
+}
+
+/// The lookup a fetch uses to take unchanged customers from `previous` (null: none).
+ReuseLookup reuse_lookup(std::shared_ptr<const Snapshot> previous) {
+  if (!previous) return {};
+  return [previous = std::move(previous)](const ContentHash& h) -> SharedCustomer {
+    auto it = previous->by_hash.find(h);
+    return it == previous->by_hash.end() ? nullptr : previous->customers[it->second];
+  };
 }
 
 std::size_t count_invalid(const CompiledSet& set) {
@@ -112,13 +132,19 @@ Result<std::uint64_t> Syncer::claim_generation(const Snapshot* previous) {
 
 std::shared_ptr<Snapshot> Syncer::make_snapshot(std::uint64_t generation,
                                                 date::sys_seconds synced_at, std::string source,
-                                                std::vector<Customer> customers,
+                                                std::vector<SharedCustomer> customers,
+                                                std::vector<ContentHash> hashes,
                                                 const PreviousCompile* previous) const {
   auto snap = std::make_shared<Snapshot>();
   snap->generation = generation;
   snap->synced_at = synced_at;
   snap->source = std::move(source);
   snap->customers = std::move(customers);
+  snap->hashes = std::move(hashes);
+  snap->hashes.resize(snap->customers.size());
+  snap->by_hash.reserve(snap->hashes.size());
+  for (std::size_t i = 0; i < snap->hashes.size(); ++i)
+    if (snap->hashes[i].known()) snap->by_hash.emplace(snap->hashes[i], i);
   snap->compiled = compile(snap->customers, config_.engine, zones_, clock_.now(), previous);
   return snap;
 }
@@ -148,7 +174,7 @@ Result<void> Syncer::load_persisted() {
   }
   if (!*stored) return {};
   auto snap = make_snapshot((*stored)->generation, (*stored)->synced_at, (*stored)->source,
-                            std::move((*stored)->customers), nullptr);
+                            std::move((*stored)->customers), std::move((*stored)->hashes), nullptr);
   {
     std::lock_guard lock(status_mutex_);
     status_.loaded_from_disk = true;
@@ -177,33 +203,34 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
     return fail(e);
   };
 
-  auto fetched = source_->fetch(stop);
-  if (!fetched) return failed(fetched.error(), false);
   const auto previous = current();
+  source_->reuse_from(reuse_lookup(previous));
+  auto fetched = source_->fetch(stop);
+  source_->reuse_from({});  // holds `previous` alive otherwise
+  if (!fetched) return failed(fetched.error(), false);
   const std::size_t before = previous ? previous->customers.size() : 0;
   if (auto refusal =
           shrink_refusal(before, fetched->customers.size(), config_.sync.max_shrink_ratio)) {
     return failed({ErrorCode::out_of_range, *refusal}, true);
   }
 
-  const std::size_t changed =
-      previous ? count_changes(previous->customers, fetched->customers) : fetched->customers.size();
+  const std::size_t count = fetched->customers.size();  // publishing moves them away
+  const bool untouched = previous && same_objects(*previous, *fetched);
+  const std::size_t changed = untouched  ? 0
+                              : previous ? count_changes(previous->customers, fetched->customers)
+                                         : fetched->customers.size();
   std::size_t recompiled = 0;
   if (!previous || changed > 0) {
     // Unchanged customers keep their previous timelines, whose windows then lag behind
     // now; refresh() (hourly, from the daemon) compiles everything afresh.
     auto generation = claim_generation(previous.get());
     if (!generation) return failed(generation.error(), false);
-    std::optional<PreviousCompile> prior;
-    if (previous) prior.emplace(PreviousCompile{previous->customers, previous->compiled});
-    beat();
-    auto snap = make_snapshot(*generation, now, source_->describe(), std::move(fetched->customers),
-                              prior ? &*prior : nullptr);
-    beat();
-    recompiled = snap->compiled.recompiled();
-    if (persistence_ == Persistence::write) persist(*snap);
-    publish(std::move(snap));
-    beat();
+    recompiled = publish_fetched(*generation, now, previous.get(), *fetched);
+  } else if (!untouched) {
+    // The same content in other text (a snapshot file of an older version, or the source
+    // reformatted it): keep the generation, take the new hashes, so the next sync takes
+    // every customer without decoding it.
+    publish_fetched(previous->generation, previous->synced_at, previous.get(), *fetched);
   }
 
   std::lock_guard lock(status_mutex_);
@@ -212,17 +239,36 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
   status_.held_back = false;
   status_.loaded_from_disk = status_.loaded_from_disk && changed == 0;
   status_.pages = fetched->stats.pages;
-  status_.fetched =
-      previous && changed == 0 ? previous->customers.size() : current()->customers.size();
+  status_.fetched = count;
   status_.changed = changed;
   status_.compiled = recompiled;
+  status_.reused = fetched->stats.reused;
+  status_.decoded = count - fetched->stats.reused;
   status_.duration = duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
   ++status_.successes;
   return {};
 }
 
+std::size_t Syncer::publish_fetched(std::uint64_t generation, date::sys_seconds synced_at,
+                                    const Snapshot* previous, FetchResult& fetched) {
+  std::optional<PreviousCompile> prior;
+  if (previous) prior.emplace(PreviousCompile{previous->customers, previous->compiled});
+  beat();
+  auto snap =
+      make_snapshot(generation, synced_at, source_->describe(), std::move(fetched.customers),
+                    std::move(fetched.hashes), prior ? &*prior : nullptr);
+  beat();
+  const std::size_t recompiled = snap->compiled.recompiled();
+  if (persistence_ == Persistence::write) persist(*snap);
+  publish(std::move(snap));
+  beat();
+  return recompiled;
+}
+
 void Syncer::persist(const Snapshot& snap) {
-  StoredSnapshot stored{snap.generation, snap.synced_at, snap.source, snap.customers};
+  // Shares the customers: pointers are copied, not customers.
+  const StoredSnapshot stored{snap.generation, snap.synced_at, snap.source, snap.customers,
+                              snap.hashes};
   auto saved = save_snapshot(config_.sync.state_dir, stored);
   std::lock_guard lock(status_mutex_);
   status_.persist_error = saved ? "" : saved.error().message;
@@ -247,8 +293,11 @@ void Syncer::refresh() {
   const auto previous = current();
   if (!previous) return;
   beat();
+  // Schedules are taken over, timelines built anew: one more set of timelines while both
+  // generations live, not one more copy of every customer and schedule.
+  const PreviousCompile prior{previous->customers, previous->compiled, false};
   publish(make_snapshot(previous->generation, previous->synced_at, previous->source,
-                        previous->customers, nullptr));
+                        previous->customers, previous->hashes, &prior));
   beat();
 }
 

@@ -54,7 +54,7 @@ struct Call {
 /// Which page ends the listing. Normal paging trusts totalPages first: ServiceStack documents
 /// hasMorePages for simplified paging and may leave it false otherwise. Simplified paging
 /// ends on an empty page.
-bool is_last_page(const UpstreamConfig& config, int page, const DecodedCustomers& d) {
+bool is_last_page(const UpstreamConfig& config, int page, const SharedDecode& d) {
   if (config.simplified_paging) return d.customers.empty();
   const ListPage p = d.page.value_or(ListPage{});
   if (p.total_pages) return page + 1 >= *p.total_pages;
@@ -78,8 +78,8 @@ class ApiFetch {
   Result<HttpResponse> post_json(const std::string& path, std::string body, std::string context);
 
  private:
-  Result<std::vector<Customer>> list_all();
-  Result<DecodedCustomers> get_page(int page);
+  Result<SharedDecode> list_all();
+  Result<SharedDecode> get_page(int page);
   Result<HttpResponse> call_authorized(Call& call);
   Result<HttpResponse> send_authorized(Call& call);
   Result<void> log_in();
@@ -158,11 +158,12 @@ ApiFetch::ApiFetch(ApiSource& source, std::stop_token stop, std::function<void()
 Result<FetchResult> ApiFetch::run() {
   if (config_.auth == AuthMode::cookie && src_.cookies_.empty())
     if (auto in = log_in(); !in) return fail(in.error());
-  auto customers = list_all();
-  if (!customers) return fail(customers.error());
+  auto listed = list_all();
+  if (!listed) return fail(listed.error());
   FetchResult out;
-  out.customers = std::move(*customers);
-  stats_.duplicates = dedupe_by_id(out.customers);
+  out.customers = std::move(listed->customers);
+  out.hashes = std::move(listed->hashes);
+  stats_.duplicates = dedupe_by_id(out.customers, out.hashes);
   out.stats = stats_;
   out.decode_errors = std::move(decode_errors_);
   return out;
@@ -171,8 +172,8 @@ Result<FetchResult> ApiFetch::run() {
 // The listing is all-or-nothing, and offset paging over a list that changes underneath can
 // skip a customer without a trace. A changed totalCount is that trace: fail, and let the
 // next sync read a quiet list rather than publish one customer short.
-Result<std::vector<Customer>> ApiFetch::list_all() {
-  std::vector<Customer> all;
+Result<SharedDecode> ApiFetch::list_all() {
+  SharedDecode all;
   std::optional<std::int64_t> first_total;
   for (int page = 0;; ++page) {
     if (page >= config_.max_pages)
@@ -194,19 +195,22 @@ Result<std::vector<Customer>> ApiFetch::list_all() {
     const bool last = is_last_page(config_, page, *decoded);
     log(LogLevel::debug, kComponent, "page",
         {{"page", std::to_string(page)}, {"items", std::to_string(decoded->customers.size())}});
-    std::move(decoded->customers.begin(), decoded->customers.end(), std::back_inserter(all));
+    std::move(decoded->customers.begin(), decoded->customers.end(),
+              std::back_inserter(all.customers));
+    all.hashes.insert(all.hashes.end(), decoded->hashes.begin(), decoded->hashes.end());
+    stats_.reused += decoded->reused;
     if (last) return all;
   }
 }
 
-Result<DecodedCustomers> ApiFetch::get_page(int page) {
+Result<SharedDecode> ApiFetch::get_page(int page) {
   const std::string path = src_.origin_.base_path + "/customers";
   Call call = make_call("GET", path, customers_target(src_.origin_, config_, page),
                         "page " + std::to_string(page));
   auto response = call_authorized(call);
   if (!response) return fail(response.error());
   const std::string where = call.label + " (" + call.context + "): ";
-  auto decoded = decode_customers(response->body);
+  auto decoded = decode_shared_customers(response->body, src_.reuse());
   if (!decoded) return fail(ErrorCode::bad_json, where + decoded.error().message);
   if (!decoded->errors.empty() && !src_.keeps_decode_errors())
     return fail(ErrorCode::bad_json, where + describe_decode_errors(decoded->errors));

@@ -19,8 +19,9 @@ namespace hoursd::upstream {
 
 /// Keeps one customer per id: the last occurrence's data at the first occurrence's
 /// position, so a customer moved between pages keeps its place. Customers without an id are
-/// all kept (the compiler reports them). Returns how many occurrences were dropped.
-std::size_t dedupe_by_id(std::vector<Customer>& customers);
+/// all kept (the compiler reports them). `hashes` is parallel to `customers` and stays so.
+/// Returns how many occurrences were dropped.
+std::size_t dedupe_by_id(std::vector<SharedCustomer>& customers, std::vector<ContentHash>& hashes);
 
 /// The first decode error's message, plus how many more there were.
 std::string describe_decode_errors(const std::vector<DecodeError>& errors);

@@ -21,16 +21,18 @@ class FileSource final : public Source {
     const auto started = std::chrono::steady_clock::now();
     auto text = read_text();
     if (!text) return fail(text.error());
-    auto decoded = decode_customers(*text);
+    auto decoded = decode_shared_customers(*text, reuse());
     if (!decoded) return fail(ErrorCode::bad_json, describe() + ": " + decoded.error().message);
     if (!decoded->errors.empty())
       return fail(ErrorCode::bad_json,
                   describe() + ": " + upstream::describe_decode_errors(decoded->errors));
     FetchResult out;
     out.customers = std::move(decoded->customers);
+    out.hashes = std::move(decoded->hashes);
     out.stats.pages = 1;
     out.stats.bytes = text->size();
-    out.stats.duplicates = upstream::dedupe_by_id(out.customers);
+    out.stats.reused = decoded->reused;
+    out.stats.duplicates = upstream::dedupe_by_id(out.customers, out.hashes);
     out.stats.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     return out;
@@ -74,21 +76,27 @@ Result<void> check_settings(const UpstreamConfig& c) {
   return {};
 }
 
-std::size_t dedupe_by_id(std::vector<Customer>& customers) {
-  std::unordered_map<std::string, std::size_t> position;  // id -> index in `kept`
-  std::vector<Customer> kept;
+std::size_t dedupe_by_id(std::vector<SharedCustomer>& customers, std::vector<ContentHash>& hashes) {
+  std::unordered_map<std::string_view, std::size_t> position;  // id -> index in `kept`
+  std::vector<SharedCustomer> kept;
+  std::vector<ContentHash> kept_hashes;
   kept.reserve(customers.size());
-  for (auto& c : customers) {
-    if (c.id.empty()) {
-      kept.push_back(std::move(c));
-      continue;
+  kept_hashes.reserve(customers.size());
+  for (std::size_t i = 0; i < customers.size(); ++i) {
+    const std::string& id = customers[i]->id;
+    auto [it, fresh] =
+        id.empty() ? std::pair{position.end(), true} : position.try_emplace(id, kept.size());
+    if (fresh) {
+      kept.push_back(std::move(customers[i]));
+      kept_hashes.push_back(hashes[i]);
+    } else {  // the key views the first occurrence's id, which stays alive in `customers`
+      kept[it->second] = customers[i];
+      kept_hashes[it->second] = hashes[i];
     }
-    auto [it, fresh] = position.try_emplace(c.id, kept.size());
-    if (fresh) kept.push_back(std::move(c));
-    else kept[it->second] = std::move(c);
   }
   const std::size_t dropped = customers.size() - kept.size();
   customers = std::move(kept);
+  hashes = std::move(kept_hashes);
   return dropped;
 }
 

@@ -23,6 +23,7 @@
 #include "fake_clock.hpp"
 #include "hoursd/core/compiler.hpp"
 #include "hoursd/http/http_server.hpp"
+#include "shared_customers.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -56,14 +57,19 @@ Customer small_hours(std::string id, std::string zone) {
                      {test::daily("night", "Night", "2026-01-01", "00:00", "02:30")}, "Day"));
 }
 
-std::shared_ptr<const Snapshot> snapshot_of(std::vector<Customer> customers, date::sys_seconds now,
-                                            std::uint64_t generation = 1) {
+std::shared_ptr<const Snapshot> snapshot_of(std::vector<SharedCustomer> customers,
+                                            date::sys_seconds now, std::uint64_t generation = 1) {
   auto s = std::make_shared<Snapshot>();
   s->generation = generation;
   s->synced_at = now;
   s->customers = std::move(customers);
   s->compiled = compile(s->customers, CompileOptions{}, test::tzdb(), now);
   return s;
+}
+
+std::shared_ptr<const Snapshot> snapshot_of(std::vector<Customer> customers, date::sys_seconds now,
+                                            std::uint64_t generation = 1) {
+  return snapshot_of(test::share(std::move(customers)), now, generation);
 }
 
 using Fired = std::vector<std::pair<std::string, std::string>>;  // (customer id, at)

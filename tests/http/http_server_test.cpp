@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -113,7 +113,7 @@ class Client {
 };
 
 std::shared_ptr<const Snapshot> one_customer(date::sys_seconds now) {
-  auto decoded = decode_customers(R"([{"id":"c1","name":"One","schedule":{"timeZoneId":"UTC",
+  auto decoded = decode_shared_customers(R"([{"id":"c1","name":"One","schedule":{"timeZoneId":"UTC",
       "rules":[{"id":"r1","name":"Open","state":"Business Hours","simpleRuleType":"Always"}]}}])");
   auto s = std::make_shared<Snapshot>();
   s->generation = 3;

@@ -76,7 +76,7 @@ std::vector<std::string> format_problems(const std::string& text) {
 }
 
 std::shared_ptr<Snapshot> small_snapshot(date::sys_seconds now) {
-  auto decoded = decode_customers(R"([
+  auto decoded = decode_shared_customers(R"([
     {"id":"a","schedule":{"timeZoneId":"UTC","rules":[{"id":"r","state":"Open","simpleRuleType":"Always"}]}},
     {"id":"b","schedule":{"timeZoneId":"Mars/Base"}},
     {"id":"c"}])");

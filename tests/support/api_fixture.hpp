@@ -27,7 +27,7 @@ namespace hoursd::test {
 inline std::shared_ptr<const Snapshot> fixture_snapshot(
     const Config& config, date::sys_seconds now,
     const std::string& file = "tests/data/api_customers.json") {
-  auto decoded = decode_customers(read_text(source_path(file)));
+  auto decoded = decode_shared_customers(read_text(source_path(file)));
   if (!decoded || !decoded->errors.empty()) throw std::runtime_error("cannot decode " + file);
   auto s = std::make_shared<Snapshot>();
   s->generation = 7;

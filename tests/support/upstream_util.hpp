@@ -54,6 +54,12 @@ inline std::vector<std::string> ids_of(const std::vector<Customer>& customers) {
   return ids;
 }
 
+inline std::vector<std::string> ids_of(const std::vector<SharedCustomer>& customers) {
+  std::vector<std::string> ids;
+  for (const auto& c : customers) ids.push_back(c->id);
+  return ids;
+}
+
 /// How many customers requests the fake received for 0-based `page`, retries included.
 inline std::size_t requests_for_page(const FakeUpstream& fake, int page) {
   std::size_t n = 0;

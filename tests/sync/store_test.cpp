@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "hoursd/json/customers_json.hpp"
+#include "shared_customers.hpp"
 #include "test_util.hpp"
 
 // Customers are designated initializers that leave the other members at their defaults on
@@ -109,8 +110,11 @@ StoredSnapshot sample_snapshot(std::uint64_t generation = 7) {
   Customer closed{.id = "c-closed",
                   .name = "Closed \"for good\"",
                   .schedule = Schedule{.time_zone_id = "America/New_York", .force_closed = true}};
-  return {
-      generation, utc("2026-03-08T07:00:00Z"), "https://api.example.test", {parent, child, closed}};
+  return {generation,
+          utc("2026-03-08T07:00:00Z"),
+          "https://api.example.test",
+          test::share({parent, child, closed}),
+          {}};
 }
 
 /// Customers compare through their encoding: customers_json_test proves the encoder writes
@@ -119,7 +123,7 @@ void expect_same(const StoredSnapshot& actual, const StoredSnapshot& expected) {
   EXPECT_EQ(actual.generation, expected.generation);
   EXPECT_EQ(actual.synced_at, expected.synced_at);
   EXPECT_EQ(actual.source, expected.source);
-  EXPECT_EQ(encode_customers(actual.customers), encode_customers(expected.customers));
+  EXPECT_EQ(encode_shared_customers(actual.customers), encode_shared_customers(expected.customers));
 }
 
 /// Loads `dir` and expects a snapshot equal to `expected`.
@@ -184,15 +188,15 @@ TEST_F(Store, LoadedCustomersKeepUnicodeTagsAndFlowParams) {
   ASSERT_TRUE(loaded->has_value());
   const auto& customers = (*loaded)->customers;
   ASSERT_EQ(customers.size(), 3u);
-  EXPECT_EQ(customers[0].name, "Zürich Café ☕");
-  EXPECT_EQ(customers[1].name, "東京支店");
-  ASSERT_EQ(customers[0].tags.size(), 2u);
-  EXPECT_EQ(customers[0].tags[1].name, "Ünïcödé");
-  ASSERT_TRUE(customers[0].schedule.has_value());
-  ASSERT_EQ(customers[0].schedule->rules.size(), 3u);
-  EXPECT_EQ(customers[0].schedule->rules[2].flow_params_json,
+  EXPECT_EQ(customers[0]->name, "Zürich Café ☕");
+  EXPECT_EQ(customers[1]->name, "東京支店");
+  ASSERT_EQ(customers[0]->tags.size(), 2u);
+  EXPECT_EQ(customers[0]->tags[1].name, "Ünïcödé");
+  ASSERT_TRUE(customers[0]->schedule.has_value());
+  ASSERT_EQ(customers[0]->schedule->rules.size(), 3u);
+  EXPECT_EQ(customers[0]->schedule->rules[2].flow_params_json,
             R"({"greeting":{"stringValue":"Frohe Weihnachten 🎄"}})");
-  EXPECT_FALSE(customers[1].schedule.has_value());
+  EXPECT_FALSE(customers[1]->schedule.has_value());
 }
 
 TEST_F(Store, FileIsAHeaderLineAMetadataLineAndACustomersLine) {
@@ -207,11 +211,11 @@ TEST_F(Store, FileIsAHeaderLineAMetadataLineAndACustomersLine) {
   EXPECT_EQ(
       meta,
       R"({"generation":7,"syncedAt":"2026-03-08T07:00:00Z","source":"https://api.example.test"})");
-  EXPECT_EQ(customers, encode_customers(sample_snapshot().customers));
+  EXPECT_EQ(customers, encode_shared_customers(sample_snapshot().customers));
 }
 
 TEST_F(Store, EmptySnapshotRoundTrips) {
-  StoredSnapshot empty{0, utc("1970-01-01T00:00:00Z"), "", {}};
+  StoredSnapshot empty{0, utc("1970-01-01T00:00:00Z"), "", {}, {}};
   ASSERT_OK(save_snapshot(dir_, empty));
   expect_loads(dir_, empty);
 }
@@ -627,7 +631,7 @@ TEST_F(Store, HandWrittenFileWithAValidHeaderLoads) {
   ASSERT_TRUE(loaded->has_value());
   EXPECT_EQ((*loaded)->generation, 1u);
   ASSERT_EQ((*loaded)->customers.size(), 1u);
-  EXPECT_EQ((*loaded)->customers[0].name, "Ä");
+  EXPECT_EQ((*loaded)->customers[0]->name, "Ä");
 }
 
 // ---- Size ---------------------------------------------------------------------------------------
@@ -639,7 +643,7 @@ std::vector<Customer> generated_customers(int n) {
   std::vector<Customer> out;
   out.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
-    Customer c = sample.customers[0];
+    Customer c = *sample.customers[0];
     c.id = "cust-" + std::to_string(i);
     c.name = "Filiale Nr. " + std::to_string(i) + " – Zürich";
     c.reference_id = "REF-" + std::to_string(i);
@@ -654,14 +658,17 @@ std::vector<Customer> generated_customers(int n) {
 }
 
 TEST_F(Store, TenThousandCustomersSaveAndLoad) {
-  StoredSnapshot big{42, utc("2026-03-08T07:00:00Z"), "file:customers.json",
-                     generated_customers(10'000)};
+  StoredSnapshot big{42,
+                     utc("2026-03-08T07:00:00Z"),
+                     "file:customers.json",
+                     test::share(generated_customers(10'000)),
+                     {}};
   ASSERT_OK(save_snapshot(dir_, big));
   auto loaded = load_snapshot(dir_);
   ASSERT_OK(loaded);
   ASSERT_TRUE(loaded->has_value());
   ASSERT_EQ((*loaded)->customers.size(), 10'000u);
-  EXPECT_EQ((*loaded)->customers[9'999].id, "cust-9999");
+  EXPECT_EQ((*loaded)->customers[9'999]->id, "cust-9999");
   expect_same(**loaded, big);
 }
 

@@ -12,6 +12,7 @@
 #include "files.hpp"
 #include "hoursd/core/evaluator.hpp"
 #include "hoursd/sync/store.hpp"
+#include "shared_customers.hpp"
 #include "test_util.hpp"
 
 namespace hoursd {
@@ -24,7 +25,7 @@ class ScriptedSource final : public Source {
  public:
   void push(Result<FetchResult> r) { results_.push_back(std::move(r)); }
   void push_customers(std::vector<Customer> customers) {
-    push(FetchResult{std::move(customers), FetchStats{.pages = 1}, {}});
+    push(FetchResult{test::share(std::move(customers)), {}, FetchStats{.pages = 1}, {}});
   }
   Result<FetchResult> fetch(std::stop_token) override {
     ++calls;
@@ -316,7 +317,8 @@ TEST_F(SyncTest, Issue10_TheMarkIsWrittenBeforeTheSnapshotAndFollowsEachGenerati
 
 TEST_F(SyncTest, Issue10_ASnapshotFromBeforeMarksExistedStillCountsAsIssued) {
   std::filesystem::create_directories(dir_);
-  ASSERT_OK(save_snapshot(dir_, StoredSnapshot{9, utc("2026-11-30T00:00:00Z"), "old", fleet(3)}));
+  ASSERT_OK(save_snapshot(
+      dir_, StoredSnapshot{9, utc("2026-11-30T00:00:00Z"), "old", test::share(fleet(3)), {}}));
   ScriptedSource* source;
   auto syncer = make(source);
   ASSERT_OK(syncer->load_persisted());

@@ -295,8 +295,8 @@ TEST(ListApi, SameCustomerOnTwoPagesIsKeptOnceWhereFirstSeenWithItsLastData) {
   ASSERT_OK(r);
   EXPECT_EQ(r->customers.size(), 300u);
   EXPECT_EQ(r->stats.duplicates, 1u);
-  EXPECT_EQ(r->customers[50].id, "cust-00050");
-  EXPECT_EQ(r->customers[50].name, "moved and renamed");
+  EXPECT_EQ(r->customers[50]->id, "cust-00050");
+  EXPECT_EQ(r->customers[50]->name, "moved and renamed");
   EXPECT_EQ(ids_of(r->customers), ids_of(test::generated_customers(300)));
 }
 
@@ -311,7 +311,7 @@ TEST(ListApi, DataChangedBetweenPagesIsTakenAsServed) {
   });
   auto r = fetch(config_for(fake));
   ASSERT_OK(r);
-  EXPECT_EQ(r->customers[250].name, "renamed mid-sync");
+  EXPECT_EQ(r->customers[250]->name, "renamed mid-sync");
 }
 
 TEST(ListApi, ListThatGrowsOrShrinksBetweenPagesFailsTheFetch) {
@@ -346,7 +346,7 @@ TEST(ListApi, AccountFilterReachesTheServer) {
   auto r = fetch(c);
   ASSERT_OK(r);
   EXPECT_EQ(r->customers.size(), 2000u);
-  for (const auto& customer : r->customers) EXPECT_NE(customer.account_id, "acct-0");
+  for (const auto& customer : r->customers) EXPECT_NE(customer->account_id, "acct-0");
   const auto first = fake.requests().front();
   EXPECT_EQ(first.query.at("accountIds"), "acct-1,acct-2");
   EXPECT_EQ(first.query.at("nameFilter"), "Customer & Co");

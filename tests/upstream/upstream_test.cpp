@@ -64,7 +64,7 @@ TEST(Upstream, FileSourceDedupesKeepingFirstPlaceAndLastData) {
   auto r = fetch(c);
   ASSERT_OK(r);
   EXPECT_EQ(ids_of(r->customers), (std::vector<std::string>{"a", "b", "c"}));
-  EXPECT_EQ(r->customers[0].name, "A, second copy");
+  EXPECT_EQ(r->customers[0]->name, "A, second copy");
   EXPECT_EQ(r->stats.duplicates, 1u);
 }
 

@@ -133,13 +133,31 @@ struct CompiledCustomer {
 
 class CompiledSet;
 
+/// A compile's input customers in order, by reference: a vector of values or of shared
+/// customers alike. The customers must outlive the view.
+class CustomerRefs {
+ public:
+  CustomerRefs(const std::vector<Customer>& values);        // NOLINT: implicit on purpose
+  CustomerRefs(const std::vector<SharedCustomer>& shared);  // NOLINT: implicit on purpose
+  const Customer& operator[](std::size_t i) const { return *refs_[i]; }
+  std::size_t size() const { return refs_.size(); }
+
+ private:
+  std::vector<const Customer*> refs_;
+};
+
 /// A previous compile of the same snapshot lineage, whose unchanged customers (same id,
-/// dateLastModified, parent and schedule) compile() takes over instead of compiling anew,
-/// together with every customer depending on them that is unchanged too.
+/// dateLastModified, parent and schedule; the very same object is unchanged without
+/// comparing) compile() takes over instead of compiling anew, together with every customer
+/// depending on them that is unchanged too.
 /// REQUIRES: compiled with the same CompileOptions and ZoneDb.
 struct PreviousCompile {
-  const std::vector<Customer>& customers;  // the input of that compile
+  CustomerRefs customers;  // the input of that compile
   const CompiledSet& set;
+  /// false: the unchanged customers' compiled schedules are taken over, but their
+  /// timelines are built anew for this compile's window (the periodic refresh, which must
+  /// move the windows without holding two copies of every schedule).
+  bool keep_timelines = true;
 };
 
 /// All compiled customers of one snapshot. Immutable once built; safe to share between
@@ -158,7 +176,7 @@ class CompiledSet {
   std::size_t recompiled() const { return recompiled_; }
 
  private:
-  friend CompiledSet compile(const std::vector<Customer>&, const CompileOptions&, const ZoneDb&,
+  friend CompiledSet compile(const CustomerRefs&, const CompileOptions&, const ZoneDb&,
                              date::sys_seconds, const PreviousCompile*);
   std::vector<CompiledCustomer> customers_;
   std::unordered_map<std::string, std::size_t> by_id_;

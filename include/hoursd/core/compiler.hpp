@@ -26,8 +26,14 @@ Result<void> check_rule_budget(const Schedule& schedule);
 /// its own status and issues. Customers with a duplicate id after the first are reported
 /// invalid. With `previous`, unchanged customers are taken over from it. Pure; safe to call
 /// from several threads.
-CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
+CompiledSet compile(const CustomerRefs& customers, const CompileOptions& options,
                     const ZoneDb& zones, date::sys_seconds now,
                     const PreviousCompile* previous = nullptr);
+/// compile() of customer values, so a braced list of customers can be passed.
+inline CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
+                           const ZoneDb& zones, date::sys_seconds now,
+                           const PreviousCompile* previous = nullptr) {
+  return compile(CustomerRefs(customers), options, zones, now, previous);
+}
 
 }  // namespace hoursd

@@ -9,6 +9,7 @@
 /// absent).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -115,5 +116,8 @@ struct Customer {
 
   friend bool operator==(const Customer&, const Customer&) = default;
 };
+
+/// A decoded customer, shared between the snapshots (generations) that hold it unchanged.
+using SharedCustomer = std::shared_ptr<const Customer>;
 
 }  // namespace hoursd

@@ -6,11 +6,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "hoursd/core/compiled.hpp"
 #include "hoursd/core/result.hpp"
 #include "hoursd/core/schedule.hpp"
 
@@ -37,6 +40,37 @@ struct DecodedCustomers {
   std::optional<ListPage> page;  // set when the input was a ListResponse
 };
 
+/// 128 bits of the SHA-256 of one customer's JSON text exactly as received: a sync compares
+/// it to know a customer is unchanged without decoding it. The text holds the customer's id
+/// and dateLastModified, so equal hashes mean the same id, the same dateLastModified and the
+/// same content. All zero: unknown (matches nothing).
+struct ContentHash {
+  std::uint64_t hi = 0;
+  std::uint64_t lo = 0;
+  bool known() const { return hi != 0 || lo != 0; }
+  friend bool operator==(const ContentHash&, const ContentHash&) = default;
+};
+struct ContentHashHash {
+  std::size_t operator()(const ContentHash& h) const { return static_cast<std::size_t>(h.lo); }
+};
+
+/// The customer already decoded from a text with this hash, or null.
+using ReuseLookup = std::function<SharedCustomer(const ContentHash&)>;
+
+struct SharedDecode {
+  std::vector<SharedCustomer> customers;  // in input order, the undecodable ones left out
+  std::vector<ContentHash> hashes;        // of each customer's text, parallel to customers
+  std::vector<DecodeError> errors;
+  std::optional<ListPage> page;  // set when the input was a ListResponse
+  std::size_t reused = 0;        // customers taken from `reuse` instead of decoded
+};
+
+/// Decodes `json_text` one customer at a time: no tree of the whole document is built, and
+/// a customer whose text hash `reuse` knows is taken from it instead of being decoded.
+/// Errors as decode_customers().
+Result<SharedDecode> decode_shared_customers(std::string_view json_text,
+                                             const ReuseLookup& reuse = {});
+
 /// Decodes `json_text`. Errors (whole document unusable): ErrorCode::bad_json when the text
 /// is not JSON, or is neither an array nor an object whose `items` is an array or absent.
 Result<DecodedCustomers> decode_customers(std::string_view json_text);
@@ -44,5 +78,7 @@ Result<DecodedCustomers> decode_customers(std::string_view json_text);
 /// Encodes customers as a JSON array that decode_customers() reads back to equal values.
 /// Absent values are omitted. Used for persisted snapshots and debug dumps.
 std::string encode_customers(const std::vector<Customer>& customers);
+/// encode_customers() of shared customers.
+std::string encode_shared_customers(const std::vector<SharedCustomer>& customers);
 
 }  // namespace hoursd

@@ -17,6 +17,7 @@
 
 #include "hoursd/core/result.hpp"
 #include "hoursd/core/schedule.hpp"
+#include "hoursd/json/customers_json.hpp"
 
 namespace hoursd {
 
@@ -24,7 +25,10 @@ struct StoredSnapshot {
   std::uint64_t generation = 0;   // of the sync that produced it
   date::sys_seconds synced_at{};  // when that sync succeeded
   std::string source;             // where it came from (never credentials)
-  std::vector<Customer> customers;
+  std::vector<SharedCustomer> customers;
+  /// The hash of each customer's text as the source sent it, parallel to `customers`
+  /// (all zero when unknown). Loading always fills it to customers' size.
+  std::vector<ContentHash> hashes;
 };
 
 /// The file operations a save performs, so tests can cut a write at any step. The
@@ -81,7 +85,8 @@ std::size_t remove_stale_temp_files(const std::filesystem::path& dir);
 /// The bytes of a snapshot file holding these values: exactly what save_snapshot() writes,
 /// and what GET /v1/snapshot serves. Pure.
 std::string encode_snapshot(std::uint64_t generation, date::sys_seconds synced_at,
-                            std::string_view source, const std::vector<Customer>& customers);
+                            std::string_view source, const std::vector<SharedCustomer>& customers,
+                            const std::vector<ContentHash>& hashes);
 
 /// Reads the bytes of a snapshot file (encode_snapshot()), verifying length and checksum
 /// before decoding anything. Errors: ErrorCode::bad_json (corrupt, truncated, checksum

@@ -13,6 +13,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <date/date.h>
@@ -30,7 +31,13 @@ struct Snapshot {
   std::uint64_t generation = 0;
   date::sys_seconds synced_at{};  // when the data was fetched
   std::string source;
-  std::vector<Customer> customers;
+  /// Shared with the other generations that hold the same customer unchanged.
+  std::vector<SharedCustomer> customers;
+  /// The hash of each customer's text as received, parallel to `customers` (unknown ones
+  /// are all zero), and the index of each known hash: a sync takes a customer whose text
+  /// hash is here without decoding it.
+  std::vector<ContentHash> hashes;
+  std::unordered_map<ContentHash, std::size_t, ContentHashHash> by_hash;
   CompiledSet compiled;
 };
 
@@ -47,6 +54,8 @@ struct SyncStatus {
   std::size_t fetched = 0;   // customers in the last fetch
   std::size_t changed = 0;   // added, removed or modified since the previous snapshot
   std::size_t compiled = 0;  // customers whose schedules were compiled anew
+  std::size_t decoded = 0;   // customers in the last fetch decoded from their text
+  std::size_t reused = 0;    // customers in the last fetch taken over without decoding
   std::size_t invalid = 0;   // customers with status invalid in the published snapshot
   std::chrono::milliseconds duration{0};
   std::uint64_t attempts = 0, successes = 0, failures = 0;
@@ -109,8 +118,13 @@ class Syncer {
   void publish(std::shared_ptr<const Snapshot> s);
   /// A snapshot of `customers`, compiled as of now (reusing `previous` when given).
   std::shared_ptr<Snapshot> make_snapshot(std::uint64_t generation, date::sys_seconds synced_at,
-                                          std::string source, std::vector<Customer> customers,
+                                          std::string source, std::vector<SharedCustomer> customers,
+                                          std::vector<ContentHash> hashes,
                                           const PreviousCompile* previous) const;
+  /// Compiles `fetched` (taking over from `previous`), saves and publishes it as
+  /// `generation`. Returns how many customers were compiled anew.
+  std::size_t publish_fetched(std::uint64_t generation, date::sys_seconds synced_at,
+                              const Snapshot* previous, FetchResult& fetched);
   void persist(const Snapshot& s);  // records a failure in status; the sync still succeeds
   /// The generation for a new snapshot after `previous`, recorded in the mark first when
   /// persisting. Errors: the mark could not be written (io_error naming it).

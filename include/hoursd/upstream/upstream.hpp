@@ -25,11 +25,13 @@ struct FetchStats {
   int retries = 0;
   std::size_t bytes = 0;       // response bodies
   std::size_t duplicates = 0;  // customers seen on more than one page (kept once, last wins)
+  std::size_t reused = 0;      // customers taken from reuse_from() instead of decoded
   std::chrono::milliseconds duration{0};
 };
 
 struct FetchResult {
-  std::vector<Customer> customers;  // deduplicated by id, in first-seen order
+  std::vector<SharedCustomer> customers;  // deduplicated by id, in first-seen order
+  std::vector<ContentHash> hashes;        // of each customer's text, parallel to customers
   FetchStats stats;
   /// The customers that did not decode, from an API source told to keep_decode_errors();
   /// always empty otherwise (such a customer fails the fetch).
@@ -61,6 +63,12 @@ class Source {
     if (progress_) progress_();
   }
 
+  /// Sets where fetch() looks up a customer by the hash of its text before decoding it:
+  /// a customer found there is taken as it is (the sync passes its published snapshot, so
+  /// an unchanged customer is neither decoded nor copied). Set it before fetch().
+  void reuse_from(ReuseLookup lookup) { reuse_ = std::move(lookup); }
+  const ReuseLookup& reuse() const { return reuse_; }
+
   /// From now on an API source's fetch() keeps every page's customers that decode and
   /// returns the others in FetchResult::decode_errors instead of failing with
   /// ErrorCode::bad_json: `hoursd lint` reports each one. The sync never calls this. A file:
@@ -70,6 +78,7 @@ class Source {
 
  private:
   std::function<void()> progress_;
+  ReuseLookup reuse_;
   bool keep_decode_errors_ = false;
 };
 

@@ -180,12 +180,12 @@ json upstream_schedule(const Snapshot& snapshot, const CompiledCustomer& c) {
   auto it = snapshot.customers.end();
   if (compiled && index < snapshot.customers.size())
     it = snapshot.customers.begin() + std::ptrdiff_t(index);
-  if (it == snapshot.customers.end() || it->id != owner) {
+  if (it == snapshot.customers.end() || (*it)->id != owner) {
     it = std::find_if(snapshot.customers.begin(), snapshot.customers.end(),
-                      [&](const Customer& x) { return x.id == owner; });
+                      [&](const SharedCustomer& x) { return x->id == owner; });
   }
-  if (it == snapshot.customers.end() || !it->schedule) return nullptr;
-  const json encoded = json::parse(encode_customers({*it}), nullptr, false);
+  if (it == snapshot.customers.end() || !(*it)->schedule) return nullptr;
+  const json encoded = json::parse(encode_customers({**it}), nullptr, false);
   if (!encoded.is_array() || encoded.empty()) return nullptr;
   return encoded[0].value("schedule", json(nullptr));
 }

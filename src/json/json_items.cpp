@@ -1,0 +1,136 @@
+// The splitter behind streaming decodes, on simdjson's On-Demand API: it indexes the
+// document's structure in one pass (validating UTF-8 and nesting) and hands out each item's
+// exact text, so nothing but the index is built for the whole document.
+
+#include "json_items.hpp"
+
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <simdjson.h>
+
+#include "hoursd/json/json_limits.hpp"
+
+namespace hoursd::json_items {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+/// The text of `value` as it stands in the document, or std::nullopt on an error.
+std::optional<std::string_view> raw_text(od::value value) {
+  od::json_type type;
+  if (value.type().get(type)) return std::nullopt;
+  std::string_view text;
+  if (type == od::json_type::object) {
+    od::object object;
+    if (value.get_object().get(object) || object.raw_json().get(text)) return std::nullopt;
+  } else if (type == od::json_type::array) {
+    od::array array;
+    if (value.get_array().get(array) || array.raw_json().get(text)) return std::nullopt;
+  } else {
+    text = value.raw_json_token();
+  }
+  return text;
+}
+
+/// Appends every element of `array` to `out`. False on an error.
+bool collect(od::array array, std::vector<std::string_view>& out) {
+  for (auto element : array) {
+    od::value value;
+    if (element.get(value)) return false;
+    auto text = raw_text(value);
+    if (!text) return false;
+    out.push_back(*text);
+  }
+  return true;
+}
+
+/// Appends `"key":text` to the object text `members`.
+void append_member(std::string& members, std::string_view key, std::string_view text) {
+  if (members.size() > 1) members += ',';
+  members.append("\"").append(key).append("\":").append(text);
+}
+
+/// The members of a ListResponse. A later duplicate key wins, as in a tree parse.
+bool split_object(od::object object, std::size_t max_depth, Split& out) {
+  std::string members = "{";
+  std::optional<std::string_view> items_not_array;
+  for (auto field : object) {
+    std::string_view key;
+    od::value value;
+    if (field.unescaped_key().get(key) || field.value().get(value)) return false;
+    const bool paging = key == "totalCount" || key == "totalPages" || key == "hasMorePages";
+    if (key != "items" && !paging) {
+      // Ignored, but a tree parse would refuse the document if it were malformed or too
+      // deep; On-Demand skips a value without counting its depth.
+      auto text = raw_text(value);
+      if (!text || !check_json_depth(*text, max_depth - 1) || !nlohmann::json::accept(*text))
+        return false;
+      continue;
+    }
+    od::json_type type;
+    if (value.type().get(type)) return false;
+    if (key == "items" && type == od::json_type::array) {
+      od::array array;
+      out.items.clear();
+      if (value.get_array().get(array) || !collect(array, out.items)) return false;
+      items_not_array.reset();
+      continue;
+    }
+    auto text = raw_text(value);
+    if (!text) return false;
+    if (paging) {
+      append_member(members, key, *text);
+    } else {
+      out.items.clear();
+      items_not_array = *text;
+    }
+  }
+  if (items_not_array) append_member(members, "items", *items_not_array);
+  out.list_members = members + "}";
+  return true;
+}
+
+}  // namespace
+
+std::optional<Split> split(std::string_view text, std::size_t max_depth) {
+  // On-Demand reads up to SIMDJSON_PADDING bytes past the end; the copy provides them.
+  const simdjson::padded_string padded(text);
+  od::parser parser;
+  if (parser.allocate(padded.size() + 1, max_depth) != simdjson::SUCCESS) return std::nullopt;
+  od::document doc;
+  if (parser.iterate(padded).get(doc)) return std::nullopt;
+  od::json_type type;
+  if (doc.type().get(type)) return std::nullopt;
+  Split out;
+  bool ok = false;
+  if (type == od::json_type::array) {
+    od::array array;
+    ok = !doc.get_array().get(array) && collect(array, out.items);
+  } else if (type == od::json_type::object) {
+    od::object object;
+    ok = !doc.get_object().get(object) && split_object(object, max_depth, out);
+  }
+  // Trailing content: a location still in bounds after the root value.
+  if (!ok || doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return std::nullopt;
+  // The views point into the padded copy; move them onto `text`.
+  for (std::string_view& item : out.items)
+    item = text.substr(static_cast<std::size_t>(item.data() - padded.data()), item.size());
+  return out;
+}
+
+ContentHash content_hash(std::string_view text) {
+  // Fetched once: the implicit fetch of EVP_sha256() per call costs as much as hashing a
+  // small customer.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  ContentHash out;
+  // Fails only when OpenSSL cannot allocate; the zero hash then matches nothing.
+  if (sha256 == nullptr || EVP_Digest(text.data(), text.size(), md, &len, sha256, nullptr) != 1)
+    return out;
+  for (int i = 0; i < 8; ++i) out.hi = (out.hi << 8) | md[i];
+  for (int i = 8; i < 16; ++i) out.lo = (out.lo << 8) | md[i];
+  return out;
+}
+
+}  // namespace hoursd::json_items

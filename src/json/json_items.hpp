@@ -1,0 +1,33 @@
+#pragma once
+// Splits a customers document (an array of CustomerInfo, or a ListResponse object) into the
+// JSON texts of its items without building a tree of the whole document: a decode then
+// holds one customer's tree at a time, and a sync can skip customers whose text it has
+// seen before. Private to the json component.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hoursd/json/customers_json.hpp"
+
+namespace hoursd::json_items {
+
+struct Split {
+  /// The items in order, each a slice of the document text.
+  std::vector<std::string_view> items;
+  /// Set for a ListResponse: its members other than `items` that decoding reads
+  /// (totalCount, totalPages, hasMorePages), and `items` itself when it is not an array,
+  /// as the text of a JSON object, so the tree decoder reports them exactly as before.
+  std::optional<std::string> list_members;
+};
+
+/// The split of `text`, or std::nullopt when the document is not well-formed JSON of either
+/// shape, or deeper than `max_depth`: the caller then parses it whole, which reports the
+/// problem. The returned views point into `text`. Never throws.
+std::optional<Split> split(std::string_view text, std::size_t max_depth);
+
+/// The content hash of one item's text (customers_json.hpp). Never throws.
+ContentHash content_hash(std::string_view text);
+
+}  // namespace hoursd::json_items
