@@ -1,7 +1,7 @@
 // Accepting connections for the HTTP server, as the listener of Beast's advanced async
-// server example does: on its own strand, each connection handed to a Session on a strand of
-// its own. The registry of sessions is what lets a stop drain them and the connection cap
-// count them.
+// server example does, on its own strand; each connection is handed to a Session on the next
+// io thread's io_context in turn. The registry of sessions is what lets a stop drain them and
+// the connection cap count them.
 
 #include "listener.hpp"
 
@@ -116,11 +116,16 @@ void Listener::remove(Session* s, bool counted) {
     if (counted) --counted_;
     drained = sessions_.empty();
   }
-  if (drained && stopping_ && !destroying_) ioc_.stop();
+  if (drained && stopping_ && !destroying_) stop_contexts();
+}
+
+void Listener::stop_contexts() {
+  ioc_.stop();
+  for (auto& ioc : extra_) ioc->stop();
 }
 
 void Listener::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_),
+  acceptor_.async_accept(context(next_context_).get_executor(),
                          beast::bind_front_handler(&Listener::on_accept, this));
 }
 
@@ -130,8 +135,9 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (fd_limit_ != 0 && std::uint64_t(socket.native_handle()) >= fd_limit_) {
     refuse(socket);
   } else {
-    std::make_shared<Session>(std::move(socket), *this)->start();
+    std::make_shared<Session>(std::move(socket), *this, *caches_[next_context_])->start();
   }
+  next_context_ = (next_context_ + 1) % caches_.size();
   do_accept();
 }
 
@@ -175,22 +181,30 @@ void Listener::run(int threads, std::chrono::milliseconds tick) {
     const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     for (unsigned i = 0; i < n; ++i) stamps_[i].value.store(now);
   }
+  for (unsigned i = 1; i < n; ++i) extra_.push_back(std::make_unique<net::io_context>(1));
+  for (unsigned i = 0; i < n; ++i) caches_.push_back(std::make_unique<AnswerCache>(env_));
+  // Idle io threads wait for connections; without a listening socket there is nothing to
+  // serve and run() returns as soon as the work queued is done, as it always has.
+  if (acceptor_.is_open() && !stopping_) {
+    for (unsigned i = 0; i < n; ++i) guards_.push_back(net::make_work_guard(context(i)));
+  }
   net::dispatch(strand_, [this] {
     if (acceptor_.is_open() && !stopping_) do_accept();
   });
-  std::vector<std::thread> extra;
+  std::vector<std::thread> others;
   for (unsigned i = 1; i < n; ++i)
-    extra.emplace_back([this, i, tick] { run_io_thread(stamps_[i].value, tick); });
-  run_io_thread(stamps_[0].value, tick);
-  for (auto& t : extra) t.join();
+    others.emplace_back([this, i, tick] { run_io_thread(context(i), stamps_[i].value, tick); });
+  run_io_thread(ioc_, stamps_[0].value, tick);
+  for (auto& t : others) t.join();
 }
 
-// ioc_.run() in steps, so the thread stamps each return to its loop. run_one_for() comes back
+// ioc.run() in steps, so the thread stamps each return to its loop. run_one_for() comes back
 // after one handler, or after `tick` with none, and ends (with stopped() set) exactly when
-// run() would: on stop() or when no work is left.
-void Listener::run_io_thread(std::atomic<std::int64_t>& stamp, std::chrono::milliseconds tick) {
-  while (!ioc_.stopped()) {
-    ioc_.run_one_for(tick);
+// run() would: on stop_contexts() or when no work is left.
+void Listener::run_io_thread(net::io_context& ioc, std::atomic<std::int64_t>& stamp,
+                             std::chrono::milliseconds tick) {
+  while (!ioc.stopped()) {
+    ioc.run_one_for(tick);
     stamp.store(std::chrono::steady_clock::now().time_since_epoch().count(),
                 std::memory_order_relaxed);
   }
@@ -216,7 +230,7 @@ void Listener::stop_on_strand(std::chrono::milliseconds drain) {
   retry_timer_.cancel();
   drain_timer_.expires_after(drain);
   drain_timer_.async_wait([this](beast::error_code e) {
-    if (!e) ioc_.stop();  // sessions still busy are abandoned
+    if (!e) stop_contexts();  // sessions still busy are abandoned
   });
   std::vector<std::shared_ptr<Session>> live;
   {
@@ -232,7 +246,7 @@ void Listener::stop_on_strand(std::chrono::milliseconds drain) {
 
 void Listener::stop_if_drained() {
   std::lock_guard lock(mutex_);
-  if (sessions_.empty()) ioc_.stop();
+  if (sessions_.empty()) stop_contexts();
 }
 
 }  // namespace hoursd

@@ -13,9 +13,11 @@
 #include <boost/asio.hpp>
 #include <nlohmann/json.hpp>
 
+#include "answer_cache.hpp"
 #include "event_stream.hpp"
 #include "hoursd/io/log.hpp"
 #include "listener.hpp"
+#include "request_head.hpp"
 #include "worker_pool.hpp"
 
 namespace hoursd {
@@ -101,14 +103,18 @@ bool is_heavy_route(std::string_view route) {
   return std::find(std::begin(kHeavy), std::end(kHeavy), route) != std::end(kHeavy);
 }
 
-Session::Session(tcp::socket&& socket, Listener& listener)
+Session::Session(tcp::socket&& socket, Listener& listener, AnswerCache& cache)
     : stream_(std::move(socket)),
       buffer_(listener.config().max_header_bytes + listener.config().max_body_bytes + kBufferSlack),
       chunk_header_callback_([this](std::uint64_t size, beast::string_view ext, error_code& ec) {
         on_chunk_header(size, ext, ec);
       }),
-      listener_(listener) {
+      listener_(listener),
+      cache_(cache),
+      deadline_timer_(stream_.get_executor()) {
   beast::error_code ec;
+  // The hot path writes without waiting; Asio's own operations work either way.
+  stream_.socket().non_blocking(true, ec);
   const auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   counted_ = listener_.add(this);
@@ -141,24 +147,104 @@ void Session::begin() {
 // idle_timeout for its next; pipelined bytes already buffered are read at once.
 void Session::await_request() {
   busy_ = false;
+  if (buffer_.size() > 0) return next_request();
+  if (listener_.stopping()) return close();
+  set_deadline(Clock::now() + (served_ == 0 ? listener_.config().read_timeout
+                                            : listener_.config().idle_timeout));
+  stream_.socket().async_read_some(
+      buffer_.prepare(kReadChunk),
+      beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+}
+
+void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
+  clear_deadline();
+  if (ec) return close();  // eof between requests, timeout, or closed by stop
+  buffer_.commit(n);
+  next_request();
+}
+
+// Answers what the hot path can from the buffer, in order, then waits for more or hands
+// the next request to Beast's parser.
+void Session::next_request() {
+  for (;;) {
+    switch (serve_fast()) {
+      case Fast::writing: return;  // on_fast_written() goes on
+      case Fast::general: return start_general();
+      case Fast::answered:
+        if (buffer_.size() == 0) return await_request();
+    }
+  }
+}
+
+// One request off the front of the buffer when the hot path answers it. Not while the
+// server stops: then the general path answers with Connection: close.
+Session::Fast Session::serve_fast() {
+  if (listener_.stopping()) return Fast::general;
+  const auto data = buffer_.data();
+  const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+  SimpleHead head;
+  if (!parse_simple_head(bytes, listener_.config().max_header_bytes, head)) return Fast::general;
+  started_ = Clock::now();
+  out_.clear();
+  const std::string_view route = cache_.answer(head, out_);
+  if (route.empty()) return Fast::general;
+  record(route, 200, out_.size(), head.method, head.target);
+  buffer_.consume(head.size);
+  ++served_;
+  beast::error_code ec;
+  out_sent_ = stream_.socket().write_some(net::buffer(out_), ec);
+  if (ec == net::error::would_block || ec == net::error::try_again) ec = {};
+  if (ec) {
+    close();
+    return Fast::writing;  // nothing more on this connection
+  }
+  if (out_sent_ == out_.size()) return Fast::answered;
+  // The socket's send buffer is full (a client that does not read): the rest under
+  // read_timeout, the connection busy so that a stop lets it finish.
+  busy_ = true;
+  set_deadline(Clock::now() + listener_.config().read_timeout);
+  net::async_write(stream_.socket(), net::buffer(out_.data() + out_sent_, out_.size() - out_sent_),
+                   beast::bind_front_handler(&Session::on_fast_written, shared_from_this()));
+  return Fast::writing;
+}
+
+void Session::on_fast_written(beast::error_code ec, std::size_t) {
+  clear_deadline();
+  if (ec) return close();
+  await_request();
+}
+
+void Session::start_general() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(listener_.config().max_header_bytes));
   parser_->body_limit(listener_.config().max_body_bytes);
   parser_->on_chunk_header(chunk_header_callback_);
   buffer_.max_size(listener_.config().max_header_bytes + listener_.config().max_body_bytes +
                    kBufferSlack);
-  if (buffer_.size() > 0) return read_header();
-  if (listener_.stopping()) return close();
-  stream_.expires_after(served_ == 0 ? listener_.config().read_timeout
-                                     : listener_.config().idle_timeout);
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
-                          beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+  read_header();
 }
 
-void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
-  if (ec) return close();  // eof between requests, timeout, or closed by stop
-  buffer_.commit(n);
-  read_header();
+// The deadline moves with each wait without touching the timer, which is re-armed only when
+// it would fire too late (an earlier deadline) or fires before the deadline.
+void Session::set_deadline(Clock::time_point at) {
+  deadline_ = at;
+  if (timer_armed_ && armed_for_ <= at) return;
+  arm_deadline();
+}
+
+void Session::arm_deadline() {
+  timer_armed_ = true;
+  armed_for_ = deadline_;
+  deadline_timer_.expires_at(deadline_);  // a pending wait ends with operation_aborted
+  deadline_timer_.async_wait(beast::bind_front_handler(&Session::on_deadline, shared_from_this()));
+}
+
+void Session::on_deadline(beast::error_code ec) {
+  if (ec == net::error::operation_aborted) return;  // re-armed, or the session closed
+  timer_armed_ = false;
+  if (deadline_ == Clock::time_point::max()) return;
+  if (Clock::now() < deadline_) return arm_deadline();
+  close();  // the pending operation ends with an error and the session with it
 }
 
 // The rest of the request must arrive within read_timeout of its first byte, which is
@@ -322,31 +408,33 @@ void Session::start_stream(ApiResponse res) {
   for (const auto& [name, value] : res.headers) head += name + ": " + value + "\r\n";
   // Asks proxies that buffer responses (nginx) to pass events on as they come.
   head += "X-Accel-Buffering: no\r\nConnection: close\r\n\r\n";
-  record(head.size());
+  record(route_, status_, head.size(), method_, target_);
   busy_ = false;
   std::make_shared<EventStream>(stream_, shared_from_this(), listener_.config().events_queue_bytes,
                                 listener_.config().read_timeout, std::move(res.subscription))
       ->start(std::move(head));
 }
 
-// Metrics and the access log of the response just written (or stream head about to be).
-void Session::record(std::size_t bytes) {
+// Metrics and the access log of the response just written (or stream head about to be, or
+// the hot path's response handed to the socket).
+void Session::record(std::string_view route, unsigned status, std::size_t bytes,
+                     std::string_view method, std::string_view target) {
   const auto latency = Clock::now() - started_;
-  if (listener_.env().metrics) listener_.env().metrics->record_request(route_, status_, latency);
+  if (listener_.env().metrics) listener_.env().metrics->record_request(route, status, latency);
   if (listener_.config().access_log) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
     log(LogLevel::info, "http", "request",
         {{"peer", peer_},
-         {"method", method_},
-         {"target", target_},
-         {"status", std::to_string(status_)},
+         {"method", std::string(method)},
+         {"target", std::string(target)},
+         {"status", std::to_string(status)},
          {"bytes", std::to_string(bytes)},
          {"us", std::to_string(us)}});
   }
 }
 
 void Session::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes) {
-  record(bytes);
+  record(route_, status_, bytes, method_, target_);
   method_.clear();
   target_.clear();
   if (ec) return close();
@@ -370,6 +458,7 @@ void Session::on_linger(beast::error_code ec, std::size_t) {
 }
 
 void Session::close() {
+  deadline_timer_.cancel();
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
   stream_.close();  // cancels pending operations; their handlers see operation_aborted
