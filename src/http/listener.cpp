@@ -17,6 +17,7 @@
 
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/beast/core/bind_handler.hpp>
 
@@ -124,9 +125,36 @@ void Listener::stop_contexts() {
   for (auto& ioc : extra_) ioc->stop();
 }
 
+// The next io thread in turn that was back in its event loop within two ticks, or simply
+// the next when none was.
+std::size_t Listener::pick_context() {
+  const std::size_t n = caches_.size();
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  const auto fresh_since = (now - 2 * tick_).count();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = (next_context_ + k) % n;
+    if (stamps_[i].value.load(std::memory_order_relaxed) >= fresh_since) return i;
+  }
+  return next_context_;
+}
+
 void Listener::do_accept() {
-  acceptor_.async_accept(context(next_context_).get_executor(),
-                         beast::bind_front_handler(&Listener::on_accept, this));
+  acceptor_.async_accept(ioc_, beast::bind_front_handler(&Listener::on_accept, this));
+}
+
+// The connection, accepted on the first io thread's io_context, moved to the one of the
+// thread picked for it now; an error leaves the socket closed.
+tcp::socket Listener::hand_over(tcp::socket socket, std::size_t i) {
+  if (i == 0) return socket;
+  beast::error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  if (ec) return tcp::socket(ioc_);
+  const auto fd = socket.release(ec);
+  if (ec) return tcp::socket(ioc_);
+  tcp::socket moved(context(i));
+  moved.assign(protocol, fd, ec);
+  if (ec) ::close(fd);
+  return moved;
 }
 
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
@@ -135,9 +163,13 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (fd_limit_ != 0 && std::uint64_t(socket.native_handle()) >= fd_limit_) {
     refuse(socket);
   } else {
-    std::make_shared<Session>(std::move(socket), *this, *caches_[next_context_])->start();
+    const std::size_t i = pick_context();
+    tcp::socket moved = hand_over(std::move(socket), i);
+    if (moved.is_open()) {
+      std::make_shared<Session>(std::move(moved), *this, *caches_[i])->start();
+    }
+    next_context_ = (i + 1) % caches_.size();
   }
-  next_context_ = (next_context_ + 1) % caches_.size();
   do_accept();
 }
 
@@ -183,6 +215,8 @@ void Listener::run(int threads, std::chrono::milliseconds tick) {
   }
   for (unsigned i = 1; i < n; ++i) extra_.push_back(std::make_unique<net::io_context>(1));
   for (unsigned i = 0; i < n; ++i) caches_.push_back(std::make_unique<AnswerCache>(env_));
+  tick_ = tick;
+  post_target_.store(&context(n - 1));
   // Idle io threads wait for connections; without a listening socket there is nothing to
   // serve and run() returns as soon as the work queued is done, as it always has.
   if (acceptor_.is_open() && !stopping_) {

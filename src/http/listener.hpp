@@ -32,9 +32,12 @@ class Session;
 /// pool are thread-safe.
 ///
 /// Threads: run(n) gives each of its n io threads an io_context of its own, and hands
-/// accepted connections to them in turn. A session then runs on one thread for its whole
-/// life, so it needs no strand, and each thread has an AnswerCache of its own, used without
-/// a lock. post() runs its task on the first io thread, which also accepts.
+/// accepted connections to them in turn, passing over a thread that has not been back in its
+/// event loop for two ticks (stuck in a handler) while another has. A session then runs on
+/// one thread for its whole life, so it needs no strand, and each thread has an AnswerCache
+/// of its own, used without a lock. The first thread also accepts; post() runs its task on
+/// the last, so that a task that blocks (which the watchdog is there to catch) does not stop
+/// the accepting.
 ///
 /// Descriptors: bind() reads the RLIMIT_NOFILE soft limit; a connection accepted onto one of
 /// the last kFdReserve descriptors is answered 503 and closed at once, so that the daemon
@@ -60,7 +63,9 @@ class Listener {
   void run(int threads, std::chrono::milliseconds tick);
   void stop(std::chrono::milliseconds drain);
   std::vector<std::chrono::steady_clock::time_point> io_thread_stamps() const;
-  void post(std::function<void()> task) { boost::asio::post(ioc_, std::move(task)); }
+  void post(std::function<void()> task) {
+    boost::asio::post(*post_target_.load(), std::move(task));
+  }
 
   const ServerConfig& config() const { return config_; }
   const ApiEnv& env() const { return env_; }
@@ -79,6 +84,8 @@ class Listener {
   void stop_on_strand(std::chrono::milliseconds drain);
   void stop_if_drained();
   void stop_contexts();
+  std::size_t pick_context();
+  boost::asio::ip::tcp::socket hand_over(boost::asio::ip::tcp::socket socket, std::size_t i);
   boost::asio::io_context& context(std::size_t i) { return i == 0 ? ioc_ : *extra_[i - 1]; }
   void run_io_thread(boost::asio::io_context& ioc, std::atomic<std::int64_t>& stamp,
                      std::chrono::milliseconds tick);
@@ -112,12 +119,14 @@ class Listener {
   // One per io thread, made by run() before its threads start and never replaced. Declared
   // before the io_contexts: sessions pending there use them until destroyed.
   std::vector<std::unique_ptr<AnswerCache>> caches_;
-  std::size_t next_context_ = 0;  // the io_context of the next accepted connection (strand)
+  std::size_t next_context_ = 0;  // the io thread next in turn for a connection (strand)
   // Declared after the registry: destroying an io_context destroys pending handlers and
   // with them the sessions, which unregister from it. ioc_ is the first io thread's, and
   // the acceptor's; extra_ holds the other threads' (run() makes them).
   boost::asio::io_context ioc_{1};
   std::vector<std::unique_ptr<boost::asio::io_context>> extra_;
+  std::atomic<boost::asio::io_context*> post_target_{&ioc_};  // the last io thread's, once run
+  std::chrono::milliseconds tick_{1000};  // run()'s; set before its threads start
   // Keep every io_context running while idle, until stop_contexts(); destroyed before them.
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_{
