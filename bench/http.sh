@@ -5,8 +5,10 @@
 # p99 and server CPU time per request for each, then the ratios hoursd/nginx. Starts and
 # stops only its own processes; binds only 127.0.0.1.
 # Usage: bench/http.sh [customers (10000)] [seconds (10)]
-# HOURSD_BENCH_BIN=path/to/hoursd measures that binary (and the hoursd_gen beside it)
-# instead of building build-release/, to compare two builds in one sitting.
+# HOURSD_BENCH_BIN=path/to/hoursd measures that binary (and uses the hoursd_gen beside it)
+# instead of building build-release/. HOURSD_BENCH_BASELINE=path/to/other/hoursd measures
+# that binary too, as "baseline", in the same run and on the same data, and adds the ratios
+# hoursd/baseline: a before-and-after comparison that the machine's load affects alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,7 @@ else
   hoursd_bin=build-release/hoursd
   gen_bin=build-release/hoursd_gen
 fi
+baseline_bin=${HOURSD_BENCH_BASELINE:-}
 
 work=$(mktemp -d)
 pids=()
@@ -36,17 +39,31 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }  # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
 
+# The servers measured, each with its pid and base URL.
+servers=()
+declare -A pid_of url_of
+
+# start_hoursd NAME BINARY: serves the generated customers, ready when it returns.
+start_hoursd() {
+  local name=$1 bin=$2 port
+  port=$(free_port)
+  "$bin" serve --source "file:$work/customers.json" --listen "127.0.0.1:$port" \
+    --state-dir "$work/state-$name" 2>"$work/$name.log" &
+  pid_of[$name]=$!
+  pids+=("${pid_of[$name]}")
+  url_of[$name]=http://127.0.0.1:$port
+  for _ in $(seq 100); do
+    curl -fs "${url_of[$name]}/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  curl -fs "${url_of[$name]}/readyz" >/dev/null || { cat "$work/$name.log"; exit 1; }
+  servers+=("$name")
+}
+
 "$gen_bin" "$customers" >"$work/customers.json"
-hport=$(free_port)
-"$hoursd_bin" serve --source "file:$work/customers.json" --listen "127.0.0.1:$hport" \
-  --state-dir "$work/state" 2>"$work/hoursd.log" &
-hpid=$!
-pids+=("$hpid")
-for _ in $(seq 100); do
-  curl -fs "http://127.0.0.1:$hport/readyz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "http://127.0.0.1:$hport/readyz" >/dev/null || { cat "$work/hoursd.log"; exit 1; }
+start_hoursd hoursd "$hoursd_bin"
+[ -z "$baseline_bin" ] || start_hoursd baseline "$baseline_bin"
+
 # The routes measured: NAME, hoursd's target, nginx's path. nginx serves a file exactly as
 # large as hoursd's answer on that route.
 routes=(state text open)
@@ -55,7 +72,7 @@ declare -A target=([state]=/v1/customers/cust-1/state
                    [open]=/v1/customers/cust-1/open)
 declare -A size
 for r in "${routes[@]}"; do
-  curl -fs "http://127.0.0.1:$hport${target[$r]}" >"$work/answer.$r"
+  curl -fs "${url_of[hoursd]}${target[$r]}" >"$work/answer.$r"
   size[$r]=$(stat -c %s "$work/answer.$r")
 done
 
@@ -82,14 +99,19 @@ nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 nmaster=$!
 pids+=("$nmaster")
 sleep 0.5
-npid=$(pgrep -P "$nmaster" -n)  # our worker, not another nginx's on this host
+pid_of[nginx]=$(pgrep -P "$nmaster" -n)  # our worker, not another nginx's on this host
+url_of[nginx]=http://127.0.0.1:$nport
+servers+=(nginx)
 
-# run ROUTE NAME PID URL CONNECTIONS [taskset prefix for wrk]: one wrk run, one result line.
+# The URL of route $2 on server $1.
+url() { if [ "$1" = nginx ]; then echo "${url_of[nginx]}/$2"; else echo "${url_of[$1]}${target[$2]}"; fi; }
+
+# run ROUTE NAME CONNECTIONS [taskset prefix for wrk]: one wrk run, one result line.
 run() {
-  local route=$1 name=$2 pid=$3 url=$4 conns=$5 pin=${6:-}
-  local before after out
+  local route=$1 name=$2 conns=$3 pin=${4:-}
+  local pid=${pid_of[$name]} before after out
   before=$(cpu_ticks "$pid")
-  out=$($pin wrk -t1 -c"$conns" -d"${seconds}s" --latency "$url")
+  out=$($pin wrk -t1 -c"$conns" -d"${seconds}s" --latency "$(url "$name" "$route")")
   after=$(cpu_ticks "$pid")
   local rps p50 p99 reqs
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -106,25 +128,25 @@ sizes=""
 for r in "${routes[@]}"; do sizes+=" $r ${size[$r]}"; done
 echo "answer bytes:$sizes; $customers customers, wrk ${seconds}s per run"
 for r in "${routes[@]}"; do
-  run "$r" hoursd "$hpid" "http://127.0.0.1:$hport${target[$r]}" 64
-  run "$r" nginx "$npid" "http://127.0.0.1:$nport/$r" 64
+  for s in "${servers[@]}"; do run "$r" "$s" 64; done
 done
-taskset -pc 0 "$hpid" >/dev/null
-taskset -pc 0 "$npid" >/dev/null
+for s in "${servers[@]}"; do taskset -pc 0 "${pid_of[$s]}" >/dev/null; done
 for r in "${routes[@]}"; do
-  run "$r" hoursd "$hpid" "http://127.0.0.1:$hport${target[$r]}" 1 "taskset -c 1"
-  run "$r" nginx "$npid" "http://127.0.0.1:$nport/$r" 1 "taskset -c 1"
+  for s in "${servers[@]}"; do run "$r" "$s" 1 "taskset -c 1"; done
 done
 
-# Ratios hoursd/nginx per route and connection count: throughput (>= 1 is better), p99 and
-# CPU (<= 1).
+# Ratios per route and connection count: throughput (>= 1 is better), p99 and CPU (<= 1).
 to_us() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else {sub(/s/,"",v); print v*1e6}}' <<<"$1"; }
-for r in "${routes[@]}"; do
-  for c in 64 1; do
-    read -r _ _ _ hr _ hp99 hcpu < <(grep "^$r hoursd $c " "$work/results")
-    read -r _ _ _ nr _ np99 ncpu < <(grep "^$r nginx $c " "$work/results")
-    awk -v r="$r" -v c="$c" -v hr="$hr" -v nr="$nr" -v hp="$(to_us "$hp99")" -v np="$(to_us "$np99")" \
-        -v hc="$hcpu" -v nc="$ncpu" \
-        'BEGIN {printf "ratio %-6s c=%-3s throughput %.2f  p99 %.2f  cpu/req %.2f  (hoursd/nginx)\n", r, c, hr/nr, hp/np, hc/nc}'
+ratio() {
+  local r=$1 c=$2 other=$3
+  read -r _ _ _ hr _ hp99 hcpu < <(grep "^$r hoursd $c " "$work/results")
+  read -r _ _ _ nr _ np99 ncpu < <(grep "^$r $other $c " "$work/results")
+  awk -v r="$r" -v c="$c" -v o="$other" -v hr="$hr" -v nr="$nr" -v hp="$(to_us "$hp99")" \
+      -v np="$(to_us "$np99")" -v hc="$hcpu" -v nc="$ncpu" \
+      'BEGIN {printf "ratio %-6s c=%-3s throughput %.2f  p99 %.2f  cpu/req %.2f  (hoursd/%s)\n", r, c, hr/nr, hp/np, hc/nc, o}'
+}
+for other in nginx ${baseline_bin:+baseline}; do
+  for r in "${routes[@]}"; do
+    for c in 64 1; do ratio "$r" "$c" "$other"; done
   done
 done

@@ -71,8 +71,9 @@ bool write_utc(date::sys_seconds t, char* out) {
   const int year = int(ymd.year());
   if (year < 0 || year > 9999) return false;
   const long rest = static_cast<long>((t - day).count());
-  const long fields[] = {year, long(unsigned(ymd.month())), long(unsigned(ymd.day())),
-                         rest / 3600, rest / 60 % 60, rest % 60};
+  const long fields[] = {
+      year,     long(unsigned(ymd.month())), long(unsigned(ymd.day())), rest / 3600, rest / 60 % 60,
+      rest % 60};
   std::memcpy(out, "0000-00-00T00:00:00Z", kUtcWidth);
   static constexpr std::size_t kEnds[] = {4, 7, 10, 13, 16, 19};  // one past each field
   for (std::size_t f = 0; f < 6; ++f) {
@@ -83,7 +84,7 @@ bool write_utc(date::sys_seconds t, char* out) {
 
 std::size_t AnswerCache::size() const {
   return std::size_t(std::count_if(entries_.begin(), entries_.end(),
-                                    [](const Entry& e) { return e.customer != Entry::kEmpty; }));
+                                   [](const Entry& e) { return e.customer != Entry::kEmpty; }));
 }
 
 // The bearer check of handle_request: `Authorization: Bearer <token>`, the scheme in any case.
@@ -106,8 +107,8 @@ void AnswerCache::use(const std::shared_ptr<const Snapshot>& snapshot) {
   }
   snapshot_ = snapshot;
   std::vector<Entry>().swap(entries_);
-  const EtagTail built =
-      env_.etag_tail.empty() ? etag_tail(answer_etag_basis(*env_.config, env_.tzdata_version))
+  const EtagTail built = env_.etag_tail.empty()
+                             ? etag_tail(answer_etag_basis(*env_.config, env_.tzdata_version))
                              : env_.etag_tail;
   const std::string generation = std::to_string(snapshot->generation);
   etag_fresh_ = "\"" + generation + built.fresh;
@@ -168,7 +169,10 @@ void AnswerCache::write(const Entry& e, FastRoute route, bool head_only, date::s
       e.next ? std::clamp<std::chrono::seconds>(*e.next - now, std::chrono::seconds(0), cap) : cap;
   std::string_view body, content_type = kTextPlain;
   switch (route) {
-    case FastRoute::state_json: body = e.json; content_type = kJson; break;
+    case FastRoute::state_json:
+      body = e.json;
+      content_type = kJson;
+      break;
     case FastRoute::state_text: body = e.text; break;
     case FastRoute::open: body = e.open ? "true" : "false"; break;
   }
@@ -208,9 +212,9 @@ std::string_view AnswerCache::answer(const SimpleHead& head, std::string& out) {
   const Entry* e = entry_for(*snapshot, *c, now);
   if (!e) return {};
   // As run_route(): no status function reads as no sync yet, which is stale.
-  const bool stale = target->route == FastRoute::state_json &&
-                     is_stale(env_.status ? env_.status() : SyncStatus{}, now,
-                              env_.config->sync.stale_after);
+  const bool stale =
+      target->route == FastRoute::state_json &&
+      is_stale(env_.status ? env_.status() : SyncStatus{}, now, env_.config->sync.stale_after);
   write(*e, target->route, head.method == "HEAD", now, stale, out);
   return target->route == FastRoute::open ? kOpenRoute : kStateRoute;
 }

@@ -75,10 +75,10 @@ class AnswerCache {
  private:
   struct Entry {
     static constexpr std::uint32_t kEmpty = UINT32_MAX;
-    std::uint32_t customer = kEmpty;  // index in the snapshot's customers
-    date::sys_seconds from{}, until{};  // right for instants in [from, until)
+    std::uint32_t customer = kEmpty;        // index in the snapshot's customers
+    date::sys_seconds from{}, until{};      // right for instants in [from, until)
     std::optional<date::sys_seconds> next;  // the next transition, for max-age
-    std::string json;      // the answer, "at" and "stale" as rendered
+    std::string json;                       // the answer, "at" and "stale" as rendered
     std::size_t at_offset = 0;
     std::size_t stale_offset = 0;  // where its "stale" value, "false", starts
     std::string text;              // the state name, "" for null
@@ -88,10 +88,9 @@ class AnswerCache {
   bool authorized(std::string_view authorization) const;
   void use(const std::shared_ptr<const Snapshot>& snapshot);
   Entry* entry_for(const Snapshot& snapshot, const CompiledCustomer& c, date::sys_seconds now);
-  bool render(Entry& e, const Snapshot& snapshot, const CompiledCustomer& c,
-              date::sys_seconds now);
-  void write(const Entry& e, FastRoute route, bool head_only, date::sys_seconds now,
-             bool stale, std::string& out) const;
+  bool render(Entry& e, const Snapshot& snapshot, const CompiledCustomer& c, date::sys_seconds now);
+  void write(const Entry& e, FastRoute route, bool head_only, date::sys_seconds now, bool stale,
+             std::string& out) const;
 
   const ApiEnv& env_;
   // The snapshot the entries belong to, compared by owner: a weak_ptr keeps its control block,
@@ -99,8 +98,8 @@ class AnswerCache {
   std::weak_ptr<const Snapshot> snapshot_;
   std::vector<Entry> entries_;
   std::string etag_fresh_, etag_stale_;  // "\"<generation>-<basis>\"" and the "-s" one
-  std::string snapshot_fields_;  // ,"generation":N,"lastSync":"...","stale":
-  std::string tzdata_field_;     // ,"tzdata":"..."}
+  std::string snapshot_fields_;          // ,"generation":N,"lastSync":"...","stale":
+  std::string tzdata_field_;             // ,"tzdata":"..."}
 };
 
 }  // namespace hoursd

@@ -16,9 +16,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include "answer_cache.hpp"
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/result.hpp"
-#include "answer_cache.hpp"
 #include "hoursd/http/api.hpp"
 #include "worker_pool.hpp"
 

@@ -22,16 +22,16 @@ constexpr std::array<bool, 256> token_table() {
 constexpr std::array<bool, 256> kToken = token_table();
 
 bool is_token(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return kToken[static_cast<unsigned char>(c)];
-  });
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return kToken[static_cast<unsigned char>(c)]; });
 }
 
 bool is_visible(char c) { return c > 0x20 && c < 0x7f; }
 
 // A field value as this parser takes it: visible ASCII, space and tab.
 bool is_value(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return is_visible(c) || c == ' ' || c == '\t'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return is_visible(c) || c == ' ' || c == '\t'; });
 }
 
 bool iequals(std::string_view a, std::string_view b) {

@@ -149,8 +149,8 @@ void Session::await_request() {
   busy_ = false;
   if (buffer_.size() > 0) return next_request();
   if (listener_.stopping()) return close();
-  set_deadline(Clock::now() + (served_ == 0 ? listener_.config().read_timeout
-                                            : listener_.config().idle_timeout));
+  set_deadline(Clock::now() +
+               (served_ == 0 ? listener_.config().read_timeout : listener_.config().idle_timeout));
   stream_.socket().async_read_some(
       buffer_.prepare(kReadChunk),
       beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));

@@ -45,10 +45,10 @@ bool is_heavy_route(std::string_view route);
 /// including a request split across reads, goes through Beast's parser as described below.
 /// The wait for a request's first bytes and the hot path's rare asynchronous write have one
 /// deadline timer per connection, moved forward without re-arming it (it is re-armed only
-/// when it fires before the deadline), instead of a timer armed per operation. A 200 to GET /v1/events hands the connection to an
-/// EventStream (event_stream.hpp), which keeps the session alive until the stream ends. It is
-/// registered with `listener` for its whole life, so `listener` must outlive it. Not thread-safe
-/// except start() and on_server_stop(), which post to the strand.
+/// when it fires before the deadline), instead of a timer armed per operation. A 200 to GET
+/// /v1/events hands the connection to an EventStream (event_stream.hpp), which keeps the session
+/// alive until the stream ends. It is registered with `listener` for its whole life, so `listener`
+/// must outlive it. Not thread-safe except start() and on_server_stop(), which post to the strand.
 ///
 /// Memory per connection is bounded: the read buffer holds at most max_header_bytes +
 /// max_body_bytes + kBufferSlack, and while a chunked body is read, at most max_header_bytes +

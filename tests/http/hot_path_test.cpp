@@ -102,13 +102,12 @@ TEST(FastTarget, TakesOnlyTheLookupRoutesWithoutEscapesOrOtherParameters) {
   EXPECT_EQ(fast_target("/v1/customers/c-1/state?format=json")->route, FastRoute::state_json);
   EXPECT_EQ(fast_target("/v1/customers/c-1/state?format=text")->route, FastRoute::state_text);
   EXPECT_EQ(fast_target("/v1/customers/a+b/open")->route, FastRoute::open);
-  for (const char* other : {"/v1/customers/c-1/state?at=2026-01-01T00:00:00Z",
-                            "/v1/customers/c-1/state?", "/v1/customers/c-1/state?format=xml",
-                            "/v1/customers/c-1/state?format=text&format=text",
-                            "/v1/customers/c-1/open?format=text", "/v1/customers/c%2D1/state",
-                            "/v1/customers//state", "/v1/customers/by-reference/R/state",
-                            "/v1/customers/c-1/explain", "/v1/customers/c-1/state/",
-                            "/v1/customers/c-1", "/v1/customers"}) {
+  for (const char* other :
+       {"/v1/customers/c-1/state?at=2026-01-01T00:00:00Z", "/v1/customers/c-1/state?",
+        "/v1/customers/c-1/state?format=xml", "/v1/customers/c-1/state?format=text&format=text",
+        "/v1/customers/c-1/open?format=text", "/v1/customers/c%2D1/state", "/v1/customers//state",
+        "/v1/customers/by-reference/R/state", "/v1/customers/c-1/explain",
+        "/v1/customers/c-1/state/", "/v1/customers/c-1", "/v1/customers"}) {
     EXPECT_FALSE(fast_target(other)) << other;
   }
   EXPECT_FALSE(fast_target("/v1/customers/" + std::string(257, 'x') + "/state"));
@@ -139,8 +138,8 @@ TEST(WriteUtc, WritesWhatFormatUtcWrites) {
 std::string general_bytes(const ApiResponse& r, bool head_only) {
   std::string out = "HTTP/1.1 " + std::to_string(r.status) + " OK\r\n";
   for (const auto& [k, v] : r.headers) out += k + ": " + v + "\r\n";
-  out += "Content-Type: " + r.content_type + "\r\nContent-Length: " +
-         std::to_string(r.body.size()) + "\r\n\r\n";
+  out += "Content-Type: " + r.content_type +
+         "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n\r\n";
   return head_only ? out : out + r.body;
 }
 
@@ -156,10 +155,9 @@ class AnswerCacheTest : public test::ApiFixture {
   /// The hot path's response to `method target`, "" when it leaves it to the general path.
   std::string fast(const std::string& target, const std::string& method = "GET",
                    const std::string& authorization = "") {
-    const std::string raw = method + " " + target + " HTTP/1.1\r\nHost: t\r\n" +
-                            (authorization.empty() ? "" : "Authorization: " + authorization +
-                                                              "\r\n") +
-                            "\r\n";
+    const std::string raw =
+        method + " " + target + " HTTP/1.1\r\nHost: t\r\n" +
+        (authorization.empty() ? "" : "Authorization: " + authorization + "\r\n") + "\r\n";
     SimpleHead head;
     EXPECT_TRUE(parse_simple_head(raw, kMaxHead, head));
     std::string out;

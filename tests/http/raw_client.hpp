@@ -69,7 +69,8 @@ class RawClient {
     const auto at = head.find(kName);
     if (at == std::string_view::npos) return 0;
     std::size_t n = 0;
-    for (std::size_t i = at + kName.size(); i < head.size() && head[i] >= '0' && head[i] <= '9'; ++i)
+    for (std::size_t i = at + kName.size(); i < head.size() && head[i] >= '0' && head[i] <= '9';
+         ++i)
       n = n * 10 + std::size_t(head[i] - '0');
     return n;
   }
