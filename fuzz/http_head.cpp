@@ -11,7 +11,6 @@
 #include <string>
 #include <string_view>
 
-#include "answer_cache.hpp"
 #include "request_head.hpp"
 #include "request_head_oracle.hpp"
 

@@ -14,19 +14,10 @@
 namespace hoursd {
 namespace {
 
-constexpr std::string_view kCustomers = "/v1/customers/";
 constexpr std::string_view kStateRoute = "/v1/customers/{id}/state";
 constexpr std::string_view kOpenRoute = "/v1/customers/{id}/open";
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";  // as customers.cpp
-
-// The id segment as the hot path takes it: what check_id() accepts and percent_decode()
-// leaves alone, within kMaxIdBytes (api/internal.hpp) bytes.
-bool simple_id(std::string_view id) {
-  constexpr std::size_t kMaxIdBytes = 256;
-  return !id.empty() && id.size() <= kMaxIdBytes &&
-         std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f && c != '%'; });
-}
 
 // Compares in time independent of where the strings differ, as api.cpp does.
 bool equal_constant_time(std::string_view a, std::string_view b) {
@@ -44,26 +35,6 @@ void append_number(std::string& out, std::uint64_t n) {
 }
 
 }  // namespace
-
-std::optional<FastTarget> fast_target(std::string_view target) {
-  if (target.substr(0, kCustomers.size()) != kCustomers) return std::nullopt;
-  std::string_view rest = target.substr(kCustomers.size());
-  std::string_view query;
-  if (const auto q = rest.find('?'); q != std::string_view::npos) {
-    query = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-    if (query.empty()) return std::nullopt;  // "?" alone: the general path decides
-  }
-  const auto slash = rest.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  const std::string_view id = rest.substr(0, slash), tail = rest.substr(slash);
-  if (!simple_id(id)) return std::nullopt;
-  if (tail == "/open" && query.empty()) return FastTarget{FastRoute::open, id};
-  if (tail != "/state") return std::nullopt;
-  if (query.empty() || query == "format=json") return FastTarget{FastRoute::state_json, id};
-  if (query == "format=text") return FastTarget{FastRoute::state_text, id};
-  return std::nullopt;
-}
 
 bool write_utc(date::sys_seconds t, char* out) {
   const date::sys_days day = std::chrono::floor<date::days>(t);
@@ -146,6 +117,7 @@ bool AnswerCache::render(Entry& e, const Snapshot& snapshot, const CompiledCusto
   e.stale_offset = json.size();
   json += "false";
   json += tzdata_field_;
+  json.shrink_to_fit();  // held until the segment ends: only its own bytes
   e.json = std::move(json);
   e.at_offset = marked.at_offset;
   const std::optional<std::string_view> state = reported_state(c, *a, options);

@@ -21,18 +21,6 @@
 
 namespace hoursd {
 
-/// The routes the hot path answers.
-enum class FastRoute { state_json, state_text, open };
-
-/// A request target the hot path answers: GET /v1/customers/{id}/state (with no query, or
-/// only format=json or format=text) or /v1/customers/{id}/open (no query), where the id
-/// needs no percent-decoding (visible ASCII without '%'). Anything else: nullopt. Pure.
-struct FastTarget {
-  FastRoute route;
-  std::string_view id;
-};
-std::optional<FastTarget> fast_target(std::string_view target);
-
 /// Writes `t` as format_utc() does ("2026-12-01T17:30:00Z", kUtcWidth characters) into `out`;
 /// false, writing nothing, for an instant outside the years 0000 to 9999. Pure; does not
 /// allocate.

@@ -1,5 +1,6 @@
-// The hot path's request parser (request_head.hpp). It accepts a strict subset of what
-// Beast's parser accepts, so that handing a request to either gives the same answer.
+// The hot path's request parser and targets (request_head.hpp). The parser accepts a strict
+// subset of what Beast's parser accepts, so that handing a request to either gives the same
+// answer.
 
 #include "request_head.hpp"
 
@@ -83,6 +84,16 @@ bool parse_field(std::string_view line, SimpleHead& head) {
   return true;
 }
 
+constexpr std::string_view kCustomers = "/v1/customers/";
+
+// The id segment as the hot path takes it: what check_id() accepts and percent_decode()
+// leaves alone, within kMaxIdBytes (api/internal.hpp) bytes.
+bool simple_id(std::string_view id) {
+  constexpr std::size_t kMaxIdBytes = 256;
+  return !id.empty() && id.size() <= kMaxIdBytes &&
+         std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f && c != '%'; });
+}
+
 }  // namespace
 
 bool parse_simple_head(std::string_view bytes, std::size_t max_head, SimpleHead& head) {
@@ -104,6 +115,26 @@ bool parse_simple_head(std::string_view bytes, std::size_t max_head, SimpleHead&
   }
   head.size = end + 4;
   return true;
+}
+
+std::optional<FastTarget> fast_target(std::string_view target) {
+  if (target.substr(0, kCustomers.size()) != kCustomers) return std::nullopt;
+  std::string_view rest = target.substr(kCustomers.size());
+  std::string_view query;
+  if (const auto q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+    if (query.empty()) return std::nullopt;  // "?" alone: the general path decides
+  }
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string_view id = rest.substr(0, slash), tail = rest.substr(slash);
+  if (!simple_id(id)) return std::nullopt;
+  if (tail == "/open" && query.empty()) return FastTarget{FastRoute::open, id};
+  if (tail != "/state") return std::nullopt;
+  if (query.empty() || query == "format=json") return FastTarget{FastRoute::state_json, id};
+  if (query == "format=text") return FastTarget{FastRoute::state_text, id};
+  return std::nullopt;
 }
 
 }  // namespace hoursd

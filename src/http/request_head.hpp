@@ -1,9 +1,11 @@
 #pragma once
 // Private to the HTTP server: the request parser of the hot path. It recognises only the
 // plainest requests, the ones a router sends for a lookup, and leaves every other byte
-// sequence to Beast's parser in session.cpp, which enforces the limits and framing rules.
+// sequence to Beast's parser in session.cpp, which enforces the limits and framing rules;
+// and the lookup targets the hot path answers.
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 namespace hoursd {
@@ -28,5 +30,17 @@ struct SimpleHead {
 /// unit tests and fuzz/http_head.cpp check this). Returns false for anything else, a head
 /// not complete yet included; `head` is then unspecified. Pure; does not allocate.
 bool parse_simple_head(std::string_view bytes, std::size_t max_head, SimpleHead& head);
+
+/// The routes the hot path answers.
+enum class FastRoute { state_json, state_text, open };
+
+/// A request target the hot path answers: GET /v1/customers/{id}/state (with no query, or
+/// only format=json or format=text) or /v1/customers/{id}/open (no query), where the id
+/// needs no percent-decoding (visible ASCII without '%'). Anything else: nullopt. Pure.
+struct FastTarget {
+  FastRoute route;
+  std::string_view id;
+};
+std::optional<FastTarget> fast_target(std::string_view target);
 
 }  // namespace hoursd

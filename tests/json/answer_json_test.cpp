@@ -116,7 +116,7 @@ TEST(AnswerJson, DirectWriterEqualsTheTreeForEverySampleAnswer) {
       const MarkedStateJson marked = state_json_marked(c, *a, options, {{"generation", "7"}});
       tree.erase("tzdata");
       EXPECT_EQ(marked.text, tree.dump());
-      EXPECT_EQ(marked.text.substr(marked.at_offset - 6, 26), std::string("\"at\":\"") + at + "\"");
+      EXPECT_EQ(marked.text.substr(marked.at_offset - 6, 27), std::string("\"at\":\"") + at + "\"");
     }
   }
 }
