@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -79,6 +80,18 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
   const auto address = net::ip::make_address(host, ec);
   if (ec) return bad("host must be an IPv4 or IPv6 address");
   return tcp::endpoint(address, *port);
+}
+
+// The cores this process may run on (its CPU affinity, which taskset, systemd's CPUAffinity=
+// and cpusets narrow), else every core. More io threads than cores would take turns on one,
+// and each thread's connections would wait out the others' time slices.
+unsigned usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
+    return unsigned(CPU_COUNT(&set));
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 }  // namespace
@@ -204,8 +217,7 @@ void Listener::refuse(tcp::socket& socket) {
 }
 
 void Listener::run(int threads, std::chrono::milliseconds tick) {
-  const unsigned n =
-      threads > 0 ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned n = threads > 0 ? unsigned(threads) : usable_cores();
   {
     std::lock_guard lock(stamps_mutex_);
     stamps_ = std::make_unique<Stamp[]>(n);
