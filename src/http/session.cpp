@@ -2,7 +2,8 @@
 // It reads one request, writes its response, then reads the next. Answering in that order
 // is what keeps pipelined requests in order: Beast's parser leaves the bytes of the next
 // request in the session's buffer. Errors stay error_codes dealt with where they arrive;
-// nothing throws out of a handler (handle_request never throws).
+// nothing throws out of a handler (handle_request never throws). The wait for a request and
+// the hot path are in session_hot_path.cpp.
 
 #include "session.hpp"
 
@@ -13,11 +14,9 @@
 #include <boost/asio.hpp>
 #include <nlohmann/json.hpp>
 
-#include "answer_cache.hpp"
 #include "event_stream.hpp"
 #include "hoursd/io/log.hpp"
 #include "listener.hpp"
-#include "request_head.hpp"
 #include "worker_pool.hpp"
 
 namespace hoursd {
@@ -143,110 +142,6 @@ void Session::begin() {
          "over " + std::to_string(listener_.config().max_connections) + " connections");
 }
 
-// A fresh connection waits read_timeout for its first request, a kept-alive one
-// idle_timeout for its next; pipelined bytes already buffered are read at once.
-void Session::await_request() {
-  busy_ = false;
-  if (buffer_.size() > 0) return next_request();
-  if (listener_.stopping()) return close();
-  set_deadline(Clock::now() +
-               (served_ == 0 ? listener_.config().read_timeout : listener_.config().idle_timeout));
-  stream_.socket().async_read_some(
-      buffer_.prepare(kReadChunk),
-      beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
-}
-
-void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
-  clear_deadline();
-  if (ec) return close();  // eof between requests, timeout, or closed by stop
-  buffer_.commit(n);
-  next_request();
-}
-
-// Answers what the hot path can from the buffer, in order, then waits for more or hands
-// the next request to Beast's parser.
-void Session::next_request() {
-  for (;;) {
-    switch (serve_fast()) {
-      case Fast::writing: return;  // on_fast_written() goes on
-      case Fast::general: return start_general();
-      case Fast::answered:
-        if (buffer_.size() == 0) return await_request();
-    }
-  }
-}
-
-// One request off the front of the buffer when the hot path answers it. Not while the
-// server stops: then the general path answers with Connection: close.
-Session::Fast Session::serve_fast() {
-  if (listener_.stopping()) return Fast::general;
-  const auto data = buffer_.data();
-  const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
-  SimpleHead head;
-  if (!parse_simple_head(bytes, listener_.config().max_header_bytes, head)) return Fast::general;
-  started_ = Clock::now();
-  out_.clear();
-  const std::string_view route = cache_.answer(head, out_);
-  if (route.empty()) return Fast::general;
-  record(route, 200, out_.size(), head.method, head.target);
-  buffer_.consume(head.size);
-  ++served_;
-  beast::error_code ec;
-  out_sent_ = stream_.socket().write_some(net::buffer(out_), ec);
-  if (ec == net::error::would_block || ec == net::error::try_again) ec = {};
-  if (ec) {
-    close();
-    return Fast::writing;  // nothing more on this connection
-  }
-  if (out_sent_ == out_.size()) return Fast::answered;
-  // The socket's send buffer is full (a client that does not read): the rest under
-  // read_timeout, the connection busy so that a stop lets it finish.
-  busy_ = true;
-  set_deadline(Clock::now() + listener_.config().read_timeout);
-  net::async_write(stream_.socket(), net::buffer(out_.data() + out_sent_, out_.size() - out_sent_),
-                   beast::bind_front_handler(&Session::on_fast_written, shared_from_this()));
-  return Fast::writing;
-}
-
-void Session::on_fast_written(beast::error_code ec, std::size_t) {
-  clear_deadline();
-  if (ec) return close();
-  await_request();
-}
-
-void Session::start_general() {
-  parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(listener_.config().max_header_bytes));
-  parser_->body_limit(listener_.config().max_body_bytes);
-  parser_->on_chunk_header(chunk_header_callback_);
-  buffer_.max_size(listener_.config().max_header_bytes + listener_.config().max_body_bytes +
-                   kBufferSlack);
-  read_header();
-}
-
-// The deadline moves with each wait without touching the timer, which is re-armed only when
-// it would fire too late (an earlier deadline) or fires before the deadline.
-void Session::set_deadline(Clock::time_point at) {
-  deadline_ = at;
-  if (timer_armed_ && armed_for_ <= at) return;
-  arm_deadline();
-}
-
-void Session::arm_deadline() {
-  timer_armed_ = true;
-  armed_for_ = deadline_;
-  deadline_timer_.expires_at(deadline_);  // a pending wait ends with operation_aborted
-  deadline_timer_.async_wait(beast::bind_front_handler(&Session::on_deadline, shared_from_this()));
-}
-
-void Session::on_deadline(beast::error_code ec) {
-  if (ec == net::error::operation_aborted) return;  // re-armed, or the session closed
-  timer_armed_ = false;
-  if (deadline_ == Clock::time_point::max()) return;
-  if (Clock::now() < deadline_) return arm_deadline();
-  close();  // the pending operation ends with an error and the session with it
-}
-
 // The rest of the request must arrive within read_timeout of its first byte, which is
 // what closes a slow (slowloris) client while the others are served.
 void Session::read_header() {
@@ -343,15 +238,15 @@ void Session::answer() {
   respond(handle_request(request, listener_.env()));
 }
 
-// The answer is computed on a pool thread and written from the session's strand. Meanwhile
+// The answer is computed on a pool thread and written from the session's io thread. Meanwhile
 // the session stays busy_ (a stop lets it finish) and has no operation pending, so no
 // timeout runs; the stop's drain deadline still bounds the wait. A full pool is answered 503
 // at once and the connection kept.
 void Session::answer_on_pool(ApiRequest request) {
-  auto job = [self = shared_from_this(), strand = stream_.get_executor(),
+  auto job = [self = shared_from_this(), io = stream_.get_executor(),
               request = std::move(request)] {
     ApiResponse res = handle_request(request, self->listener_.env());
-    net::post(strand, [self, res = std::move(res)]() mutable { self->respond(std::move(res)); });
+    net::post(io, [self, res = std::move(res)]() mutable { self->respond(std::move(res)); });
   };
   if (listener_.pool().try_post(std::move(job))) return;
   ApiResponse res = error_answer(503, "overloaded", "too many heavy requests waiting; retry");

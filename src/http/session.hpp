@@ -48,7 +48,8 @@ bool is_heavy_route(std::string_view route);
 /// when it fires before the deadline), instead of a timer armed per operation. A 200 to GET
 /// /v1/events hands the connection to an EventStream (event_stream.hpp), which keeps the session
 /// alive until the stream ends. It is registered with `listener` for its whole life, so `listener`
-/// must outlive it. Not thread-safe except start() and on_server_stop(), which post to the strand.
+/// must outlive it. Not thread-safe except start() and on_server_stop(), which post to its io
+/// thread.
 ///
 /// Memory per connection is bounded: the read buffer holds at most max_header_bytes +
 /// max_body_bytes + kBufferSlack, and while a chunked body is read, at most max_header_bytes +
