@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# Load benchmark: hoursd state lookups against nginx serving a static file of the same size,
-# same wrk profile, same run. Prints requests/s, p50, p99 and server CPU time per request for
-# each, then the ratios hoursd/nginx. Starts and stops only its own processes; binds only
-# 127.0.0.1. Usage: bench/http.sh [customers (10000)] [seconds (10)]
+# Load benchmark: hoursd lookups against nginx serving a static file of the same size, same
+# wrk profile, same run. Three routes (the state as JSON, the state as text, the open flag),
+# each on 64 connections and on 1. The servers run on cpu1 (hoursd with its default, one io
+# thread per core it may use) and wrk on cpu0, so that neither takes the other's core. Prints
+# requests/s, p50, p99 and server CPU time per request for each, then the ratios
+# hoursd/nginx. Starts and stops only its own processes; binds only 127.0.0.1.
+# Usage: bench/http.sh [customers (10000)] [seconds (10)]
+# HOURSD_BENCH_BIN=path/to/hoursd measures that binary (and uses the hoursd_gen beside it)
+# instead of building build-release/. HOURSD_BENCH_BASELINE=path/to/other/hoursd measures
+# that binary too, as "baseline", in the same run and on the same data, and adds the ratios
+# hoursd/baseline: a before-and-after comparison that the machine's load affects alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 customers=${1:-10000}
 seconds=${2:-10}
 scripts/bootstrap bench
-BUILD_TYPE=Release cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DHOURSD_BUILD_BENCH=ON >/dev/null
-cmake --build build-release -j "$(nproc)" --target hoursd hoursd_gen >/dev/null
+if [ -n "${HOURSD_BENCH_BIN:-}" ]; then
+  hoursd_bin=$HOURSD_BENCH_BIN
+  gen_bin=$(dirname "$hoursd_bin")/hoursd_gen
+else
+  BUILD_TYPE=Release cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DHOURSD_BUILD_BENCH=ON >/dev/null
+  cmake --build build-release -j "$(nproc)" --target hoursd hoursd_gen >/dev/null
+  hoursd_bin=build-release/hoursd
+  gen_bin=build-release/hoursd_gen
+fi
+baseline_bin=${HOURSD_BENCH_BASELINE:-}
 
 work=$(mktemp -d)
 pids=()
@@ -25,25 +40,54 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }  # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
 
-build-release/hoursd_gen "$customers" >"$work/customers.json"
-hport=$(free_port)
-build-release/hoursd serve --source "file:$work/customers.json" --listen "127.0.0.1:$hport" \
-  --state-dir "$work/state" 2>"$work/hoursd.log" &
-hpid=$!
-pids+=("$hpid")
-for _ in $(seq 100); do
-  curl -fs "http://127.0.0.1:$hport/readyz" >/dev/null 2>&1 && break
-  sleep 0.1
+# The servers measured, each with its pid and base URL.
+servers=()
+declare -A pid_of url_of
+
+# start_hoursd NAME BINARY: serves the generated customers, ready when it returns.
+start_hoursd() {
+  local name=$1 bin=$2 port
+  port=$(free_port)
+  taskset -c 1 "$bin" serve --config "$work/hoursd.toml" --source "file:$work/customers.json" \
+    --listen "127.0.0.1:$port" \
+    --state-dir "$work/state-$name" 2>"$work/$name.log" &
+  pid_of[$name]=$!
+  pids+=("${pid_of[$name]}")
+  url_of[$name]=http://127.0.0.1:$port
+  for _ in $(seq 100); do
+    curl -fs "${url_of[$name]}/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  curl -fs "${url_of[$name]}/readyz" >/dev/null || { cat "$work/$name.log"; exit 1; }
+  servers+=("$name")
+}
+
+"$gen_bin" "$customers" >"$work/customers.json"
+# No periodic resync during the runs: resyncing an unchanged file source takes seconds of CPU
+# at 10,000 customers, which would land on the server's core in the middle of a run and
+# measure the sync rather than the lookups.
+printf '[sync]\ninterval_s = 3600\nstale_after_s = 7200\n' >"$work/hoursd.toml"
+start_hoursd hoursd "$hoursd_bin"
+[ -z "$baseline_bin" ] || start_hoursd baseline "$baseline_bin"
+
+# The routes measured: NAME, hoursd's target, nginx's path. nginx serves a file exactly as
+# large as hoursd's answer on that route.
+routes=(state text open)
+declare -A target=([state]=/v1/customers/cust-1/state
+                   [text]='/v1/customers/cust-1/state?format=text'
+                   [open]=/v1/customers/cust-1/open)
+declare -A size
+for r in "${routes[@]}"; do
+  curl -fs "${url_of[hoursd]}${target[$r]}" >"$work/answer.$r"
+  size[$r]=$(stat -c %s "$work/answer.$r")
 done
-curl -fs "http://127.0.0.1:$hport/readyz" >/dev/null || { cat "$work/hoursd.log"; exit 1; }
-path=/v1/customers/cust-1/state
-curl -fs "http://127.0.0.1:$hport$path" >"$work/answer.json"
-size=$(stat -c %s "$work/answer.json")
 
 # nginx: one worker, no access log, keep-alive, serving a file exactly as large as an answer.
 nport=$(free_port)
-mkdir -p "$work/nginx/html/v1/customers/cust-1" "$work/nginx/logs"
-head -c "$size" /dev/zero | tr '\0' 'x' >"$work/nginx/html$path"
+mkdir -p "$work/nginx/html" "$work/nginx/logs"
+for r in "${routes[@]}"; do
+  head -c "${size[$r]}" /dev/zero | tr '\0' 'x' >"$work/nginx/html/$r"
+done
 cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes 1;
 daemon off;
@@ -57,17 +101,23 @@ http {
   server { listen 127.0.0.1:$nport; root $work/nginx/html; }
 }
 EOF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-pids+=($!)
+taskset -c 1 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+nmaster=$!
+pids+=("$nmaster")
 sleep 0.5
-npid=$(pgrep -f "nginx: worker process" -n)
+pid_of[nginx]=$(pgrep -P "$nmaster" -n)  # our worker, not another nginx's on this host
+url_of[nginx]=http://127.0.0.1:$nport
+servers+=(nginx)
 
-# run NAME PID URL CONNECTIONS [taskset prefix for wrk]: one wrk run, one result line.
+# The URL of route $2 on server $1.
+url() { if [ "$1" = nginx ]; then echo "${url_of[nginx]}/$2"; else echo "${url_of[$1]}${target[$2]}"; fi; }
+
+# run ROUTE NAME CONNECTIONS: one wrk run, one result line.
 run() {
-  local name=$1 pid=$2 url=$3 conns=$4 pin=${5:-}
-  local before after out
+  local route=$1 name=$2 conns=$3
+  local pid=${pid_of[$name]} before after out
   before=$(cpu_ticks "$pid")
-  out=$($pin wrk -t1 -c"$conns" -d"${seconds}s" --latency "$url")
+  out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${seconds}s" --latency "$(url "$name" "$route")")
   after=$(cpu_ticks "$pid")
   local rps p50 p99 reqs
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -76,24 +126,31 @@ run() {
   reqs=$(awk '/requests in/ {print $1}' <<<"$out")
   local us_per_req
   us_per_req=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$reqs" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
-  printf '%-8s c=%-3s %10s req/s  p50 %8s  p99 %8s  cpu/req %6s us\n' "$name" "$conns" "$rps" "$p50" "$p99" "$us_per_req"
-  echo "$name $conns $rps $p50 $p99 $us_per_req" >>"$work/results"
+  printf '%-6s %-8s c=%-3s %10s req/s  p50 %8s  p99 %8s  cpu/req %6s us\n' "$route" "$name" "$conns" "$rps" "$p50" "$p99" "$us_per_req"
+  echo "$route $name $conns $rps $p50 $p99 $us_per_req" >>"$work/results"
 }
 
-echo "answer size $size bytes, $customers customers, wrk ${seconds}s per run"
-run hoursd "$hpid" "http://127.0.0.1:$hport$path" 64
-run nginx "$npid" "http://127.0.0.1:$nport$path" 64
-taskset -pc 0 "$hpid" >/dev/null
-taskset -pc 0 "$npid" >/dev/null
-run hoursd "$hpid" "http://127.0.0.1:$hport$path" 1 "taskset -c 1"
-run nginx "$npid" "http://127.0.0.1:$nport$path" 1 "taskset -c 1"
-
-# Ratios hoursd/nginx per connection count: throughput (>= 1 is better), p99 and CPU (<= 1).
-to_us() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else {sub(/s/,"",v); print v*1e6}}' <<<"$1"; }
+sizes=""
+for r in "${routes[@]}"; do sizes+=" $r ${size[$r]}"; done
+echo "answer bytes:$sizes; $customers customers, wrk ${seconds}s per run"
 for c in 64 1; do
-  read -r _ _ hr _ hp99 hcpu < <(grep "^hoursd $c " "$work/results")
-  read -r _ _ nr _ np99 ncpu < <(grep "^nginx $c " "$work/results")
-  awk -v c="$c" -v hr="$hr" -v nr="$nr" -v hp="$(to_us "$hp99")" -v np="$(to_us "$np99")" \
-      -v hc="$hcpu" -v nc="$ncpu" \
-      'BEGIN {printf "ratio c=%-3s throughput %.2f  p99 %.2f  cpu/req %.2f  (hoursd/nginx)\n", c, hr/nr, hp/np, hc/nc}'
+  for r in "${routes[@]}"; do
+    for s in "${servers[@]}"; do run "$r" "$s" "$c"; done
+  done
+done
+
+# Ratios per route and connection count: throughput (>= 1 is better), p99 and CPU (<= 1).
+to_us() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else {sub(/s/,"",v); print v*1e6}}' <<<"$1"; }
+ratio() {
+  local r=$1 c=$2 other=$3
+  read -r _ _ _ hr _ hp99 hcpu < <(grep "^$r hoursd $c " "$work/results")
+  read -r _ _ _ nr _ np99 ncpu < <(grep "^$r $other $c " "$work/results")
+  awk -v r="$r" -v c="$c" -v o="$other" -v hr="$hr" -v nr="$nr" -v hp="$(to_us "$hp99")" \
+      -v np="$(to_us "$np99")" -v hc="$hcpu" -v nc="$ncpu" \
+      'BEGIN {printf "ratio %-6s c=%-3s throughput %.2f  p99 %.2f  cpu/req %.2f  (hoursd/%s)\n", r, c, hr/nr, hp/np, hc/nc, o}'
+}
+for other in nginx ${baseline_bin:+baseline}; do
+  for r in "${routes[@]}"; do
+    for c in 64 1; do ratio "$r" "$c" "$other"; done
+  done
 done

@@ -1,4 +1,4 @@
-// Writing an event stream. Each push is posted to the connection's strand, so frames go out
+// Writing an event stream. Each push is posted to the connection's io thread, so frames go out
 // in the order the hub pushed them and the socket is only touched there. The byte budget is
 // counted at push time, on the hub's side, so a subscriber that stopped reading is refused
 // as soon as its backlog is full, however long its pending write has been stuck.

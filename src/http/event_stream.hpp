@@ -1,7 +1,7 @@
 #pragma once
 // Private to the HTTP server: the connection side of GET /v1/events. A Session whose request
 // was answered with a subscription hands its stream to an EventStream, which writes the SSE
-// head and then every frame the EventHub pushes, in order, on the session's strand.
+// head and then every frame the EventHub pushes, in order, on the session's io thread.
 
 #include <array>
 #include <atomic>
@@ -43,14 +43,15 @@ class EventStream final : public EventSink, public std::enable_shared_from_this<
   void end();
 
   boost::beast::tcp_stream& stream_;  // the owner's: touched only before the stream ends
-  // A copy of the stream's strand: push() and close() may come after the owner is gone.
+  // A copy of the stream's executor (its io thread's): push() and close() may come after the
+  // owner is gone.
   boost::asio::any_io_executor executor_;
   std::shared_ptr<void> owner_;
   const std::size_t budget_;
   const std::chrono::milliseconds write_timeout_;
   std::shared_ptr<EventSubscription> subscription_;
   std::atomic<std::size_t> queued_bytes_{0};  // pushed, not yet written
-  // On the strand only.
+  // On the io thread only.
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::shared_ptr<const std::string> writing_;  // the frame being written, or null
   bool ended_ = false;

@@ -1,7 +1,7 @@
 // Accepting connections for the HTTP server, as the listener of Beast's advanced async
-// server example does: on its own strand, each connection handed to a Session on a strand of
-// its own. The registry of sessions is what lets a stop drain them and the connection cap
-// count them.
+// server example does, on its own strand; each connection is handed to a Session on the next
+// io thread's io_context in turn. The registry of sessions is what lets a stop drain them and
+// the connection cap count them.
 
 #include "listener.hpp"
 
@@ -15,8 +15,10 @@
 #include <thread>
 #include <vector>
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/beast/core/bind_handler.hpp>
 
@@ -80,6 +82,18 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
   return tcp::endpoint(address, *port);
 }
 
+// The cores this process may run on (its CPU affinity, which taskset, systemd's CPUAffinity=
+// and cpusets narrow), else every core. More io threads than cores would take turns on one,
+// and each thread's connections would wait out the others' time slices.
+unsigned usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
+    return unsigned(CPU_COUNT(&set));
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 }  // namespace
 
 Result<void> Listener::bind() {
@@ -116,12 +130,44 @@ void Listener::remove(Session* s, bool counted) {
     if (counted) --counted_;
     drained = sessions_.empty();
   }
-  if (drained && stopping_ && !destroying_) ioc_.stop();
+  if (drained && stopping_ && !destroying_) stop_contexts();
+}
+
+void Listener::stop_contexts() {
+  ioc_.stop();
+  for (auto& ioc : extra_) ioc->stop();
+}
+
+// The next io thread in turn that was back in its event loop within two ticks, or simply
+// the next when none was.
+std::size_t Listener::pick_context() {
+  const std::size_t n = caches_.size();
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  const auto fresh_since = (now - 2 * tick_).count();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = (next_context_ + k) % n;
+    if (stamps_[i].value.load(std::memory_order_relaxed) >= fresh_since) return i;
+  }
+  return next_context_;
 }
 
 void Listener::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         beast::bind_front_handler(&Listener::on_accept, this));
+  acceptor_.async_accept(ioc_, beast::bind_front_handler(&Listener::on_accept, this));
+}
+
+// The connection, accepted on the first io thread's io_context, moved to the one of the
+// thread picked for it now; an error leaves the socket closed.
+tcp::socket Listener::hand_over(tcp::socket socket, std::size_t i) {
+  if (i == 0) return socket;
+  beast::error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  if (ec) return tcp::socket(ioc_);
+  const auto fd = socket.release(ec);
+  if (ec) return tcp::socket(ioc_);
+  tcp::socket moved(context(i));
+  moved.assign(protocol, fd, ec);
+  if (ec) ::close(fd);
+  return moved;
 }
 
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
@@ -130,7 +176,12 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (fd_limit_ != 0 && std::uint64_t(socket.native_handle()) >= fd_limit_) {
     refuse(socket);
   } else {
-    std::make_shared<Session>(std::move(socket), *this)->start();
+    const std::size_t i = pick_context();
+    tcp::socket moved = hand_over(std::move(socket), i);
+    if (moved.is_open()) {
+      std::make_shared<Session>(std::move(moved), *this, *caches_[i])->start();
+    }
+    next_context_ = (i + 1) % caches_.size();
   }
   do_accept();
 }
@@ -166,8 +217,7 @@ void Listener::refuse(tcp::socket& socket) {
 }
 
 void Listener::run(int threads, std::chrono::milliseconds tick) {
-  const unsigned n =
-      threads > 0 ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned n = threads > 0 ? unsigned(threads) : usable_cores();
   {
     std::lock_guard lock(stamps_mutex_);
     stamps_ = std::make_unique<Stamp[]>(n);
@@ -175,22 +225,32 @@ void Listener::run(int threads, std::chrono::milliseconds tick) {
     const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     for (unsigned i = 0; i < n; ++i) stamps_[i].value.store(now);
   }
+  for (unsigned i = 1; i < n; ++i) extra_.push_back(std::make_unique<net::io_context>(1));
+  for (unsigned i = 0; i < n; ++i) caches_.push_back(std::make_unique<AnswerCache>(env_));
+  tick_ = tick;
+  post_target_.store(&context(n - 1));
+  // Idle io threads wait for connections; without a listening socket there is nothing to
+  // serve and run() returns as soon as the work queued is done, as it always has.
+  if (acceptor_.is_open() && !stopping_) {
+    for (unsigned i = 0; i < n; ++i) guards_.push_back(net::make_work_guard(context(i)));
+  }
   net::dispatch(strand_, [this] {
     if (acceptor_.is_open() && !stopping_) do_accept();
   });
-  std::vector<std::thread> extra;
+  std::vector<std::thread> others;
   for (unsigned i = 1; i < n; ++i)
-    extra.emplace_back([this, i, tick] { run_io_thread(stamps_[i].value, tick); });
-  run_io_thread(stamps_[0].value, tick);
-  for (auto& t : extra) t.join();
+    others.emplace_back([this, i, tick] { run_io_thread(context(i), stamps_[i].value, tick); });
+  run_io_thread(ioc_, stamps_[0].value, tick);
+  for (auto& t : others) t.join();
 }
 
-// ioc_.run() in steps, so the thread stamps each return to its loop. run_one_for() comes back
+// ioc.run() in steps, so the thread stamps each return to its loop. run_one_for() comes back
 // after one handler, or after `tick` with none, and ends (with stopped() set) exactly when
-// run() would: on stop() or when no work is left.
-void Listener::run_io_thread(std::atomic<std::int64_t>& stamp, std::chrono::milliseconds tick) {
-  while (!ioc_.stopped()) {
-    ioc_.run_one_for(tick);
+// run() would: on stop_contexts() or when no work is left.
+void Listener::run_io_thread(net::io_context& ioc, std::atomic<std::int64_t>& stamp,
+                             std::chrono::milliseconds tick) {
+  while (!ioc.stopped()) {
+    ioc.run_one_for(tick);
     stamp.store(std::chrono::steady_clock::now().time_since_epoch().count(),
                 std::memory_order_relaxed);
   }
@@ -216,7 +276,7 @@ void Listener::stop_on_strand(std::chrono::milliseconds drain) {
   retry_timer_.cancel();
   drain_timer_.expires_after(drain);
   drain_timer_.async_wait([this](beast::error_code e) {
-    if (!e) ioc_.stop();  // sessions still busy are abandoned
+    if (!e) stop_contexts();  // sessions still busy are abandoned
   });
   std::vector<std::shared_ptr<Session>> live;
   {
@@ -232,7 +292,7 @@ void Listener::stop_on_strand(std::chrono::milliseconds drain) {
 
 void Listener::stop_if_drained() {
   std::lock_guard lock(mutex_);
-  if (sessions_.empty()) ioc_.stop();
+  if (sessions_.empty()) stop_contexts();
 }
 
 }  // namespace hoursd

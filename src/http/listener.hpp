@@ -1,7 +1,7 @@
 #pragma once
 // Private to the HTTP server: the Listener of Beast's advanced server example, which here
-// also owns the io_context and its threads and keeps the registry of open sessions that the
-// connection cap and a draining stop need. HttpServer (http_server.hpp) is its public face.
+// also owns the io_contexts, one per io thread, and keeps the registry of open sessions that
+// the connection cap and a draining stop need. HttpServer (http_server.hpp) is its public face.
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +16,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include "answer_cache.hpp"
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/result.hpp"
 #include "hoursd/http/api.hpp"
@@ -29,6 +30,14 @@ class Session;
 /// share: config, API environment, the worker pool, the session registry and stop state.
 /// bind, port, run and stop keep HttpServer's contracts. add, remove, stopping, stop and
 /// pool are thread-safe.
+///
+/// Threads: run(n) gives each of its n io threads an io_context of its own, and hands
+/// accepted connections to them in turn, passing over a thread that has not been back in its
+/// event loop for two ticks (stuck in a handler) while another has. A session then runs on
+/// one thread for its whole life, so it needs no strand, and each thread has an AnswerCache
+/// of its own, used without a lock. The first thread also accepts; post() runs its task on
+/// the last, so that a task that blocks (which the watchdog is there to catch) does not stop
+/// the accepting.
 ///
 /// Descriptors: bind() reads the RLIMIT_NOFILE soft limit; a connection accepted onto one of
 /// the last kFdReserve descriptors is answered 503 and closed at once, so that the daemon
@@ -54,7 +63,9 @@ class Listener {
   void run(int threads, std::chrono::milliseconds tick);
   void stop(std::chrono::milliseconds drain);
   std::vector<std::chrono::steady_clock::time_point> io_thread_stamps() const;
-  void post(std::function<void()> task) { boost::asio::post(ioc_, std::move(task)); }
+  void post(std::function<void()> task) {
+    boost::asio::post(*post_target_.load(), std::move(task));
+  }
 
   const ServerConfig& config() const { return config_; }
   const ApiEnv& env() const { return env_; }
@@ -72,7 +83,12 @@ class Listener {
   void refuse(boost::asio::ip::tcp::socket& socket);
   void stop_on_strand(std::chrono::milliseconds drain);
   void stop_if_drained();
-  void run_io_thread(std::atomic<std::int64_t>& stamp, std::chrono::milliseconds tick);
+  void stop_contexts();
+  std::size_t pick_context();
+  boost::asio::ip::tcp::socket hand_over(boost::asio::ip::tcp::socket socket, std::size_t i);
+  boost::asio::io_context& context(std::size_t i) { return i == 0 ? ioc_ : *extra_[i - 1]; }
+  void run_io_thread(boost::asio::io_context& ioc, std::atomic<std::int64_t>& stamp,
+                     std::chrono::milliseconds tick);
 
   const ServerConfig config_;
   const ApiEnv& env_;
@@ -100,9 +116,19 @@ class Listener {
   mutable std::mutex stamps_mutex_;
   std::unique_ptr<Stamp[]> stamps_;
   std::size_t stamp_count_ = 0;
-  // Declared after the registry: destroying the io_context destroys pending handlers and
-  // with them the sessions, which unregister from it.
-  boost::asio::io_context ioc_;
+  // One per io thread, made by run() before its threads start and never replaced. Declared
+  // before the io_contexts: sessions pending there use them until destroyed.
+  std::vector<std::unique_ptr<AnswerCache>> caches_;
+  std::size_t next_context_ = 0;  // the io thread next in turn for a connection (strand)
+  // Declared after the registry: destroying an io_context destroys pending handlers and
+  // with them the sessions, which unregister from it. ioc_ is the first io thread's, and
+  // the acceptor's; extra_ holds the other threads' (run() makes them).
+  boost::asio::io_context ioc_{1};
+  std::vector<std::unique_ptr<boost::asio::io_context>> extra_;
+  std::atomic<boost::asio::io_context*> post_target_{&ioc_};  // the last io thread's, once run
+  std::chrono::milliseconds tick_{1000};  // run()'s; set before its threads start
+  // Keep every io_context running while idle, until stop_contexts(); destroyed before them.
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_{
       boost::asio::make_strand(ioc_)};
   boost::asio::ip::tcp::acceptor acceptor_{strand_};

@@ -2,7 +2,8 @@
 // It reads one request, writes its response, then reads the next. Answering in that order
 // is what keeps pipelined requests in order: Beast's parser leaves the bytes of the next
 // request in the session's buffer. Errors stay error_codes dealt with where they arrive;
-// nothing throws out of a handler (handle_request never throws).
+// nothing throws out of a handler (handle_request never throws). The wait for a request and
+// the hot path are in session_hot_path.cpp.
 
 #include "session.hpp"
 
@@ -101,14 +102,18 @@ bool is_heavy_route(std::string_view route) {
   return std::find(std::begin(kHeavy), std::end(kHeavy), route) != std::end(kHeavy);
 }
 
-Session::Session(tcp::socket&& socket, Listener& listener)
+Session::Session(tcp::socket&& socket, Listener& listener, AnswerCache& cache)
     : stream_(std::move(socket)),
       buffer_(listener.config().max_header_bytes + listener.config().max_body_bytes + kBufferSlack),
       chunk_header_callback_([this](std::uint64_t size, beast::string_view ext, error_code& ec) {
         on_chunk_header(size, ext, ec);
       }),
-      listener_(listener) {
+      listener_(listener),
+      cache_(cache),
+      deadline_timer_(stream_.get_executor()) {
   beast::error_code ec;
+  // The hot path writes without waiting; Asio's own operations work either way.
+  stream_.socket().non_blocking(true, ec);
   const auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   counted_ = listener_.add(this);
@@ -135,30 +140,6 @@ void Session::begin() {
   started_ = Clock::now();
   reject(503, "overloaded",
          "over " + std::to_string(listener_.config().max_connections) + " connections");
-}
-
-// A fresh connection waits read_timeout for its first request, a kept-alive one
-// idle_timeout for its next; pipelined bytes already buffered are read at once.
-void Session::await_request() {
-  busy_ = false;
-  parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(listener_.config().max_header_bytes));
-  parser_->body_limit(listener_.config().max_body_bytes);
-  parser_->on_chunk_header(chunk_header_callback_);
-  buffer_.max_size(listener_.config().max_header_bytes + listener_.config().max_body_bytes +
-                   kBufferSlack);
-  if (buffer_.size() > 0) return read_header();
-  if (listener_.stopping()) return close();
-  stream_.expires_after(served_ == 0 ? listener_.config().read_timeout
-                                     : listener_.config().idle_timeout);
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
-                          beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
-}
-
-void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
-  if (ec) return close();  // eof between requests, timeout, or closed by stop
-  buffer_.commit(n);
-  read_header();
 }
 
 // The rest of the request must arrive within read_timeout of its first byte, which is
@@ -257,15 +238,15 @@ void Session::answer() {
   respond(handle_request(request, listener_.env()));
 }
 
-// The answer is computed on a pool thread and written from the session's strand. Meanwhile
+// The answer is computed on a pool thread and written from the session's io thread. Meanwhile
 // the session stays busy_ (a stop lets it finish) and has no operation pending, so no
 // timeout runs; the stop's drain deadline still bounds the wait. A full pool is answered 503
 // at once and the connection kept.
 void Session::answer_on_pool(ApiRequest request) {
-  auto job = [self = shared_from_this(), strand = stream_.get_executor(),
+  auto job = [self = shared_from_this(), io = stream_.get_executor(),
               request = std::move(request)] {
     ApiResponse res = handle_request(request, self->listener_.env());
-    net::post(strand, [self, res = std::move(res)]() mutable { self->respond(std::move(res)); });
+    net::post(io, [self, res = std::move(res)]() mutable { self->respond(std::move(res)); });
   };
   if (listener_.pool().try_post(std::move(job))) return;
   ApiResponse res = error_answer(503, "overloaded", "too many heavy requests waiting; retry");
@@ -322,31 +303,33 @@ void Session::start_stream(ApiResponse res) {
   for (const auto& [name, value] : res.headers) head += name + ": " + value + "\r\n";
   // Asks proxies that buffer responses (nginx) to pass events on as they come.
   head += "X-Accel-Buffering: no\r\nConnection: close\r\n\r\n";
-  record(head.size());
+  record(route_, status_, head.size(), method_, target_);
   busy_ = false;
   std::make_shared<EventStream>(stream_, shared_from_this(), listener_.config().events_queue_bytes,
                                 listener_.config().read_timeout, std::move(res.subscription))
       ->start(std::move(head));
 }
 
-// Metrics and the access log of the response just written (or stream head about to be).
-void Session::record(std::size_t bytes) {
+// Metrics and the access log of the response just written (or stream head about to be, or
+// the hot path's response handed to the socket).
+void Session::record(std::string_view route, unsigned status, std::size_t bytes,
+                     std::string_view method, std::string_view target) {
   const auto latency = Clock::now() - started_;
-  if (listener_.env().metrics) listener_.env().metrics->record_request(route_, status_, latency);
+  if (listener_.env().metrics) listener_.env().metrics->record_request(route, status, latency);
   if (listener_.config().access_log) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
     log(LogLevel::info, "http", "request",
         {{"peer", peer_},
-         {"method", method_},
-         {"target", target_},
-         {"status", std::to_string(status_)},
+         {"method", std::string(method)},
+         {"target", std::string(target)},
+         {"status", std::to_string(status)},
          {"bytes", std::to_string(bytes)},
          {"us", std::to_string(us)}});
   }
 }
 
 void Session::on_write(bool keep_alive, beast::error_code ec, std::size_t bytes) {
-  record(bytes);
+  record(route_, status_, bytes, method_, target_);
   method_.clear();
   target_.clear();
   if (ec) return close();
@@ -370,6 +353,7 @@ void Session::on_linger(beast::error_code ec, std::size_t) {
 }
 
 void Session::close() {
+  deadline_timer_.cancel();
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
   stream_.close();  // cancels pending operations; their handlers see operation_aborted

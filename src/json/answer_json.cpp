@@ -232,17 +232,20 @@ void write_answer_body(ObjectWriter& o, const CompiledCustomer& c, const StateAn
 
 }  // namespace
 
-std::string state_json_text(const CompiledCustomer& c, const StateAnswer& a,
-                            const AnswerOptions& options,
-                            std::initializer_list<std::pair<std::string_view, std::string>> extra) {
+namespace {
+
+// state_json_text's work; returns the offset in `out` of the first character of the value of
+// "at" (after its opening quote).
+std::size_t write_state(std::string& out, const CompiledCustomer& c, const StateAnswer& a,
+                        const AnswerOptions& options,
+                        std::initializer_list<std::pair<std::string_view, std::string>> extra) {
   const std::optional<std::string_view> state = reported_state(c, a, options);
-  std::string out;
-  out.reserve(1024);
   ObjectWriter o(out);
   o.string("id", c.id);
   optional_string(o, "referenceId", c.reference_id);
   o.string("name", c.name);
-  o.string("at", format_utc(a.at));
+  const std::size_t at_offset = o.key("at").size() + 1;
+  append_quoted(out, format_utc(a.at));
   o.nullable("state", state);
   o.raw("open", is_open(state, options) ? "true" : "false");
   o.string("status", to_string(c.status));
@@ -262,6 +265,26 @@ std::string state_json_text(const CompiledCustomer& c, const StateAnswer& a,
   o.raw("warnings", c.issues.empty() ? "[]" : issues_json(c.issues).dump());
   for (const auto& [k, v] : extra) o.raw(k, v);
   o.close();
+  return at_offset;
+}
+
+}  // namespace
+
+std::string state_json_text(const CompiledCustomer& c, const StateAnswer& a,
+                            const AnswerOptions& options,
+                            std::initializer_list<std::pair<std::string_view, std::string>> extra) {
+  std::string out;
+  out.reserve(1024);
+  write_state(out, c, a, options, extra);
+  return out;
+}
+
+MarkedStateJson state_json_marked(
+    const CompiledCustomer& c, const StateAnswer& a, const AnswerOptions& options,
+    std::initializer_list<std::pair<std::string_view, std::string>> extra) {
+  MarkedStateJson out;
+  out.text.reserve(1024);
+  out.at_offset = write_state(out.text, c, a, options, extra);
   return out;
 }
 

@@ -112,6 +112,11 @@ TEST(AnswerJson, DirectWriterEqualsTheTreeForEverySampleAnswer) {
       EXPECT_EQ(
           state_json_text(c, *a, options, {{"generation", "7"}, {"tzdata", json_quote("2026f")}}),
           tree.dump());
+      // The marked form is the same text and points at the characters of "at".
+      const MarkedStateJson marked = state_json_marked(c, *a, options, {{"generation", "7"}});
+      tree.erase("tzdata");
+      EXPECT_EQ(marked.text, tree.dump());
+      EXPECT_EQ(marked.text.substr(marked.at_offset - 6, 27), std::string("\"at\":\"") + at + "\"");
     }
   }
 }

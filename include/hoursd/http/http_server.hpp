@@ -1,7 +1,9 @@
 #pragma once
 /// The HTTP/1.1 server on Boost.Beast: a Listener accepting connections, a Session per
 /// connection (keep-alive, pipelining in order, read and idle timeouts, header and body
-/// caps, a connection cap), each request answered by handle_request(). Shell component.
+/// caps, a connection cap), each request answered by handle_request(), or, for a plain state
+/// or open lookup, by the io thread's pre-rendered answer, which is byte for byte the same.
+/// Shell component.
 
 #include <chrono>
 #include <cstdint>
@@ -29,7 +31,9 @@ class HttpServer {
   Result<void> bind();
   /// The bound port (after bind()).
   std::uint16_t port() const;
-  /// Serves on `threads` io threads (0: one per core) until stop(); blocks. Each io thread
+  /// Serves on `threads` io threads (0: one per core the process may run on, by its CPU
+  /// affinity) until stop(); blocks. Each io thread has an io_context of its own and serves
+  /// the connections handed to it for their whole life. Each io thread
   /// records the time whenever it is back in its event loop: after every handler, and at
   /// least every `tick` while idle. A thread stuck in a handler keeps an old time, which is
   /// what the watchdog looks for (io_thread_stamps()).

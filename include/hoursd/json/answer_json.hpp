@@ -36,6 +36,18 @@ std::string state_json_text(
     const CompiledCustomer& c, const StateAnswer& a, const AnswerOptions& options,
     std::initializer_list<std::pair<std::string_view, std::string>> extra = {});
 
+/// state_json_text() and where in it the value of "at" is: its format_utc() characters start
+/// at text[at_offset] (after the opening quote). format_utc() writes one width for every
+/// instant of years 0000 to 9999, so a pre-rendered answer can be given another instant by
+/// overwriting those characters in place.
+struct MarkedStateJson {
+  std::string text;
+  std::size_t at_offset = 0;
+};
+MarkedStateJson state_json_marked(
+    const CompiledCustomer& c, const StateAnswer& a, const AnswerOptions& options,
+    std::initializer_list<std::pair<std::string_view, std::string>> extra = {});
+
 /// `text` as a JSON string literal, quotes included, escaped as nlohmann's dump() does.
 std::string json_quote(std::string_view text);
 
