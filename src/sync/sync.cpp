@@ -43,6 +43,14 @@ std::optional<std::string> shrink_refusal(std::size_t before, std::size_t after,
          std::to_string(after) + ", more than sync.max_shrink_ratio " + std::to_string(max_ratio);
 }
 
+// hoursd+ sources read a primary's snapshot file with the store's decoder.
+Result<DecodedSnapshot> decode_primary_snapshot(std::string_view bytes) {
+  auto stored = decode_snapshot(bytes);
+  if (!stored) return fail(stored.error());
+  return DecodedSnapshot{{stored->generation, stored->synced_at, std::move(stored->source)},
+                         std::move(stored->customers)};
+}
+
 }  // namespace
 
 bool is_stale(const SyncStatus& s, date::sys_seconds now, std::chrono::seconds stale_after) {
@@ -55,7 +63,9 @@ Syncer::Syncer(Config config, std::unique_ptr<Source> source, const ZoneDb& zone
       source_(std::move(source)),
       zones_(zones),
       clock_(clock),
-      persistence_(persistence) {}
+      persistence_(persistence) {
+  source_->read_snapshots_with(decode_primary_snapshot);
+}
 
 void Syncer::on_progress(std::function<void()> beat) {
   std::lock_guard sync_lock(sync_mutex_);
@@ -180,14 +190,23 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
   auto fetched = source_->fetch(stop);
   if (!fetched) return failed(fetched.error(), false);
   const auto previous = current();
+  // Not modified: the source compares with the fetch last accepted below, whose customers
+  // are the published ones. Nothing to guard, compile, save or publish.
+  const bool unchanged = fetched->not_modified;
+  if (unchanged && !previous)
+    return failed({ErrorCode::io_error, source_->describe() + ": not modified, but nothing is "
+                                                              "published yet"},
+                  false);
   const std::size_t before = previous ? previous->customers.size() : 0;
-  if (auto refusal =
-          shrink_refusal(before, fetched->customers.size(), config_.sync.max_shrink_ratio)) {
+  if (auto refusal = unchanged ? std::nullopt
+                               : shrink_refusal(before, fetched->customers.size(),
+                                                config_.sync.max_shrink_ratio)) {
     return failed({ErrorCode::out_of_range, *refusal}, true);
   }
 
-  const std::size_t changed =
-      previous ? count_changes(previous->customers, fetched->customers) : fetched->customers.size();
+  const std::size_t changed = unchanged  ? 0
+                              : previous ? count_changes(previous->customers, fetched->customers)
+                                         : fetched->customers.size();
   std::size_t recompiled = 0;
   if (!previous || changed > 0) {
     // Unchanged customers keep their previous timelines, whose windows then lag behind
@@ -206,7 +225,10 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
     beat();
   }
 
+  source_->accept_last_fetch();
   std::lock_guard lock(status_mutex_);
+  status_.not_modified = unchanged;
+  status_.primary = std::move(fetched->primary);
   status_.last_success = now;
   status_.last_error.clear();
   status_.held_back = false;
@@ -235,6 +257,7 @@ void Syncer::reconfigure(Config config, std::unique_ptr<Source> source) {
   config_ = std::move(config);
   source_ = std::move(source);
   source_->on_progress(beat_);
+  source_->read_snapshots_with(decode_primary_snapshot);
 }
 
 SyncConfig Syncer::sync_config() const {

@@ -435,6 +435,8 @@ class ApiTester final : public ScheduleTester {
   ApiFetch fetch_;
 };
 
+}  // namespace
+
 Result<std::shared_ptr<TlsContext>> tls_for(const UpstreamConfig& config, const Origin& origin) {
   if (!origin.tls) {
     if (config.auth != AuthMode::none && !origin.is_loopback())
@@ -451,8 +453,6 @@ Result<std::shared_ptr<TlsContext>> tls_for(const UpstreamConfig& config, const 
         {{"source", origin.url()}});
   return made;
 }
-
-}  // namespace
 
 Result<std::unique_ptr<ScheduleTester>> make_api_tester(const UpstreamConfig& config, Origin origin,
                                                         std::string password,
