@@ -34,20 +34,21 @@ std::vector<Customer> fleet(int n) {
   return out;
 }
 
-/// The primary's published snapshot, served as GET /v1/snapshot serves it.
+/// The primary's published snapshot, served as GET /v1/snapshot serves it. What it serves
+/// is handed over through set_handler(), whose lock orders it before the requests that
+/// read it; `customers` is the test's copy.
 struct Primary {
-  std::uint64_t generation = 41;
-  date::sys_seconds synced_at = utc("2026-12-01T11:59:00Z");
-  std::vector<Customer> customers = fleet(10);
+  FakePrimary server;
+  std::vector<Customer> customers;
 
-  FakePrimary server;  // last: destroyed first, while what it serves still lives
-
-  Primary() {
-    server.set_handler([this](const RecordedRequest& r) -> FakePrimary::Reply {
+  Primary() { publish(41, utc("2026-12-01T11:59:00Z"), fleet(10)); }
+  void publish(std::uint64_t generation, date::sys_seconds synced_at, std::vector<Customer> list) {
+    customers = list;
+    server.set_handler([=](const RecordedRequest& r) -> FakePrimary::Reply {
       const std::string etag = "\"" + std::to_string(generation) + "-zstd\"";
       if (r.header("if-none-match") == etag) return {304, {{"ETag", etag}}, ""};
       const std::string bytes =
-          encode_snapshot(generation, synced_at, "https://platform.example", customers);
+          encode_snapshot(generation, synced_at, "https://platform.example", list);
       return {200,
               {{"ETag", etag}, {"Content-Encoding", "zstd"}},
               *compress(bytes, ContentCoding::zstd)};
@@ -126,9 +127,7 @@ TEST_F(ReplicaSync, A304KeepsThePublishedSnapshotWithoutCompilingSavingOrPublish
 
 TEST_F(ReplicaSync, AChangeOnThePrimaryIsCompiledAndPublished) {
   ASSERT_OK(syncer_->sync_once());
-  primary_->generation = 42;
-  primary_->synced_at = utc("2026-12-01T12:00:30Z");
-  primary_->customers = fleet(11);
+  primary_->publish(42, utc("2026-12-01T12:00:30Z"), fleet(11));
   clock_.advance(60s);
   ASSERT_OK(syncer_->sync_once());
   EXPECT_EQ(syncer_->current()->generation, 2u);
@@ -145,8 +144,7 @@ TEST_F(ReplicaSync, AChangeOnThePrimaryIsCompiledAndPublished) {
 // than slipping in as "not modified".
 TEST_F(ReplicaSync, TheShrinkGuardHoldsAndA304NeverCoversARefusedSnapshot) {
   ASSERT_OK(syncer_->sync_once());
-  primary_->generation = 42;
-  primary_->customers = fleet(2);
+  primary_->publish(42, utc("2026-12-01T11:59:30Z"), fleet(2));
   for (int i = 0; i < 2; ++i) {
     clock_.advance(60s);
     auto r = syncer_->sync_once();

@@ -43,14 +43,14 @@ std::string toy(std::uint64_t generation, const std::string& ids) {
 }
 
 /// A primary serving one toy snapshot per generation, gzip-coded, honouring If-None-Match.
+/// What it serves is handed over through set_handler(), whose lock orders it before the
+/// requests that read it.
 struct Primary {
-  std::uint64_t generation = 1;
-  std::string ids = "a,b,c";
+  FakePrimary server;
 
-  FakePrimary server;  // last: destroyed first, while what it serves still lives
-
-  Primary() {
-    server.set_handler([this](const RecordedRequest& r) -> FakePrimary::Reply {
+  Primary() { publish(1, "a,b,c"); }
+  void publish(std::uint64_t generation, std::string ids) {
+    server.set_handler([generation, ids](const RecordedRequest& r) -> FakePrimary::Reply {
       const std::string etag = "\"" + std::to_string(generation) + "-gzip\"";
       if (r.header("if-none-match") == etag) return {304, {{"ETag", etag}}, ""};
       return {200,
@@ -121,8 +121,7 @@ TEST_F(ReplicaSource, AChangedSnapshotComesWhole) {
   auto s = source(config(primary_.server));
   ASSERT_OK(s->fetch({}));
   s->accept_last_fetch();
-  primary_.generation = 2;
-  primary_.ids = "a,c,d";
+  primary_.publish(2, "a,c,d");
   auto changed = s->fetch({});
   ASSERT_OK(changed);
   EXPECT_FALSE(changed->not_modified);
@@ -136,7 +135,7 @@ TEST_F(ReplicaSource, NeverRevalidatesAgainstAFetchTheSyncDidNotAccept) {
   auto s = source(config(primary_.server));
   ASSERT_OK(s->fetch({}));
   s->accept_last_fetch();
-  primary_.generation = 2;
+  primary_.publish(2, "a,b,c");
   ASSERT_OK(s->fetch({}));  // not accepted
   auto third = s->fetch({});
   ASSERT_OK(third);
