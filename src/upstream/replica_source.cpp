@@ -48,6 +48,7 @@ class ReplicaSource final : public Source {
     FetchStats stats;
     auto result = fetch_once(stop, stats);
     if (!result) return fail(result.error().code, redact(result.error().message));
+    stats.pages = 1;  // one snapshot, the unit a sync counts
     stats.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     result->stats = stats;
@@ -110,7 +111,6 @@ Result<FetchResult> ReplicaSource::not_modified() {
   FetchResult out;
   out.not_modified = true;
   out.primary = accepted_.primary;
-  out.stats.pages = 1;
   log(LogLevel::debug, kComponent, "snapshot not modified", {{"etag", accepted_.etag}});
   return out;
 }
@@ -135,7 +135,6 @@ Result<FetchResult> ReplicaSource::take_snapshot(HttpResponse response, FetchSta
   FetchResult out;
   out.customers = std::move(decoded->customers);
   out.primary = std::move(decoded->about);
-  out.stats.pages = 1;
   stats.duplicates = dedupe_by_id(out.customers);
   fetched_ = Validator{response.header("ETag"), out.primary};
   return out;

@@ -96,6 +96,8 @@ TEST_F(ReplicaSource, TakesThePrimarysSnapshotAndNamesIt) {
   EXPECT_EQ(r->primary->generation, 1u);
   EXPECT_EQ(r->primary->synced_at.time_since_epoch().count(), 1700000000);
   EXPECT_EQ(r->stats.requests, 1);
+  EXPECT_EQ(r->stats.pages, 1);
+  EXPECT_GT(r->stats.bytes, 0u);
   const auto sent = primary_.server.requests();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].path, "/v1/snapshot");
