@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -146,6 +148,23 @@ TEST_F(ApiSnapshot, RepeatedRequestsGetTheSameBytes) {
   refreshed->customers = snapshot_->customers;
   snapshot_ = refreshed;
   EXPECT_EQ(get_snapshot({{"accept-encoding", "zstd"}}).body, first);
+}
+
+// Replicas polling together after a new generation: every request gets the same bytes while
+// one of them builds (the others wait on the slot, on their pool threads).
+TEST_F(ApiSnapshot, ConcurrentRequestsForANewGenerationShareOneBuild) {
+  auto next = std::make_shared<Snapshot>(*snapshot_);
+  next->generation = 9;
+  snapshot_ = next;
+  const ApiEnv e = env();
+  const ApiRequest request{"GET", "/v1/snapshot", {{"accept-encoding", "zstd"}}, ""};
+  std::vector<std::string> bodies(8);
+  std::vector<std::thread> threads;
+  for (std::string& body : bodies)
+    threads.emplace_back([&] { body = handle_request(request, e).body; });
+  for (std::thread& t : threads) t.join();
+  for (const std::string& body : bodies) EXPECT_EQ(body, bodies.front());
+  EXPECT_EQ(decoded(handle_request(request, e)).generation, 9u);
 }
 
 TEST_F(ApiSnapshot, Is503BeforeTheFirstSnapshot) {
