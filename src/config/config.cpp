@@ -91,28 +91,33 @@ Result<void> check_listen(std::string_view listen) {
 }
 
 /// A URL with user info is refused without repeating it: it would hold a password.
-Result<void> check_source(std::string_view source) {
-  if (source.starts_with("file:")) {
-    return source.size() > 5 ? Result<void>{} : bad_value("\"file:\" needs a path");
+/// "hoursd+" before http:// or https:// names a primary hoursd (docs/upstream.md).
+Result<void> check_source(std::string_view given) {
+  if (given.starts_with("file:")) {
+    return given.size() > 5 ? Result<void>{} : bad_value("\"file:\" needs a path");
   }
+  std::string_view source = given;  // messages quote `given`, the whole value
+  if (source.starts_with(kReplicaPrefix)) source.remove_prefix(kReplicaPrefix.size());
   const std::string_view scheme = source.starts_with("https://")  ? "https://"
                                   : source.starts_with("http://") ? "http://"
                                                                   : "";
   if (scheme.empty()) {
-    return bad_value(quote(source) + " is not file:PATH, https://HOST[:PORT][/BASE] or http://...");
+    return bad_value(quote(given) +
+                     " is not file:PATH, https://HOST[:PORT][/BASE], http://..., or "
+                     "hoursd+https://HOST:PORT (a primary hoursd)");
   }
   if (source.find('@') != source.npos) {
     return bad_value(
         "user info in the URL is refused; use upstream.username and upstream.password");
   }
   if (source.find_first_of("?# \t") != source.npos) {
-    return bad_value(quote(source) +
+    return bad_value(quote(given) +
                      " has a query, fragment or space; give only HOST[:PORT][/BASE]");
   }
   const std::string_view rest = source.substr(scheme.size());
   const Result<void> ok = check_host_port(rest.substr(0, rest.find('/')), false, 1);
   if (ok) return ok;
-  return bad_value(quote(source) + ": " + ok.error().message);
+  return bad_value(quote(given) + ": " + ok.error().message);
 }
 
 /// Any id may be sent but none may hold a comma: lists go out comma-joined (docs/upstream.md).
@@ -129,8 +134,10 @@ Result<void> check_dir_path(std::string_view path) {
 
 // ---- The sections -------------------------------------------------------------------------------
 
-constexpr std::pair<std::string_view, AuthMode> kAuthModes[] = {
-    {"none", AuthMode::none}, {"basic", AuthMode::basic}, {"cookie", AuthMode::cookie}};
+constexpr std::pair<std::string_view, AuthMode> kAuthModes[] = {{"none", AuthMode::none},
+                                                                {"basic", AuthMode::basic},
+                                                                {"cookie", AuthMode::cookie},
+                                                                {"bearer", AuthMode::bearer}};
 constexpr std::pair<std::string_view, PriorityOrder> kPriorityOrders[] = {
     {"ascending", PriorityOrder::ascending}, {"descending", PriorityOrder::descending}};
 constexpr std::pair<std::string_view, ConditionPolicy> kConditionPolicies[] = {
@@ -240,9 +247,33 @@ std::vector<Section> sections(Config& c) {
 
 // ---- Checks between keys ------------------------------------------------------------------------
 
+// A bearer token is what a primary hoursd asks for, and only a primary asks for one; the
+// platform's logins are no use to a primary.
+void check_replica_auth(const UpstreamConfig& u, const toml::table& root, Errors& errors) {
+  const bool replica = u.source.starts_with(kReplicaPrefix);
+  if (u.auth == AuthMode::bearer && !replica) {
+    errors.add(root, "upstream.auth",
+               "upstream.auth: \"bearer\" is for hoursd+ sources (a primary hoursd); the "
+               "platform takes \"basic\" or \"cookie\"");
+  } else if (replica && u.auth != AuthMode::none && u.auth != AuthMode::bearer) {
+    errors.add(root, "upstream.auth",
+               "upstream.auth: a hoursd+ source takes \"none\" or \"bearer\" (the primary's "
+               "bearer or admin token in upstream.password)");
+  }
+  if (u.auth == AuthMode::bearer && u.password.empty())
+    errors.add(root, "upstream.auth", "upstream.auth: \"bearer\" needs upstream.password");
+  if (!u.username.empty())
+    errors.add(root, "upstream.username",
+               "upstream.username: set, but a hoursd+ source sends no user name");
+  if (u.auth == AuthMode::none && !u.password.empty())
+    errors.add(root, "upstream.password", "upstream.password: set, but upstream.auth is \"none\"");
+}
+
 // Credentials with auth "none" would go unused, and a login without them cannot succeed:
 // both are mistakes worth stopping for.
 void check_auth(const UpstreamConfig& u, const toml::table& root, Errors& errors) {
+  if (u.auth == AuthMode::bearer || u.source.starts_with(kReplicaPrefix))
+    return check_replica_auth(u, root, errors);
   const bool login = u.auth != AuthMode::none;
   if (login && (u.username.empty() || u.password.empty())) {
     const std::string mode = u.auth == AuthMode::basic ? "\"basic\"" : "\"cookie\"";

@@ -98,6 +98,7 @@ bool is_heavy_route(std::string_view route) {
   static constexpr std::string_view kHeavy[] = {
       "/v1/evaluate", "/v1/customers/{id}/explain",     "/v1/customers",
       "/debug/dump",  "/v1/customers/{id}/transitions", "/v1/states",
+      "/v1/snapshot",
   };
   return std::find(std::begin(kHeavy), std::end(kHeavy), route) != std::end(kHeavy);
 }

@@ -4,9 +4,9 @@
 
 #include "json_items.hpp"
 
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 #include "hoursd/json/json_limits.hpp"
 

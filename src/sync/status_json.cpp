@@ -32,6 +32,14 @@ json snapshot_json(const Snapshot* s) {
           {"byStatus", status_counts(*s)}};
 }
 
+// The primary behind a replica's snapshot: its generation and when it synced.
+json primary_json(const std::optional<PrimarySnapshot>& p) {
+  if (!p) return nullptr;
+  return {{"generation", p->generation},
+          {"syncedAt", format_utc(p->synced_at)},
+          {"source", redact_url(p->source)}};
+}
+
 }  // namespace
 
 std::string redact_url(const std::string& url) {
@@ -65,6 +73,8 @@ json status_json(const SyncStatus& st, const Snapshot* snap, date::sys_seconds n
           {"attempts", st.attempts},
           {"successes", st.successes},
           {"failures", st.failures},
+          {"notModified", st.not_modified},
+          {"primary", primary_json(st.primary)},
           {"snapshot", snapshot_json(snap)}};
 }
 

@@ -63,6 +63,15 @@ std::optional<std::string> shrink_refusal(std::size_t before, std::size_t after,
          std::to_string(after) + ", more than sync.max_shrink_ratio " + std::to_string(max_ratio);
 }
 
+// hoursd+ sources read a primary's snapshot file with the store's decoder.
+Result<DecodedSnapshot> decode_primary_snapshot(std::string_view bytes) {
+  auto stored = decode_snapshot(bytes);
+  if (!stored) return fail(stored.error());
+  return DecodedSnapshot{{stored->generation, stored->synced_at, std::move(stored->source)},
+                         std::move(stored->customers),
+                         std::move(stored->hashes)};
+}
+
 }  // namespace
 
 bool is_stale(const SyncStatus& s, date::sys_seconds now, std::chrono::seconds stale_after) {
@@ -75,7 +84,9 @@ Syncer::Syncer(Config config, std::unique_ptr<Source> source, const ZoneDb& zone
       source_(std::move(source)),
       zones_(zones),
       clock_(clock),
-      persistence_(persistence) {}
+      persistence_(persistence) {
+  source_->read_snapshots_with(decode_primary_snapshot);
+}
 
 void Syncer::on_progress(std::function<void()> beat) {
   std::lock_guard sync_lock(sync_mutex_);
@@ -208,14 +219,23 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
   auto fetched = source_->fetch(stop);
   source_->reuse_from({});  // holds `previous` alive otherwise
   if (!fetched) return failed(fetched.error(), false);
+  // Not modified: the source compares with the fetch last accepted below, whose customers
+  // are the published ones. Nothing to guard, compile, save or publish.
+  const bool unchanged = fetched->not_modified;
+  if (unchanged && !previous)
+    return failed({ErrorCode::io_error, source_->describe() + ": not modified, but nothing is "
+                                                              "published yet"},
+                  false);
   const std::size_t before = previous ? previous->customers.size() : 0;
-  if (auto refusal =
-          shrink_refusal(before, fetched->customers.size(), config_.sync.max_shrink_ratio)) {
+  if (auto refusal = unchanged ? std::nullopt
+                               : shrink_refusal(before, fetched->customers.size(),
+                                                config_.sync.max_shrink_ratio)) {
     return failed({ErrorCode::out_of_range, *refusal}, true);
   }
 
-  const std::size_t count = fetched->customers.size();  // publishing moves them away
-  const bool untouched = previous && same_objects(*previous, *fetched);
+  // Publishing moves the customers away; a not-modified fetch has none.
+  const std::size_t count = unchanged ? previous->customers.size() : fetched->customers.size();
+  const bool untouched = unchanged || (previous && same_objects(*previous, *fetched));
   const std::size_t changed = untouched  ? 0
                               : previous ? count_changes(previous->customers, fetched->customers)
                                          : fetched->customers.size();
@@ -233,7 +253,10 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
     publish_fetched(previous->generation, previous->synced_at, previous.get(), *fetched);
   }
 
+  source_->accept_last_fetch();
   std::lock_guard lock(status_mutex_);
+  status_.not_modified = unchanged;
+  status_.primary = std::move(fetched->primary);
   status_.last_success = now;
   status_.last_error.clear();
   status_.held_back = false;
@@ -243,7 +266,7 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
   status_.changed = changed;
   status_.compiled = recompiled;
   status_.reused = fetched->stats.reused;
-  status_.decoded = count - fetched->stats.reused;
+  status_.decoded = unchanged ? 0 : count - fetched->stats.reused;
   status_.duration = duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
   ++status_.successes;
   return {};
@@ -281,6 +304,7 @@ void Syncer::reconfigure(Config config, std::unique_ptr<Source> source) {
   config_ = std::move(config);
   source_ = std::move(source);
   source_->on_progress(beat_);
+  source_->read_snapshots_with(decode_primary_snapshot);
 }
 
 SyncConfig Syncer::sync_config() const {

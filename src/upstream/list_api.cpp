@@ -439,6 +439,8 @@ class ApiTester final : public ScheduleTester {
   ApiFetch fetch_;
 };
 
+}  // namespace
+
 Result<std::shared_ptr<TlsContext>> tls_for(const UpstreamConfig& config, const Origin& origin) {
   if (!origin.tls) {
     if (config.auth != AuthMode::none && !origin.is_loopback())
@@ -455,8 +457,6 @@ Result<std::shared_ptr<TlsContext>> tls_for(const UpstreamConfig& config, const 
         {{"source", origin.url()}});
   return made;
 }
-
-}  // namespace
 
 Result<std::unique_ptr<ScheduleTester>> make_api_tester(const UpstreamConfig& config, Origin origin,
                                                         std::string password,

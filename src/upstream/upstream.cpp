@@ -1,5 +1,6 @@
-// Sources of customers (docs/upstream.md): make_source() picks the file source below or the
-// API source of list_api.cpp, after checking the settings both rely on.
+// Sources of customers (docs/upstream.md): make_source() picks the file source below, the
+// API source of list_api.cpp or the replica source of replica_source.cpp, after checking the
+// settings they rely on.
 
 #include "hoursd/upstream/upstream.hpp"
 
@@ -71,12 +72,17 @@ Result<void> check_settings(const UpstreamConfig& c) {
     return bad_setting("connect_timeout", "timeouts must be positive");
   if (c.backoff_initial.count() < 0 || c.backoff_max < c.backoff_initial)
     return bad_setting("backoff_max", "must be at least backoff_initial, which is >= 0");
-  if (c.auth != AuthMode::none && c.username.empty())
+  const bool replica = c.source.starts_with(kReplicaPrefix);
+  if ((c.auth == AuthMode::bearer) != replica && c.auth != AuthMode::none)
+    return bad_setting("auth", replica ? "a hoursd+ source takes none or bearer"
+                                       : "bearer is for hoursd+ sources");
+  if ((c.auth == AuthMode::basic || c.auth == AuthMode::cookie) && c.username.empty())
     return bad_setting("username", "required when upstream.auth is basic or cookie");
   return {};
 }
 
 std::size_t dedupe_by_id(std::vector<SharedCustomer>& customers, std::vector<ContentHash>& hashes) {
+  hashes.resize(customers.size());  // a source that knows no hashes passes none
   std::unordered_map<std::string_view, std::size_t> position;  // id -> index in `kept`
   std::vector<SharedCustomer> kept;
   std::vector<ContentHash> kept_hashes;
@@ -115,9 +121,13 @@ Result<std::unique_ptr<Source>> make_source(const UpstreamConfig& config, std::s
     if (path.empty()) return bad_setting("source", "\"file:\" names no file");
     return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(path)));
   }
-  auto origin = upstream::parse_origin(config.source);
+  const bool replica = config.source.starts_with(kReplicaPrefix);
+  auto origin = upstream::parse_origin(
+      std::string_view(config.source).substr(replica ? kReplicaPrefix.size() : 0));
   if (!origin) return fail(origin.error());
   if (auto ok = upstream::check_settings(config); !ok) return fail(ok.error());
+  if (replica)
+    return upstream::make_replica_source(config, std::move(*origin), std::move(password));
   return upstream::make_api_source(config, std::move(*origin), std::move(password));
 }
 

@@ -389,8 +389,37 @@ TEST(Config, WellFormedSourcesAreAccepted) {
   for (const char* source :
        {"file:customers.json", "file:/srv/hoursd/customers.json", "https://api.example.com",
         "https://api.example.com:443", "https://api.example.com/v2/", "http://127.0.0.1:8080/api",
-        "http://[::1]:8080", "https://my-host_1.example.com:65535/a/b"}) {
+        "http://[::1]:8080", "https://my-host_1.example.com:65535/a/b",
+        "hoursd+https://primary.example.com:8080", "hoursd+http://127.0.0.1:8080/hoursd"}) {
     EXPECT_OK(load_config("[upstream]\nsource = \"" + std::string(source) + "\"\n")) << source;
+  }
+}
+
+// A replica authenticates to its primary with a bearer token (the primary's bearer or admin
+// token) or not at all; the platform's logins mean nothing to a primary, and a bearer token
+// means nothing to the platform.
+TEST(Config, ReplicaSourcesTakeABearerTokenOrNone) {
+  const std::string replica = "[upstream]\nsource = \"hoursd+https://primary:8080\"\n";
+  const Config bearer =
+      load_ok(replica + "auth = \"bearer\"\npassword = { credential = \"primary-token\" }\n");
+  EXPECT_EQ(bearer.upstream.auth, AuthMode::bearer);
+  EXPECT_EQ(bearer.upstream.password.credential, "primary-token");
+  EXPECT_OK(load_config(replica));
+  EXPECT_OK(load_config(describe_config(bearer)));
+  const std::pair<std::string, std::string> refused[] = {
+      {replica + "auth = \"bearer\"\n", "upstream.auth: \"bearer\" needs upstream.password"},
+      {replica + "auth = \"basic\"\nusername = \"u\"\npassword = { env = \"P\" }\n",
+       "upstream.auth: a hoursd+ source takes \"none\" or \"bearer\""},
+      {replica + "auth = \"bearer\"\nusername = \"u\"\npassword = { env = \"P\" }\n",
+       "upstream.username: set, but a hoursd+ source sends no user name"},
+      {replica + "password = { env = \"P\" }\n",
+       "upstream.password: set, but upstream.auth is \"none\""},
+      {"[upstream]\nsource = \"https://api.example.com\"\nauth = \"bearer\"\n"
+       "password = { env = \"P\" }\n",
+       "upstream.auth: \"bearer\" is for hoursd+ sources"},
+  };
+  for (const auto& [text, message] : refused) {
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, message, load_error(text)) << text;
   }
 }
 
@@ -496,6 +525,11 @@ const BadCase kBadCases[] = {
     {"[upstream]\nsource = \"customers.json\"",
      "upstream.source: \"customers.json\" is not file:PATH"},
     {"[upstream]\nsource = \"file:\"", "upstream.source: \"file:\" needs a path"},
+    {"[upstream]\nsource = \"hoursd+ftp://primary\"",
+     "upstream.source: \"hoursd+ftp://primary\" is not file:PATH"},
+    {"[upstream]\nsource = \"hoursd+https://\"",
+     "upstream.source: \"hoursd+https://\": no valid host"},
+    {"[upstream]\nsource = \"hoursd+file:x\"", "upstream.source: \"hoursd+file:x\" is not"},
     {"[upstream]\nsource = \"https://\"", "upstream.source: \"https://\": no valid host"},
     {"[upstream]\nsource = \"https:///v2\"", "upstream.source: \"https:///v2\": no valid host"},
     {"[upstream]\nsource = \"https://example.com:0\"", "port \"0\" is not in 1..65535"},

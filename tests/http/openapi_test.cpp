@@ -350,6 +350,9 @@ TEST_F(OpenApi, RealResponsesMatchTheDocumentedSchemas) {
   const std::string too_deep = std::string(100, '[') + std::string(100, ']');
   // The ETag a cache holds for generation 7 (answer_etag_basis(), api.hpp).
   const std::string etag = "\"7-" + answer_etag_basis(config_, env().tzdata_version) + "\"";
+  // The ETag of generation 7's snapshot file, gzip-coded (GET /v1/snapshot).
+  const std::string snapshot_etag =
+      "\"7-" + std::to_string(snapshot_->synced_at.time_since_epoch().count()) + "-gzip\"";
   const Sample samples[] = {
       {"GET", "/v1/customers/c-dst/state", "", 200},
       {"GET", "/v1/customers/c-dst/state?at=2026-03-08T06:30:00Z", "", 200},
@@ -410,6 +413,10 @@ TEST_F(OpenApi, RealResponsesMatchTheDocumentedSchemas) {
       {"GET", "/v1/events?ids=c-dst,,c-open", "", 400},
       {"GET", "/v1/events", "", 401, Setup::token},
       {"GET", "/v1/events", "", 503, Setup::no_events},
+      {"GET", "/v1/snapshot", "", 200},
+      {"GET", "/v1/snapshot", "", 304, Setup::none, snapshot_etag.c_str()},
+      {"GET", "/v1/snapshot", "", 401, Setup::token},
+      {"GET", "/v1/snapshot", "", 503, Setup::no_snapshot},
   };
   std::set<std::string> answered;
   for (const Sample& s : samples) {

@@ -22,10 +22,17 @@
 
 namespace hoursd {
 
-enum class AuthMode { none, basic, cookie };
+/// basic and cookie log in to the platform; bearer sends the password as
+/// `Authorization: Bearer` to a primary hoursd (hoursd+ sources only).
+enum class AuthMode { none, basic, cookie, bearer };
+
+/// What upstream.source starts with when it names a primary hoursd, whose GET /v1/snapshot
+/// a replica takes instead of paging the platform: "hoursd+https://primary:8080".
+inline constexpr std::string_view kReplicaPrefix = "hoursd+";
 
 struct UpstreamConfig {
-  /// "file:PATH", "https://HOST[:PORT][/BASE]" or "http://HOST[:PORT][/BASE]" (tests).
+  /// "file:PATH", "https://HOST[:PORT][/BASE]" or "http://HOST[:PORT][/BASE]" (tests), or
+  /// "hoursd+https://HOST:PORT[/BASE]" (or hoursd+http://): a primary hoursd's GET /v1/snapshot.
   std::string source = "file:examples/customers.json";
   // ListCustomers filters, sent comma-joined; empty means not sent.
   std::vector<std::string> account_ids;
@@ -40,8 +47,8 @@ struct UpstreamConfig {
   bool simplified_paging = false;
   int max_pages = 10'000;  // safety cap on pages per sync
   AuthMode auth = AuthMode::none;
-  std::string username;  // basic and cookie
-  SecretRef password;
+  std::string username;    // basic and cookie
+  SecretRef password;      // basic and cookie; bearer: the primary's bearer or admin token
   bool tls_verify = true;  // peer and host name verification
   std::string ca_file;     // extra CA bundle for private CAs; "" = system store only
   std::chrono::milliseconds connect_timeout{10'000};

@@ -13,7 +13,8 @@
 namespace hoursd {
 
 /// {ready, generation, stale, tzdata, now, lastAttempt, lastSuccess, lastError, ...,
-/// snapshot {generation, syncedAt, source, compiledAt, customers, byStatus}}.
+/// notModified, primary {generation, syncedAt, source} (null unless the source is a primary
+/// hoursd), snapshot {generation, syncedAt, source, compiledAt, customers, byStatus}}.
 nlohmann::ordered_json status_json(const SyncStatus& status, const Snapshot* snapshot,
                                    date::sys_seconds now, std::chrono::seconds stale_after,
                                    const std::string& tzdata);

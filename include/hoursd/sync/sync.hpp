@@ -59,6 +59,12 @@ struct SyncStatus {
   std::size_t invalid = 0;   // customers with status invalid in the published snapshot
   std::chrono::milliseconds duration{0};
   std::uint64_t attempts = 0, successes = 0, failures = 0;
+  /// The last successful sync's source said nothing changed (a primary's 304): nothing was
+  /// compiled, saved or published.
+  bool not_modified = false;
+  /// hoursd+ sources: the primary's snapshot behind the published one, as of the last
+  /// successful sync; std::nullopt for other sources.
+  std::optional<PrimarySnapshot> primary;
 };
 
 /// True when there is no successful sync or it is older than `stale_after`.

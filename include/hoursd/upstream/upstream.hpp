@@ -1,16 +1,21 @@
 #pragma once
 /// The platform's REST API as a source of customers: `GET /customers` over HTTPS (plain
-/// HTTP for tests), every page, with auth, retries and limits (docs/upstream.md), and the
-/// `file:` source. Returns decoded customers or one Error; never a partial list. Shell
-/// component (Boost.Beast, OpenSSL).
+/// HTTP for tests), every page, with auth, retries and limits (docs/upstream.md), the
+/// `file:` source, and a primary hoursd's snapshot (`hoursd+https://`). Returns decoded customers
+/// or one Error; never a partial list. Shell component (Boost.Beast, OpenSSL).
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <date/date.h>
 
 #include "hoursd/config/config.hpp"
 #include "hoursd/core/result.hpp"
@@ -29,6 +34,13 @@ struct FetchStats {
   std::chrono::milliseconds duration{0};
 };
 
+/// What a hoursd+ source learns about the primary hoursd whose snapshot it took.
+struct PrimarySnapshot {
+  std::uint64_t generation = 0;   // the primary's generation of that snapshot
+  date::sys_seconds synced_at{};  // when the primary synced it
+  std::string source;             // where the primary took it from, as its snapshot says
+};
+
 struct FetchResult {
   std::vector<SharedCustomer> customers;  // deduplicated by id, in first-seen order
   std::vector<ContentHash> hashes;        // of each customer's text, parallel to customers
@@ -36,7 +48,25 @@ struct FetchResult {
   /// The customers that did not decode, from an API source told to keep_decode_errors();
   /// always empty otherwise (such a customer fails the fetch).
   std::vector<DecodeError> decode_errors;
+  /// True when the source's data is unchanged since the fetch last accepted
+  /// (Source::accept_last_fetch()), as a hoursd+ source learns from a 304: `customers` is
+  /// then empty and the sync keeps what it published. Only hoursd+ sources set it.
+  bool not_modified = false;
+  /// hoursd+ sources: the primary's snapshot the customers come from (when not_modified, the
+  /// accepted one). std::nullopt for other sources.
+  std::optional<PrimarySnapshot> primary = std::nullopt;
 };
+
+/// A snapshot file's contents (the sync layer's decode_snapshot()), handed to hoursd+
+/// sources by the Syncer: the store sits above this layer.
+struct DecodedSnapshot {
+  PrimarySnapshot about;
+  std::vector<SharedCustomer> customers;
+  std::vector<ContentHash> hashes;  // as the primary received them, parallel to customers
+};
+/// Verifies and decodes the bytes of a snapshot file. Errors: ErrorCode::bad_json naming
+/// what is wrong. Must be thread-safe.
+using SnapshotDecoder = std::function<Result<DecodedSnapshot>(std::string_view bytes)>;
 
 /// A source of customers. fetch() is all-or-nothing: it returns every customer in scope, or
 /// an Error (ErrorCode::io_error for transport, timeouts and HTTP statuses, with the
@@ -76,14 +106,32 @@ class Source {
   void keep_decode_errors() { keep_decode_errors_ = true; }
   bool keeps_decode_errors() const { return keep_decode_errors_; }
 
+  /// Tells the source that the customers of its last successful fetch() are now what the
+  /// sync serves (published, or equal to what was). A source that can answer not_modified
+  /// compares later data with the last fetch accepted this way, never with one the sync
+  /// refused (shrink guard) or failed to publish. The Syncer calls it after each successful
+  /// sync; other sources ignore it. Not during a fetch.
+  virtual void accept_last_fetch() {}
+
+  /// How a hoursd+ source reads the primary's snapshot bytes; without one its fetch() fails
+  /// with ErrorCode::invalid_argument. The Syncer sets it on the sources it is given, before
+  /// their first fetch. Other sources ignore it.
+  void read_snapshots_with(SnapshotDecoder decode) { decode_snapshot_ = std::move(decode); }
+
+ protected:
+  const SnapshotDecoder& snapshot_decoder() const { return decode_snapshot_; }
+
  private:
   std::function<void()> progress_;
   ReuseLookup reuse_;
   bool keep_decode_errors_ = false;
+  SnapshotDecoder decode_snapshot_;
 };
 
-/// The source named by config.source, with its secrets already read. Errors:
-/// ErrorCode::invalid_argument for a malformed source or TLS setup failure.
+/// The source named by config.source, with its secrets already read: `file:`, the platform's
+/// API (http, https), or a primary hoursd (hoursd+http, hoursd+https; `password` is then its
+/// bearer token when config.auth is bearer). Errors: ErrorCode::invalid_argument for a
+/// malformed source or TLS setup failure.
 Result<std::unique_ptr<Source>> make_source(const UpstreamConfig& config, std::string password);
 
 }  // namespace hoursd

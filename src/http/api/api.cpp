@@ -43,6 +43,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/readyz", "", Needs::nothing, get_readyz},
     {"GET", "/metrics", "", Needs::nothing, get_metrics},
     {"GET", "/debug/dump", "", Needs::nothing, get_dump},
+    {"GET", "/v1/snapshot", "", Needs::snapshot, get_snapshot},
 };
 
 // The one path answered without a token: liveness probes carry no credentials.
@@ -50,6 +51,10 @@ constexpr std::string_view kPublicPath = "/healthz";
 // The path that needs server.admin_token when one is set: the dump shows every customer
 // and the config, more than a client that looks up states should see.
 constexpr std::string_view kAdminPath = "/debug/dump";
+// The path either token opens: replicas hold one of them (docs/operations.md). With neither
+// token set it is open like every route; with only the admin token set it needs that one,
+// since it shows every customer as the dump does.
+constexpr std::string_view kSnapshotPath = "/v1/snapshot";
 
 struct Target {
   std::string_view path;
@@ -183,7 +188,15 @@ ApiResponse dispatch(const ApiRequest& request, const ApiEnv& env) {
     return ui_response(request, target.path, env.config->server.ui, !env.bearer_token.empty());
   }
   const Match m = match_route(method, target.path);
-  if (target.path == kAdminPath && !env.admin_token.empty()) {
+  if (target.path == kSnapshotPath) {
+    const bool admin = !env.admin_token.empty() && carries_token(request, env.admin_token);
+    const bool bearer = !env.bearer_token.empty() && carries_token(request, env.bearer_token);
+    const bool open = env.admin_token.empty() && env.bearer_token.empty();
+    if (!open && !admin && !bearer) {
+      return unauthorized("missing or wrong token: " + std::string(kSnapshotPath) +
+                          " needs the bearer token or the admin token");
+    }
+  } else if (target.path == kAdminPath && !env.admin_token.empty()) {
     if (!carries_token(request, env.admin_token)) {
       return unauthorized("missing or wrong token: " + std::string(kAdminPath) +
                           " needs the admin token (server.admin_token)");

@@ -2,8 +2,8 @@
 // Private to the API: what route handlers share. api.cpp owns the route table and the
 // checks every request passes (auth, method, body size, snapshot); params.cpp parses
 // query parameters and bodies; the handlers live in customers.cpp (lookups),
-// explain.cpp (explain, what-if), ops.cpp (status, probes, metrics, dump) and events.cpp
-// (the event stream).
+// explain.cpp (explain, what-if), ops.cpp (status, probes, metrics, dump), events.cpp
+// (the event stream) and snapshot.cpp (the snapshot for replicas).
 
 #include <cstddef>
 #include <memory>
@@ -155,5 +155,6 @@ ApiResponse get_readyz(Call& call);
 ApiResponse get_metrics(Call& call);
 ApiResponse get_dump(Call& call);
 ApiResponse get_events(Call& call);
+ApiResponse get_snapshot(Call& call);
 
 }  // namespace hoursd::api
