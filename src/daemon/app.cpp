@@ -397,26 +397,30 @@ int run_check_config(const Flags& f, Context& ctx) {
 
 const Subcommand kSubcommands[] = {
     {"serve",
-     "hoursd serve [--config FILE] [--listen HOST:PORT] [--source "
-     "file:PATH|https://HOST|http://HOST]\n"
-     "             [--state-dir DIR] [--zoneinfo-dir DIR]\n"
+     "hoursd serve [--config FILE] [--listen HOST:PORT] [--source SOURCE] [--state-dir DIR]\n"
+     "             [--zoneinfo-dir DIR]\n"
      "  The daemon: loads the persisted snapshot from the state directory, syncs customers\n"
      "  from the source every sync.interval, and answers the HTTP API on --listen (default\n"
      "  127.0.0.1:8080). Flags override the config file; with no file every setting has its\n"
-     "  default. SIGHUP re-reads the config: [upstream] and the sync interval, jitter and\n"
-     "  shrink guard apply from the next sync, other changes need a restart. SIGTERM\n"
-     "  drains and exits 0. A configuration error exits 78. --zoneinfo-dir (engine.zoneinfo_dir)\n"
-     "  names the TZif tree zones come from, default /usr/share/zoneinfo; fat and slim\n"
-     "  trees give the same answers.",
+     "  default. SOURCE (upstream.source) is file:PATH, https://HOST[:PORT][/BASE] (the\n"
+     "  platform), http://... (the same without TLS, for tests), or hoursd+https://HOST:PORT\n"
+     "  (hoursd+http:// without TLS): a primary hoursd, whose GET /v1/snapshot this one takes\n"
+     "  instead of paging the platform. SIGHUP re-reads the config: [upstream] and the sync\n"
+     "  interval, jitter and shrink guard apply from the next sync, other changes need a\n"
+     "  restart. SIGTERM drains and exits 0. A configuration error exits 78. --zoneinfo-dir\n"
+     "  (engine.zoneinfo_dir) names the TZif tree zones come from, default\n"
+     "  /usr/share/zoneinfo; fat and slim trees give the same answers.",
      {"config", "listen", "source", "state-dir", "zoneinfo-dir"},
      run_serve},
     {"sync",
-     "hoursd sync [--config FILE] [--source file:PATH|https://HOST|http://HOST] [--state-dir DIR]\n"
-     "            [--zoneinfo-dir DIR] [--dry-run]\n"
+     "hoursd sync [--config FILE] [--source SOURCE] [--state-dir DIR] [--zoneinfo-dir DIR]\n"
+     "            [--dry-run]\n"
      "  One sync against the persisted snapshot in the state directory, then prints the sync\n"
-     "  status as JSON (counts, generation, errors, \"dryRun\"; never secrets). It locks the\n"
-     "  state directory and writes the new snapshot there, so it refuses to run beside a\n"
-     "  serving hoursd (exit 1, naming the directory and the daemon's pid). --dry-run fetches,\n"
+     "  status as JSON (counts, generation, errors, \"dryRun\"; never secrets). SOURCE as for\n"
+     "  serve. A customer whose text is unchanged is taken over from the persisted snapshot\n"
+     "  without being decoded, and when every text is, nothing is saved. It locks the state\n"
+     "  directory and writes a new snapshot there, so it refuses to run beside a serving\n"
+     "  hoursd (exit 1, naming the directory and the daemon's pid). --dry-run fetches,\n"
      "  decodes and compiles but writes, creates and locks nothing: it checks credentials and\n"
      "  connectivity, also beside a running daemon. Exit 0 on success, 1 on failure, 78 on a\n"
      "  configuration error.",
