@@ -3,12 +3,11 @@
 
 #include "sync_loop.hpp"
 
+#include <malloc.h>
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
 #include <random>
-
-#include <malloc.h>
 #include <string>
 
 #include "hoursd/config/secret.hpp"

@@ -3,9 +3,9 @@
 // The document is split into its items first (json_items.hpp), and each item is parsed by
 // nlohmann on its own, so no tree of the whole document exists; a document the splitter
 // declines is parsed whole, which words every problem as before. The decoders below walk
-// one item's tree. A problem inside
-// one customer travels outward as a Fault whose path each level prefixes (".rules[1]"), so
-// the happy path never formats a path. The first problem in a customer is the one reported.
+// one item's tree. A problem inside one customer travels outward as a Fault whose path each
+// level prefixes (".rules[1]"), so the happy path never formats a path. The first problem
+// in a customer is the one reported.
 
 #include "hoursd/json/customers_json.hpp"
 
