@@ -71,7 +71,7 @@ struct SyncConfig {
 
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; [::1]:8080 for IPv6
-  int threads = 0;                        // io_context threads; 0 = one per core
+  int threads = 0;                        // io threads; 0 = one per core the process may run on
   SecretRef bearer_token;                 // empty: no authentication
   std::size_t max_body_bytes = 1u << 20;
   std::size_t max_header_bytes = 16u << 10;
