@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_clock.hpp"
+#include "fake_upstream.hpp"
 #include "files.hpp"
 #include "hoursd/sync/store.hpp"
 #include "test_util.hpp"
@@ -26,7 +27,8 @@ using test::utc;
 /// One customer as the upstream sends it: always in `state`.
 std::string customer_text(int i, const std::string& state) {
   const std::string id = "c" + std::to_string(i);
-  return R"({"id":")" + id + R"(","dateLastModified":"2026-11-01T00:00:00Z","schedule":)"
+  return R"({"id":")" + id +
+         R"(","dateLastModified":"2026-11-01T00:00:00Z","schedule":)"
          R"({"timeZoneId":"Europe/London","rules":[{"id":")" +
          id + R"(-r","state":")" + state + R"(","simpleRuleType":"Always"}]}})";
 }
@@ -143,8 +145,8 @@ TEST_F(SyncReuse, ASnapshotWithoutHashesLoadsAndItsFirstSyncKeepsTheGenerationAn
   write_customers();
   auto decoded = decode_shared_customers(test::read_text(root_ / "customers.json"));
   ASSERT_OK(decoded);
-  const std::string old_file = encode_snapshot(7, utc("2026-12-01T11:00:00Z"), "file:old",
-                                               decoded->customers, {});
+  const std::string old_file =
+      encode_snapshot(7, utc("2026-12-01T11:00:00Z"), "file:old", decoded->customers, {});
   ASSERT_EQ(old_file.find("contentHashes"), std::string::npos);
   fs::create_directories(config_.sync.state_dir);
   std::ofstream(snapshot_file(), std::ios::binary) << old_file;
@@ -163,6 +165,45 @@ TEST_F(SyncReuse, ASnapshotWithoutHashesLoadsAndItsFirstSyncKeepsTheGenerationAn
   EXPECT_EQ(syncer->status().decoded, 0u);
   EXPECT_EQ(syncer->status().reused, 5u);
   EXPECT_EQ(syncer->current()->generation, 7u);
+}
+
+TEST_F(SyncReuse, AfterAnHourlyRefreshTheNextSyncStillDecodesNothing) {
+  write_customers();
+  auto syncer = make();
+  ASSERT_OK(syncer->sync_once());
+  clock_.advance(std::chrono::hours(1));
+  syncer->refresh();
+  const auto refreshed = syncer->current();
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->status().decoded, 0u);
+  EXPECT_EQ(syncer->status().reused, 5u);
+  EXPECT_EQ(syncer->current(), refreshed);
+  EXPECT_EQ(syncer->current()->generation, 1u);
+}
+
+// Through the platform's list API, page by page: 250 customers on 3 pages of 100.
+TEST_F(SyncReuse, APagedListSyncTakesOverEveryUnchangedCustomerOnEveryPage) {
+  test::FakeUpstream fake;
+  std::vector<Customer> customers = test::generated_customers(250);
+  fake.set_customers(customers);
+  config_.upstream.source = fake.url();
+  config_.upstream.count_per_page = 100;
+  auto syncer = make();
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->status().decoded, 250u);
+  const auto first = syncer->current();
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->status().pages, 3);
+  EXPECT_EQ(syncer->status().decoded, 0u);
+  EXPECT_EQ(syncer->status().reused, 250u);
+  EXPECT_EQ(syncer->current(), first);
+  customers[150].name = "Renamed";
+  fake.set_customers(customers);
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->status().decoded, 1u);
+  EXPECT_EQ(syncer->status().reused, 249u);
+  EXPECT_EQ(syncer->current()->generation, first->generation + 1);
+  EXPECT_EQ(syncer->current()->customers[150]->name, "Renamed");
 }
 
 }  // namespace
