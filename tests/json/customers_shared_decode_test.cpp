@@ -139,5 +139,15 @@ TEST(SharedDecode, ADocumentDecodedWholeTakesNothingFromReuseAndKnowsNoHashes) {
   EXPECT_FALSE(r->hashes[0].known());
 }
 
+// The hash is of the customer's text, not of the layout around it: otherwise the last
+// customer of a pretty-printed page hashes apart from the same text mid-page, and every
+// customer that moves to or from the end of a page is decoded again.
+TEST(SharedDecode, WhitespaceAfterAnItemIsNotPartOfItsHash) {
+  for (const char* doc : {"[{\"id\":\"a\"} ]", "[\n  {\"id\":\"a\"}\n]",
+                          "{\"items\":[{\"id\":\"a\"}\t],\"totalCount\":1}"}) {
+    EXPECT_EQ(hashes_of(doc), std::vector<ContentHash>{kHashOfA}) << doc;
+  }
+}
+
 }  // namespace
 }  // namespace hoursd
