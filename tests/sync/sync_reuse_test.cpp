@@ -206,5 +206,23 @@ TEST_F(SyncReuse, APagedListSyncTakesOverEveryUnchangedCustomerOnEveryPage) {
   EXPECT_EQ(syncer->current()->customers[150]->name, "Renamed");
 }
 
+// The list API dedupes a customer that two pages both list (paging shifted under it), and
+// the file source one listed twice: the status counts the customers kept, once each.
+TEST_F(SyncReuse, ACustomerListedTwiceIsCountedOnceAsDecodedOrReused) {
+  write_customers();
+  const fs::path path = root_ / "customers.json";
+  std::string text = test::read_text(path);
+  text.back() = ',';
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      << text << customer_text(0, "Open") << "]";
+  auto syncer = make();
+  ASSERT_OK(syncer->sync_once());
+  ASSERT_OK(syncer->sync_once());
+  const SyncStatus s = syncer->status();
+  EXPECT_EQ(s.fetched, 5u);
+  EXPECT_EQ(s.decoded, 0u);
+  EXPECT_EQ(s.reused, 5u);
+}
+
 }  // namespace
 }  // namespace hoursd
