@@ -68,6 +68,40 @@ TEST(Upstream, FileSourceDedupesKeepingFirstPlaceAndLastData) {
   EXPECT_EQ(r->stats.duplicates, 1u);
 }
 
+TEST(Upstream, FileSourceTakesCustomersWhoseTextHashTheLookupKnows) {
+  UpstreamConfig c;
+  c.source = std::string("file:") + HOURSD_SOURCE_DIR + "/tests/data/upstream_duplicates.json";
+  auto first = fetch(c);
+  ASSERT_OK(first);
+  ASSERT_EQ(first->hashes.size(), 3u);
+  EXPECT_EQ(first->stats.reused, 0u);
+  auto source = make_source(c, "");
+  ASSERT_OK(source);
+  const SharedCustomer b = first->customers[1];
+  const ContentHash b_hash = first->hashes[1];
+  (*source)->reuse_from([&](const ContentHash& h) { return h == b_hash ? b : nullptr; });
+  auto second = (*source)->fetch({});
+  ASSERT_OK(second);
+  EXPECT_EQ(ids_of(second->customers), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(second->customers[1], b);  // the lookup's object, not a copy
+  EXPECT_NE(second->customers[0], first->customers[0]);
+  EXPECT_EQ(second->hashes, first->hashes);
+  EXPECT_EQ(second->stats.reused, 1u);
+}
+
+// Each kept customer keeps the hash of the copy whose data it holds: the last one.
+TEST(Upstream, FileSourceDedupeKeepsTheHashOfTheCopyItKeeps) {
+  UpstreamConfig c;
+  c.source = std::string("file:") + HOURSD_SOURCE_DIR + "/tests/data/upstream_duplicates.json";
+  auto r = fetch(c);
+  ASSERT_OK(r);
+  auto second_copy =
+      decode_shared_customers(R"([{"id": "a", "name": "A, second copy", "accountId": "acct-1"}])");
+  ASSERT_OK(second_copy);
+  ASSERT_EQ(r->hashes.size(), 3u);
+  EXPECT_EQ(r->hashes[0], second_copy->hashes[0]);
+}
+
 TEST(Upstream, FileSourceWithABadCustomerFailsWholeNamingItsPath) {
   UpstreamConfig c;
   c.source = std::string("file:") + HOURSD_SOURCE_DIR + "/tests/data/upstream_bad_customer.json";
