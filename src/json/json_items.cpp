@@ -15,7 +15,15 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-/// The text of `value` as it stands in the document, or std::nullopt on an error.
+/// `text` without the whitespace after it, which On-Demand hands out with a scalar and which
+/// depends on where the value sits (before a comma or before the closing bracket).
+std::string_view trimmed(std::string_view text) {
+  const auto end = text.find_last_not_of(" \t\n\r");
+  return end == std::string_view::npos ? std::string_view() : text.substr(0, end + 1);
+}
+
+/// The text of `value` as it stands in the document, without the whitespace that follows
+/// it, or std::nullopt on an error.
 std::optional<std::string_view> raw_text(od::value value) {
   od::json_type type;
   if (value.type().get(type)) return std::nullopt;
@@ -29,7 +37,7 @@ std::optional<std::string_view> raw_text(od::value value) {
   } else {
     text = value.raw_json_token();
   }
-  return text;
+  return trimmed(text);
 }
 
 /// Appends every element of `array` to `out`. False on an error.
