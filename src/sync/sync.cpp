@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "hoursd/io/log.hpp"
 #include "hoursd/sync/store.hpp"
@@ -38,13 +39,47 @@ bool same_objects(const Snapshot& previous, const FetchResult& fetched) {
   return true;
 }
 
-/// The lookup a fetch uses to take unchanged customers from `previous` (null: none).
-ReuseLookup reuse_lookup(std::shared_ptr<const Snapshot> previous) {
+/// How many of `fetched`'s customers are objects of `previous`, taken over by their hash.
+/// Counted here, after duplicates are dropped, rather than as the source took them.
+std::size_t count_taken_over(const Snapshot* previous, const FetchResult& fetched) {
+  if (!previous) return 0;
+  std::unordered_set<const Customer*> objects;
+  objects.reserve(previous->customers.size());
+  for (const SharedCustomer& c : previous->customers) objects.insert(c.get());
+  std::size_t n = 0;
+  for (const SharedCustomer& c : fetched.customers) n += objects.count(c.get());
+  return n;
+}
+
+/// The lookup a fetch uses to take unchanged customers from `previous` (null: none): by
+/// the hashes published with it, then by `aliases`.
+ReuseLookup reuse_lookup(std::shared_ptr<const Snapshot> previous, const HashAliases& aliases) {
   if (!previous) return {};
-  return [previous = std::move(previous)](const ContentHash& h) -> SharedCustomer {
-    auto it = previous->by_hash.find(h);
-    return it == previous->by_hash.end() ? nullptr : previous->customers[it->second];
+  return [previous = std::move(previous), &aliases](const ContentHash& h) -> SharedCustomer {
+    if (auto it = previous->by_hash.find(h); it != previous->by_hash.end())
+      return previous->customers[it->second];
+    auto alias = aliases.find(h);
+    return alias == aliases.end() ? nullptr : alias->second;
   };
+}
+
+/// For each customer of `fetched` whose text `previous` did not publish, yet which is or
+/// equals the customer of the same id there: its hash, to that customer. Those taken over
+/// by an earlier alias stay.
+HashAliases aliases_of(const Snapshot& previous, const FetchResult& fetched) {
+  std::unordered_map<std::string_view, const SharedCustomer*> by_id;
+  by_id.reserve(previous.customers.size());
+  for (const SharedCustomer& c : previous.customers) by_id.emplace(c->id, &c);
+  HashAliases out;
+  for (std::size_t i = 0; i < fetched.customers.size() && i < fetched.hashes.size(); ++i) {
+    const SharedCustomer& c = fetched.customers[i];
+    const ContentHash& hash = fetched.hashes[i];
+    if (!hash.known() || previous.by_hash.count(hash) != 0) continue;
+    auto it = by_id.find(c->id);
+    if (it != by_id.end() && (*it->second == c || **it->second == *c))
+      out.emplace(hash, *it->second);
+  }
+  return out;
 }
 
 std::size_t count_invalid(const CompiledSet& set) {
@@ -184,6 +219,7 @@ Result<void> Syncer::load_persisted() {
     return fail(stored.error().code, status_.last_error);
   }
   if (!*stored) return {};
+  aliases_.clear();
   auto snap = make_snapshot((*stored)->generation, (*stored)->synced_at, (*stored)->source,
                             std::move((*stored)->customers), std::move((*stored)->hashes), nullptr);
   {
@@ -215,7 +251,7 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
   };
 
   const auto previous = current();
-  source_->reuse_from(reuse_lookup(previous));
+  source_->reuse_from(reuse_lookup(previous, aliases_));
   auto fetched = source_->fetch(stop);
   source_->reuse_from({});  // holds `previous` alive otherwise
   if (!fetched) return failed(fetched.error(), false);
@@ -235,6 +271,7 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
 
   // Publishing moves the customers away; a not-modified fetch has none.
   const std::size_t count = unchanged ? previous->customers.size() : fetched->customers.size();
+  const std::size_t reused = count_taken_over(previous.get(), *fetched);
   const bool untouched = unchanged || (previous && same_objects(*previous, *fetched));
   const std::size_t changed = untouched  ? 0
                               : previous ? count_changes(previous->customers, fetched->customers)
@@ -246,11 +283,12 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
     auto generation = claim_generation(previous.get());
     if (!generation) return failed(generation.error(), false);
     recompiled = publish_fetched(*generation, now, previous.get(), *fetched);
+    aliases_.clear();  // the new snapshot carries the new hashes
   } else if (!untouched) {
-    // The same content in other text (a snapshot file of an older version, or the source
-    // reformatted it): keep the generation, take the new hashes, so the next sync takes
-    // every customer without decoding it.
-    publish_fetched(previous->generation, previous->synced_at, previous.get(), *fetched);
+    // The same content in other text (a snapshot file of an older version, a source that
+    // reformats, or a member hoursd does not read changed): nothing to publish or save, but
+    // the next sync takes these customers over by their new hashes too.
+    aliases_ = aliases_of(*previous, *fetched);
   }
 
   source_->accept_last_fetch();
@@ -265,8 +303,8 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
   status_.fetched = count;
   status_.changed = changed;
   status_.compiled = recompiled;
-  status_.reused = fetched->stats.reused;
-  status_.decoded = unchanged ? 0 : count - fetched->stats.reused;
+  status_.reused = reused;
+  status_.decoded = unchanged ? 0 : count - reused;
   status_.duration = duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
   ++status_.successes;
   return {};

@@ -140,8 +140,10 @@ TEST_F(SyncReuse, AfterARestartTheFirstSyncOfUnchangedTextDecodesNothing) {
   EXPECT_EQ(test::read_text(snapshot_file()), bytes);
 }
 
-// A snapshot file of a version before contentHashes: the same customers, no hashes.
-TEST_F(SyncReuse, ASnapshotWithoutHashesLoadsAndItsFirstSyncKeepsTheGenerationAndAddsThem) {
+// A snapshot file of a version before contentHashes: the same customers, no hashes. The
+// first sync decodes them, finds nothing changed and so saves and publishes nothing; the
+// next takes them over by the hashes it learnt.
+TEST_F(SyncReuse, ASnapshotWithoutHashesLoadsAndOnlyItsFirstSyncDecodes) {
   write_customers();
   auto decoded = decode_shared_customers(test::read_text(root_ / "customers.json"));
   ASSERT_OK(decoded);
@@ -159,12 +161,51 @@ TEST_F(SyncReuse, ASnapshotWithoutHashesLoadsAndItsFirstSyncKeepsTheGenerationAn
   EXPECT_EQ(syncer->status().changed, 0u);
   EXPECT_EQ(syncer->current()->generation, 7u);
   EXPECT_EQ(syncer->status().generation, 7u);
-  EXPECT_NE(test::read_text(snapshot_file()).find("\"contentHashes\""), std::string::npos);
+  EXPECT_EQ(test::read_text(snapshot_file()), old_file);
 
   ASSERT_OK(syncer->sync_once());
   EXPECT_EQ(syncer->status().decoded, 0u);
   EXPECT_EQ(syncer->status().reused, 5u);
   EXPECT_EQ(syncer->current()->generation, 7u);
+}
+
+// A member hoursd does not read changes (the platform's billing settings, say): the text
+// is new, the customer is not. Nothing is published or saved, and a text seen once is not
+// decoded again.
+TEST_F(SyncReuse, AChangedMemberHoursdDoesNotReadPublishesNothingAndIsDecodedOnce) {
+  const auto write_with = [this](int billing) {
+    std::string text = "[";
+    for (int i = 0; i < kCustomers; ++i) {
+      std::string c = customer_text(i, "Open");
+      c.insert(1, R"("billing":)" + std::to_string(billing + i) + ",");
+      text += (i ? "," : "") + c;
+    }
+    std::ofstream(root_ / "customers.json", std::ios::binary | std::ios::trunc) << text << "]";
+  };
+  write_with(0);
+  auto syncer = make();
+  ASSERT_OK(syncer->sync_once());
+  const auto first = syncer->current();
+  const auto stamp = backdate_snapshot();
+  const std::string bytes = test::read_text(snapshot_file());
+
+  write_with(100);
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->status().decoded, std::size_t(kCustomers));
+  EXPECT_EQ(syncer->status().reused, 0u);
+  EXPECT_EQ(syncer->status().changed, 0u);
+  EXPECT_EQ(syncer->current(), first);
+  ASSERT_OK(syncer->sync_once());  // the same new text again
+  EXPECT_EQ(syncer->status().decoded, 0u);
+  EXPECT_EQ(syncer->status().reused, std::size_t(kCustomers));
+  EXPECT_EQ(syncer->current(), first);
+  EXPECT_EQ(fs::last_write_time(snapshot_file()), stamp);
+  EXPECT_EQ(test::read_text(snapshot_file()), bytes);
+
+  write_with(0);  // back to the published text
+  ASSERT_OK(syncer->sync_once());
+  EXPECT_EQ(syncer->status().decoded, 0u);
+  EXPECT_EQ(syncer->current(), first);
 }
 
 TEST_F(SyncReuse, AfterAnHourlyRefreshTheNextSyncStillDecodesNothing) {

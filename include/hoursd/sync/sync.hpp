@@ -26,6 +26,10 @@
 
 namespace hoursd {
 
+/// Text hashes of customers whose text changed since the snapshot was published while their
+/// content did not, each to the published customer it decodes to.
+using HashAliases = std::unordered_map<ContentHash, SharedCustomer, ContentHashHash>;
+
 /// One immutable generation of customers and their compiled schedules.
 struct Snapshot {
   std::uint64_t generation = 0;
@@ -155,6 +159,7 @@ class Syncer {
   const Persistence persistence_;
   std::optional<std::uint64_t> issued_;  // highest generation issued; read from the mark once
   bool persisted_unreadable_ = false;    // load_persisted() found a snapshot it could not read
+  HashAliases aliases_;                  // for the published snapshot; only the sync thread uses it
   std::function<void()> beat_;
 };
 
