@@ -12,19 +12,12 @@
 # hoursd/baseline: a before-and-after comparison that the machine's load affects alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 customers=${1:-10000}
 seconds=${2:-10}
 scripts/bootstrap bench
-if [ -n "${HOURSD_BENCH_BIN:-}" ]; then
-  hoursd_bin=$HOURSD_BENCH_BIN
-  gen_bin=$(dirname "$hoursd_bin")/hoursd_gen
-else
-  BUILD_TYPE=Release cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DHOURSD_BUILD_BENCH=ON >/dev/null
-  cmake --build build-release -j "$(nproc)" --target hoursd hoursd_gen >/dev/null
-  hoursd_bin=build-release/hoursd
-  gen_bin=build-release/hoursd_gen
-fi
+bench_binaries
 baseline_bin=${HOURSD_BENCH_BASELINE:-}
 
 work=$(mktemp -d)
@@ -36,7 +29,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }  # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
 
@@ -88,19 +80,7 @@ mkdir -p "$work/nginx/html" "$work/nginx/logs"
 for r in "${routes[@]}"; do
   head -c "${size[$r]}" /dev/zero | tr '\0' 'x' >"$work/nginx/html/$r"
 done
-cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  default_type application/json;
-  server { listen 127.0.0.1:$nport; root $work/nginx/html; }
-}
-EOF
+nginx_conf "$work/nginx" "$nport"
 taskset -c 1 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 nmaster=$!
 pids+=("$nmaster")

@@ -11,21 +11,14 @@
 # instead of building build-release/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 count=${1:-2000}
 customers=${2:-1000}
 warm=200
 scripts/bootstrap bench
 command -v valgrind >/dev/null || { echo "instr: valgrind is missing (apt-get install valgrind)" >&2; exit 1; }
-if [ -n "${HOURSD_BENCH_BIN:-}" ]; then
-  hoursd_bin=$HOURSD_BENCH_BIN
-  gen_bin=$(dirname "$hoursd_bin")/hoursd_gen
-else
-  BUILD_TYPE=Release cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DHOURSD_BUILD_BENCH=ON >/dev/null
-  cmake --build build-release -j "$(nproc)" --target hoursd hoursd_gen >/dev/null
-  hoursd_bin=build-release/hoursd
-  gen_bin=build-release/hoursd_gen
-fi
+bench_binaries
 
 work=$(mktemp -d)
 pids=()
@@ -36,7 +29,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # The client: one connection, WARM requests, zero, COUNT requests, dump. Every answer must be
 # a 200 with exactly Content-Length bytes of body.
@@ -127,20 +119,7 @@ for r in "${routes[@]}"; do
   curl -fs "http://127.0.0.1:$hport${target[$r]}" >"$work/nginx/html/$r"
 done
 # nginx in one process (no master), so callgrind sees the process that answers.
-cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes 1;
-master_process off;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  default_type application/json;
-  server { listen 127.0.0.1:$nport; root $work/nginx/html; }
-}
-EOF
+nginx_conf "$work/nginx" "$nport" "master_process off;"
 valgrind --tool=callgrind --callgrind-out-file="$work/ncg/cg.%p" \
   nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx.log" &
 npid=$!

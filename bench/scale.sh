@@ -6,13 +6,13 @@
 # Usage: bench/scale.sh [customers (100000)] [generator: gen (hoursd_gen) | deep (gen_deep.py)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 customers=${1:-100000}
 generator=${2:-gen}
 interval=20  # seconds between syncs: long enough for a sync of 10^6 customers to finish
 scripts/bootstrap bench
-cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DHOURSD_BUILD_BENCH=ON >/dev/null
-cmake --build build-release -j "$(nproc)" --target hoursd hoursd_gen >/dev/null
+bench_binaries
 
 work=$(mktemp -d)
 pid=
@@ -23,7 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 hz=$(getconf CLK_TCK)
 cpu_s() { awk -v hz="$hz" '{printf "%.2f", ($14+$15)/hz}' "/proc/$pid/stat"; }  # utime+stime
 mib() { awk -v k="$1" '$1==k":" {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
@@ -32,7 +31,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f", b-a}'; }
 syncs() { grep -c 'sync: ok' "$work/hoursd.log" || true; }
 
 case $generator in
-  gen) build-release/hoursd_gen "$customers" >"$work/customers.json" ;;
+  gen) "$gen_bin" "$customers" >"$work/customers.json" ;;
   deep) python3 bench/gen_deep.py "$customers" >"$work/customers.json" ;;
   *) echo "scale.sh: unknown generator $generator (gen or deep)" >&2; exit 2 ;;
 esac
@@ -54,7 +53,7 @@ EOF
 start() {
   local t0
   t0=$(now)
-  build-release/hoursd serve --config "$work/hoursd.toml" >/dev/null 2>>"$work/hoursd.log" &
+  "$hoursd_bin" serve --config "$work/hoursd.toml" >/dev/null 2>>"$work/hoursd.log" &
   pid=$!
   until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { tail "$work/hoursd.log"; exit 1; }
