@@ -77,11 +77,11 @@ echo "after 3 syncs: RSS $(mib VmRSS) MiB (steady), peak $(mib VmHWM) MiB (peak 
 echo "unchanged sync: $(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.2f", b-a}') s CPU"
 grep 'sync: ok' "$work/hoursd.log" | tail -1
 
-# Lookups while a sync runs: wrk spans a whole interval, so one sync falls inside it.
+# Lookups while a sync runs: wrk spans two intervals, so a sync falls inside it.
 if command -v wrk >/dev/null; then
   n=$((customers / 2))
   before=$(syncs)
-  out=$(wrk -t2 -c64 -d"$((interval + 2))s" --latency \
+  out=$(wrk -t2 -c64 -d"$((2 * interval))s" --latency \
     "http://127.0.0.1:$port/v1/customers/cust-$n/state")
   echo "lookups on 64 connections across $(($(syncs) - before)) sync(s):" \
     "$(awk '/Requests\/sec/ {print $2}' <<<"$out") req/s," \
