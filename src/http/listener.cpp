@@ -225,7 +225,13 @@ void Listener::run(int threads, std::chrono::milliseconds tick) {
     const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
     for (unsigned i = 0; i < n; ++i) stamps_[i].value.store(now);
   }
-  for (unsigned i = 1; i < n; ++i) extra_.push_back(std::make_unique<net::io_context>(1));
+  for (unsigned i = 1; i < n; ++i) {
+    extra_.push_back(std::make_unique<net::io_context>(1));
+    // Asio opens a context's epoll, eventfd and timerfd with its first timer or socket. This
+    // timer opens them now, so that the first connection handed to the thread never needs
+    // descriptors the process may have run out of by then (asio would throw on the io thread).
+    net::steady_timer opens_descriptors(*extra_.back());
+  }
   for (unsigned i = 0; i < n; ++i) caches_.push_back(std::make_unique<AnswerCache>(env_));
   tick_ = tick;
   post_target_.store(&context(n - 1));
