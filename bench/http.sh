@@ -20,14 +20,7 @@ scripts/bootstrap bench
 bench_binaries
 baseline_bin=${HOURSD_BENCH_BASELINE:-}
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }  # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)

@@ -20,14 +20,7 @@ scripts/bootstrap bench
 command -v valgrind >/dev/null || { echo "instr: valgrind is missing (apt-get install valgrind)" >&2; exit 1; }
 bench_binaries
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch
 
 
 # The client: one connection, WARM requests, zero, COUNT requests, dump. Every answer must be

@@ -15,6 +15,19 @@ bench_binaries() {
   fi
 }
 
+# Sets work to a new scratch directory and pids to an empty list of processes; on exit each
+# process in pids is killed and work is removed.
+bench_scratch() {
+  work=$(mktemp -d)
+  pids=()
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+
 # A TCP port free on 127.0.0.1 now.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

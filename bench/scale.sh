@@ -14,14 +14,7 @@ interval=20  # seconds between syncs: long enough for a sync of 10^6 customers t
 scripts/bootstrap bench
 bench_binaries
 
-work=$(mktemp -d)
-pid=
-cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch
 
 hz=$(getconf CLK_TCK)
 cpu_s() { awk -v hz="$hz" '{printf "%.2f", ($14+$15)/hz}' "/proc/$pid/stat"; }  # utime+stime
@@ -55,6 +48,7 @@ start() {
   t0=$(now)
   "$hoursd_bin" serve --config "$work/hoursd.toml" >/dev/null 2>>"$work/hoursd.log" &
   pid=$!
+  pids+=("$pid")
   until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { tail "$work/hoursd.log"; exit 1; }
     sleep 0.05
