@@ -19,11 +19,12 @@ namespace hoursd::test {
 /// The ListCustomers path on a fake without a base path.
 inline const std::string kCustomers = "/customers";
 
-/// Test settings: 100 per page, short timeouts and backoffs so faults play out in ms.
-inline UpstreamConfig config_for(const FakeUpstream& fake) {
+/// Test settings for `source`: 100 per page, short timeouts and backoffs so faults play out
+/// in ms.
+inline UpstreamConfig config_for(std::string source) {
   using namespace std::chrono_literals;
   UpstreamConfig c;
-  c.source = fake.url();
+  c.source = std::move(source);
   c.count_per_page = 100;
   c.connect_timeout = 2s;
   c.request_timeout = 2s;
@@ -32,6 +33,9 @@ inline UpstreamConfig config_for(const FakeUpstream& fake) {
   c.backoff_max = 20ms;
   return c;
 }
+
+/// config_for() the fake's address.
+inline UpstreamConfig config_for(const FakeUpstream& fake) { return config_for(fake.url()); }
 
 /// make_source() then one fetch: the setup error, or the fetch's result.
 inline Result<FetchResult> fetch(const UpstreamConfig& config, std::string password = "",

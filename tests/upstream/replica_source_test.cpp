@@ -63,16 +63,7 @@ struct Primary {
 
 class ReplicaSource : public ::testing::Test {
  protected:
-  UpstreamConfig config(const FakePrimary& p) {
-    UpstreamConfig c;
-    c.source = p.url();
-    c.connect_timeout = 2s;
-    c.request_timeout = 2s;
-    c.max_attempts = 3;
-    c.backoff_initial = 2ms;
-    c.backoff_max = 20ms;
-    return c;
-  }
+  UpstreamConfig config(const FakePrimary& p) { return test::config_for(p.url()); }
   std::unique_ptr<Source> source(const UpstreamConfig& c, std::string token = "") {
     auto s = make_source(c, std::move(token));
     EXPECT_TRUE(s.has_value()) << s.error().message;
