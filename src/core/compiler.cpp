@@ -136,11 +136,10 @@ class Builder {
       if (!old) continue;
       const std::size_t j = static_cast<std::size_t>(old - prev_->set.customers().data());
       const Customer& before = prev_->customers[j];
-      if (&before == &in_[i]) {  // the same shared object: unchanged without comparing
-        prev_index_[i] = j;
-      } else if (before.date_last_modified == in_[i].date_last_modified &&
-                 before.parent_customer_id == in_[i].parent_customer_id &&
-                 before.schedule == in_[i].schedule) {
+      // The same shared object is unchanged without comparing.
+      if (&before == &in_[i] || (before.date_last_modified == in_[i].date_last_modified &&
+                                 before.parent_customer_id == in_[i].parent_customer_id &&
+                                 before.schedule == in_[i].schedule)) {
         prev_index_[i] = j;
       }
     }
