@@ -20,19 +20,24 @@ IntervalSet unite(std::vector<Interval> intervals) {
   return out;
 }
 
+Timeline::Timeline(Window window, std::vector<Segment> segments) : window_(window) {
+  if (segments.empty()) return;
+  segments.shrink_to_fit();
+  segments_ = std::make_shared<const std::vector<Segment>>(std::move(segments));
+}
+
+const std::vector<Segment> Timeline::kNoSegments;
+
 Timeline Timeline::constant(Window window, std::int32_t decider) {
-  Timeline t;
-  t.window_ = window;
-  if (window.begin < window.end) t.segments_.push_back({window.begin, decider});
-  return t;
+  std::vector<Segment> segments;
+  if (window.begin < window.end) segments.push_back({window.begin, decider});
+  return Timeline(window, std::move(segments));
 }
 
 // Sweep over the elementary intervals between consecutive boundaries. One cursor per
 // set walks forward monotonically, so the cost is O(boundaries x sets).
 Timeline Timeline::merge(Window window, std::span<const IntervalSet> by_priority) {
-  Timeline t;
-  t.window_ = window;
-  if (!(window.begin < window.end)) return t;
+  if (!(window.begin < window.end)) return Timeline(window, {});
 
   std::vector<date::sys_seconds> cuts{window.begin};
   for (const IntervalSet& set : by_priority) {
@@ -45,6 +50,7 @@ Timeline Timeline::merge(Window window, std::span<const IntervalSet> by_priority
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
 
   std::vector<std::size_t> cursor(by_priority.size(), 0);
+  std::vector<Segment> segments;
   for (date::sys_seconds p : cuts) {
     std::int32_t decider = kDefaultDecider;
     for (std::size_t r = 0; r < by_priority.size(); ++r) {
@@ -56,35 +62,32 @@ Timeline Timeline::merge(Window window, std::span<const IntervalSet> by_priority
         break;
       }
     }
-    if (t.segments_.empty() || t.segments_.back().decider != decider) {
-      t.segments_.push_back({p, decider});
-    }
+    if (segments.empty() || segments.back().decider != decider) segments.push_back({p, decider});
   }
-  return t;
+  return Timeline(window, std::move(segments));
 }
 
 std::size_t Timeline::index_at(date::sys_seconds t) const {
-  assert(window_.contains(t) && !segments_.empty());
-  auto it = std::upper_bound(segments_.begin(), segments_.end(), t,
-                             [](date::sys_seconds v, const Segment& s) { return v < s.begin; });
-  return static_cast<std::size_t>(it - segments_.begin()) - 1;
+  assert(window_.contains(t) && segments_);
+  const std::vector<Segment>& s = *segments_;
+  auto it = std::upper_bound(s.begin(), s.end(), t,
+                             [](date::sys_seconds v, const Segment& x) { return v < x.begin; });
+  return static_cast<std::size_t>(it - s.begin()) - 1;
 }
 
 date::sys_seconds Timeline::end_of(std::size_t i) const {
-  return i + 1 < segments_.size() ? segments_[i + 1].begin : window_.end;
+  const std::vector<Segment>& s = segments();
+  return i + 1 < s.size() ? s[i + 1].begin : window_.end;
 }
 
 Timeline Timeline::slice(Window w) const {
   assert(covers(w));
-  Timeline t;
-  t.window_ = w;
-  if (!(w.begin < w.end)) return t;
+  if (!(w.begin < w.end)) return Timeline(w, {});
+  const std::vector<Segment>& s = *segments_;
   std::size_t i = index_at(w.begin);
-  t.segments_.push_back({w.begin, segments_[i].decider});
-  for (++i; i < segments_.size() && segments_[i].begin < w.end; ++i) {
-    t.segments_.push_back(segments_[i]);
-  }
-  return t;
+  std::vector<Segment> out{{w.begin, s[i].decider}};
+  for (++i; i < s.size() && s[i].begin < w.end; ++i) out.push_back(s[i]);
+  return Timeline(w, std::move(out));
 }
 
 }  // namespace hoursd

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -36,7 +37,8 @@ struct Segment {
   std::int32_t decider;
 };
 
-/// Segments covering a window; adjacent segments always have different deciders.
+/// Segments covering a window; adjacent segments always have different deciders. Copies share
+/// the segments (immutable), so customers with one schedule hold one timeline.
 class Timeline {
  public:
   Timeline() = default;
@@ -47,9 +49,9 @@ class Timeline {
   /// One segment over the whole window.
   static Timeline constant(Window window, std::int32_t decider);
 
-  bool empty() const { return segments_.empty(); }
+  bool empty() const { return segments_ == nullptr; }
   Window window() const { return window_; }
-  const std::vector<Segment>& segments() const { return segments_; }
+  const std::vector<Segment>& segments() const { return segments_ ? *segments_ : kNoSegments; }
 
   /// Index of the segment holding t. REQUIRES: window().contains(t).
   std::size_t index_at(date::sys_seconds t) const;
@@ -61,8 +63,11 @@ class Timeline {
   bool covers(Window w) const { return window_.begin <= w.begin && w.end <= window_.end; }
 
  private:
+  Timeline(Window window, std::vector<Segment> segments);
+  static const std::vector<Segment> kNoSegments;
+
   Window window_{};
-  std::vector<Segment> segments_;
+  std::shared_ptr<const std::vector<Segment>> segments_;  // null when empty
 };
 
 }  // namespace hoursd
