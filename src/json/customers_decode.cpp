@@ -203,6 +203,8 @@ Check read(const json& v, std::optional<T>& out) {
   return read(v, out.emplace());
 }
 
+Check read(const json& v, OptionalSchedule& out) { return read(v, out.emplace()); }
+
 template <class T>
 Check read(const json& v, std::vector<T>& out) {
   if (!v.is_array()) return mismatch("array", v);
@@ -362,7 +364,7 @@ std::optional<json> parse_item(std::string_view text, std::size_t depth) {
 /// The streaming decode of a split document; std::nullopt when an item does not parse (the
 /// caller then decodes the tree, which reports it).
 std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
-                                                 const ReuseLookup& reuse) {
+                                                 const ReuseLookup& reuse, SchedulePool& pool) {
   SharedDecode out;
   if (split.list_members) {
     auto members = parse_item(*split.list_members, 0);
@@ -390,6 +392,9 @@ std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
       out.errors.push_back({i, readable_id(*item), std::move(path), std::move(message)});
       continue;
     }
+    if (auto s = item->find("schedule"); c->schedule && s != item->end()) {
+      pool.intern(std::hash<json>{}(*s), c->schedule);
+    }
     out.customers.push_back(std::move(c));
     out.hashes.push_back(hash);
   }
@@ -398,9 +403,20 @@ std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
 
 }  // namespace
 
-Result<SharedDecode> decode_shared_customers(std::string_view json_text, const ReuseLookup& reuse) {
+void SchedulePool::intern(std::size_t hash, OptionalSchedule& schedule) {
+  std::vector<OptionalSchedule>& same_hash = seen_[hash];
+  for (const OptionalSchedule& known : same_hash) {
+    if (known == schedule) return schedule.share(known);
+  }
+  same_hash.push_back(schedule);
+}
+
+Result<SharedDecode> decode_shared_customers(std::string_view json_text, const ReuseLookup& reuse,
+                                             SchedulePool* pool) {
+  SchedulePool own_pool;
   if (auto split = json_items::split(json_text, kMaxDocumentDepth)) {
-    if (auto decoded = decode_split(*split, reuse)) return std::move(*decoded);
+    if (auto decoded = decode_split(*split, reuse, pool ? *pool : own_pool))
+      return std::move(*decoded);
   }
   auto tree = decode_tree(json_text);
   if (!tree) return fail(tree.error());

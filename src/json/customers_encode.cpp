@@ -43,6 +43,9 @@ template <UpstreamObject T>
 void put(json& j, const char* key, const std::optional<T>& x) {
   if (x) j[key] = to_json(*x);
 }
+void put(json& j, const char* key, const OptionalSchedule& x) {
+  if (x) j[key] = to_json(*x);
+}
 template <UpstreamObject T>
 void put(json& j, const char* key, const std::vector<T>& v) {
   if (v.empty()) return;

@@ -99,6 +99,7 @@ class ApiFetch {
   FetchStats stats_;
   std::function<void()> before_each_send_;
   std::vector<DecodeError> decode_errors_;  // kept when the source keeps_decode_errors()
+  SchedulePool schedules_;                  // equal schedules on any page share one
 };
 
 class ApiSource final : public Source {
@@ -210,7 +211,7 @@ Result<SharedDecode> ApiFetch::get_page(int page) {
   auto response = call_authorized(call);
   if (!response) return fail(response.error());
   const std::string where = call.label + " (" + call.context + "): ";
-  auto decoded = decode_shared_customers(response->body, src_.reuse());
+  auto decoded = decode_shared_customers(response->body, src_.reuse(), &schedules_);
   if (!decoded) return fail(ErrorCode::bad_json, where + decoded.error().message);
   if (!decoded->errors.empty() && !src_.keeps_decode_errors())
     return fail(ErrorCode::bad_json, where + describe_decode_errors(decoded->errors));

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -147,6 +148,54 @@ TEST(SharedDecode, WhitespaceAfterAnItemIsNotPartOfItsHash) {
                           "{\"items\":[{\"id\":\"a\"}\t],\"totalCount\":1}"}) {
     EXPECT_EQ(hashes_of(doc), std::vector<ContentHash>{kHashOfA}) << doc;
   }
+}
+
+// ---- Equal schedules held once ------------------------------------------------------------------
+
+// Key order and spacing do not matter: the schedules are equal values.
+TEST(SharedDecode, CustomersWithEqualSchedulesShareOneAndOthersKeepTheirOwn) {
+  auto r = decode_shared_customers(R"([
+    {"id":"a","schedule":{"timeZoneId":"UTC","rules":[{"id":"r","state":"Open"}]}},
+    {"id":"b","schedule":{"rules":[{"state":"Open", "id":"r"}],"timeZoneId":"UTC"}},
+    {"id":"c","schedule":{"timeZoneId":"UTC","rules":[{"id":"r","state":"Shut"}]}},
+    {"id":"d"}])");
+  ASSERT_OK(r);
+  ASSERT_EQ(r->customers.size(), 4u);
+  const auto& c = r->customers;
+  EXPECT_TRUE(c[0]->schedule.shares_with(c[1]->schedule));
+  EXPECT_FALSE(c[0]->schedule.shares_with(c[2]->schedule));
+  EXPECT_EQ(c[2]->schedule->rules.at(0).state, "Shut");
+  EXPECT_FALSE(c[3]->schedule);
+  EXPECT_EQ(outcome_of(r), outcome_of(decode_customers(encode_shared_customers(c))));
+}
+
+TEST(SharedDecode, OnePoolSharesSchedulesAcrossDecodes) {
+  SchedulePool pool;
+  auto page = [](const std::string& id) {
+    return R"([{"id":")" + id + R"(","schedule":{"timeZoneId":"UTC","defaultState":"S"}}])";
+  };
+  auto first = decode_shared_customers(page("a"), {}, &pool);
+  auto second = decode_shared_customers(page("b"), {}, &pool);
+  auto alone = decode_shared_customers(page("c"));
+  ASSERT_OK(first);
+  ASSERT_OK(second);
+  ASSERT_OK(alone);
+  EXPECT_TRUE(first->customers[0]->schedule.shares_with(second->customers[0]->schedule));
+  EXPECT_FALSE(first->customers[0]->schedule.shares_with(alone->customers[0]->schedule));
+}
+
+// The hash only narrows the search: schedules are compared before they are shared.
+TEST(SchedulePool, SchedulesWithTheSameHashAreSharedOnlyWhenEqual) {
+  SchedulePool pool;
+  OptionalSchedule utc = Schedule{.time_zone_id = "UTC"};
+  OptionalSchedule tokyo = Schedule{.time_zone_id = "Asia/Tokyo"};
+  OptionalSchedule tokyo_again = Schedule{.time_zone_id = "Asia/Tokyo"};
+  pool.intern(7, utc);
+  pool.intern(7, tokyo);
+  pool.intern(7, tokyo_again);
+  EXPECT_FALSE(tokyo.shares_with(utc));
+  EXPECT_TRUE(tokyo_again.shares_with(tokyo));
+  EXPECT_EQ(std::as_const(tokyo)->time_zone_id, "Asia/Tokyo");
 }
 
 }  // namespace

@@ -77,6 +77,55 @@ struct Schedule {
   friend bool operator==(const Schedule&, const Schedule&) = default;
 };
 
+/// A customer's optional Schedule, with the value semantics of std::optional<Schedule>, whose
+/// storage customers with equal schedules can share (decoders intern repeated schedules, so a
+/// platform's many customers made from one template hold it once). Reads never copy. A write
+/// through a non-const accessor first copies a value that is shared (copy on write), so no
+/// holder ever sees another's change. Equality compares values; the same storage is equal
+/// without comparing.
+class OptionalSchedule {
+ public:
+  OptionalSchedule() = default;
+  OptionalSchedule(std::nullopt_t) {}  // NOLINT: implicit, as std::optional's
+  OptionalSchedule(Schedule s)         // NOLINT: implicit, as std::optional's
+      : value_(std::make_shared<Schedule>(std::move(s))) {}
+  OptionalSchedule(std::optional<Schedule> s) {  // NOLINT: implicit on purpose
+    if (s) value_ = std::make_shared<Schedule>(std::move(*s));
+  }
+
+  bool has_value() const { return value_ != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  /// REQUIRES: has_value().
+  const Schedule& operator*() const { return *value_; }
+  const Schedule* operator->() const { return value_.get(); }
+  /// REQUIRES: has_value(). Copies a shared value first.
+  Schedule& operator*() { return own(); }
+  Schedule* operator->() { return &own(); }
+  Schedule& emplace() {
+    value_ = std::make_shared<Schedule>();
+    return *value_;
+  }
+  void reset() { value_.reset(); }
+  /// The value as a std::optional (a copy), for interfaces that take one.
+  std::optional<Schedule> to_optional() const;
+
+  /// True when both hold the same storage (so are equal without comparing).
+  bool shares_with(const OptionalSchedule& other) const { return value_ == other.value_; }
+  /// Makes this hold `other`'s storage. REQUIRES: *this == other (so no value changes).
+  void share(const OptionalSchedule& other) { value_ = other.value_; }
+
+  friend bool operator==(const OptionalSchedule& a, const OptionalSchedule& b) {
+    if (a.value_ == b.value_) return true;
+    return a.value_ && b.value_ && *a.value_ == *b.value_;
+  }
+
+ private:
+  Schedule& own();
+  // Never modified while shared: own() copies first. Not shared_ptr<const Schedule> so that
+  // own() may write to storage it holds alone.
+  std::shared_ptr<Schedule> value_;
+};
+
 struct Tag {
   std::string id;
   std::string name;
@@ -107,7 +156,7 @@ struct Customer {
   std::string reference_id;
   std::string data_json;
   std::vector<Tag> tags;
-  std::optional<Schedule> schedule;  // absent or null counts as {inherit: true}
+  OptionalSchedule schedule;  // absent or null counts as {inherit: true}
   std::string integration_data_json;
   bool override_billing_settings = false;
   std::string billing_settings_json;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "hoursd/core/compiled.hpp"
@@ -65,11 +66,28 @@ struct SharedDecode {
   std::size_t reused = 0;        // customers taken from `reuse` instead of decoded
 };
 
+/// Decoded schedules by content, so that customers with equal schedules hold one
+/// (OptionalSchedule): a platform makes many customers from a few templates. One pool may
+/// serve several decodes, e.g. the pages of one fetch. Holds each distinct schedule it saw.
+class SchedulePool {
+ public:
+  /// Makes `schedule` share the storage of an equal schedule seen before, or remembers it.
+  /// `hash` is any hash of its content: equal schedules must have equal hashes. Schedules
+  /// are compared in full before they are shared.
+  void intern(std::size_t hash, OptionalSchedule& schedule);
+
+ private:
+  std::unordered_map<std::size_t, std::vector<OptionalSchedule>> seen_;
+};
+
 /// Decodes `json_text` one customer at a time: no tree of the whole document is built, and
 /// a customer whose text hash `reuse` knows is taken from it instead of being decoded.
+/// Decoded customers with equal schedules share them through `pool` (a pool of this call's
+/// own when null); a document the splitter declines (decoded as one tree) shares none.
 /// Errors as decode_customers().
 Result<SharedDecode> decode_shared_customers(std::string_view json_text,
-                                             const ReuseLookup& reuse = {});
+                                             const ReuseLookup& reuse = {},
+                                             SchedulePool* pool = nullptr);
 
 /// Decodes `json_text`. Errors (whole document unusable): ErrorCode::bad_json when the text
 /// is not JSON, or is neither an array nor an object whose `items` is an array or absent.

@@ -1,0 +1,67 @@
+// OptionalSchedule: the value semantics of std::optional<Schedule> over storage that equal
+// schedules share.
+
+#include "hoursd/core/schedule.hpp"
+
+#include <optional>
+
+#include <gtest/gtest.h>
+
+// Schedules are designated initializers that leave the other members at their defaults on
+// purpose; GCC's -Wextra would flag every one of them.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace hoursd {
+namespace {
+
+TEST(OptionalSchedule, ACopySharesTheStorageUntilOneSideWrites) {
+  OptionalSchedule a = Schedule{.time_zone_id = "UTC", .default_state = "Open"};
+  OptionalSchedule b = a;
+  EXPECT_TRUE(b.shares_with(a));
+  b->default_state = "Closed";  // copies first
+  EXPECT_FALSE(b.shares_with(a));
+  EXPECT_EQ(a->default_state, "Open");
+  EXPECT_EQ(b->default_state, "Closed");
+  (*a).rules.emplace_back();  // not shared any more: no copy needed, and none seen by b
+  EXPECT_EQ(a->rules.size(), 1u);
+  EXPECT_TRUE(b->rules.empty());
+}
+
+TEST(OptionalSchedule, ReadsThroughAConstHolderNeverCopy) {
+  const OptionalSchedule a = Schedule{.time_zone_id = "UTC"};
+  const OptionalSchedule b = a;
+  EXPECT_EQ(b->time_zone_id, "UTC");
+  EXPECT_EQ((*b).time_zone_id, "UTC");
+  EXPECT_TRUE(b.shares_with(a));
+}
+
+TEST(OptionalSchedule, EqualityComparesValuesAsStdOptionalDoes) {
+  const OptionalSchedule none;
+  const OptionalSchedule also_none = std::nullopt;
+  const OptionalSchedule utc = Schedule{.time_zone_id = "UTC"};
+  const OptionalSchedule utc_apart = std::optional<Schedule>(Schedule{.time_zone_id = "UTC"});
+  const OptionalSchedule empty = Schedule{};
+  EXPECT_EQ(none, also_none);
+  EXPECT_FALSE(none.has_value());
+  EXPECT_EQ(utc, utc_apart);
+  EXPECT_FALSE(utc.shares_with(utc_apart));
+  EXPECT_NE(utc, empty);
+  EXPECT_NE(none, empty);  // present is not absent, even with every member a default
+  EXPECT_EQ(utc.to_optional(), std::optional<Schedule>(Schedule{.time_zone_id = "UTC"}));
+  EXPECT_EQ(none.to_optional(), std::nullopt);
+}
+
+TEST(OptionalSchedule, ShareTakesEqualStorageAndResetEmpties) {
+  OptionalSchedule a = Schedule{.default_state = "S"};
+  OptionalSchedule b = Schedule{.default_state = "S"};
+  b.share(a);
+  EXPECT_TRUE(b.shares_with(a));
+  b.reset();
+  EXPECT_FALSE(b);
+  EXPECT_EQ(a->default_state, "S");
+  b.emplace().default_state = "T";
+  EXPECT_EQ(b->default_state, "T");
+}
+
+}  // namespace
+}  // namespace hoursd
