@@ -155,22 +155,47 @@ class Builder {
   }
 
   // Step 2. The zone of an own schedule, cascading to the nearest ancestor's own zone.
-  // An unchanged schedule whose zone resolves the same way is taken over from the
-  // previous compile as it is.
+  // A schedule equal to one compiled before in this compile (the same decoded storage,
+  // its zone taken the same way) is that one's; an unchanged schedule whose zone resolves
+  // the same way is taken over from the previous compile as it is.
   void compile_own(std::size_t i) {
     if (!has_own_schedule(in_[i]) || too_deep(i)) return;
     const Schedule& s = *in_[i].schedule;
     auto sched = std::make_shared<EffectiveSchedule>();
-    sched->owner_id = in_[i].id;
     std::string zone_id = s.time_zone_id;
     sched->zone_source = "own";
     if (zone_id.empty()) cascade_zone(i, zone_id, *sched);
+    auto [same, fresh] = compiled_own_.try_emplace(OwnKey{&s, sched->zone_source});
+    if (fresh) same->second = take_or_compile(i, zone_id, std::move(sched));
+    own_[i] = same->second.schedule;
+    if (same->second.invalid) invalid_[i] = true;  // before inheritance is resolved
+  }
+
+  // Equal own schedules: the same decoded storage, the zone taken the same way.
+  struct OwnKey {
+    const Schedule* schedule;
+    std::string zone_source;
+    friend bool operator==(const OwnKey&, const OwnKey&) = default;
+  };
+  struct OwnKeyHash {
+    std::size_t operator()(const OwnKey& k) const {
+      return std::hash<const void*>{}(k.schedule) ^ std::hash<std::string>{}(k.zone_source);
+    }
+  };
+  struct CompiledOwn {
+    std::shared_ptr<const EffectiveSchedule> schedule;
+    bool invalid = false;  // the zone is unknown or the rules are over budget
+  };
+
+  CompiledOwn take_or_compile(std::size_t i, const std::string& zone_id,
+                              std::shared_ptr<EffectiveSchedule> sched) {
     if (const CompiledCustomer* old = previous_of(i);
         old && old->schedule && old->schedule->zone.given == zone_id &&
         old->schedule->zone_source == sched->zone_source) {
-      own_[i] = old->schedule;
-      return;
+      return {old->schedule, false};  // a compiled schedule is never an invalid one
     }
+    const Schedule& s = *in_[i].schedule;
+    bool invalid = false;
     sched->force_closed = s.force_closed;
     sched->default_state = s.default_state;
     sched->force_closed_state = options_.force_closed_state.value_or(s.default_state);
@@ -180,15 +205,15 @@ class Builder {
     } else {
       sched->zone.given = zone_id;
       sched->issues.push_back(customer_error("timeZoneId", zone.error().message));
-      invalid_[i] = true;  // before inheritance is resolved, so inheritors see it
+      invalid = true;
     }
     if (auto within = check_rule_budget(s); !within) {
       sched->issues.push_back(customer_error("rules", within.error().message));
-      invalid_[i] = true;  // its rules are not compiled at all
+      invalid = true;  // its rules are not compiled at all
     } else {
       compile_rules(s, options_, *sched);
     }
-    own_[i] = std::move(sched);
+    return {std::move(sched), invalid};
   }
 
   void cascade_zone(std::size_t i, std::string& zone_id, EffectiveSchedule& sched) {
@@ -329,11 +354,12 @@ class Builder {
   void precompute_schedule(std::size_t i, Window window, date::sys_seconds now) {
     CompiledCustomer& c = out_[i];
     if (c.schedule->has_customer_state_rules && c.parent) precompute(*c.parent, window, now);
-    if (const std::size_t owner = reusable_owner(i); owner != kNone) {
-      precompute(owner, window, now);
-      c.timeline = out_[owner].timeline;
-      schedule_lint_[i] = schedule_lint_[owner];
-      reused_[i] = reused_[owner];
+    if (const std::size_t first = first_with_same_schedule(i); first != kNone) {
+      c.timeline = out_[first].timeline;
+      schedule_lint_[i] = schedule_lint_[first];
+      if (auto e = expand_error_.find(first); e != expand_error_.end())
+        c.issues.push_back(customer_error("rules", e->second));
+      reused_[i] = reused_[first];
       if (!reused_[i]) ++recompiled_;
       return;
     }
@@ -348,6 +374,7 @@ class Builder {
     ctx_.rebudget(kMaxOccurrencesPerCompile, "occurrences per compiled customer");
     auto sets = rule_intervals(set_, s, set_.parent_of(c), window, ctx_);
     if (!sets) {  // a rule expands past its bound: lookups will report the same error
+      expand_error_.emplace(i, sets.error().message);
       c.issues.push_back(customer_error("rules", sets.error().message));
       schedule_lint_[i].kept.push_back({"invalid_value", "", sets.error().message});
       return;
@@ -374,11 +401,14 @@ class Builder {
     return true;
   }
 
-  // An inheritor without CustomerState rules has exactly its owner's timeline and lint.
-  std::size_t reusable_owner(std::size_t i) const {
-    const std::size_t owner = owner_.at(i);
-    if (owner == i || out_[i].schedule->has_customer_state_rules) return kNone;
-    return out_[owner].schedule == out_[i].schedule ? owner : kNone;
+  // A customer without CustomerState rules has exactly the timeline and lint of the first
+  // customer precomputed with the same schedule object: its owner, an inheritor of the same
+  // owner, or a customer with an equal own schedule. kNone when i is that first one (and
+  // is about to be precomputed: nothing in between precomputes another customer).
+  std::size_t first_with_same_schedule(std::size_t i) {
+    if (out_[i].schedule->has_customer_state_rules) return kNone;
+    auto [first, fresh] = first_with_.try_emplace(out_[i].schedule.get(), i);
+    return fresh ? kNone : first->second;
   }
 
   std::vector<std::string> ids(const std::vector<std::size_t>& path) const {
@@ -409,8 +439,11 @@ class Builder {
   std::vector<bool> reused_;             // timeline taken over from prev_
   std::size_t recompiled_ = 0;
   std::unordered_map<std::size_t, std::shared_ptr<const EffectiveSchedule>> own_;
+  std::unordered_map<OwnKey, CompiledOwn, OwnKeyHash> compiled_own_;
   std::unordered_map<std::size_t, std::size_t> owner_;
   std::unordered_map<std::size_t, ScheduleLint> schedule_lint_;
+  std::unordered_map<const EffectiveSchedule*, std::size_t> first_with_;
+  std::unordered_map<std::size_t, std::string> expand_error_;  // a rule expanded past its bound
   // Parent timelines built on demand, each once (those not covered by a precomputed one,
   // e.g. taken over from a previous compile with its older window).
   EvalContext ctx_ = EvalContext::unbounded();

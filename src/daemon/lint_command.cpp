@@ -103,7 +103,7 @@ std::vector<LintFinding> lint_findings(const CompiledSet& set,
   for (const CompiledCustomer& c : set.customers()) {
     std::vector<LintFinding> mine = customer_findings(c);
     const CompiledCustomer* owner =
-        c.schedule && c.schedule->owner_id != c.id ? set.find(c.schedule->owner_id) : nullptr;
+        c.schedule && c.schedule_owner() != c.id ? set.find(c.schedule_owner()) : nullptr;
     if (owner) {
       const std::vector<LintFinding> theirs = customer_findings(*owner);
       std::erase_if(mine, [&](const LintFinding& f) {

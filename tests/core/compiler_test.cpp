@@ -53,7 +53,7 @@ TEST(Compiler, AbsentScheduleWithAParentInheritsTheParentsScheduleWhole) {
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
   ASSERT_NE(c.schedule, nullptr);
-  EXPECT_EQ(c.schedule->owner_id, "P");
+  EXPECT_EQ(c.schedule_owner(), "P");
   EXPECT_EQ(zone_name(c), "America/New_York");
   EXPECT_TRUE(c.schedule->force_closed);
   EXPECT_EQ(c.schedule->default_state, "Closed");
@@ -87,7 +87,7 @@ TEST(Compiler, InheritanceChainNamesEveryCustomerUpToTheOwner) {
   EXPECT_EQ(c.chain, (std::vector<std::string>{"C", "P", "G"}));
   EXPECT_EQ(get(set, "P").chain, (std::vector<std::string>{"P", "G"}));
   ASSERT_NE(c.schedule, nullptr);
-  EXPECT_EQ(c.schedule->owner_id, "G");
+  EXPECT_EQ(c.schedule_owner(), "G");
   EXPECT_EQ(zone_name(c), "Asia/Kolkata");
 }
 
@@ -97,7 +97,7 @@ TEST(Compiler, OwnScheduleIsUsedEvenWhenTheParentHasOne) {
                    customer("C", "P", schedule("Europe/London", {always("r2", "Mine")}))});
   const CompiledCustomer& c = get(set, "C");
   ASSERT_NE(c.schedule, nullptr);
-  EXPECT_EQ(c.schedule->owner_id, "C");
+  EXPECT_EQ(c.schedule_owner(), "C");
   EXPECT_EQ(zone_name(c), "Europe/London");
   EXPECT_EQ(rule_ids(*c.schedule), std::vector<std::string>{"r2"});
 }
@@ -472,6 +472,83 @@ TEST(Compiler, RuleBudgetIsCheckedWithoutCompiling) {
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error().code, ErrorCode::over_budget);
   EXPECT_EQ(over.error().message, "rules per schedule: 1001 is over the budget of 1000");
+}
+
+// ---- Customers holding one decoded schedule (a template)
+// -----------------------------------------
+
+/// `c` with the schedule storage of `from` (as the decoder's SchedulePool gives).
+Customer sharing(Customer c, const Customer& from) {
+  c.schedule = from.schedule;
+  return c;
+}
+
+std::int32_t decider_at(const CompiledCustomer& c, date::sys_seconds t) {
+  return c.timeline.segments()[c.timeline.index_at(t)].decider;
+}
+
+TEST(Compiler, CustomersSharingAScheduleShareItsCompileAndTimeline) {
+  const Customer a = customer("A", "", schedule("Europe/Berlin", {always("r1", "Open")}));
+  const CompiledSet set = compile_all({a, sharing(customer("B", "", std::nullopt), a)});
+  const CompiledCustomer& ca = get(set, "A");
+  const CompiledCustomer& cb = get(set, "B");
+  ASSERT_EQ(cb.status, CustomerStatus::ok) << dump_issues(cb);
+  EXPECT_EQ(ca.schedule, cb.schedule);  // one compiled schedule
+  EXPECT_EQ(ca.timeline.segments().data(), cb.timeline.segments().data());
+  EXPECT_EQ(ca.schedule_owner(), "A");
+  EXPECT_EQ(cb.schedule_owner(), "B");
+  EXPECT_EQ(cb.chain, std::vector<std::string>{"B"});
+}
+
+// A shared schedule compiled first for a customer that is invalid for a reason of its own
+// (here a repeated id) must not make the other holders invalid.
+TEST(Compiler, ACustomerInvalidForItsOwnReasonLeavesTheOthersSharingItsScheduleValid) {
+  const Customer template_holder = customer("X", "", schedule("UTC", {always("r1", "Open")}));
+  const CompiledSet set = compile_all({customer("X", "", schedule("UTC", {})), template_holder,
+                                       sharing(customer("B", "", std::nullopt), template_holder)});
+  EXPECT_EQ(set.customers()[1].status, CustomerStatus::invalid);
+  EXPECT_EQ(get(set, "B").status, CustomerStatus::ok) << dump_issues(get(set, "B"));
+}
+
+// An empty timeZoneId takes the zone of each holder's own ancestors.
+TEST(Compiler, ASharedScheduleWithoutAZoneTakesEachHoldersParentsZone) {
+  const Customer c1 = customer("C1", "P1", schedule("", {always("r1", "Open")}));
+  const CompiledSet set = compile_all({customer("P1", "", schedule("Asia/Tokyo", {})),
+                                       customer("P2", "", schedule("America/Chicago", {})), c1,
+                                       sharing(customer("C2", "P2", std::nullopt), c1)});
+  EXPECT_EQ(zone_name(get(set, "C1")), "Asia/Tokyo");
+  EXPECT_EQ(zone_name(get(set, "C2")), "America/Chicago");
+  EXPECT_TRUE(has_issue(get(set, "C2"), Severity::warning, "", "timeZoneId", "ancestor P2"))
+      << dump_issues(get(set, "C2"));
+}
+
+// CustomerState rules read each holder's own parent, so the timelines differ.
+TEST(Compiler, ASharedScheduleWithCustomerStateRulesFollowsEachHoldersParent) {
+  const Customer c1 =
+      customer("C1", "P1", schedule("UTC", {follows("f", "Follow", "Open")}, "Other"));
+  const CompiledSet set = compile_all({customer("P1", "", schedule("UTC", {always("o", "Open")})),
+                                       customer("P2", "", schedule("UTC", {}, "Closed")), c1,
+                                       sharing(customer("C2", "P2", std::nullopt), c1)});
+  EXPECT_EQ(decider_at(get(set, "C1"), kNow), 0);
+  EXPECT_EQ(decider_at(get(set, "C2"), kNow), kDefaultDecider);
+}
+
+// The occurrence-budget issue of a shared timeline is every holder's.
+TEST(Compiler, EveryHolderOfASharedScheduleOverTheOccurrenceBudgetHasTheIssue) {
+  std::vector<SchedulingRule> rules;
+  for (std::size_t k = 0; k < 90; ++k) {
+    SchedulingRule r = timed("m" + std::to_string(k), "Open", "2024-01-01", "00:00", "00:01");
+    r.frequency = Frequency::minutely;
+    r.interval = 2;
+    rules.push_back(std::move(r));
+  }
+  const Customer a = customer("A", "", schedule("UTC", rules));
+  const CompiledSet set = compile_all({a, sharing(customer("B", "", std::nullopt), a)});
+  for (const char* id : {"A", "B"}) {
+    EXPECT_TRUE(get(set, id).timeline.empty()) << id;
+    EXPECT_TRUE(has_issue(get(set, id), Severity::error, "", "rules", "occurrences per compiled"))
+        << id << dump_issues(get(set, id));
+  }
 }
 
 }  // namespace

@@ -96,9 +96,10 @@ struct CompiledRule {
 enum class CustomerStatus { ok, degraded, invalid, unscheduled };
 std::string_view to_string(CustomerStatus s);
 
-/// A validated schedule, shared by its owner and every customer inheriting it.
+/// A validated schedule, shared by its owner and every customer inheriting it, and by
+/// customers whose own schedules are equal and take their zone the same way (the owner is
+/// CompiledCustomer::schedule_owner()).
 struct EffectiveSchedule {
-  std::string owner_id;  // the customer whose own schedule this is
   ZoneRef zone;
   std::string zone_source;  // "own", "parent <id>" or "default"
   bool force_closed = false;
@@ -125,6 +126,9 @@ struct CompiledCustomer {
   std::shared_ptr<const EffectiveSchedule> schedule;
   /// This customer's id, then each ancestor whose schedule it inherits, up to the owner.
   std::vector<std::string> chain;
+  /// The customer whose own schedule `schedule` is: this one, or the ancestor it inherits
+  /// from. REQUIRES: schedule.
+  const std::string& schedule_owner() const { return chain.back(); }
   /// Index of the parent in CompiledSet::customers(), when the parent is synced.
   std::optional<std::size_t> parent;
   /// Precomputed segments around the compile instant (empty when there is no schedule).

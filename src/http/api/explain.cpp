@@ -173,7 +173,7 @@ Result<WhatIf> what_if_request(const Call& call) {
 // edit it and try it with POST /v1/evaluate. Null when there is none.
 json upstream_schedule(const Snapshot& snapshot, const CompiledCustomer& c) {
   if (!c.schedule) return nullptr;
-  const std::string& owner = c.schedule->owner_id;
+  const std::string& owner = c.schedule_owner();
   // Compiled customers keep the input order, so the owner's index is its input's index.
   const CompiledCustomer* compiled = snapshot.compiled.find(owner);
   const auto index = compiled ? std::size_t(compiled - snapshot.compiled.customers().data()) : 0;
@@ -195,8 +195,8 @@ json upstream_schedule(const Snapshot& snapshot, const CompiledCustomer& c) {
 json schedule_json(const CompiledCustomer& c, PriorityOrder order) {
   if (!c.schedule) return nullptr;
   const EffectiveSchedule& s = *c.schedule;
-  return {{"owner", s.owner_id},
-          {"inherited", s.owner_id != c.id},
+  return {{"owner", c.schedule_owner()},
+          {"inherited", c.schedule_owner() != c.id},
           {"chain", c.chain},
           {"zone",
            {{"id", s.zone.zone ? std::string(s.zone.zone->name()) : s.zone.given},
