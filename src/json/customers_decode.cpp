@@ -9,8 +9,14 @@
 
 #include "hoursd/json/customers_json.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <exception>
+#include <functional>
 #include <limits>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -361,8 +367,71 @@ std::optional<json> parse_item(std::string_view text, std::size_t depth) {
   }
 }
 
+/// One item decoded on its own, on any thread.
+struct ItemDecode {
+  std::shared_ptr<Customer> customer;  // null when the item did not decode
+  std::size_t schedule_hash = 0;       // of the schedule member's tree, when there is one
+  std::optional<DecodeError> error;    // why it did not
+  bool parsed = true;                  // false: the text alone is not JSON
+};
+
+ItemDecode decode_item(std::string_view text, std::size_t depth, std::size_t index) {
+  ItemDecode out;
+  auto item = parse_item(text, depth);
+  if (!item) {
+    out.parsed = false;
+    return out;
+  }
+  auto c = std::make_shared<Customer>();
+  if (auto f = read(*item, *c)) {
+    std::string path = "customers[" + std::to_string(index) + "]" + f->path;
+    std::string message = path + ": " + f->problem;
+    out.error = DecodeError{index, readable_id(*item), std::move(path), std::move(message)};
+    return out;
+  }
+  if (auto s = item->find("schedule"); c->schedule && s != item->end())
+    out.schedule_hash = std::hash<json>{}(*s);
+  out.customer = std::move(c);
+  return out;
+}
+
+/// Below this many items, one thread hashes or decodes them: threads would cost more than
+/// they save.
+constexpr std::size_t kParallelDecodeMin = 4'096;
+
+/// Runs work(k) for every k in [0, n), on every core when n is at least kParallelDecodeMin:
+/// hashing a large set on each sync, decoding it on a start, a restart or a mass change.
+/// Lookups share the cores meanwhile; the time a sync takes, and so the time to ready,
+/// shrinks by about the core count. Each thread takes every threads-th k; a share no thread
+/// could be started for runs here. An exception on any thread is rethrown here.
+void for_each_item(std::size_t n, const std::function<void(std::size_t)>& work) {
+  const std::size_t threads =
+      n < kParallelDecodeMin ? 1 : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::exception_ptr> failed(threads);
+  auto stride = [&](std::size_t t) {
+    try {
+      for (std::size_t k = t; k < n; k += threads) work(k);
+    } catch (...) {
+      failed[t] = std::current_exception();
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    std::size_t t = 1;
+    try {
+      for (; t < threads; ++t) helpers.emplace_back(stride, t);
+    } catch (const std::system_error&) {  // no thread to be had: this one does the rest
+    }
+    for (; t < threads; ++t) stride(t);
+    stride(0);
+  }
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
+}
+
 /// The streaming decode of a split document; std::nullopt when an item does not parse (the
-/// caller then decodes the tree, which reports it).
+/// caller then decodes the tree, which reports it). Items are hashed, and those whose hash
+/// `reuse` does not know decoded, apart from each other (for_each_item), then taken in order.
 std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
                                                  const ReuseLookup& reuse, SchedulePool& pool) {
   SharedDecode out;
@@ -373,30 +442,44 @@ std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
     if (!page) return Result<SharedDecode>(fail(page.error()));
     out.page = page->page;
   }
-  out.customers.reserve(split.items.size());
-  out.hashes.reserve(split.items.size());
-  for (std::size_t i = 0; i < split.items.size(); ++i) {
-    const ContentHash hash = json_items::content_hash(split.items[i]);
-    if (SharedCustomer known = reuse ? reuse(hash) : nullptr) {
-      out.customers.push_back(std::move(known));
-      out.hashes.push_back(hash);
+  const std::size_t n = split.items.size();
+  std::vector<ContentHash> hashes(n);
+  for_each_item(n, [&](std::size_t i) { hashes[i] = json_items::content_hash(split.items[i]); });
+  std::vector<SharedCustomer> known(n);
+  std::vector<std::size_t> todo;  // the items to decode
+  for (std::size_t i = 0; i < n; ++i) {
+    if (reuse) known[i] = reuse(hashes[i]);
+    if (!known[i]) todo.push_back(i);
+  }
+  // Each schedule is interned as soon as it is decoded, so the copies of a template never
+  // pile up: freed at once, their memory holds the next items instead of scattered holes.
+  std::vector<ItemDecode> decoded(todo.size());
+  std::mutex pool_mutex;
+  for_each_item(todo.size(), [&](std::size_t k) {
+    ItemDecode& d = decoded[k];
+    d = decode_item(split.items[todo[k]], split.list_members ? 2 : 1, todo[k]);
+    if (d.customer && d.customer->schedule) {
+      std::lock_guard lock(pool_mutex);
+      pool.intern(d.schedule_hash, d.customer->schedule);
+    }
+  });
+  out.customers.reserve(n);
+  out.hashes.reserve(n);
+  for (std::size_t i = 0, k = 0; i < n; ++i) {
+    if (known[i]) {
+      out.customers.push_back(std::move(known[i]));
+      out.hashes.push_back(hashes[i]);
       ++out.reused;
       continue;
     }
-    auto item = parse_item(split.items[i], split.list_members ? 2 : 1);
-    if (!item) return std::nullopt;
-    auto c = std::make_shared<Customer>();
-    if (auto f = read(*item, *c)) {
-      std::string path = "customers[" + std::to_string(i) + "]" + f->path;
-      std::string message = path + ": " + f->problem;
-      out.errors.push_back({i, readable_id(*item), std::move(path), std::move(message)});
+    ItemDecode& d = decoded[k++];
+    if (!d.parsed) return std::nullopt;
+    if (d.error) {
+      out.errors.push_back(std::move(*d.error));
       continue;
     }
-    if (auto s = item->find("schedule"); c->schedule && s != item->end()) {
-      pool.intern(std::hash<json>{}(*s), c->schedule);
-    }
-    out.customers.push_back(std::move(c));
-    out.hashes.push_back(hash);
+    out.customers.push_back(std::move(d.customer));
+    out.hashes.push_back(hashes[i]);
   }
   return Result<SharedDecode>(std::move(out));
 }

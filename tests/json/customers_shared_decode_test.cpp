@@ -150,6 +150,47 @@ TEST(SharedDecode, WhitespaceAfterAnItemIsNotPartOfItsHash) {
   }
 }
 
+/// A ListResponse of `n` customers, schedules from a few templates, every 997th one with a
+/// name that is not a string, and `last` as the final item.
+std::string many_customers(std::size_t n, const std::string& last) {
+  std::string items;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string id = "\"c" + std::to_string(i) + "\"";
+    const std::string name = i % 997 == 5 ? "1" : "\"n\"";
+    items += "{\"id\":" + id + ",\"name\":" + name + ",\"schedule\":{\"timeZoneId\":\"UTC\"," +
+             "\"rules\":[{\"id\":\"r\",\"state\":\"S" + std::to_string(i % 7) + "\"}]}},";
+  }
+  return R"({"totalCount":1,"items":[)" + items + last + "]}";
+}
+
+// Past kParallelDecodeMin items, items are decoded on several threads: the customers, their
+// order, the errors and their indices are still what the whole-tree decode gives (the byte
+// order mark makes the splitter decline the document).
+TEST(SharedDecode, ManyItemsDecodeAsTheTreeDecodeDoesInOrderWithTheirErrors) {
+  const std::string text = many_customers(9'000, R"({"id":"end"})");
+  auto r = decode_shared_customers(text);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->customers.size(), 9'001u - 10u);
+  ASSERT_EQ(r->errors.size(), 10u);
+  EXPECT_EQ(r->errors[9].index, 8'978u);
+  EXPECT_EQ(outcome_of(r), outcome_of(decode_shared_customers("\xEF\xBB\xBF" + text)));
+  ASSERT_EQ(r->customers[6]->id, "c7");                                           // c5 is an error
+  EXPECT_TRUE(r->customers[0]->schedule.shares_with(r->customers[6]->schedule));  // S0 both
+  EXPECT_FALSE(r->customers[0]->schedule.shares_with(r->customers[1]->schedule));
+}
+
+// An item that does not parse alone sends the whole document to the tree decode, which
+// reports it where it is in the document, also when a helper thread found it.
+TEST(SharedDecode, AnItemThatDoesNotParseAmongManyRefusesTheDocumentAsTheTreeDecodeDoes) {
+  const std::string text = many_customers(9'000, R"({"id":"end","name":"\u12"})");
+  auto r = decode_shared_customers(text);
+  ASSERT_FALSE(r);
+  const std::size_t at = text.find("\\u12") + 5;  // the closing quote, counted from 1
+  EXPECT_NE(r.error().message.find("customers: not JSON (byte " + std::to_string(at) + "): "),
+            std::string::npos)
+      << r.error().message;
+}
+
 // ---- Equal schedules held once ------------------------------------------------------------------
 
 // Key order and spacing do not matter: the schedules are equal values.
