@@ -80,8 +80,9 @@ class SchedulePool {
   std::unordered_map<std::size_t, std::vector<OptionalSchedule>> seen_;
 };
 
-/// Decodes `json_text` one customer at a time: no tree of the whole document is built, and
-/// a customer whose text hash `reuse` knows is taken from it instead of being decoded.
+/// Decodes `json_text` one customer at a time (on every core when there are thousands): no
+/// tree of the whole document is built, and a customer whose text hash `reuse` knows is
+/// taken from it instead of being decoded. `reuse` is called on this thread only.
 /// Decoded customers with equal schedules share them through `pool` (a pool of this call's
 /// own when null); a document the splitter declines (decoded as one tree) shares none.
 /// Errors as decode_customers().
