@@ -57,6 +57,7 @@ class Builder {
  private:
   void index_ids() {
     out_.resize(in_.size());
+    by_id_.reserve(in_.size());
     parent_.assign(in_.size(), kNone);
     invalid_.assign(in_.size(), false);
     for (std::size_t i = 0; i < in_.size(); ++i) {
@@ -476,6 +477,7 @@ CompiledSet compile(const CustomerRefs& customers, const CompileOptions& options
   Builder builder(customers, options, zones, previous, set, set.customers_, set.by_id_);
   builder.run(now);
   set.recompiled_ = builder.recompiled();
+  set.by_reference_.reserve(set.customers_.size());
   for (std::size_t i = 0; i < set.customers_.size(); ++i) {
     const std::string& ref = set.customers_[i].reference_id;
     if (!ref.empty()) set.by_reference_.emplace(ref, i);  // the first one wins
