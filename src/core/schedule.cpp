@@ -31,11 +31,6 @@ std::string_view to_string(Weekday d) {
   return kNames[static_cast<int>(d)];
 }
 
-std::optional<Schedule> OptionalSchedule::to_optional() const {
-  if (!value_) return std::nullopt;
-  return *value_;
-}
-
 Schedule& OptionalSchedule::own() {
   // use_count() is exact enough here: only this holder can share its storage with another
   // holder, and a concurrent copy of this holder would be a data race on it anyway.

@@ -106,8 +106,6 @@ class OptionalSchedule {
     return *value_;
   }
   void reset() { value_.reset(); }
-  /// The value as a std::optional (a copy), for interfaces that take one.
-  std::optional<Schedule> to_optional() const;
 
   /// True when both hold the same storage (so are equal without comparing).
   bool shares_with(const OptionalSchedule& other) const { return value_ == other.value_; }
