@@ -32,8 +32,9 @@ std::string_view to_string(Weekday d) {
 }
 
 Schedule& OptionalSchedule::own() {
-  // use_count() is exact enough here: only this holder can share its storage with another
-  // holder, and a concurrent copy of this holder would be a data race on it anyway.
+  // A count of 1 means this is the only holder, and then no thread can gain a reference but
+  // by copying this holder, which would race on it anyway. A stale count above 1 only costs
+  // a copy.
   if (value_.use_count() > 1) value_ = std::make_shared<Schedule>(*value_);
   return *value_;
 }
