@@ -474,8 +474,7 @@ TEST(Compiler, RuleBudgetIsCheckedWithoutCompiling) {
   EXPECT_EQ(over.error().message, "rules per schedule: 1001 is over the budget of 1000");
 }
 
-// ---- Customers holding one decoded schedule (a template)
-// -----------------------------------------
+// ---- Customers holding one decoded schedule (a template) ----------------------------------------
 
 /// `c` with the schedule storage of `from` (as the decoder's SchedulePool gives).
 Customer sharing(Customer c, const Customer& from) {
