@@ -24,7 +24,7 @@ const char* reason_of(Decider d) {
   return "?";
 }
 
-/// Stored as valid JSON no deeper than the cap (read_opaque() in customers_decode.cpp); the
+/// Stored as valid JSON no deeper than the cap (read_opaque() in customer_reader.cpp); the
 /// depth is checked again because a copy or dump of a deeper tree would recurse per level.
 json flow_params(const std::string& text) {
   if (text.empty() || !check_json_depth(text)) return nullptr;

@@ -1,6 +1,6 @@
 // Customers back into the upstream's JSON shape, for persisted snapshots and debug dumps.
 //
-// The inverse of the readers in customers_decode.cpp: enums by name, and every value equal to
+// The inverse of the readers in customer_reader.cpp: enums by name, and every value equal to
 // its decoded default left out, so decoding the output gives back equal structs.
 
 #include "hoursd/json/customers_json.hpp"
