@@ -38,10 +38,12 @@ Result<std::string> read_file(const std::filesystem::path& path, std::size_t max
     return cannot_read(err == ENOENT ? ErrorCode::not_found : ErrorCode::io_error, name, err);
   }
   std::string out;
-  // One allocation for a large file (a snapshot of 10,000 customers runs to megabytes).
+  // One allocation for a large file (a snapshot of 10,000 customers runs to megabytes),
+  // with the spare room a parser that reads ahead needs (file.hpp).
   struct stat st {};
   if (::fstat(file.fd, &st) == 0 && st.st_size > 0) {
-    out.reserve(std::min(static_cast<std::size_t>(st.st_size), max_bytes));
+    const std::size_t size = std::min(static_cast<std::size_t>(st.st_size), max_bytes);
+    out.reserve(size + std::min(kReadSpare, kNoSizeLimit - size));
   }
   char buf[1 << 16];
   for (;;) {

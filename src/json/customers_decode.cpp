@@ -109,15 +109,39 @@ std::optional<json> parse_item(std::string_view text, std::size_t depth) {
 
 /// One item decoded on its own, on any thread.
 struct ItemDecode {
-  std::shared_ptr<Customer> customer;  // null when the item did not decode
-  std::size_t schedule_hash = 0;       // of the schedule member's tree, when there is one
-  std::optional<DecodeError> error;    // why it did not
-  bool parsed = true;                  // false: the text alone is not JSON
+  std::shared_ptr<Customer> customer;        // null when the item did not decode
+  std::size_t schedule_hash = 0;             // of the schedule member's tree, when it was decoded
+  std::optional<ContentHash> schedule_text;  // of the schedule member's text, when known
+  bool schedule_known = false;               // the schedule was the pool's, not decoded
+  std::optional<DecodeError> error;          // why it did not
+  bool parsed = true;                        // false: the text alone is not JSON
 };
 
-ItemDecode decode_item(std::string_view text, std::size_t depth, std::size_t index) {
+/// `item` with the text `member` (a value inside it) replaced by null.
+std::string without(std::string_view item, std::string_view member) {
+  const auto at = static_cast<std::size_t>(member.data() - item.data());
+  std::string out;
+  out.reserve(item.size() - member.size() + 4);
+  out.append(item.substr(0, at)).append("null").append(item.substr(at + member.size()));
+  return out;
+}
+
+/// Decodes the item `text`, nested `depth` levels down. A schedule member whose text `pool`
+/// decoded before is taken from it: the rest of the item is parsed without it. `pool` is
+/// read under `pool_mutex`.
+ItemDecode decode_item(std::string_view text, std::size_t depth, std::size_t index,
+                       const SchedulePool& pool, std::mutex& pool_mutex) {
   ItemDecode out;
-  auto item = parse_item(text, depth);
+  std::optional<OptionalSchedule> known;
+  const auto member = json_items::schedule_text(text);
+  if (member) {
+    out.schedule_text = json_items::content_hash(*member);
+    std::lock_guard lock(pool_mutex);
+    if (const OptionalSchedule* s = pool.decoded_from(*out.schedule_text)) known = *s;
+  }
+  // The same schedule text decodes to the same schedule wherever it stands, and did decode
+  // before, so the item decodes, or fails, as it would with it.
+  auto item = known ? parse_item(without(text, *member), depth) : parse_item(text, depth);
   if (!item) {
     out.parsed = false;
     return out;
@@ -129,8 +153,12 @@ ItemDecode decode_item(std::string_view text, std::size_t depth, std::size_t ind
     out.error = DecodeError{index, readable_id(*item), std::move(path), std::move(message)};
     return out;
   }
-  if (auto s = item->find("schedule"); c->schedule && s != item->end())
+  if (known) {
+    c->schedule = std::move(*known);
+    out.schedule_known = true;
+  } else if (auto s = item->find("schedule"); c->schedule && s != item->end()) {
     out.schedule_hash = std::hash<json>{}(*s);
+  }
   out.customer = std::move(c);
   return out;
 }
@@ -197,10 +225,11 @@ std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
   std::mutex pool_mutex;
   for_each_item(todo.size(), [&](std::size_t k) {
     ItemDecode& d = decoded[k];
-    d = decode_item(split.items[todo[k]], split.list_members ? 2 : 1, todo[k]);
-    if (d.customer && d.customer->schedule) {
+    d = decode_item(split.items[todo[k]], split.list_members ? 2 : 1, todo[k], pool, pool_mutex);
+    if (d.customer && d.customer->schedule && !d.schedule_known) {
       std::lock_guard lock(pool_mutex);
       pool.intern(d.schedule_hash, d.customer->schedule);
+      if (d.schedule_text) pool.remember(*d.schedule_text, d.customer->schedule);
     }
   });
   out.customers.reserve(n);
@@ -224,20 +253,11 @@ std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
   return Result<SharedDecode>(std::move(out));
 }
 
-}  // namespace
-
-void SchedulePool::intern(std::size_t hash, OptionalSchedule& schedule) {
-  std::vector<OptionalSchedule>& same_hash = seen_[hash];
-  for (const OptionalSchedule& known : same_hash) {
-    if (known == schedule) return schedule.share(known);
-  }
-  same_hash.push_back(schedule);
-}
-
-Result<SharedDecode> decode_shared_customers(std::string_view json_text, const ReuseLookup& reuse,
-                                             SchedulePool* pool) {
+/// decode_shared_customers(); `padded` as json_items::split() takes it.
+Result<SharedDecode> decode_shared(std::string_view json_text, bool padded,
+                                   const ReuseLookup& reuse, SchedulePool* pool) {
   SchedulePool own_pool;
-  if (auto split = json_items::split(json_text, kMaxDocumentDepth)) {
+  if (auto split = json_items::split(json_text, padded, kMaxDocumentDepth)) {
     if (auto decoded = decode_split(*split, reuse, pool ? *pool : own_pool))
       return std::move(*decoded);
   }
@@ -251,6 +271,41 @@ Result<SharedDecode> decode_shared_customers(std::string_view json_text, const R
     out.hashes.emplace_back();
   }
   return out;
+}
+
+}  // namespace
+
+void SchedulePool::intern(std::size_t hash, OptionalSchedule& schedule) {
+  std::vector<OptionalSchedule>& same_hash = seen_[hash];
+  for (const OptionalSchedule& known : same_hash) {
+    if (known == schedule) return schedule.share(known);
+  }
+  same_hash.push_back(schedule);
+}
+
+void SchedulePool::remember(const ContentHash& text, const OptionalSchedule& schedule) {
+  by_text_.try_emplace(text, schedule);
+}
+
+const OptionalSchedule* SchedulePool::decoded_from(const ContentHash& text) const {
+  auto it = by_text_.find(text);
+  return it == by_text_.end() ? nullptr : &it->second;
+}
+
+PaddedText::PaddedText(std::string& buffer) {
+  buffer.append(kReadAhead, ' ');
+  buffer.resize(buffer.size() - kReadAhead);  // keeps the capacity and the spaces past size()
+  text_ = buffer;
+}
+
+Result<SharedDecode> decode_shared_customers(PaddedText json_text, const ReuseLookup& reuse,
+                                             SchedulePool* pool) {
+  return decode_shared(json_text.text(), true, reuse, pool);
+}
+
+Result<SharedDecode> decode_shared_customers(std::string_view json_text, const ReuseLookup& reuse,
+                                             SchedulePool* pool) {
+  return decode_shared(json_text, false, reuse, pool);
 }
 
 Result<DecodedCustomers> decode_customers(std::string_view json_text) {

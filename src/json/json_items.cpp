@@ -40,6 +40,13 @@ std::optional<std::string_view> raw_text(od::value value) {
   return trimmed(text);
 }
 
+/// `text`, which PaddedText::kReadAhead readable bytes follow, as simdjson takes it.
+simdjson::padded_string_view padded_view(std::string_view text) {
+  static_assert(PaddedText::kReadAhead >= simdjson::SIMDJSON_PADDING);
+  return simdjson::padded_string_view(text.data(), text.size(),
+                                      text.size() + simdjson::SIMDJSON_PADDING);
+}
+
 /// Appends every element of `array` to `out`. False on an error.
 bool collect(od::array array, std::vector<std::string_view>& out) {
   for (auto element : array) {
@@ -100,16 +107,21 @@ bool split_object(od::object object, std::size_t max_depth, Split& out) {
 
 }  // namespace
 
-std::optional<Split> split(std::string_view text, std::size_t max_depth) {
-  // On-Demand reads up to SIMDJSON_PADDING bytes past the end; the copy provides them.
-  const simdjson::padded_string padded(text);
+std::optional<Split> split(std::string_view text, bool padded, std::size_t max_depth) {
+  // On-Demand reads up to SIMDJSON_PADDING bytes past the end: a padded text has them, any
+  // other is copied into a buffer that has.
+  Split out;
+  if (!padded) {
+    out.copy = std::make_unique<std::string>(text);
+    text = PaddedText(*out.copy).text();
+  }
+  const simdjson::padded_string_view input = padded_view(text);
   od::parser parser;
-  if (parser.allocate(padded.size() + 1, max_depth) != simdjson::SUCCESS) return std::nullopt;
+  if (parser.allocate(input.size() + 1, max_depth) != simdjson::SUCCESS) return std::nullopt;
   od::document doc;
-  if (parser.iterate(padded).get(doc)) return std::nullopt;
+  if (parser.iterate(input).get(doc)) return std::nullopt;
   od::json_type type;
   if (doc.type().get(type)) return std::nullopt;
-  Split out;
   bool ok = false;
   if (type == od::json_type::array) {
     od::array array;
@@ -120,10 +132,26 @@ std::optional<Split> split(std::string_view text, std::size_t max_depth) {
   }
   // Trailing content: a location still in bounds after the root value.
   if (!ok || doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return std::nullopt;
-  // The views point into the padded copy; move them onto `text`.
-  for (std::string_view& item : out.items)
-    item = text.substr(static_cast<std::size_t>(item.data() - padded.data()), item.size());
   return out;
+}
+
+std::optional<std::string_view> schedule_text(std::string_view item) {
+  od::parser parser;
+  od::document doc;
+  od::object object;
+  if (parser.iterate(padded_view(item)).get(doc) || doc.get_object().get(object))
+    return std::nullopt;
+  std::optional<std::string_view> found;
+  for (auto field : object) {
+    std::string_view key;
+    od::value value;
+    if (field.unescaped_key().get(key) || field.value().get(value)) return std::nullopt;
+    if (key != "schedule") continue;
+    if (found) return std::nullopt;  // a repeated key: the tree parse decides which one counts
+    found = raw_text(value);
+    if (!found) return std::nullopt;
+  }
+  return found;
 }
 
 ContentHash content_hash(std::string_view text) {

@@ -4,6 +4,7 @@
 // holds one customer's tree at a time, and a sync can skip customers whose text it has
 // seen before. Private to the json component.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,8 +15,11 @@
 namespace hoursd::json_items {
 
 struct Split {
-  /// The items in order, each a slice of the document text.
+  /// The items in order, each a slice of the document text or of `copy`, and followed by at
+  /// least PaddedText::kReadAhead readable bytes (the rest of the document and its padding).
   std::vector<std::string_view> items;
+  /// The padded copy of a document that was not padded; null when the items lie in it.
+  std::unique_ptr<std::string> copy;
   /// Set for a ListResponse: its members other than `items` that decoding reads
   /// (totalCount, totalPages, hasMorePages), and `items` itself when it is not an array,
   /// as the text of a JSON object, so the tree decoder reports them exactly as before.
@@ -24,8 +28,15 @@ struct Split {
 
 /// The split of `text`, or std::nullopt when the document is not well-formed JSON of either
 /// shape, or deeper than `max_depth`: the caller then parses it whole, which reports the
-/// problem. The returned views point into `text`. Never throws.
-std::optional<Split> split(std::string_view text, std::size_t max_depth);
+/// problem. The returned views point into `text`. `padded`: the text is followed by
+/// PaddedText::kReadAhead readable bytes, so it is indexed in place instead of copied.
+/// Never throws.
+std::optional<Split> split(std::string_view text, bool padded, std::size_t max_depth);
+
+/// The text of the value of `item`'s member "schedule" (its key compared unescaped), when
+/// `item` is an object with exactly one such member; std::nullopt otherwise. REQUIRES: `item`
+/// is an item of a split, so readable past its end. Never throws.
+std::optional<std::string_view> schedule_text(std::string_view item);
 
 /// The content hash of one item's text (customers_json.hpp). Never throws.
 ContentHash content_hash(std::string_view text);

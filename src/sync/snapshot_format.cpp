@@ -196,7 +196,7 @@ Result<json> parse_metadata(std::string_view text) {
 /// Every customer must decode. The checksum has passed, so an error here means the encoder
 /// and decoder disagree (a bug, or a stricter newer build); a partial list would silently
 /// drop customers, so the whole snapshot is refused.
-Result<std::vector<SharedCustomer>> decode_all(std::string_view customers_line) {
+Result<std::vector<SharedCustomer>> decode_all(PaddedText customers_line) {
   auto decoded = decode_shared_customers(customers_line);
   if (!decoded) return corrupt(decoded.error().message);
   if (decoded->page) return corrupt("customers: expected an array, got an object");
@@ -251,13 +251,15 @@ Result<void> decode_meta(std::string_view line, Metadata& s) {
   return {};
 }
 
-Result<StoredSnapshot> decode_body(std::string_view body) {
-  std::size_t newline = body.find('\n');
+/// `body` ends where the file does, so its last line, the customers, is padded as the file.
+Result<StoredSnapshot> decode_body(PaddedText body) {
+  std::size_t newline = body.text().find('\n');
   if (newline == std::string_view::npos) return corrupt("body has no metadata line");
   StoredSnapshot s;
   Metadata meta;
-  if (auto read = decode_meta(body.substr(0, newline), meta); !read) return fail(read.error());
-  auto list = decode_all(body.substr(newline + 1));
+  if (auto read = decode_meta(body.text().substr(0, newline), meta); !read)
+    return fail(read.error());
+  auto list = decode_all(body.suffix(newline + 1));
   if (!list) return fail(list.error());
   s.generation = meta.generation;
   s.synced_at = meta.synced_at;
@@ -278,10 +280,15 @@ std::string encode_snapshot(std::uint64_t generation, date::sys_seconds synced_a
   return encode_file(generation, synced_at, source, customers, hashes);
 }
 
-Result<StoredSnapshot> decode_snapshot(std::string_view bytes) {
-  auto body = verified_body(bytes);
+Result<StoredSnapshot> decode_snapshot(PaddedText bytes) {
+  auto body = verified_body(bytes.text());
   if (!body) return fail(body.error());
-  return decode_body(*body);
+  return decode_body(bytes.suffix(bytes.text().size() - body->size()));
+}
+
+Result<StoredSnapshot> decode_snapshot(std::string_view bytes) {
+  std::string copy(bytes);
+  return decode_snapshot(PaddedText(copy));
 }
 
 }  // namespace hoursd

@@ -216,7 +216,8 @@ Result<std::optional<StoredSnapshot>> load_snapshot(const fs::path& dir) {
   auto named = [&](const Error& e) {
     return fail(e.code, "snapshot " + path.string() + ": " + e.message);
   };
-  auto snapshot = decode_snapshot(*file);
+  static_assert(kReadSpare >= PaddedText::kReadAhead);  // so padding does not copy
+  auto snapshot = decode_snapshot(PaddedText(*file));
   if (!snapshot) return named(snapshot.error());
   return std::optional<StoredSnapshot>{std::move(*snapshot)};
 }

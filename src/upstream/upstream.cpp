@@ -22,7 +22,8 @@ class FileSource final : public Source {
     const auto started = std::chrono::steady_clock::now();
     auto text = read_text();
     if (!text) return fail(text.error());
-    auto decoded = decode_shared_customers(*text, reuse());
+    static_assert(kReadSpare >= PaddedText::kReadAhead);  // so padding does not copy
+    auto decoded = decode_shared_customers(PaddedText(*text), reuse());
     if (!decoded) return fail(ErrorCode::bad_json, describe() + ": " + decoded.error().message);
     if (!decoded->errors.empty())
       return fail(ErrorCode::bad_json,

@@ -54,6 +54,13 @@ TEST_F(File, FileLongerThanOneReadComesBackWhole) {
   EXPECT_EQ(*text, big);
 }
 
+TEST_F(File, LeavesSpareRoomPastTheBytes) {
+  const auto text = read_file(write("room", std::string(100'000, 'x')), kNoSizeLimit);
+  ASSERT_OK(text);
+  EXPECT_EQ(text->size(), 100'000u);
+  EXPECT_GE(text->capacity(), text->size() + kReadSpare);
+}
+
 TEST_F(File, EmptyFileIsAnEmptyString) {
   const auto text = read_file(write("empty", ""), 0);
   ASSERT_OK(text);

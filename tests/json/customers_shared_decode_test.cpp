@@ -57,6 +57,34 @@ TEST(SharedDecode, EveryDocumentShapeDecodesAsTheWholeTreeDecodeDid) {
   }
 }
 
+TEST(SharedDecode, APaddedTextDecodesAsTheTextItViews) {
+  for (const auto& d : test::customer_documents()) {
+    std::string buffer = d.text;
+    buffer.shrink_to_fit();  // no spare room: PaddedText must make it (ASan reads past it)
+    const PaddedText padded(buffer);
+    EXPECT_EQ(outcome_of(decode_shared_customers(padded)), d.outcome) << d.what;
+    EXPECT_EQ(buffer, d.text) << d.what;  // the padding lies outside the text
+  }
+}
+
+TEST(SharedDecode, APaddedSuffixIsTheTextFromTheOffset) {
+  std::string buffer = "header line\n[{\"id\":\"a\"},{\"id\":\"b\"}]\n";
+  const PaddedText padded(buffer);
+  const PaddedText tail = padded.suffix(buffer.find('\n') + 1);
+  EXPECT_EQ(tail.text(), "[{\"id\":\"a\"},{\"id\":\"b\"}]\n");
+  EXPECT_EQ(outcome_of(decode_shared_customers(tail)),
+            outcome_of(decode_shared_customers(tail.text())));
+}
+
+TEST(SharedDecode, PaddingABufferWithSpareRoomDoesNotMoveIt) {
+  std::string buffer = "[{\"id\":\"a\"}]";
+  buffer.reserve(buffer.size() + PaddedText::kReadAhead);
+  const char* before = buffer.data();
+  const PaddedText padded(buffer);
+  EXPECT_EQ(padded.text().data(), before);
+  EXPECT_EQ(padded.text(), "[{\"id\":\"a\"}]");
+}
+
 TEST(SharedDecode, ALookupThatKnowsNothingChangesNoOutcome) {
   RecordingLookup nothing;
   for (const auto& d : test::customer_documents()) {
@@ -223,6 +251,72 @@ TEST(SharedDecode, OnePoolSharesSchedulesAcrossDecodes) {
   ASSERT_OK(alone);
   EXPECT_TRUE(first->customers[0]->schedule.shares_with(second->customers[0]->schedule));
   EXPECT_FALSE(first->customers[0]->schedule.shares_with(alone->customers[0]->schedule));
+}
+
+// ---- A schedule text seen before is not decoded again ------------------------------------------
+
+/// Items whose schedule texts repeat, around what could tell a repeated text apart from its
+/// first decode: an error elsewhere in the item, a repeated or escaped key, a schedule that
+/// does not decode, null. `spaced`: each schedule text made unique by spaces (decoded each).
+std::string repeating_schedules(bool spaced) {
+  int n = 0;
+  auto text = [&](const std::string& members) {
+    return "{" + (spaced ? std::string(static_cast<std::size_t>(++n), ' ') : "") + members + "}";
+  };
+  const std::string open = text(R"("timeZoneId":"UTC","rules":[{"id":"r","state":"Open"}])");
+  const std::string bad = text(R"("timeZoneId":7)");
+  return "[" + std::string(R"({"id":"a","schedule":)") + open + "}," +
+         R"({"id":"b","name":1,"schedule":)" + text(R"("defaultState":"S")") + "}," +
+         R"({"id":"b2","name":1,"schedule":)" + open + "}," + R"({"id":"c","schedule":)" + open +
+         R"(,"schedule":null},)" + R"({"id":"d","schedule":)" + open + "}," +
+         R"({"id":"e","schedule":)" + bad + "}," + R"({"id":"f","schedule":)" + bad + "}," +
+         R"({"id":"g","schedule":null},)" + R"({"schedule":)" + open +
+         R"(,"id":"h","tags":[{"id":"t"}]}])";
+}
+
+TEST(SharedDecode, ARepeatedScheduleTextDecodesAsIfDecodedAgain) {
+  const std::string repeated = repeating_schedules(false);
+  const std::string spaced = repeating_schedules(true);
+  for (const std::string& wrap : {std::string("%"), std::string(R"({"items":%})")}) {
+    auto in = [&](const std::string& items) {
+      return wrap.substr(0, wrap.find('%')) + items + wrap.substr(wrap.find('%') + 1);
+    };
+    auto r = decode_shared_customers(in(repeated));
+    ASSERT_OK(r);
+    EXPECT_EQ(outcome_of(r), outcome_of(decode_shared_customers(in(spaced)))) << wrap;
+    ASSERT_EQ(r->customers.size(), 5u) << outcome_of(r);  // a c d g h; b b2 e f fail
+    const auto& c = r->customers;
+    EXPECT_TRUE(c[0]->schedule.shares_with(c[2]->schedule));  // a, d
+    EXPECT_TRUE(c[0]->schedule.shares_with(c[4]->schedule));  // a, h
+    EXPECT_FALSE(c[1]->schedule);                             // c: the later key, null
+    EXPECT_EQ(r->errors.at(1).message, "customers[2].name: expected string, got 1");
+  }
+}
+
+// printf '{"timeZoneId":"UTC","defaultState":"S"}' | sha256sum: the first 128 bits.
+constexpr ContentHash kHashOfUtcS{0x0e2471bffbc22c65, 0xda68ba11d9de3866};
+
+// Seeded with a schedule a text does not decode to, the pool shows that the decode took the
+// schedule by its text's hash, without decoding the text.
+TEST(SharedDecode, AScheduleTextThePoolKnowsIsTakenFromItNotDecoded) {
+  SchedulePool pool;
+  const OptionalSchedule seeded = Schedule{.time_zone_id = "Asia/Tokyo"};
+  pool.remember(kHashOfUtcS, seeded);
+  auto r = decode_shared_customers(
+      R"([{"id":"a","schedule":{"timeZoneId":"UTC","defaultState":"S"}}])", {}, &pool);
+  ASSERT_OK(r);
+  EXPECT_TRUE(r->customers.at(0)->schedule.shares_with(seeded));
+}
+
+TEST(SharedDecode, OnePoolRemembersTheScheduleTextsItDecoded) {
+  SchedulePool pool;
+  auto r = decode_shared_customers(
+      R"([{"id":"a","schedule":{"timeZoneId":"UTC","defaultState":"S"}}])", {}, &pool);
+  ASSERT_OK(r);
+  const OptionalSchedule* known = pool.decoded_from(kHashOfUtcS);
+  ASSERT_NE(known, nullptr);
+  EXPECT_TRUE(known->shares_with(r->customers.at(0)->schedule));
+  EXPECT_EQ(pool.decoded_from(ContentHash{kHashOfUtcS.hi, kHashOfUtcS.lo + 1}), nullptr);
 }
 
 // The hash only narrows the search: schedules are compared before they are shared.

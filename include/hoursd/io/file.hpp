@@ -15,6 +15,11 @@ namespace hoursd {
 /// For read_file callers that accept a file of any size.
 inline constexpr std::size_t kNoSizeLimit = std::numeric_limits<std::size_t>::max();
 
+/// Spare capacity read_file() leaves past the bytes of a file whose size did not change
+/// while it was read: room for the padding a JSON parser reads ahead into (PaddedText), so
+/// that padding a text of hundreds of megabytes does not copy it.
+inline constexpr std::size_t kReadSpare = 64;
+
 /// The bytes of the file at `path`, unchanged (binary-safe), if it holds at most `max_bytes`.
 /// `what` names the file in messages ("secret file /etc/x"); empty means the path itself.
 /// Messages never hold the contents: "cannot read WHAT: <strerror>" or "WHAT is larger than

@@ -68,16 +68,44 @@ struct SharedDecode {
 
 /// Decoded schedules by content, so that customers with equal schedules hold one
 /// (OptionalSchedule): a platform makes many customers from a few templates. One pool may
-/// serve several decodes, e.g. the pages of one fetch. Holds each distinct schedule it saw.
+/// serve several decodes, e.g. the pages of one fetch. Holds each distinct schedule it saw,
+/// and the content hash (as of customers) of each text it was decoded from, so that a text
+/// seen before is not decoded again. Not thread-safe.
 class SchedulePool {
  public:
   /// Makes `schedule` share the storage of an equal schedule seen before, or remembers it.
   /// `hash` is any hash of its content: equal schedules must have equal hashes. Schedules
   /// are compared in full before they are shared.
   void intern(std::size_t hash, OptionalSchedule& schedule);
+  /// Remembers that the schedule member text with hash `text` decoded to `schedule`.
+  void remember(const ContentHash& text, const OptionalSchedule& schedule);
+  /// The schedule a member text with hash `text` decoded to, or null when none was
+  /// remembered.
+  const OptionalSchedule* decoded_from(const ContentHash& text) const;
 
  private:
   std::unordered_map<std::size_t, std::vector<OptionalSchedule>> seen_;
+  std::unordered_map<ContentHash, OptionalSchedule, ContentHashHash> by_text_;
+};
+
+/// A text whose buffer goes on, readable and initialized, for at least kReadAhead bytes past
+/// its end. decode_shared_customers() indexes such a text where it lies; any other text it
+/// copies first, because its parser reads ahead of the text in wide blocks. For a document
+/// of hundreds of megabytes the copy is as large again, and every sync paid for it.
+class PaddedText {
+ public:
+  static constexpr std::size_t kReadAhead = 64;
+  /// Views all of `buffer` after writing kReadAhead spaces past its end, outside its size;
+  /// reallocates only when `buffer`'s spare capacity is short of them. REQUIRES: `buffer`
+  /// outlives the view and is not changed while it is used.
+  explicit PaddedText(std::string& buffer);
+  /// The text from `offset` to the end, padded as this one is. REQUIRES: offset <= size.
+  PaddedText suffix(std::size_t offset) const { return PaddedText(text_.substr(offset)); }
+  std::string_view text() const { return text_; }
+
+ private:
+  explicit PaddedText(std::string_view text) : text_(text) {}
+  std::string_view text_;
 };
 
 /// Decodes `json_text` one customer at a time (on every core when there are thousands): no
@@ -88,6 +116,9 @@ class SchedulePool {
 /// Errors as decode_customers().
 Result<SharedDecode> decode_shared_customers(std::string_view json_text,
                                              const ReuseLookup& reuse = {},
+                                             SchedulePool* pool = nullptr);
+/// decode_shared_customers() of a padded text, which is not copied.
+Result<SharedDecode> decode_shared_customers(PaddedText json_text, const ReuseLookup& reuse = {},
                                              SchedulePool* pool = nullptr);
 
 /// Decodes `json_text`. Errors (whole document unusable): ErrorCode::bad_json when the text

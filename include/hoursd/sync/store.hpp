@@ -92,6 +92,8 @@ std::string encode_snapshot(std::uint64_t generation, date::sys_seconds synced_a
 /// before decoding anything. Errors: ErrorCode::bad_json (corrupt, truncated, checksum
 /// mismatch, wrong format version); the message names no file. Pure.
 Result<StoredSnapshot> decode_snapshot(std::string_view bytes);
+/// decode_snapshot() of a file's bytes read with room to pad them, which are not copied.
+Result<StoredSnapshot> decode_snapshot(PaddedText bytes);
 
 /// Reads the snapshot in `dir`. std::nullopt when there is none. Errors: ErrorCode::io_error
 /// (unreadable) or ErrorCode::bad_json (corrupt, truncated, checksum mismatch, wrong
