@@ -26,6 +26,11 @@ Issue customer_error(const char* field, std::string message) {
 
 bool has_own_schedule(const Customer& c) { return c.schedule && !c.schedule->inherit; }
 
+/// Lint held once by every customer sharing the timeline it was found on (ScheduleLint).
+std::shared_ptr<const ScheduleLint> shared_lint(ScheduleLint lint) {
+  return std::make_shared<const ScheduleLint>(std::move(lint));
+}
+
 class Builder {
  public:
   Builder(const CustomerRefs& in, const CompileOptions& options, const ZoneDb& zones,
@@ -344,11 +349,7 @@ class Builder {
     if (done_.size() != in_.size()) done_.assign(in_.size(), false);
     if (done_[i]) return;
     done_[i] = true;
-    CompiledCustomer& c = out_[i];
-    std::vector<Lint> issues = issue_lint(c);
-    c.issue_lint_count = std::min(issues.size(), kMaxLintPerCustomer);
-    if (c.schedule) precompute_schedule(i, window, now);
-    c.lint = capped_lint(std::move(issues), schedule_lint_[i]);
+    if (out_[i].schedule) precompute_schedule(i, window, now);
   }
 
   // The timeline and schedule lint of a customer with a schedule.
@@ -357,7 +358,7 @@ class Builder {
     if (c.schedule->has_customer_state_rules && c.parent) precompute(*c.parent, window, now);
     if (const std::size_t first = first_with_same_schedule(i); first != kNone) {
       c.timeline = out_[first].timeline;
-      schedule_lint_[i] = schedule_lint_[first];
+      c.schedule_lint = out_[first].schedule_lint;
       if (auto e = expand_error_.find(first); e != expand_error_.end())
         c.issues.push_back(customer_error("rules", e->second));
       reused_[i] = reused_[first];
@@ -369,7 +370,7 @@ class Builder {
     const EffectiveSchedule& s = *c.schedule;
     if (s.force_closed) {  // no rule is evaluated, so none is expanded
       c.timeline = Timeline::constant(window, kForceClosedDecider);
-      schedule_lint_[i] = schedule_lint(s, {}, c.timeline, now, options_.horizon);
+      c.schedule_lint = shared_lint(schedule_lint(s, {}, c.timeline, now, options_.horizon));
       return;
     }
     ctx_.rebudget(kMaxOccurrencesPerCompile, "occurrences per compiled customer");
@@ -377,11 +378,11 @@ class Builder {
     if (!sets) {  // a rule expands past its bound: lookups will report the same error
       expand_error_.emplace(i, sets.error().message);
       c.issues.push_back(customer_error("rules", sets.error().message));
-      schedule_lint_[i].kept.push_back({"invalid_value", "", sets.error().message});
+      c.schedule_lint = shared_lint({{{"invalid_value", "", sets.error().message}}});
       return;
     }
     c.timeline = Timeline::merge(window, *sets);
-    schedule_lint_[i] = schedule_lint(s, *sets, c.timeline, now, options_.horizon);
+    c.schedule_lint = shared_lint(schedule_lint(s, *sets, c.timeline, now, options_.horizon));
   }
 
   // The previous compile's timeline and lint still hold when the schedule object is the
@@ -393,11 +394,8 @@ class Builder {
     if (!old || !prev_->keep_timelines || old->schedule != c.schedule || old->timeline.empty())
       return false;
     if (c.schedule->has_customer_state_rules && !(c.parent && reused_[*c.parent])) return false;
-    // A truncated list no longer says which findings were the schedule's: lint anew.
-    if (!old->lint.empty() && old->lint.back().code == "lint_truncated") return false;
     c.timeline = old->timeline;
-    schedule_lint_[i].kept.assign(old->lint.begin() + std::ptrdiff_t(old->issue_lint_count),
-                                  old->lint.end());
+    c.schedule_lint = old->schedule_lint;
     reused_[i] = true;
     return true;
   }
@@ -442,7 +440,6 @@ class Builder {
   std::unordered_map<std::size_t, std::shared_ptr<const EffectiveSchedule>> own_;
   std::unordered_map<OwnKey, CompiledOwn, OwnKeyHash> compiled_own_;
   std::unordered_map<std::size_t, std::size_t> owner_;
-  std::unordered_map<std::size_t, ScheduleLint> schedule_lint_;
   std::unordered_map<const EffectiveSchedule*, std::size_t> first_with_;
   std::unordered_map<std::size_t, std::string> expand_error_;  // a rule expanded past its bound
   // Parent timelines built on demand, each once (those not covered by a precomputed one,

@@ -181,14 +181,6 @@ std::string_view issue_lint_code(const Issue& issue) {
   return "invalid_value";
 }
 
-std::vector<Lint> issue_lint(const CompiledCustomer& c) {
-  std::vector<Lint> out;
-  for (const Issue& i : c.issues)
-    if (i.severity == Severity::error)
-      out.push_back({std::string(issue_lint_code(i)), i.rule_id, i.message});
-  return out;
-}
-
 ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
                            const Timeline& timeline, date::sys_seconds now, days horizon) {
   Sink out;
@@ -204,12 +196,18 @@ ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<Interva
   return out.take();
 }
 
-std::vector<Lint> capped_lint(std::vector<Lint> issues, const ScheduleLint& schedule) {
-  std::vector<Lint> out = std::move(issues);
+std::vector<Lint> customer_lint(const CompiledCustomer& c) {
+  static const ScheduleLint kNone;
+  const ScheduleLint& schedule = c.schedule_lint ? *c.schedule_lint : kNone;
+  std::vector<Lint> out;
   std::size_t dropped = schedule.dropped;
-  if (out.size() > kMaxLintPerCustomer) {
-    dropped += out.size() - kMaxLintPerCustomer;
-    out.resize(kMaxLintPerCustomer);
+  for (const Issue& i : c.issues) {
+    if (i.severity != Severity::error) continue;
+    if (out.size() < kMaxLintPerCustomer) {
+      out.push_back({std::string(issue_lint_code(i)), i.rule_id, i.message});
+    } else {
+      ++dropped;
+    }
   }
   for (const Lint& l : schedule.kept) {
     if (out.size() < kMaxLintPerCustomer) {

@@ -38,8 +38,10 @@ std::vector<LintFinding> customer_findings(const CompiledCustomer& c) {
     if (i.severity == Severity::error) code = error_codes.emplace_back(issue_lint_code(i));
     out.push_back({c.id, i.rule_id, i.field, i.severity, std::move(code), i.message});
   }
-  for (std::size_t k = c.issue_lint_count; k < c.lint.size(); ++k) {
-    const Lint& l = c.lint[k];
+  // customer_lint() starts with a finding per error issue, up to its budget.
+  const std::vector<Lint> lint = customer_lint(c);
+  for (std::size_t k = std::min(error_codes.size(), kMaxLintPerCustomer); k < lint.size(); ++k) {
+    const Lint& l = lint[k];
     if (std::find(error_codes.begin(), error_codes.end(), l.code) != error_codes.end()) continue;
     const bool info = l.code == "force_closed" || l.code == "lint_truncated";
     out.push_back(

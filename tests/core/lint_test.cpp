@@ -184,7 +184,7 @@ TEST(Lint, CleanScheduleHasNoLint) {
                                     all_day("holiday", "Holiday", "2024-07-04", 3)}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
-  EXPECT_TRUE(c.lint.empty()) << dump_lint(c);
+  EXPECT_TRUE(customer_lint(c).empty()) << dump_lint(c);
 }
 
 TEST(Lint, ReusingAPreviousCompileDoesNotRepeatLint) {
@@ -196,10 +196,43 @@ TEST(Lint, ReusingAPreviousCompileDoesNotRepeatLint) {
   const CompiledSet second = compile(v, CompileOptions{}, test::tzdb(), kNow, &prior);
   for (const char* id : {"O", "K"}) {
     SCOPED_TRACE(id);
-    EXPECT_EQ(get(second, id).lint.size(), get(first, id).lint.size());
-    EXPECT_EQ(second.find(id)->lint.size(), first.find(id)->lint.size());
+    EXPECT_EQ(customer_lint(get(second, id)).size(), customer_lint(get(first, id)).size());
   }
   EXPECT_EQ(second.recompiled(), 0u);
+}
+
+// Lint is held once per timeline: the inheritor shares the owner's, and a compile that
+// takes the timeline over takes the lint with it instead of a copy.
+TEST(Lint, CustomersAndCompilesSharingATimelineHoldOneScheduleLint) {
+  SchedulingRule old = timed("old", "Open", "2020-01-01", "09:00", "17:00", 1);
+  std::vector<Customer> v = {customer("O", "", schedule("UTC", {old, always("a", "Open", 2)})),
+                             customer("K", "O", std::nullopt)};
+  const CompiledSet first = compile(v, CompileOptions{}, test::tzdb(), kNow);
+  const PreviousCompile prior{v, first};
+  const CompiledSet second = compile(v, CompileOptions{}, test::tzdb(), kNow, &prior);
+  const auto& lint = get(first, "O").schedule_lint;
+  ASSERT_NE(lint, nullptr);
+  EXPECT_TRUE(has_lint_code(get(first, "O"), "no_occurrence_in_horizon"))
+      << dump_lint(get(first, "O"));
+  EXPECT_EQ(get(first, "K").schedule_lint, lint);
+  EXPECT_EQ(get(second, "O").schedule_lint, lint);
+  EXPECT_EQ(get(second, "K").schedule_lint, lint);
+}
+
+// A customer's own findings come first, then its schedule's; without a schedule, only its own.
+TEST(Lint, CustomerLintIsTheIssuesFindingsThenTheSchedules) {
+  std::vector<Customer> v = {customer("O", "", schedule("UTC", {always("a", "Open", 1)})),
+                             customer("K", "O", std::nullopt),
+                             customer("L", "missing", std::nullopt)};
+  v[0].schedule->rules.push_back(timed("old", "Open", "2020-01-01", "09:00", "17:00", 2));
+  const CompiledSet set = compile(v, CompileOptions{}, test::tzdb(), kNow);
+  const std::vector<Lint> k = customer_lint(get(set, "K"));
+  const std::vector<Lint> o = customer_lint(get(set, "O"));
+  ASSERT_FALSE(o.empty());
+  EXPECT_EQ(k.size(), o.size());
+  const std::vector<Lint> l = customer_lint(get(set, "L"));
+  ASSERT_EQ(l.size(), 1u) << dump_lint(get(set, "L"));
+  EXPECT_EQ(l[0].code, "inheritance");
 }
 
 // ---- The lint budget (kMaxLintPerCustomer) ------------------------------------------------------
@@ -219,10 +252,10 @@ TEST(Lint, LintKeepsAtMostTheBudgetAndSaysHowManyWereDropped) {
   for (const CompiledSet* set : {&first, &second}) {
     for (const char* id : {"O", "K"}) {
       SCOPED_TRACE(id);
-      const CompiledCustomer& c = get(*set, id);
-      ASSERT_EQ(c.lint.size(), kMaxLintPerCustomer + 1);
-      EXPECT_EQ(c.lint.back().code, "lint_truncated");
-      EXPECT_EQ(c.lint.back().message,
+      const std::vector<Lint> lint = customer_lint(get(*set, id));
+      ASSERT_EQ(lint.size(), kMaxLintPerCustomer + 1);
+      EXPECT_EQ(lint.back().code, "lint_truncated");
+      EXPECT_EQ(lint.back().message,
                 "198 more lint findings were dropped: at most 1000 are kept per customer");
     }
   }
@@ -240,10 +273,11 @@ TEST(Lint, SamePriorityOverlapSearchStopsAtTheBudget) {
   }
   const CompiledSet set = compile_all({customer("C", "", schedule("UTC", rules))});
   const CompiledCustomer& c = get(set, "C");
-  ASSERT_EQ(c.lint.size(), kMaxLintPerCustomer + 1);
+  const std::vector<Lint> lint = customer_lint(c);
+  ASSERT_EQ(lint.size(), kMaxLintPerCustomer + 1);
   EXPECT_TRUE(has_lint_code(c, "same_priority_overlap")) << dump_lint(c);
-  EXPECT_EQ(c.lint.back().code, "lint_truncated");
-  EXPECT_TRUE(c.lint.back().message.starts_with("at least ")) << c.lint.back().message;
+  EXPECT_EQ(lint.back().code, "lint_truncated");
+  EXPECT_TRUE(lint.back().message.starts_with("at least ")) << lint.back().message;
 }
 
 }  // namespace

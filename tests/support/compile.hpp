@@ -48,18 +48,21 @@ inline std::string dump_issues(const CompiledCustomer& c) {
 
 inline bool has_lint(const CompiledCustomer& c, const std::string& code,
                      const std::string& rule_id) {
-  return std::any_of(c.lint.begin(), c.lint.end(),
+  const std::vector<Lint> lint = customer_lint(c);
+  return std::any_of(lint.begin(), lint.end(),
                      [&](const Lint& l) { return l.code == code && l.rule_id == rule_id; });
 }
 
 inline bool has_lint_code(const CompiledCustomer& c, const std::string& code) {
-  return std::any_of(c.lint.begin(), c.lint.end(), [&](const Lint& l) { return l.code == code; });
+  const std::vector<Lint> lint = customer_lint(c);
+  return std::any_of(lint.begin(), lint.end(), [&](const Lint& l) { return l.code == code; });
 }
 
 /// Every lint finding of `c`, one per line: for failure messages.
 inline std::string dump_lint(const CompiledCustomer& c) {
   std::string out;
-  for (const Lint& l : c.lint) out += "\n  " + l.code + " rule=" + l.rule_id + ": " + l.message;
+  for (const Lint& l : customer_lint(c))
+    out += "\n  " + l.code + " rule=" + l.rule_id + ": " + l.message;
   return out;
 }
 

@@ -71,6 +71,17 @@ struct Lint {
   std::string message;
 };
 
+/// A schedule's lint findings as compiled, at most kMaxLintPerCustomer, and how many more
+/// were dropped. Held once: every customer whose timeline is the schedule's shares it, and
+/// so does a later compile that takes the timeline over.
+struct ScheduleLint {
+  std::vector<Lint> kept;
+  std::size_t dropped = 0;
+  /// True when the same-priority overlap search stopped at the budget: `dropped` is then a
+  /// lower bound.
+  bool cut_short = false;
+};
+
 /// A rule after validation. Rules that cannot decide (invalid, empty state, condition
 /// skipped) are kept so explain can say why, with `evaluable` false.
 struct CompiledRule {
@@ -119,9 +130,8 @@ struct CompiledCustomer {
   std::string date_last_modified;
   CustomerStatus status = CustomerStatus::unscheduled;
   std::vector<Issue> issues;  // inheritance problems plus the schedule's issues
-  std::vector<Lint> lint;
-  /// How many of `lint`'s first entries follow from `issues`; the rest are the schedule's.
-  std::size_t issue_lint_count = 0;
+  /// The schedule's lint (customer_lint() adds the issues'); null when there is no schedule.
+  std::shared_ptr<const ScheduleLint> schedule_lint;
   /// Null when invalid or unscheduled.
   std::shared_ptr<const EffectiveSchedule> schedule;
   /// This customer's id, then each ancestor whose schedule it inherits, up to the owner.
@@ -134,6 +144,11 @@ struct CompiledCustomer {
   /// Precomputed segments around the compile instant (empty when there is no schedule).
   Timeline timeline;
 };
+
+/// A customer's lint (docs/semantics.md section 5): a finding for each of its error issues,
+/// then its schedule's lint, cut to kMaxLintPerCustomer, then one "lint_truncated" finding
+/// when any were dropped. Built on each call from what the compile kept. Pure.
+std::vector<Lint> customer_lint(const CompiledCustomer& c);
 
 class CompiledSet;
 

@@ -61,7 +61,7 @@ json customer_dump(const CompiledSet& set, const CompiledCustomer& c) {
           {"chain", c.chain},
           {"schedule", std::move(schedule)},
           {"issues", issues_json(c.issues)},
-          {"lint", lint_json(c.lint)},
+          {"lint", lint_json(customer_lint(c))},
           {"timeline", timeline_json(set, c)}};
 }
 
