@@ -9,6 +9,7 @@
 #include "hoursd/core/compiler.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 #include "hoursd/core/intervals.hpp"
@@ -391,7 +392,9 @@ class Builder {
   bool take_previous_timeline(std::size_t i) {
     const CompiledCustomer* old = previous_of(i);
     CompiledCustomer& c = out_[i];
-    if (!old || !prev_->keep_timelines || old->schedule != c.schedule || old->timeline.empty())
+    if (!old || old->schedule != c.schedule || old->timeline.empty()) return false;
+    if (prev_->refresh_parts > 0 &&
+        refresh_part_of(c.id, prev_->refresh_parts) == prev_->refresh_part)
       return false;
     if (c.schedule->has_customer_state_rules && !(c.parent && reused_[*c.parent])) return false;
     c.timeline = old->timeline;
@@ -464,6 +467,10 @@ CustomerRefs::CustomerRefs(const std::vector<Customer>& values) {
 CustomerRefs::CustomerRefs(const std::vector<SharedCustomer>& shared) {
   refs_.reserve(shared.size());
   for (const SharedCustomer& c : shared) refs_.push_back(c.get());
+}
+
+std::size_t refresh_part_of(std::string_view id, std::size_t parts) {
+  return std::hash<std::string_view>{}(id) % parts;
 }
 
 CompiledSet compile(const CustomerRefs& customers, const CompileOptions& options,

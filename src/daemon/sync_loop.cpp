@@ -17,8 +17,11 @@
 namespace hoursd {
 namespace {
 
-/// How often the published snapshot is recompiled so its precomputed windows follow time.
-constexpr std::chrono::hours kRefreshEvery{1};
+/// How often each customer's precomputed timeline is built anew, so that its window follows
+/// time: a part of the customers (by id) every kRefreshEvery / kRefreshParts, so a refresh
+/// holds a second timeline for a twelfth of them at most.
+constexpr std::chrono::minutes kRefreshEvery{60};
+constexpr std::size_t kRefreshParts = 12;
 
 /// The longest single wait of the sleeping sync loop: it beats between waits.
 constexpr std::chrono::seconds kSleepSlice{1};
@@ -102,6 +105,7 @@ void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, Heartbeat& 
                EventHub& events) {
   std::mt19937 rng(std::random_device{}());
   date::sys_seconds last_refresh = clock.now();
+  std::size_t refresh_part = 0;
   do {
     heartbeat.beat();
     if (sleeper.take_reload()) reload(syncer, running, overrides, heartbeat);
@@ -120,8 +124,9 @@ void sync_loop(Syncer& syncer, Sleeper& sleeper, const Clock& clock, Heartbeat& 
     } else {
       log(LogLevel::error, "sync", "failed", {{"error", r.error().message}});
     }
-    if (clock.now() - last_refresh >= kRefreshEvery) {
-      syncer.refresh();
+    if (clock.now() - last_refresh >= kRefreshEvery / kRefreshParts) {
+      syncer.refresh(refresh_part, kRefreshParts);
+      refresh_part = (refresh_part + 1) % kRefreshParts;
       last_refresh = clock.now();
     }
     notify_status(syncer);

@@ -279,7 +279,7 @@ Result<void> Syncer::sync_once(std::stop_token stop) {
   std::size_t recompiled = 0;
   if (!previous || changed > 0) {
     // Unchanged customers keep their previous timelines, whose windows then lag behind
-    // now; refresh() (hourly, from the daemon) compiles everything afresh.
+    // now; refresh() (from the daemon, a part at a time) builds them anew.
     auto generation = claim_generation(previous.get());
     if (!generation) return failed(generation.error(), false);
     recompiled = publish_fetched(*generation, now, previous.get(), *fetched);
@@ -350,14 +350,14 @@ SyncConfig Syncer::sync_config() const {
   return config_.sync;
 }
 
-void Syncer::refresh() {
+void Syncer::refresh(std::size_t part, std::size_t parts) {
   std::lock_guard sync_lock(sync_mutex_);
   const auto previous = current();
   if (!previous) return;
   beat();
-  // Schedules are taken over, timelines built anew: one more set of timelines while both
-  // generations live, not one more copy of every customer and schedule.
-  const PreviousCompile prior{previous->customers, previous->compiled, false};
+  // Schedules are taken over, one part's timelines built anew: while both generations
+  // live, one more set of that part's timelines, not of every customer's.
+  const PreviousCompile prior{previous->customers, previous->compiled, part, parts};
   publish(make_snapshot(previous->generation, previous->synced_at, previous->source,
                         previous->customers, previous->hashes, &prior));
   beat();

@@ -550,5 +550,52 @@ TEST(Compiler, EveryHolderOfASharedScheduleOverTheOccurrenceBudgetHasTheIssue) {
   }
 }
 
+// ---- The periodic refresh, a part at a time -----------------------------------------------------
+
+// Refreshing part p of 4 builds anew, for the new instant's window, the timelines of exactly
+// the customers refresh_part_of() puts in p; the others keep theirs and their old windows.
+TEST(Compiler, ARefreshBuildsAnewTheTimelinesOfItsPartOnly) {
+  std::vector<Customer> v;
+  for (int k = 0; k < 40; ++k) {
+    const std::string n = std::to_string(k);
+    v.push_back(customer("C" + n, "", schedule("UTC", {always("r" + n, "Open")})));
+  }
+  const CompileOptions options;
+  const CompiledSet first = compile(v, options, test::tzdb(), kNow);
+  const date::sys_seconds later = kNow + std::chrono::hours(1);
+  constexpr std::size_t kParts = 4;
+  std::size_t refreshed = 0;
+  for (std::size_t part = 0; part < kParts; ++part) {
+    const PreviousCompile prior{v, first, part, kParts};
+    const CompiledSet next = compile(v, options, test::tzdb(), later, &prior);
+    std::size_t in_part = 0;
+    for (const Customer& c : v) {
+      const bool refresh = refresh_part_of(c.id, kParts) == part;
+      in_part += refresh ? 1 : 0;
+      EXPECT_EQ(get(next, c.id).timeline.window().begin,
+                (refresh ? later : kNow) - options.lookback)
+          << c.id << " part " << part;
+    }
+    EXPECT_GT(in_part, 0u) << part;
+    EXPECT_EQ(next.recompiled(), in_part) << part;
+    refreshed += in_part;
+  }
+  EXPECT_EQ(refreshed, v.size());
+}
+
+// An inheritor shares its owner's timeline whichever of them a part refreshes.
+TEST(Compiler, ARefreshKeepsAnInheritorOnItsOwnersTimeline) {
+  const std::vector<Customer> v = {customer("O", "", schedule("UTC", {always("a", "Open")})),
+                                   customer("K", "O", std::nullopt)};
+  const CompiledSet first = compile(v, CompileOptions{}, test::tzdb(), kNow);
+  for (std::size_t part = 0; part < 3; ++part) {
+    const PreviousCompile prior{v, first, part, 3};
+    const CompiledSet next =
+        compile(v, CompileOptions{}, test::tzdb(), kNow + std::chrono::hours(1), &prior);
+    EXPECT_EQ(get(next, "K").timeline.segments().data(), get(next, "O").timeline.segments().data())
+        << part;
+  }
+}
+
 }  // namespace
 }  // namespace hoursd

@@ -213,7 +213,7 @@ TEST_F(SyncReuse, AfterAnHourlyRefreshTheNextSyncStillDecodesNothing) {
   auto syncer = make();
   ASSERT_OK(syncer->sync_once());
   clock_.advance(std::chrono::hours(1));
-  syncer->refresh();
+  syncer->refresh(0, 1);
   const auto refreshed = syncer->current();
   ASSERT_OK(syncer->sync_once());
   EXPECT_EQ(syncer->status().decoded, 0u);

@@ -173,11 +173,19 @@ class CustomerRefs {
 struct PreviousCompile {
   CustomerRefs customers;  // the input of that compile
   const CompiledSet& set;
-  /// false: the unchanged customers' compiled schedules are taken over, but their
-  /// timelines are built anew for this compile's window (the periodic refresh, which must
-  /// move the windows without holding two copies of every schedule).
-  bool keep_timelines = true;
+  /// The part of the unchanged customers whose timelines are built anew for this compile's
+  /// window, their compiled schedules still taken over: with refresh_parts = 0 none (a
+  /// sync), else those whose id refresh_part_of() puts in part refresh_part (the periodic
+  /// refresh, which moves the windows a part at a time, so that it never holds two
+  /// timelines of every customer at once). A customer sharing another's timeline (an
+  /// inheritor, an equal schedule) follows the first of them.
+  std::size_t refresh_part = 0;
+  std::size_t refresh_parts = 0;
 };
+
+/// The part of `parts` (> 0) that a customer with this id is refreshed in: fixed for an id,
+/// and spread evenly over ids. Pure.
+std::size_t refresh_part_of(std::string_view id, std::size_t parts);
 
 /// All compiled customers of one snapshot. Immutable once built; safe to share between
 /// threads. Customers keep input order; lookups by id and referenceId are hashed.

@@ -110,9 +110,10 @@ class Syncer {
   /// On any failure the published snapshot stays and the error is recorded.
   Result<void> sync_once(std::stop_token stop = {});
 
-  /// Recompiles the published customers as of now (the precomputed windows move with time)
-  /// and publishes the result under the same generation.
-  void refresh();
+  /// Recompiles the published customers as of now, building anew the timelines of part
+  /// `part` of `parts` (PreviousCompile::refresh_part; the precomputed windows move with
+  /// time), and publishes the result under the same generation. REQUIRES: part < parts.
+  void refresh(std::size_t part, std::size_t parts);
 
   /// Replaces the config and source (SIGHUP) for the next sync. The engine options are the
   /// caller's to keep unchanged: the published snapshot is not recompiled. Waits for a

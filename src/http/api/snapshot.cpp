@@ -118,7 +118,7 @@ Result<std::string> encoded(const Snapshot& s, ContentCoding coding) {
 
 /// The compressed bytes of the snapshot last asked for, one slot per coding, known by its
 /// generation, sync time, source and size. A generation number names one content within
-/// this process (the Syncer never issues one twice), so the hourly refresh, which
+/// this process (the Syncer never issues one twice), so the periodic refresh, which
 /// republishes the same generation as a new Snapshot object, reuses them.
 /// Thread-safe; concurrent requests for bytes not built yet wait for the one building them,
 /// on the worker pool, so a burst of replicas costs one build.
