@@ -18,8 +18,9 @@ namespace hoursd {
 namespace {
 
 /// How often each customer's precomputed timeline is built anew, so that its window follows
-/// time: a part of the customers (by id) every kRefreshEvery / kRefreshParts, so a refresh
-/// holds a second timeline for a twelfth of them at most.
+/// time: a part of the customers (by id) every kRefreshEvery / kRefreshParts (or after
+/// each sync, when syncs are further apart), so a refresh holds a second timeline for a
+/// twelfth of them at most. A window that lags only makes lookups outside it slower.
 constexpr std::chrono::minutes kRefreshEvery{60};
 constexpr std::size_t kRefreshParts = 12;
 

@@ -112,7 +112,9 @@ std::optional<Split> split(std::string_view text, bool padded, std::size_t max_d
   // other is copied into a buffer that has.
   Split out;
   if (!padded) {
-    out.copy = std::make_unique<std::string>(text);
+    out.copy = std::make_unique<std::string>();
+    out.copy->reserve(text.size() + PaddedText::kReadAhead);  // one copy, padding included
+    out.copy->assign(text);
     text = PaddedText(*out.copy).text();
   }
   const simdjson::padded_string_view input = padded_view(text);
