@@ -55,15 +55,20 @@ std::string readable_id(const json& v) {
   return (it != v.end() && it->is_string()) ? it->get<std::string>() : "";
 }
 
+/// The error of customer `index`, whose tree `item` did not read: `fault` there.
+DecodeError item_error(std::size_t index, const json& item, const Fault& fault) {
+  std::string path = "customers[" + std::to_string(index) + "]" + fault.path;
+  std::string message = path + ": " + fault.problem;
+  return {index, readable_id(item), std::move(path), std::move(message)};
+}
+
 DecodedCustomers decode_items(const json& items) {
   DecodedCustomers out;
   out.customers.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     Customer c;
     if (auto f = read_customer(items[i], c)) {
-      std::string path = "customers[" + std::to_string(i) + "]" + f->path;
-      std::string message = path + ": " + f->problem;
-      out.errors.push_back({i, readable_id(items[i]), std::move(path), std::move(message)});
+      out.errors.push_back(item_error(i, items[i], *f));
     } else {
       out.customers.push_back(std::move(c));
     }
@@ -148,9 +153,7 @@ ItemDecode decode_item(std::string_view text, std::size_t depth, std::size_t ind
   }
   auto c = std::make_shared<Customer>();
   if (auto f = read_customer(*item, *c)) {
-    std::string path = "customers[" + std::to_string(index) + "]" + f->path;
-    std::string message = path + ": " + f->problem;
-    out.error = DecodeError{index, readable_id(*item), std::move(path), std::move(message)};
+    out.error = item_error(index, *item, *f);
     return out;
   }
   if (known) {
@@ -296,6 +299,13 @@ PaddedText::PaddedText(std::string& buffer) {
   buffer.append(kReadAhead, ' ');
   buffer.resize(buffer.size() - kReadAhead);  // keeps the capacity and the spaces past size()
   text_ = buffer;
+}
+
+PaddedText PaddedText::copy(std::string_view text, std::string& storage) {
+  storage.clear();
+  storage.reserve(text.size() + kReadAhead);  // one copy, padding included
+  storage.assign(text);
+  return PaddedText(storage);
 }
 
 Result<SharedDecode> decode_shared_customers(PaddedText json_text, const ReuseLookup& reuse,

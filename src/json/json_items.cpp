@@ -113,9 +113,7 @@ std::optional<Split> split(std::string_view text, bool padded, std::size_t max_d
   Split out;
   if (!padded) {
     out.copy = std::make_unique<std::string>();
-    out.copy->reserve(text.size() + PaddedText::kReadAhead);  // one copy, padding included
-    out.copy->assign(text);
-    text = PaddedText(*out.copy).text();
+    text = PaddedText::copy(text, *out.copy).text();
   }
   const simdjson::padded_string_view input = padded_view(text);
   od::parser parser;

@@ -288,9 +288,7 @@ Result<StoredSnapshot> decode_snapshot(PaddedText bytes) {
 
 Result<StoredSnapshot> decode_snapshot(std::string_view bytes) {
   std::string copy;
-  copy.reserve(bytes.size() + PaddedText::kReadAhead);  // one copy, padding included
-  copy.assign(bytes);
-  return decode_snapshot(PaddedText(copy));
+  return decode_snapshot(PaddedText::copy(bytes, copy));
 }
 
 }  // namespace hoursd

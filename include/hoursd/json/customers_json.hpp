@@ -99,6 +99,9 @@ class PaddedText {
   /// reallocates only when `buffer`'s spare capacity is short of them. REQUIRES: `buffer`
   /// outlives the view and is not changed while it is used.
   explicit PaddedText(std::string& buffer);
+  /// Copies `text` into `storage` (once: the room for the padding is reserved first) and
+  /// views the copy. REQUIRES: as for the constructor, of `storage`.
+  static PaddedText copy(std::string_view text, std::string& storage);
   /// The text from `offset` to the end, padded as this one is. REQUIRES: offset <= size.
   PaddedText suffix(std::size_t offset) const { return PaddedText(text_.substr(offset)); }
   std::string_view text() const { return text_; }
