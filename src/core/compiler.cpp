@@ -218,7 +218,7 @@ class Builder {
       sched->issues.push_back(customer_error("rules", within.error().message));
       invalid = true;  // its rules are not compiled at all
     } else {
-      compile_rules(s, options_, *sched);
+      compile_rules(in_[i].schedule.storage(), options_, *sched);
     }
     return {std::move(sched), invalid};
   }

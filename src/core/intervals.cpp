@@ -55,7 +55,7 @@ Result<IntervalSet> time_intervals(const CompiledRule& rule, const Zone& zone, W
     for (const Recurrence::Start& s : *chunk) add(s);
     total += chunk->size();
     if (total > kMaxStartsPerWindow) {
-      return fail(ErrorCode::out_of_range, "rule " + rule.id + ": more than " +
+      return fail(ErrorCode::out_of_range, "rule " + rule.id() + ": more than " +
                                                std::to_string(kMaxStartsPerWindow) +
                                                " occurrences in one window");
     }
@@ -95,7 +95,7 @@ Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
       case RuleType::always: got = IntervalSet{window}; break;
       case RuleType::time: got = time_intervals(rule, *schedule.zone.zone, window, ctx); break;
       case RuleType::customer_state:
-        got = state_intervals(set, parent, rule.customer_state, window, ctx);
+        got = state_intervals(set, parent, rule.customer_state(), window, ctx);
         break;
     }
     if (!got) return fail(got.error());

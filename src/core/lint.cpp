@@ -40,7 +40,7 @@ class Sink {
 };
 
 std::string label(const CompiledRule& r) {
-  return "rule " + (r.id.empty() ? "#" + std::to_string(r.list_index) : r.id);
+  return "rule " + (r.id().empty() ? "#" + std::to_string(r.list_index) : r.id());
 }
 
 bool intersects(const IntervalSet& a, const IntervalSet& b) {
@@ -80,7 +80,7 @@ void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizo
   for (const CompiledRule& r : s.rules) {
     if (!r.evaluable || r.type != RuleType::time) continue;
     if (!has_occurrence(r, zone, now - r.length, now + horizon)) {
-      out.add({"no_occurrence_in_horizon", r.id,
+      out.add({"no_occurrence_in_horizon", r.id(),
                label(r) + " has no occurrence in the next " + std::to_string(horizon.count()) +
                    " days"});
     }
@@ -92,7 +92,7 @@ void lint_never_matching(const EffectiveSchedule& s, Sink& out) {
   for (const CompiledRule& r : s.rules) {
     if (!r.evaluable || !r.recurrence) continue;
     for (const std::string& why : r.recurrence->never_matching()) {
-      out.add({"part_never_matches", r.id, label(r) + ": " + why});
+      out.add({"part_never_matches", r.id(), label(r) + ": " + why});
     }
   }
 }
@@ -123,7 +123,7 @@ void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon, 
     if (!r.evaluable || r.type != RuleType::time) continue;
     for (const auto& [begin, end] : gaps) {
       if (!starts_in_gap(r, *s.zone.zone, begin, end)) continue;
-      out.add({"start_in_dst_gap", r.id,
+      out.add({"start_in_dst_gap", r.id(),
                label(r) + " has an occurrence starting inside the DST gap of " +
                    date::format("%Y-%m-%d %H:%M", begin) +
                    "; it starts at the end of the gap (RFC 5545 section 3.3.5)"});
@@ -141,10 +141,10 @@ void lint_shadowing(const EffectiveSchedule& s, const std::vector<IntervalSet>& 
     const CompiledRule& r = s.rules[i];
     if (!r.evaluable) continue;
     if (always) {
-      out.add({"rule_shadowed", r.id,
+      out.add({"rule_shadowed", r.id(),
                label(r) + " never decides: " + label(*always) + " (Always) is checked before it"});
     } else if (!sets[i].empty() && !deciders.count(static_cast<std::int32_t>(i))) {
-      out.add({"rule_shadowed_in_window", r.id,
+      out.add({"rule_shadowed_in_window", r.id(),
                label(r) + " matches but never decides between " +
                    date::format("%Y-%m-%dT%H:%M:%SZ", timeline.window().begin) + " and " +
                    date::format("%Y-%m-%dT%H:%M:%SZ", timeline.window().end) +
@@ -161,13 +161,13 @@ void lint_same_priority(const EffectiveSchedule& s, const std::vector<IntervalSe
     for (std::size_t j = i + 1; j < s.rules.size(); ++j) {
       const CompiledRule& a = s.rules[i];
       const CompiledRule& b = s.rules[j];
-      if (a.priority != b.priority) break;  // rules are sorted by priority
-      if (!a.evaluable || !b.evaluable || a.state == b.state) continue;
+      if (a.priority() != b.priority()) break;  // rules are sorted by priority
+      if (!a.evaluable || !b.evaluable || a.state() == b.state()) continue;
       if (!intersects(sets[i], sets[j])) continue;
       if (out.full()) return out.drop_and_stop();
-      out.add({"same_priority_overlap", b.id,
-               label(a) + " and " + label(b) + " share priority " + std::to_string(a.priority) +
-                   ", overlap and give different states (" + a.state + ", " + b.state +
+      out.add({"same_priority_overlap", b.id(),
+               label(a) + " and " + label(b) + " share priority " + std::to_string(a.priority()) +
+                   ", overlap and give different states (" + a.state() + ", " + b.state() +
                    "): list order decides"});
     }
   }

@@ -266,14 +266,8 @@ CompiledRule compile_rule(const SchedulingRule& r, std::size_t index, const Comp
                           const Zone* zone, std::vector<Issue>& issues) {
   RuleErrors errors(r);
   CompiledRule out;
+  out.source = &r;
   out.list_index = index;
-  out.id = r.id;
-  out.name = r.name;
-  out.priority = r.priority;
-  out.state = r.state;
-  out.customer_state = r.customer_state;
-  out.flow_id = r.flow_id;
-  out.flow_params_json = r.flow_params_json;
   const auto type = rule_type(r, errors);
   if (type) out.type = *type;
   if (type == RuleType::time) {
@@ -302,15 +296,18 @@ CompiledRule compile_rule(const SchedulingRule& r, std::size_t index, const Comp
 
 }  // namespace
 
-void compile_rules(const Schedule& schedule, const CompileOptions& options,
+void compile_rules(std::shared_ptr<const Schedule> schedule, const CompileOptions& options,
                    EffectiveSchedule& out) {
-  for (std::size_t i = 0; i < schedule.rules.size(); ++i) {
-    out.rules.push_back(compile_rule(schedule.rules[i], i, options, out.zone.zone, out.issues));
+  out.source = std::move(schedule);
+  const std::vector<SchedulingRule>& rules = out.source->rules;
+  out.rules.reserve(rules.size());
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    out.rules.push_back(compile_rule(rules[i], i, options, out.zone.zone, out.issues));
   }
   const bool ascending = options.priority_order == PriorityOrder::ascending;
   std::stable_sort(out.rules.begin(), out.rules.end(),
                    [ascending](const CompiledRule& a, const CompiledRule& b) {
-                     return ascending ? a.priority < b.priority : a.priority > b.priority;
+                     return ascending ? a.priority() < b.priority() : a.priority() > b.priority();
                    });
   out.has_customer_state_rules = std::any_of(
       out.rules.begin(), out.rules.end(),

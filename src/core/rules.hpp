@@ -8,6 +8,8 @@ namespace hoursd {
 /// Compiles every rule of `schedule` into out.rules (sorted into evaluation order by
 /// priority, ties in list order) and appends their errors and warnings to out.issues.
 /// Recurrences are parsed in out.zone (REQUIRES: set first; a null zone leaves them floating).
-void compile_rules(const Schedule& schedule, const CompileOptions& options, EffectiveSchedule& out);
+/// out.source becomes `schedule` (REQUIRES: not null), which the rules point into.
+void compile_rules(std::shared_ptr<const Schedule> schedule, const CompileOptions& options,
+                   EffectiveSchedule& out);
 
 }  // namespace hoursd

@@ -40,12 +40,12 @@ json zone_json(const EffectiveSchedule& s) {
 }  // namespace
 
 json rule_json(const CompiledRule& r) {
-  return {{"id", r.id},
-          {"name", r.name},
-          {"priority", r.priority},
+  return {{"id", r.id()},
+          {"name", r.name()},
+          {"priority", r.priority()},
           {"type", std::string(to_string(r.type))},
-          {"flowId", r.flow_id.empty() ? json(nullptr) : json(r.flow_id)},
-          {"flowParams", flow_params(r.flow_params_json)}};
+          {"flowId", r.flow_id().empty() ? json(nullptr) : json(r.flow_id())},
+          {"flowParams", flow_params(r.flow_params_json())}};
 }
 
 json transition_json(const Transition& t, const EffectiveSchedule& s) {
@@ -183,13 +183,13 @@ void optional_string(ObjectWriter& o, std::string_view k, const std::string& s) 
 
 void write_rule(std::string& out, const CompiledRule& r) {
   ObjectWriter o(out);
-  o.string("id", r.id);
-  o.string("name", r.name);
-  o.raw("priority", std::to_string(r.priority));
+  o.string("id", r.id());
+  o.string("name", r.name());
+  o.raw("priority", std::to_string(r.priority()));
   o.string("type", to_string(r.type));
-  optional_string(o, "flowId", r.flow_id);
+  optional_string(o, "flowId", r.flow_id());
   // Stored as nlohmann's compact dump of the upstream object: already what dump() writes.
-  o.raw("flowParams", r.flow_params_json.empty() ? "null" : r.flow_params_json);
+  o.raw("flowParams", r.flow_params_json().empty() ? "null" : r.flow_params_json());
   o.close();
 }
 

@@ -69,7 +69,7 @@ inline std::string dump_lint(const CompiledCustomer& c) {
 /// Rule ids of `s` in evaluation order.
 inline std::vector<std::string> rule_ids(const EffectiveSchedule& s) {
   std::vector<std::string> out;
-  for (const CompiledRule& r : s.rules) out.push_back(r.id);
+  for (const CompiledRule& r : s.rules) out.push_back(r.id());
   return out;
 }
 
@@ -77,7 +77,7 @@ inline std::vector<std::string> rule_ids(const EffectiveSchedule& s) {
 inline const CompiledRule& rule(const CompiledCustomer& c, const std::string& id) {
   if (!c.schedule) throw std::invalid_argument("customer " + c.id + " has no schedule");
   for (const CompiledRule& r : c.schedule->rules) {
-    if (r.id == id) return r;
+    if (r.id() == id) return r;
   }
   throw std::invalid_argument("no rule " + id);
 }

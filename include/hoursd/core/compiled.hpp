@@ -83,25 +83,29 @@ struct ScheduleLint {
 };
 
 /// A rule after validation. Rules that cannot decide (invalid, empty state, condition
-/// skipped) are kept so explain can say why, with `evaluable` false.
+/// skipped) are kept so explain can say why, with `evaluable` false. The upstream rule's
+/// fields are read through `source`, not copied: the EffectiveSchedule holding this rule
+/// holds the decoded schedule too, so a rule's texts are held once.
 struct CompiledRule {
-  std::size_t list_index = 0;  // position in the upstream rules list
-  std::string id;
-  std::string name;
-  int priority = 0;
-  std::string state;
+  const SchedulingRule* source = nullptr;  // REQUIRES of every accessor: set
+  std::size_t list_index = 0;              // position in the upstream rules list
   RuleType type = RuleType::time;
-  std::string customer_state;
-  std::string flow_id;
-  std::string flow_params_json;
   bool evaluable = false;
-  std::string not_evaluable_reason;  // "" when evaluable
+  bool all_day = false;                      // time rules only
+  std::string_view not_evaluable_reason;     // a fixed phrase; "" when evaluable
 
   // Time rules only.
-  bool all_day = false;
   date::local_seconds dtstart{};
   std::chrono::seconds length{0};        // wall-clock length of every occurrence
   std::optional<Recurrence> recurrence;  // std::nullopt: one occurrence at dtstart
+
+  const std::string& id() const { return source->id; }
+  const std::string& name() const { return source->name; }
+  int priority() const { return source->priority; }
+  const std::string& state() const { return source->state; }
+  const std::string& customer_state() const { return source->customer_state; }
+  const std::string& flow_id() const { return source->flow_id; }
+  const std::string& flow_params_json() const { return source->flow_params_json; }
 };
 
 enum class CustomerStatus { ok, degraded, invalid, unscheduled };
@@ -111,6 +115,9 @@ std::string_view to_string(CustomerStatus s);
 /// customers whose own schedules are equal and take their zone the same way (the owner is
 /// CompiledCustomer::schedule_owner()).
 struct EffectiveSchedule {
+  /// The decoded schedule `rules` were compiled from; they point into it. Null when the
+  /// rules were not compiled (over budget).
+  std::shared_ptr<const Schedule> source;
   ZoneRef zone;
   std::string zone_source;  // "own", "parent <id>" or "default"
   bool force_closed = false;
@@ -231,7 +238,7 @@ inline Decider decider_of(const EffectiveSchedule& schedule, std::int32_t decide
 inline std::optional<std::string_view> state_of(const EffectiveSchedule& schedule, Decider d) {
   const std::string* s = nullptr;
   switch (d.kind) {
-    case Decider::Kind::rule: s = &d.rule->state; break;
+    case Decider::Kind::rule: s = &d.rule->state(); break;
     case Decider::Kind::default_state: s = &schedule.default_state; break;
     case Decider::Kind::force_closed: s = &schedule.force_closed_state; break;
   }

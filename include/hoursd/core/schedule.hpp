@@ -109,6 +109,9 @@ class OptionalSchedule {
 
   /// True when both hold the same storage (so are equal without comparing).
   bool shares_with(const OptionalSchedule& other) const { return value_ == other.value_; }
+  /// The storage, for a holder that must keep the value alive and unchanged (a write
+  /// through this OptionalSchedule then copies first). Null when !has_value().
+  std::shared_ptr<const Schedule> storage() const { return value_; }
   /// Makes this hold `other`'s storage. REQUIRES: *this == other (so no value changes).
   void share(const OptionalSchedule& other) { value_ = other.value_; }
 

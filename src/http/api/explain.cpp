@@ -17,7 +17,7 @@ constexpr std::chrono::days kExplainLookback{1};
 // The id a what-if schedule is compiled under; it never meets a stored customer.
 constexpr std::string_view kWhatIfId = "what-if";
 
-json nullable(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+json nullable(std::string_view s) { return s.empty() ? json(nullptr) : json(s); }
 
 json interval_json(const Interval& i) {
   return {{"start", format_utc(i.begin)}, {"end", format_utc(i.end)}};
@@ -39,7 +39,7 @@ const Interval* next_in(const IntervalSet& set, date::sys_seconds t) {
 std::string issues_of(const EffectiveSchedule& s, const CompiledRule& rule) {
   std::string out;
   for (const Issue& i : s.issues) {
-    if (i.rule_id == rule.id && !rule.id.empty()) out += (out.empty() ? "" : "; ") + i.message;
+    if (i.rule_id == rule.id() && !rule.id().empty()) out += (out.empty() ? "" : "; ") + i.message;
   }
   return out;
 }
@@ -55,7 +55,7 @@ std::string why_not_matched(const RuleContext& ctx, const CompiledRule& rule,
                             const IntervalSet& iv) {
   if (rule.type == RuleType::customer_state) {
     if (!ctx.parent) return "no parent, so a CustomerState rule never matches";
-    return "parent " + ctx.parent->id + " is not in state \"" + rule.customer_state + "\" at t";
+    return "parent " + ctx.parent->id + " is not in state \"" + rule.customer_state() + "\" at t";
   }
   return next_in(iv, ctx.t) ? "no occurrence contains t"
                             : "no occurrence contains t, and none starts within the horizon";
@@ -65,7 +65,7 @@ std::string why(const RuleContext& ctx, const CompiledRule& rule, const Interval
                 bool matched) {
   if (!rule.evaluable) {
     const std::string details = issues_of(ctx.schedule, rule);
-    return "not evaluable: " + rule.not_evaluable_reason +
+    return "not evaluable: " + std::string(rule.not_evaluable_reason) +
            (details.empty() ? "" : " (" + details + ")");
   }
   if (ctx.schedule.force_closed) return "forceClosed is set, so no rule is consulted";
@@ -74,7 +74,7 @@ std::string why(const RuleContext& ctx, const CompiledRule& rule, const Interval
     return "matches at t, and no rule checked before it matches, so it decides";
   }
   if (!ctx.answer.decider.rule) return "matches at t, but the state comes from the default";
-  return "matches at t, but rule " + ctx.answer.decider.rule->id +
+  return "matches at t, but rule " + ctx.answer.decider.rule->id() +
          " is checked before it and decides";
 }
 
@@ -90,7 +90,7 @@ json rule_explain(const RuleContext& ctx, const CompiledRule& rule, const Interv
     r["lengthSeconds"] = rule.length.count();
     r["recurrence"] = rule.recurrence ? json(rule.recurrence->text()) : json(nullptr);
   }
-  if (rule.type == RuleType::customer_state) r["customerState"] = rule.customer_state;
+  if (rule.type == RuleType::customer_state) r["customerState"] = rule.customer_state();
   // Occurrences of a Time rule (touching ones united), or the spans where the parent is
   // in the wanted state; an Always rule has none to show.
   json occ = nullptr;
@@ -211,7 +211,7 @@ json schedule_json(const CompiledCustomer& c, PriorityOrder order) {
 
 json rule_summary(const CompiledRule& rule) {
   json r = rule_json(rule);
-  r["state"] = nullable(rule.state);
+  r["state"] = nullable(rule.state());
   r["listIndex"] = rule.list_index;
   r["evaluable"] = rule.evaluable;
   r["notEvaluableReason"] = nullable(rule.not_evaluable_reason);
