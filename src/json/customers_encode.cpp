@@ -88,26 +88,34 @@ json to_json(const T& x) {
   return writer.take();
 }
 
-/// One customer at a time, so a large snapshot never holds a second full DOM. Invalid UTF-8
-/// in a string is replaced rather than thrown: encoding has no error channel.
-std::string encode_refs(const CustomerRefs& customers) {
-  std::string out = "[";
+/// One customer at a time, appended to `out`, so a large snapshot never holds a second full
+/// DOM. Invalid UTF-8 in a string is replaced rather than thrown: encoding has no error
+/// channel.
+void encode_refs(const CustomerRefs& customers, std::string& out) {
+  out += '[';
   for (std::size_t i = 0; i < customers.size(); ++i) {
     if (i > 0) out += ',';
     out += to_json(customers[i]).dump(-1, ' ', false, json::error_handler_t::replace);
   }
   out += ']';
-  return out;
 }
 
 }  // namespace
 
 std::string encode_customers(const std::vector<Customer>& customers) {
-  return encode_refs(customers);
+  std::string out;
+  encode_refs(customers, out);
+  return out;
 }
 
 std::string encode_shared_customers(const std::vector<SharedCustomer>& customers) {
-  return encode_refs(customers);
+  std::string out;
+  encode_refs(customers, out);
+  return out;
+}
+
+void encode_shared_customers(const std::vector<SharedCustomer>& customers, std::string& out) {
+  encode_refs(customers, out);
 }
 
 }  // namespace hoursd

@@ -1,5 +1,7 @@
 #include "rrule/rule.hpp"
 
+#include "rrule/pattern.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -192,6 +194,49 @@ TEST(Rrule, Issue9_WeekdayOffsetPastTheFifthInAMonthIsAcceptedAndNamedAsNeverMat
     ASSERT_OK(r);
     EXPECT_EQ(r->never_matching(), c.never);
   }
+}
+
+// ---- Pattern lists ------------------------------------------------------------------------------
+
+std::vector<int> values(const rrule::IntList& list) { return {list.begin(), list.end()}; }
+
+// Lists of up to two values are held in place, longer ones on the heap: each size is copied,
+// moved and assigned across the boundary (the sanitizer build checks the heap side).
+TEST(Rrule, PatternListsKeepTheirValuesThroughCopiesMovesAndAssignments) {
+  const std::vector<std::vector<int>> sizes = {{}, {7}, {-1, 31}, {1, 2, 3}, {5, 4, 3, 2, 1}};
+  for (const auto& a : sizes) {
+    for (const auto& b : sizes) {
+      SCOPED_TRACE(testing::Message() << a.size() << " values, then " << b.size());
+      rrule::IntList list(a);
+      EXPECT_EQ(values(list), a);
+      EXPECT_EQ(list.size(), a.size());
+      EXPECT_EQ(list.empty(), a.empty());
+      rrule::IntList copy(list);
+      rrule::IntList moved(std::move(list));
+      EXPECT_EQ(values(copy), a);
+      EXPECT_EQ(values(moved), a);
+      copy = rrule::IntList(b);  // move-assigned
+      EXPECT_EQ(values(copy), b);
+      moved = copy;  // copy-assigned
+      EXPECT_EQ(values(moved), b);
+      EXPECT_EQ(values(copy), b);
+      const rrule::IntList& same = moved;
+      moved = same;  // self-assignment keeps the values
+      EXPECT_EQ(values(moved), b);
+    }
+  }
+}
+
+TEST(Rrule, PatternTakesEveryListedValueAndDtstartsDefaults) {
+  auto parts = rrule::parse_rule_parts("FREQ=YEARLY;BYMONTH=1,4,7,10;BYHOUR=8,12,16");
+  ASSERT_OK(parts);
+  const rrule::Pattern p = rrule::make_pattern(*parts, local("2025-03-05T09:30:15"));
+  EXPECT_EQ(values(p.months), (std::vector<int>{1, 4, 7, 10}));
+  EXPECT_EQ(values(p.hours), (std::vector<int>{8, 12, 16}));
+  EXPECT_EQ(values(p.minutes), (std::vector<int>{30}));  // from DTSTART
+  EXPECT_EQ(values(p.seconds), (std::vector<int>{15}));
+  EXPECT_EQ(values(p.month_days), (std::vector<int>{5}));
+  EXPECT_TRUE(p.set_pos.empty());
 }
 
 }  // namespace

@@ -133,5 +133,8 @@ Result<DecodedCustomers> decode_customers(std::string_view json_text);
 std::string encode_customers(const std::vector<Customer>& customers);
 /// encode_customers() of shared customers.
 std::string encode_shared_customers(const std::vector<SharedCustomer>& customers);
+/// Appends encode_shared_customers(customers) to `out`, so a caller building a larger text
+/// (the persisted snapshot) holds it once.
+void encode_shared_customers(const std::vector<SharedCustomer>& customers, std::string& out);
 
 }  // namespace hoursd

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <span>
 #include <vector>
 
 namespace hoursd::rrule {
@@ -30,9 +31,9 @@ struct Candidate {
 /// kept, which is the one on the clock (03:00, not 02:00 read as 03:00).
 class Collector {
  public:
-  Collector(std::vector<int> set_pos, date::sys_seconds first, date::sys_seconds end,
+  Collector(std::span<const int> set_pos, date::sys_seconds first, date::sys_seconds end,
             std::size_t limit)
-      : set_pos_(std::move(set_pos)), first_(first), end_(end), limit_(limit) {}
+      : set_pos_(set_pos.begin(), set_pos.end()), first_(first), end_(end), limit_(limit) {}
 
   /// Without BYSETPOS a candidate is offered at once; with it, at end_period().
   void add(Candidate c);

@@ -16,7 +16,7 @@ int days_in_year(date::year y) { return y.is_leap() ? 366 : 365; }
 int day_of_year(local_days d, date::year y) { return (d - local_days{y / 1 / 1}).count() + 1; }
 
 /// Whether `value` (1-based, in a span of `size`) is listed; -n in the list means the nth last.
-bool listed(const std::vector<int>& list, int value, int size) {
+bool listed(std::span<const int> list, int value, int size) {
   return std::any_of(list.begin(), list.end(),
                      [&](int v) { return v > 0 ? v == value : size + 1 + v == value; });
 }
@@ -52,6 +52,13 @@ void take_platform_defaults(const RuleParts& r, const Civil& c, Pattern& p) {
 }
 
 }  // namespace
+
+void IntList::assign(const int* values, std::size_t n) {
+  int* to = storage_.in_place;
+  if (n > kInline) to = storage_.heap = new int[n];
+  std::copy_n(values, n, to);
+  size_ = static_cast<std::uint32_t>(n);
+}
 
 Pattern make_pattern(const RuleParts& r, local_seconds dtstart) {
   Pattern p{r.freq,         r.interval, r.wkst,      r.by_month,  r.by_week_no, r.by_year_day,
@@ -109,7 +116,7 @@ bool time_matches(const Pattern& p, const Civil& c) {
   return allows(p.hours, c.hour) && allows(p.minutes, c.minute) && allows(p.seconds, c.second);
 }
 
-bool allows(const std::vector<int>& list, int value) {
+bool allows(std::span<const int> list, int value) {
   return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 

@@ -5,11 +5,56 @@
 
 #include <date/date.h>
 
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "rrule/rule.hpp"
 
 namespace hoursd::rrule {
+
+/// One BYxxx list of a Pattern, read as a contiguous range of ints. Up to two values (the
+/// common case: the hour, minute and second a DAILY or coarser rule takes from DTSTART) are
+/// held in place, more in one heap block: 16 bytes, where a std::vector takes 24 and a heap
+/// block for any value. A compiled schedule holds one Pattern per recurring rule.
+class IntList {
+ public:
+  IntList() = default;
+  IntList(std::initializer_list<int> values) { assign(values.begin(), values.size()); }
+  IntList(const std::vector<int>& values) {  // NOLINT: implicit, as the vector it replaces
+    assign(values.data(), values.size());
+  }
+  IntList(const IntList& other) { assign(other.data(), other.size()); }
+  IntList(IntList&& other) noexcept : size_(other.size_), storage_(other.storage_) {
+    other.size_ = 0;
+  }
+  IntList& operator=(IntList other) noexcept {  // copy or move, then swap
+    std::swap(size_, other.size_);
+    std::swap(storage_, other.storage_);
+    return *this;
+  }
+  ~IntList() {
+    if (size_ > kInline) delete[] storage_.heap;
+  }
+
+  const int* data() const { return size_ > kInline ? storage_.heap : storage_.in_place; }
+  const int* begin() const { return data(); }
+  const int* end() const { return data() + size_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  static constexpr std::size_t kInline = 2;
+  void assign(const int* values, std::size_t n);
+
+  std::uint32_t size_ = 0;
+  union Storage {
+    int in_place[kInline];
+    int* heap;  // size_ > kInline: owned, size_ values
+  } storage_{};
+};
 
 /// The rule's BYxxx parts with RFC 5545's DTSTART-derived defaults made explicit ("information
 /// not contained in the rule ... is derived from DTSTART"), so nothing later reads DTSTART's
@@ -18,7 +63,7 @@ struct Pattern {
   Freq freq = Freq::daily;
   int interval = 1;
   date::weekday wkst = date::Monday;
-  std::vector<int> months, week_nos, year_days, month_days, hours, minutes, seconds, set_pos;
+  IntList months, week_nos, year_days, month_days, hours, minutes, seconds, set_pos;
   std::vector<WeekdayNum> days;
   bool offsets_in_month = false;  // a numbered BYDAY counts in the month, else in the year
 };
@@ -47,7 +92,7 @@ bool date_matches(const Pattern& p, date::local_days d);
 bool time_matches(const Pattern& p, const Civil& c);
 
 /// Whether `value` is in `list`; an empty list allows everything.
-bool allows(const std::vector<int>& list, int value);
+bool allows(std::span<const int> list, int value);
 
 /// First day of week 1 of `y`: the week starting on `wkst` that holds at least four days of
 /// `y` (RFC 5545 BYWEEKNO), i.e. the one containing January 4.
