@@ -20,13 +20,13 @@ using std::chrono::seconds;
 
 struct Range {
   const char* field;
-  const std::vector<int>* values;
+  const IntList* values;
   int min, max;  // allowed magnitude range
   bool allow_negative;
   const char* rrule_part;
 };
 
-std::string join(const std::vector<int>& values) {
+std::string join(const IntList& values) {
   std::string out;
   for (int v : values) {
     if (!out.empty()) out += ',';
@@ -154,7 +154,7 @@ std::string build_rrule(const SchedulingRule& r, Frequency freq, const std::stri
   if (r.interval > 1) s += ";INTERVAL=" + std::to_string(r.interval);
   if (r.count >= 1) s += ";COUNT=" + std::to_string(r.count);
   if (!until.empty()) s += ";UNTIL=" + until;
-  const std::pair<const char*, const std::vector<int>*> lists[] = {
+  const std::pair<const char*, const IntList*> lists[] = {
       {"BYMONTH", &r.by_month},        {"BYWEEKNO", &r.by_week_no}, {"BYYEARDAY", &r.by_year_day},
       {"BYMONTHDAY", &r.by_month_day}, {"BYHOUR", &r.by_hour},      {"BYMINUTE", &r.by_minute},
       {"BYSETPOS", &r.by_set_position}};

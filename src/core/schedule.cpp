@@ -31,6 +31,13 @@ std::string_view to_string(Weekday d) {
   return kNames[static_cast<int>(d)];
 }
 
+void IntList::assign(const int* values, std::size_t n) {
+  int* to = storage_.in_place;
+  if (n > kInline) to = storage_.heap = new int[n];
+  std::copy_n(values, n, to);
+  size_ = static_cast<std::uint32_t>(n);
+}
+
 Schedule& OptionalSchedule::own() {
   // A count of 1 means this is the only holder, and then no thread can gain a reference but
   // by copying this holder, which would race on it anyway. A stale count above 1 only costs

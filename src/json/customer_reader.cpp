@@ -202,6 +202,14 @@ Check read(const json& v, std::vector<T>& out) {
   return std::nullopt;
 }
 
+/// A list of ints is read as a vector, then set whole.
+Check read(const json& v, IntList& out) {
+  std::vector<int> values;
+  if (auto f = read(v, values)) return f;
+  out = IntList(values);
+  return std::nullopt;
+}
+
 /// Reader visitor over one JSON object. Absent and null members keep their defaults; unknown
 /// members are ignored. The first fault sticks and later reads do nothing, so a decoder is a
 /// flat list of members followed by done().

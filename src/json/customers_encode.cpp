@@ -30,8 +30,8 @@ void put(json& j, const char* key, bool b) {
 void put(json& j, const char* key, int n) {
   if (n != 0) j[key] = n;
 }
-void put(json& j, const char* key, const std::vector<int>& v) {
-  if (!v.empty()) j[key] = v;
+void put(json& j, const char* key, const IntList& v) {
+  if (!v.empty()) j[key] = std::vector<int>(v.begin(), v.end());
 }
 template <class E>
 requires std::is_enum_v<E>

@@ -53,13 +53,6 @@ void take_platform_defaults(const RuleParts& r, const Civil& c, Pattern& p) {
 
 }  // namespace
 
-void IntList::assign(const int* values, std::size_t n) {
-  int* to = storage_.in_place;
-  if (n > kInline) to = storage_.heap = new int[n];
-  std::copy_n(values, n, to);
-  size_ = static_cast<std::uint32_t>(n);
-}
-
 Pattern make_pattern(const RuleParts& r, local_seconds dtstart) {
   Pattern p{r.freq,         r.interval, r.wkst,      r.by_month,  r.by_week_no, r.by_year_day,
             r.by_month_day, r.by_hour,  r.by_minute, r.by_second, r.by_set_pos, r.by_day};

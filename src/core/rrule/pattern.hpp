@@ -5,56 +5,14 @@
 
 #include <date/date.h>
 
-#include <cstdint>
-#include <initializer_list>
 #include <span>
-#include <utility>
 #include <vector>
+
+#include "hoursd/core/schedule.hpp"
 
 #include "rrule/rule.hpp"
 
 namespace hoursd::rrule {
-
-/// One BYxxx list of a Pattern, read as a contiguous range of ints. Up to two values (the
-/// common case: the hour, minute and second a DAILY or coarser rule takes from DTSTART) are
-/// held in place, more in one heap block: 16 bytes, where a std::vector takes 24 and a heap
-/// block for any value. A compiled schedule holds one Pattern per recurring rule.
-class IntList {
- public:
-  IntList() = default;
-  IntList(std::initializer_list<int> values) { assign(values.begin(), values.size()); }
-  IntList(const std::vector<int>& values) {  // NOLINT: implicit, as the vector it replaces
-    assign(values.data(), values.size());
-  }
-  IntList(const IntList& other) { assign(other.data(), other.size()); }
-  IntList(IntList&& other) noexcept : size_(other.size_), storage_(other.storage_) {
-    other.size_ = 0;
-  }
-  IntList& operator=(IntList other) noexcept {  // copy or move, then swap
-    std::swap(size_, other.size_);
-    std::swap(storage_, other.storage_);
-    return *this;
-  }
-  ~IntList() {
-    if (size_ > kInline) delete[] storage_.heap;
-  }
-
-  const int* data() const { return size_ > kInline ? storage_.heap : storage_.in_place; }
-  const int* begin() const { return data(); }
-  const int* end() const { return data() + size_; }
-  std::size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-
- private:
-  static constexpr std::size_t kInline = 2;
-  void assign(const int* values, std::size_t n);
-
-  std::uint32_t size_ = 0;
-  union Storage {
-    int in_place[kInline];
-    int* heap;  // size_ > kInline: owned, size_ values
-  } storage_{};
-};
 
 /// The rule's BYxxx parts with RFC 5545's DTSTART-derived defaults made explicit ("information
 /// not contained in the rule ... is derived from DTSTART"), so nothing later reads DTSTART's
