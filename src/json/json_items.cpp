@@ -105,9 +105,105 @@ bool split_object(od::object object, std::size_t max_depth, Split& out) {
   return true;
 }
 
+// ---- Large arrays, a window at a time ----------------------------------------------------------
+//
+// A window is a run of the array's items, parsed as "[" + run + "]". It ends at a cut: a
+// comma after a '}' and before a '{' (whitespace aside), found past `window` bytes. That
+// comma may lie between two items, or within one: between the objects of an array member,
+// or inside a string. Within an array member, the run's last item does not parse; the items
+// before it are kept and the next run starts after the last of them. Inside a string, or
+// when a run holds no whole item (a malformed document), the whole document is indexed at
+// once instead, and reports the problem. So every item kept was parsed whole from its true
+// start, and the items are the whole index's.
+
+constexpr std::string_view kSpace = " \t\n\r";
+
+/// The first cut at or after `from` in `body`: the index of a comma between a '}' and a
+/// '{', or body.size() when there is none.
+std::size_t next_cut(std::string_view body, std::size_t from) {
+  for (std::size_t close = body.find('}', from); close != std::string_view::npos;
+       close = body.find('}', close + 1)) {
+    const std::size_t comma = body.find_first_not_of(kSpace, close + 1);
+    if (comma == std::string_view::npos || body[comma] != ',') continue;
+    const std::size_t open = body.find_first_not_of(kSpace, comma + 1);
+    if (open != std::string_view::npos && body[open] == '{') return comma;
+  }
+  return body.size();
+}
+
+/// How a run parsed: whole, or only up to `end`, where the last item that did parse ends in
+/// the run (0 when none did).
+struct Run {
+  bool whole = false;
+  std::size_t end = 0;
+};
+
+/// Appends the items of `run` (a slice of the document that starts at an item), as slices
+/// of the document, parsing it as "[" + run + "]" in `buffer` with `parser`.
+Run collect_run(std::string_view run, std::size_t max_depth, od::parser& parser,
+                std::string& buffer, std::vector<std::string_view>& out) {
+  buffer.assign(1, '[');
+  buffer.append(run).append(1, ']');
+  const std::size_t size = buffer.size();
+  buffer.append(simdjson::SIMDJSON_PADDING, ' ');
+  if (parser.capacity() < size && parser.allocate(size, max_depth) != simdjson::SUCCESS)
+    return {};
+  od::document doc;
+  od::array array;
+  if (parser.iterate(buffer.data(), size, buffer.size()).get(doc) || doc.get_array().get(array))
+    return {};  // e.g. a string left open by a cut inside it
+  const std::size_t first = out.size();
+  const bool whole =
+      collect(array, out) && doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+  // Each item's text lies in the buffer one byte ('[') after where it lies in `run`.
+  for (std::size_t i = first; i < out.size(); ++i) {
+    const std::size_t offset = static_cast<std::size_t>(out[i].data() - buffer.data()) - 1;
+    out[i] = run.substr(offset, out[i].size());
+  }
+  if (whole) return {true, run.size()};
+  if (out.size() == first) return {};
+  return {false, static_cast<std::size_t>(out.back().data() + out.back().size() - run.data())};
+}
+
+/// Sets out.items and out.windows when `text` is an array longer than `window` bytes that
+/// the windows parse, and returns true; else returns false (the caller then indexes the
+/// document at once), leaving out.items in any state.
+bool split_windows(std::string_view text, std::size_t max_depth, std::size_t window,
+                   Split& out) {
+  const std::size_t open = text.find_first_not_of(kSpace);
+  const std::size_t close = text.find_last_not_of(kSpace);
+  if (text.size() <= window || open == std::string_view::npos || text[open] != '[' ||
+      text[close] != ']' || close == open) {
+    return false;
+  }
+  const std::string_view body = text.substr(open + 1, close - open - 1);
+  od::parser parser;
+  std::string buffer;
+  out.windows = 0;
+  for (std::size_t start = 0; start < body.size(); ++out.windows) {
+    const std::size_t cut = std::min(next_cut(body, start + window), body.size());
+    const std::size_t before = out.items.size();
+    const Run run = collect_run(body.substr(start, cut - start), max_depth, parser, buffer,
+                                out.items);
+    if (start > 0 && out.items.size() == before) return false;  // no item after a comma
+    if (run.whole) {
+      start = cut + 1;
+      continue;
+    }
+    if (run.end == 0) return false;
+    // A cut within an item: go on after the last whole item and its comma.
+    const std::size_t comma = body.find_first_not_of(kSpace, start + run.end);
+    if (comma == std::string_view::npos || body[comma] != ',') return false;
+    start = comma + 1;
+    if (start == body.size()) return false;  // a trailing comma
+  }
+  return true;
+}
+
 }  // namespace
 
-std::optional<Split> split(std::string_view text, bool padded, std::size_t max_depth) {
+std::optional<Split> split(std::string_view text, bool padded, std::size_t max_depth,
+                           std::size_t window) {
   // On-Demand reads up to SIMDJSON_PADDING bytes past the end: a padded text has them, any
   // other is copied into a buffer that has.
   Split out;
@@ -115,6 +211,9 @@ std::optional<Split> split(std::string_view text, bool padded, std::size_t max_d
     out.copy = std::make_unique<std::string>();
     text = PaddedText::copy(text, *out.copy).text();
   }
+  if (split_windows(text, max_depth, window, out)) return out;
+  out.items.clear();
+  out.windows = 0;
   const simdjson::padded_string_view input = padded_view(text);
   od::parser parser;
   if (parser.allocate(input.size() + 1, max_depth) != simdjson::SUCCESS) return std::nullopt;

@@ -24,14 +24,22 @@ struct Split {
   /// (totalCount, totalPages, hasMorePages), and `items` itself when it is not an array,
   /// as the text of a JSON object, so the tree decoder reports them exactly as before.
   std::optional<std::string> list_members;
+  /// How many windows of whole items the array was indexed in; 0 when it was indexed at once.
+  std::size_t windows = 0;
 };
+
+/// How many bytes of an array document split() indexes at once, by default.
+inline constexpr std::size_t kSplitWindow = std::size_t{8} << 20;
 
 /// The split of `text`, or std::nullopt when the document is not well-formed JSON of either
 /// shape, or deeper than `max_depth`: the caller then parses it whole, which reports the
 /// problem. The returned views point into `text`. `padded`: the text is followed by
 /// PaddedText::kReadAhead readable bytes, so it is indexed in place instead of copied.
-/// Never throws.
-std::optional<Split> split(std::string_view text, bool padded, std::size_t max_depth);
+/// An array of objects longer than `window` bytes is indexed a window of whole items at a
+/// time, so the index (four bytes per structural character) and its page faults stay
+/// bounded however large the document is; the items are the same either way. Never throws.
+std::optional<Split> split(std::string_view text, bool padded, std::size_t max_depth,
+                           std::size_t window = kSplitWindow);
 
 /// The text of the value of `item`'s member "schedule" (its key compared unescaped), when
 /// `item` is an object with exactly one such member; std::nullopt otherwise. REQUIRES: `item`
