@@ -84,7 +84,10 @@ Result<void> check_settings(const UpstreamConfig& c) {
 
 std::size_t dedupe_by_id(std::vector<SharedCustomer>& customers, std::vector<ContentHash>& hashes) {
   hashes.resize(customers.size());  // a source that knows no hashes passes none
-  std::unordered_map<std::string_view, std::size_t> position;  // id -> index in `kept`
+  // id -> index in `kept`. A key views the id of its first occurrence, which `customers`
+  // holds until the end (`kept` may let go of it for a later copy).
+  std::unordered_map<std::string_view, std::size_t> position;
+  position.reserve(customers.size());
   std::vector<SharedCustomer> kept;
   std::vector<ContentHash> kept_hashes;
   kept.reserve(customers.size());
@@ -94,9 +97,9 @@ std::size_t dedupe_by_id(std::vector<SharedCustomer>& customers, std::vector<Con
     auto [it, fresh] =
         id.empty() ? std::pair{position.end(), true} : position.try_emplace(id, kept.size());
     if (fresh) {
-      kept.push_back(std::move(customers[i]));
+      kept.push_back(customers[i]);
       kept_hashes.push_back(hashes[i]);
-    } else {  // the key views the first occurrence's id, which stays alive in `customers`
+    } else {
       kept[it->second] = customers[i];
       kept_hashes[it->second] = hashes[i];
     }

@@ -1,12 +1,19 @@
 #include "hoursd/upstream/upstream.hpp"
 
+#include "sources.hpp"
+
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "test_util.hpp"
 #include "upstream_util.hpp"
+
+// Customers are designated initializers that leave the other members at their defaults on
+// purpose; GCC's -Wextra would flag every one of them.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 namespace hoursd {
 namespace {
@@ -100,6 +107,22 @@ TEST(Upstream, FileSourceDedupeKeepsTheHashOfTheCopyItKeeps) {
   ASSERT_OK(second_copy);
   ASSERT_EQ(r->hashes.size(), 3u);
   EXPECT_EQ(r->hashes[0], second_copy->hashes[0]);
+}
+
+// Three copies of one id: the second copy replaces the first, whose object is then freed,
+// and the third is still looked up by that id (the sanitizer build reads any dangling key).
+TEST(Upstream, DedupeKeepsTheLastOfThreeCopiesInTheFirstsPlace) {
+  const std::string id = "a customer id longer than any short string";
+  auto customer = [](std::string id, std::string name) {
+    return std::make_shared<const Customer>(Customer{.id = std::move(id), .name = std::move(name)});
+  };
+  std::vector<SharedCustomer> customers = {customer(id, "first"), customer("b", "B"),
+                                           customer(id, "second"), customer(id, "third")};
+  std::vector<ContentHash> hashes = {{1, 1}, {2, 2}, {3, 3}, {4, 4}};
+  EXPECT_EQ(upstream::dedupe_by_id(customers, hashes), 2u);
+  EXPECT_EQ(ids_of(customers), (std::vector<std::string>{id, "b"}));
+  EXPECT_EQ(customers[0]->name, "third");
+  EXPECT_EQ(hashes, (std::vector<ContentHash>{{4, 4}, {2, 2}}));
 }
 
 TEST(Upstream, FileSourceWithABadCustomerFailsWholeNamingItsPath) {
