@@ -33,7 +33,11 @@ class Sink {
     ++out_.dropped;
     out_.cut_short = true;
   }
-  ScheduleLint take() { return std::move(out_); }
+  /// The findings, in storage of their size: a snapshot keeps them for good.
+  ScheduleLint take() {
+    out_.kept.shrink_to_fit();
+    return std::move(out_);
+  }
 
  private:
   ScheduleLint out_;
@@ -204,7 +208,7 @@ std::vector<Lint> customer_lint(const CompiledCustomer& c) {
   for (const Issue& i : c.issues) {
     if (i.severity != Severity::error) continue;
     if (out.size() < kMaxLintPerCustomer) {
-      out.push_back({std::string(issue_lint_code(i)), i.rule_id, i.message});
+      out.push_back({issue_lint_code(i), i.rule_id, i.message});
     } else {
       ++dropped;
     }

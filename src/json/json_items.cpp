@@ -146,8 +146,7 @@ Run collect_run(std::string_view run, std::size_t max_depth, od::parser& parser,
   buffer.append(run).append(1, ']');
   const std::size_t size = buffer.size();
   buffer.append(simdjson::SIMDJSON_PADDING, ' ');
-  if (parser.capacity() < size && parser.allocate(size, max_depth) != simdjson::SUCCESS)
-    return {};
+  if (parser.capacity() < size && parser.allocate(size, max_depth) != simdjson::SUCCESS) return {};
   od::document doc;
   od::array array;
   if (parser.iterate(buffer.data(), size, buffer.size()).get(doc) || doc.get_array().get(array))
@@ -168,8 +167,7 @@ Run collect_run(std::string_view run, std::size_t max_depth, od::parser& parser,
 /// Sets out.items and out.windows when `text` is an array longer than `window` bytes that
 /// the windows parse, and returns true; else returns false (the caller then indexes the
 /// document at once), leaving out.items in any state.
-bool split_windows(std::string_view text, std::size_t max_depth, std::size_t window,
-                   Split& out) {
+bool split_windows(std::string_view text, std::size_t max_depth, std::size_t window, Split& out) {
   const std::size_t open = text.find_first_not_of(kSpace);
   const std::size_t close = text.find_last_not_of(kSpace);
   if (text.size() <= window || open == std::string_view::npos || text[open] != '[' ||
@@ -183,8 +181,8 @@ bool split_windows(std::string_view text, std::size_t max_depth, std::size_t win
   for (std::size_t start = 0; start < body.size(); ++out.windows) {
     const std::size_t cut = std::min(next_cut(body, start + window), body.size());
     const std::size_t before = out.items.size();
-    const Run run = collect_run(body.substr(start, cut - start), max_depth, parser, buffer,
-                                out.items);
+    const Run run =
+        collect_run(body.substr(start, cut - start), max_depth, parser, buffer, out.items);
     if (start > 0 && out.items.size() == before) return false;  // no item after a comma
     if (run.whole) {
       start = cut + 1;

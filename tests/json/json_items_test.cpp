@@ -78,19 +78,19 @@ TEST(JsonItems, CutsInsideStringsOrNestedArraysGiveTheSameItems) {
 
 TEST(JsonItems, MalformedArraysAreNeverAcceptedInWindows) {
   const std::string bad[] = {
-      R"([{"id":"a"},{"id":"b"},])",          // trailing comma
-      R"([{"id":"a"},,{"id":"b"}])",          // empty element
-      R"([{"id":"a"} {"id":"b"}])",           // no comma
-      R"([{"id":"a"},x,{"id":"b"}])",         // a bare word between items
-      R"([{"id":"a"},{"id":"b"})",            // no closing bracket
+      R"([{"id":"a"},{"id":"b"},])",              // trailing comma
+      R"([{"id":"a"},,{"id":"b"}])",              // empty element
+      R"([{"id":"a"} {"id":"b"}])",               // no comma
+      R"([{"id":"a"},x,{"id":"b"}])",             // a bare word between items
+      R"([{"id":"a"},{"id":"b"})",                // no closing bracket
       R"([{"id":"a"},{"id":"b"}]],{"id":"c"}])",  // a bracket closed early
-      R"([{"id":"a"},{"id":"b"}] {"x":1})",   // trailing content
-      R"([{"id":"a"},{"id":"b\"}])",          // unterminated string
-      "[{\"id\":\"a\"},{\"id\":\"\x01\"}]",   // a control character in a string
-      "[{\"id\":\"a\"},{\"id\":\"\xff\"}]",   // not UTF-8
-      R"([{"a":[{},{}]},{"b":[{},{}]}, ])",   // a trailing comma, then space
-      R"([{"a":[{},{}]},{"b":[{},{}]} x])",   // a bare word after a cut within an item
-      R"([{"a":[{},{}]},,{"b":1}])",          // an empty element after one
+      R"([{"id":"a"},{"id":"b"}] {"x":1})",       // trailing content
+      R"([{"id":"a"},{"id":"b\"}])",              // unterminated string
+      "[{\"id\":\"a\"},{\"id\":\"\x01\"}]",       // a control character in a string
+      "[{\"id\":\"a\"},{\"id\":\"\xff\"}]",       // not UTF-8
+      R"([{"a":[{},{}]},{"b":[{},{}]}, ])",       // a trailing comma, then space
+      R"([{"a":[{},{}]},{"b":[{},{}]} x])",       // a bare word after a cut within an item
+      R"([{"a":[{},{}]},,{"b":1}])",              // an empty element after one
   };
   for (const std::string& text : bad) {
     SCOPED_TRACE(text);

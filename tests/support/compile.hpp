@@ -62,7 +62,7 @@ inline bool has_lint_code(const CompiledCustomer& c, const std::string& code) {
 inline std::string dump_lint(const CompiledCustomer& c) {
   std::string out;
   for (const Lint& l : customer_lint(c))
-    out += "\n  " + l.code + " rule=" + l.rule_id + ": " + l.message;
+    out += "\n  " + std::string(l.code) + " rule=" + l.rule_id + ": " + l.message;
   return out;
 }
 

@@ -64,9 +64,10 @@ std::string_view issue_lint_code(const Issue& issue);
 /// finding, code "lint_truncated", says how many; lint stops looking once the budget is met.
 inline constexpr std::size_t kMaxLintPerCustomer = 1'000;
 
-/// A lint finding (docs/semantics.md section 5). `code` is stable, e.g. "rule_shadowed".
+/// A lint finding (docs/semantics.md section 5). `code` is stable, e.g. "rule_shadowed", and
+/// one of the fixed codes that document names (so a view of static text, not a copy).
 struct Lint {
-  std::string code;
+  std::string_view code;
   std::string rule_id;
   std::string message;
 };
@@ -91,8 +92,8 @@ struct CompiledRule {
   std::size_t list_index = 0;              // position in the upstream rules list
   RuleType type = RuleType::time;
   bool evaluable = false;
-  bool all_day = false;                      // time rules only
-  std::string_view not_evaluable_reason;     // a fixed phrase; "" when evaluable
+  bool all_day = false;                   // time rules only
+  std::string_view not_evaluable_reason;  // a fixed phrase; "" when evaluable
 
   // Time rules only.
   date::local_seconds dtstart{};
