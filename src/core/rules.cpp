@@ -191,7 +191,6 @@ void compile_span(const SchedulingRule& r, CompiledRule& out, RuleErrors& errors
     errors.warn("startDate", "startDate is missing; recurrence starts on 1970-01-01",
                 Severity::info);
   }
-  out.all_day = r.is_all_day;
   if (r.is_all_day) {
     out.dtstart = start_day;
     out.length = days(1);

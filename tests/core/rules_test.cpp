@@ -466,7 +466,7 @@ TEST(Rules, AllDayRuleIsOneLocalDayAndNeedsNoTimes) {
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
   ASSERT_NE(c.schedule, nullptr);
-  EXPECT_TRUE(rule(c, "r1").all_day);
+  EXPECT_TRUE(rule(c, "r1").all_day());
   EXPECT_EQ(rule(c, "r1").dtstart, local("2026-12-25T00:00:00"));
   EXPECT_EQ(rule(c, "r1").length, hours(24));
 }

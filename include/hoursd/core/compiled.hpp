@@ -92,7 +92,6 @@ struct CompiledRule {
   std::size_t list_index = 0;              // position in the upstream rules list
   RuleType type = RuleType::time;
   bool evaluable = false;
-  bool all_day = false;                   // time rules only
   std::string_view not_evaluable_reason;  // a fixed phrase; "" when evaluable
 
   // Time rules only.
@@ -107,6 +106,7 @@ struct CompiledRule {
   const std::string& customer_state() const { return source->customer_state; }
   const std::string& flow_id() const { return source->flow_id; }
   const std::string& flow_params_json() const { return source->flow_params_json; }
+  bool all_day() const { return source->is_all_day; }  // time rules only
 };
 
 enum class CustomerStatus { ok, degraded, invalid, unscheduled };

@@ -85,7 +85,7 @@ json rule_explain(const RuleContext& ctx, const CompiledRule& rule, const Interv
   r["decides"] = ctx.answer.decider.rule == &rule;
   r["why"] = why(ctx, rule, iv, matched);
   if (rule.type == RuleType::time) {
-    r["allDay"] = rule.all_day;
+    r["allDay"] = rule.all_day();
     r["dtstart"] = date::format("%Y-%m-%dT%H:%M:%S", rule.dtstart);
     r["lengthSeconds"] = rule.length.count();
     r["recurrence"] = rule.recurrence ? json(rule.recurrence->text()) : json(nullptr);
