@@ -67,7 +67,7 @@ Result<IntervalSet> time_intervals(const CompiledRule& rule, const Zone& zone, W
 
 // Where the parent's state equals `wanted`, over `window`.
 Result<IntervalSet> state_intervals(const CompiledSet& set, const CompiledCustomer* parent,
-                                    const std::string& wanted, Window window, EvalContext& ctx) {
+                                    std::string_view wanted, Window window, EvalContext& ctx) {
   if (parent == nullptr || !parent->schedule) return IntervalSet{};
   auto tl = customer_timeline(set, *parent, window, ctx);
   if (!tl) return fail(tl.error());

@@ -61,10 +61,11 @@ class RuleErrors {
  public:
   explicit RuleErrors(const SchedulingRule& r) : rule_(r) {}
   void add(const char* field, std::string message) {
-    issues_.push_back({Severity::error, rule_.id, field, rule_label() + ": " + message});
+    issues_.push_back(
+        {Severity::error, std::string(rule_.id), field, rule_label() + ": " + message});
   }
   void warn(const char* field, std::string message, Severity s = Severity::warning) {
-    issues_.push_back({s, rule_.id, field, rule_label() + ": " + message});
+    issues_.push_back({s, std::string(rule_.id), field, rule_label() + ": " + message});
   }
   bool has_errors() const {
     return std::any_of(issues_.begin(), issues_.end(),
@@ -196,7 +197,7 @@ void compile_span(const SchedulingRule& r, CompiledRule& out, RuleErrors& errors
     out.length = days(1);
     return;
   }
-  auto time_field = [&](const char* field, const std::string& text) -> std::optional<seconds> {
+  auto time_field = [&](const char* field, std::string_view text) -> std::optional<seconds> {
     if (text.empty()) {
       errors.add(field, std::string(field) + " is missing");
       return std::nullopt;

@@ -1,5 +1,10 @@
 #include "hoursd/core/schedule.hpp"
 
+#include <cstring>
+#include <limits>
+#include <ostream>
+#include <stdexcept>
+
 namespace hoursd {
 
 std::string_view to_string(RuleType t) {
@@ -36,6 +41,25 @@ void IntList::assign(const int* values, std::size_t n) {
   if (n > kInline) to = storage_.heap = new int[n];
   std::copy_n(values, n, to);
   size_ = static_cast<std::uint32_t>(n);
+}
+
+std::ostream& operator<<(std::ostream& out, const CompactString& s) { return out << s.view(); }
+
+void CompactString::assign(std::string_view text) {
+  if (text.size() <= kInPlace) {
+    std::copy_n(text.data(), text.size(), bytes_);
+    set_in_place_size(text.size());
+    return;
+  }
+  if (text.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("CompactString: more than 4 GiB");
+  char* p = new char[text.size() + 1];
+  std::copy_n(text.data(), text.size(), p);
+  p[text.size()] = '\0';
+  const auto n = static_cast<std::uint32_t>(text.size());
+  std::memcpy(bytes_, &p, sizeof p);
+  std::memcpy(bytes_ + sizeof p, &n, sizeof n);
+  bytes_[kInPlace] = kHeapTag;
 }
 
 Schedule& OptionalSchedule::own() {

@@ -44,8 +44,8 @@ std::vector<LintFinding> customer_findings(const CompiledCustomer& c) {
     const Lint& l = lint[k];
     if (std::find(error_codes.begin(), error_codes.end(), l.code) != error_codes.end()) continue;
     const bool info = l.code == "force_closed" || l.code == "lint_truncated";
-    out.push_back({c.id, l.rule_id, "", info ? Severity::info : Severity::warning,
-                   std::string(l.code), l.message});
+    out.push_back({c.id, std::string(l.rule_id), "", info ? Severity::info : Severity::warning,
+                   std::string(l.code), std::string(l.message)});
   }
   return out;
 }

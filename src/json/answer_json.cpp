@@ -26,7 +26,7 @@ const char* reason_of(Decider d) {
 
 /// Stored as valid JSON no deeper than the cap (read_opaque() in customer_reader.cpp); the
 /// depth is checked again because a copy or dump of a deeper tree would recurse per level.
-json flow_params(const std::string& text) {
+json flow_params(std::string_view text) {
   if (text.empty() || !check_json_depth(text)) return nullptr;
   return json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
@@ -40,11 +40,11 @@ json zone_json(const EffectiveSchedule& s) {
 }  // namespace
 
 json rule_json(const CompiledRule& r) {
-  return {{"id", r.id()},
-          {"name", r.name()},
+  return {{"id", r.id().view()},
+          {"name", r.name().view()},
           {"priority", r.priority()},
           {"type", std::string(to_string(r.type))},
-          {"flowId", r.flow_id().empty() ? json(nullptr) : json(r.flow_id())},
+          {"flowId", r.flow_id().empty() ? json(nullptr) : json(r.flow_id().view())},
           {"flowParams", flow_params(r.flow_params_json())}};
 }
 
@@ -176,7 +176,7 @@ class ObjectWriter {
   bool first_ = true;
 };
 
-void optional_string(ObjectWriter& o, std::string_view k, const std::string& s) {
+void optional_string(ObjectWriter& o, std::string_view k, std::string_view s) {
   if (s.empty()) o.raw(k, "null");
   else o.string(k, s);
 }
@@ -189,7 +189,7 @@ void write_rule(std::string& out, const CompiledRule& r) {
   o.string("type", to_string(r.type));
   optional_string(o, "flowId", r.flow_id());
   // Stored as nlohmann's compact dump of the upstream object: already what dump() writes.
-  o.raw("flowParams", r.flow_params_json().empty() ? "null" : r.flow_params_json());
+  o.raw("flowParams", r.flow_params_json().empty() ? "null" : r.flow_params_json().view());
   o.close();
 }
 

@@ -47,6 +47,12 @@ Check read(const json& v, std::string& out) {
   return std::nullopt;
 }
 
+Check read(const json& v, CompactString& out) {
+  if (!v.is_string()) return mismatch("string", v);
+  out = std::string_view(v.get_ref<const std::string&>());
+  return std::nullopt;
+}
+
 Check read(const json& v, bool& out) {
   if (!v.is_boolean()) return mismatch("boolean", v);
   out = v.get<bool>();
@@ -171,7 +177,8 @@ bool nests_deeper_than(const json& v, std::size_t limit) {
 /// deep, as a request body may be: deeper makes only this customer invalid. (The document
 /// was refused before parsing if deeper than kMaxDocumentDepth, so nothing here recurses
 /// further than that.)
-Check read_opaque(const json& v, std::string& out) {
+template <class Text>  // std::string or CompactString
+Check read_opaque(const json& v, Text& out) {
   if (!v.is_object()) return mismatch("object", v);
   if (nests_deeper_than(v, kMaxJsonDepth))
     return Fault{"", "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
@@ -223,7 +230,10 @@ class Fields {
   void operator()(const char* key, T& out) {
     get(key, out, [](const json& v, T& o) { return read(v, o); });
   }
-  void opaque(const char* key, std::string& out) { get(key, out, read_opaque); }
+  template <class Text>
+  void opaque(const char* key, Text& out) {
+    get(key, out, read_opaque<Text>);
+  }
   void tag_color(const char* key, std::string& out) { get(key, out, read_tag_color); }
 
   template <class T, class Reader>

@@ -21,7 +21,7 @@ using json = nlohmann::json;
 template <UpstreamObject T>
 json to_json(const T& x);
 
-void put(json& j, const char* key, const std::string& s) {
+void put(json& j, const char* key, std::string_view s) {
   if (!s.empty()) j[key] = s;
 }
 void put(json& j, const char* key, bool b) {
@@ -57,7 +57,7 @@ void put(json& j, const char* key, const std::vector<T>& v) {
 /// Re-embeds JSON text kept by read_opaque(). Text that is not JSON, or nests deeper than
 /// kMaxJsonDepth (the later dump() recurses per level), breaks the Customer contract (a bug),
 /// so it is asserted and, in release builds, left out.
-void put_opaque(json& j, const char* key, const std::string& text) {
+void put_opaque(json& j, const char* key, std::string_view text) {
   if (text.empty()) return;
   const bool shallow = check_json_depth(text).has_value();
   json v = shallow ? json::parse(text, nullptr, /*allow_exceptions=*/false)
@@ -73,7 +73,7 @@ class Writer {
   void operator()(const char* key, const T& value) {
     put(j_, key, value);
   }
-  void opaque(const char* key, const std::string& text) { put_opaque(j_, key, text); }
+  void opaque(const char* key, std::string_view text) { put_opaque(j_, key, text); }
   void tag_color(const char* key, const std::string& color) { put(j_, key, color); }
   json take() { return std::move(j_); }
 

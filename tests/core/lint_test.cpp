@@ -267,7 +267,7 @@ TEST(Lint, SamePriorityOverlapSearchStopsAtTheBudget) {
   ASSERT_EQ(lint.size(), kMaxLintPerCustomer + 1);
   EXPECT_TRUE(has_lint_code(c, "same_priority_overlap")) << dump_lint(c);
   EXPECT_EQ(lint.back().code, "lint_truncated");
-  EXPECT_TRUE(lint.back().message.starts_with("at least ")) << lint.back().message;
+  EXPECT_TRUE(lint.back().message.view().starts_with("at least ")) << lint.back().message;
 }
 
 }  // namespace

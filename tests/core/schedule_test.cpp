@@ -1,9 +1,14 @@
 // OptionalSchedule: the value semantics of std::optional<Schedule> over storage that equal
-// schedules share. IntList: a compact list of ints, in place or on the heap.
+// schedules share. IntList: a compact list of ints, in place or on the heap. CompactString: a
+// 16-byte string, in place up to 15 bytes.
 
 #include "hoursd/core/schedule.hpp"
 
+#include <cstring>
 #include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -97,6 +102,58 @@ TEST(IntList, EqualityComparesValues) {
   EXPECT_NE(IntList({1}), IntList({2}));
   EXPECT_EQ(IntList(), IntList(std::vector<int>{}));
   EXPECT_EQ(IntList({4, 5, 6})[2], 6);
+}
+
+// Texts of 0 to 40 bytes cross the in-place limit (15) at every step; each is copied, moved
+// and assigned to and from every other (the sanitizer build checks the heap side).
+TEST(CompactString, KeepsItsTextThroughCopiesMovesAndAssignments) {
+  const std::string letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN";
+  std::vector<std::string> texts;
+  for (std::size_t n : {0, 1, 14, 15, 16, 17, 40}) texts.push_back(letters.substr(0, n));
+  texts.push_back(std::string("nul\0inside, and longer than fifteen", 36));
+  for (const std::string& a : texts) {
+    for (const std::string& b : texts) {
+      SCOPED_TRACE(testing::Message() << a.size() << " bytes, then " << b.size());
+      CompactString s(a);
+      EXPECT_EQ(s.view(), a);
+      EXPECT_EQ(s.size(), a.size());
+      EXPECT_EQ(s.empty(), a.empty());
+      EXPECT_EQ(s.c_str()[a.size()], '\0');
+      CompactString copy(s);
+      CompactString moved(std::move(s));
+      EXPECT_EQ(copy.view(), a);
+      EXPECT_EQ(moved.view(), a);
+      EXPECT_TRUE(s.empty());   // NOLINT: a moved-from CompactString is empty
+      copy = CompactString(b);  // move-assigned
+      EXPECT_EQ(copy.view(), b);
+      moved = copy;  // copy-assigned
+      EXPECT_EQ(moved.view(), b);
+      EXPECT_EQ(copy.view(), b);
+      const CompactString& same = moved;
+      moved = same;  // self-assignment keeps the text
+      EXPECT_EQ(moved.view(), b);
+    }
+  }
+}
+
+TEST(CompactString, ComparesConcatenatesAndPrintsAsItsText) {
+  const CompactString shortText = "After Hours";
+  const CompactString longText = "Business Hours, extended";
+  EXPECT_EQ(sizeof(CompactString), 16u);
+  EXPECT_EQ(shortText, "After Hours");
+  EXPECT_EQ(shortText, std::string("After Hours"));
+  EXPECT_EQ(shortText, std::string_view("After Hours"));
+  EXPECT_EQ(std::string("After Hours"), shortText);
+  EXPECT_NE(shortText, longText);
+  EXPECT_NE(shortText, "After");
+  EXPECT_LT(shortText, longText);
+  EXPECT_EQ(CompactString(), "");
+  EXPECT_EQ("rule " + longText, "rule Business Hours, extended");
+  EXPECT_EQ(shortText + "!", "After Hours!");
+  EXPECT_EQ(std::strlen(longText.c_str()), longText.size());
+  std::ostringstream out;
+  out << shortText << "/" << longText;
+  EXPECT_EQ(out.str(), "After Hours/Business Hours, extended");
 }
 
 }  // namespace

@@ -289,7 +289,7 @@ std::vector<ExpectedRow> read_expected_rows() {
 
 std::string decided_by(const StateAnswer& a) {
   switch (a.decider.kind) {
-    case Decider::Kind::rule: return a.decider.rule->id();
+    case Decider::Kind::rule: return std::string(a.decider.rule->id());
     case Decider::Kind::default_state: return "default";
     case Decider::Kind::force_closed: return "forceClosed";
   }

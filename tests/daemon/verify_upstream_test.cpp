@@ -334,8 +334,9 @@ TEST(VerifyUpstream, ProbesAskAboutByDayOffsetZeroOnAnInnerMondayOfAMonthlyRule)
 TEST(VerifyUpstream, ProbesCatchAPlatformThatIgnoresPm) {
   ScriptedPlatform platform(reading(lunch_customers(1), [](Schedule& s) {
     for (SchedulingRule& r : s.rules)
-      for (std::string* t : {&r.start_time, &r.end_time})
-        if (t->ends_with(" PM") || t->ends_with(" AM")) t->resize(t->size() - 3);
+      for (CompactString* t : {&r.start_time, &r.end_time})
+        if (t->view().ends_with(" PM") || t->view().ends_with(" AM"))
+          *t = t->view().substr(0, t->size() - 3);
   }));
   const std::string out = run_probes_against(platform, kExitFailure);
   EXPECT_NE(out.find("probe time-format-12h at 2026-12-07T19:00:00Z: platform \"Probe Closed\"; "

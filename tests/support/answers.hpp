@@ -39,7 +39,7 @@ inline std::string text(std::optional<std::string_view> state) {
 
 inline std::string text(const Decider& d) {
   switch (d.kind) {
-    case Decider::Kind::rule: return d.rule ? d.rule->id() : "rule?";
+    case Decider::Kind::rule: return d.rule ? std::string(d.rule->id()) : "rule?";
     case Decider::Kind::default_state: return "default";
     case Decider::Kind::force_closed: return "forceClosed";
   }

@@ -69,7 +69,7 @@ inline std::string dump_lint(const CompiledCustomer& c) {
 /// Rule ids of `s` in evaluation order.
 inline std::vector<std::string> rule_ids(const EffectiveSchedule& s) {
   std::vector<std::string> out;
-  for (const CompiledRule& r : s.rules) out.push_back(r.id());
+  for (const CompiledRule& r : s.rules) out.emplace_back(r.id());
   return out;
 }
 

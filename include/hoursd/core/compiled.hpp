@@ -66,10 +66,12 @@ inline constexpr std::size_t kMaxLintPerCustomer = 1'000;
 
 /// A lint finding (docs/semantics.md section 5). `code` is stable, e.g. "rule_shadowed", and
 /// one of the fixed codes that document names (so a view of static text, not a copy).
+/// Its texts are compact (exactly their size, 16 bytes in place): a snapshot keeps a
+/// schedule's findings for as long as its timeline.
 struct Lint {
   std::string_view code;
-  std::string rule_id;
-  std::string message;
+  CompactString rule_id;
+  CompactString message;
 };
 
 /// A schedule's lint findings as compiled, at most kMaxLintPerCustomer, and how many more
@@ -99,13 +101,13 @@ struct CompiledRule {
   std::chrono::seconds length{0};        // wall-clock length of every occurrence
   std::optional<Recurrence> recurrence;  // std::nullopt: one occurrence at dtstart
 
-  const std::string& id() const { return source->id; }
-  const std::string& name() const { return source->name; }
+  const CompactString& id() const { return source->id; }
+  const CompactString& name() const { return source->name; }
   int priority() const { return source->priority; }
-  const std::string& state() const { return source->state; }
-  const std::string& customer_state() const { return source->customer_state; }
-  const std::string& flow_id() const { return source->flow_id; }
-  const std::string& flow_params_json() const { return source->flow_params_json; }
+  const CompactString& state() const { return source->state; }
+  const CompactString& customer_state() const { return source->customer_state; }
+  const CompactString& flow_id() const { return source->flow_id; }
+  const CompactString& flow_params_json() const { return source->flow_params_json; }
   bool all_day() const { return source->is_all_day; }  // time rules only
 };
 
@@ -237,14 +239,14 @@ inline Decider decider_of(const EffectiveSchedule& schedule, std::int32_t decide
 
 /// The state a decider yields in `schedule` (nullopt for null).
 inline std::optional<std::string_view> state_of(const EffectiveSchedule& schedule, Decider d) {
-  const std::string* s = nullptr;
+  std::string_view s;
   switch (d.kind) {
-    case Decider::Kind::rule: s = &d.rule->state(); break;
-    case Decider::Kind::default_state: s = &schedule.default_state; break;
-    case Decider::Kind::force_closed: s = &schedule.force_closed_state; break;
+    case Decider::Kind::rule: s = d.rule->state(); break;
+    case Decider::Kind::default_state: s = schedule.default_state; break;
+    case Decider::Kind::force_closed: s = schedule.force_closed_state; break;
   }
-  if (s->empty()) return std::nullopt;
-  return std::string_view(*s);
+  if (s.empty()) return std::nullopt;
+  return s;
 }
 
 }  // namespace hoursd

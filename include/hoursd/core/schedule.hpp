@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +81,88 @@ class IntList {
   } storage_{};
 };
 
+/// An immutable-once-set string for the decoded model's many short texts (ids, names, states,
+/// dates, times): 16 bytes, where a std::string takes 32. Up to 15 bytes are held in place,
+/// longer texts in one heap block of exactly their size. A decoded rule has twelve, most of
+/// them empty or short, and a snapshot holds a million rules. Always NUL-terminated. Reads
+/// are through std::string_view (implicit), so it compares, hashes and prints as one.
+class CompactString {
+ public:
+  CompactString() noexcept { set_in_place_size(0); }
+  CompactString(std::string_view text) { assign(text); }  // NOLINT: implicit, as a string's
+  CompactString(const std::string& text) : CompactString(std::string_view(text)) {}  // NOLINT
+  CompactString(const char* text) : CompactString(std::string_view(text)) {}         // NOLINT
+  CompactString(const CompactString& other) : CompactString(other.view()) {}
+  CompactString(CompactString&& other) noexcept {
+    std::copy_n(other.bytes_, kBytes, bytes_);
+    other.set_in_place_size(0);
+  }
+  CompactString& operator=(CompactString other) noexcept {  // copy or move, then swap
+    std::swap(bytes_, other.bytes_);
+    return *this;
+  }
+  ~CompactString() {
+    if (on_heap()) delete[] heap_data();
+  }
+
+  std::string_view view() const noexcept { return {data(), size()}; }
+  operator std::string_view() const noexcept { return view(); }  // NOLINT: implicit
+  const char* data() const noexcept { return on_heap() ? heap_data() : bytes_; }
+  const char* c_str() const noexcept { return data(); }
+  std::size_t size() const noexcept {
+    if (!on_heap()) return kInPlace - static_cast<unsigned char>(bytes_[kInPlace]);
+    std::uint32_t n;
+    std::memcpy(&n, bytes_ + sizeof(char*), sizeof n);
+    return n;
+  }
+  bool empty() const noexcept { return size() == 0; }
+  const char* begin() const noexcept { return data(); }
+  const char* end() const noexcept { return data() + size(); }
+
+  friend bool operator==(const CompactString& a, const CompactString& b) noexcept {
+    return a.view() == b.view();
+  }
+  friend bool operator==(const CompactString& a, std::string_view b) noexcept {
+    return a.view() == b;
+  }
+  friend bool operator==(const CompactString& a, const std::string& b) noexcept {
+    return a.view() == b;
+  }
+  friend bool operator==(const CompactString& a, const char* b) noexcept { return a.view() == b; }
+  friend auto operator<=>(const CompactString& a, const CompactString& b) noexcept {
+    return a.view() <=> b.view();
+  }
+  friend std::ostream& operator<<(std::ostream& out, const CompactString& s);
+  friend std::string operator+(std::string a, const CompactString& b) {
+    return std::move(a.append(b.view()));
+  }
+  friend std::string operator+(const CompactString& a, std::string_view b) {
+    std::string out(a.view());
+    return out.append(b);
+  }
+
+ private:
+  // In place: the text, then NUL, and in the last byte 15 minus the size (so a 15-byte text's
+  // last byte is its NUL). On the heap: the pointer, the 32-bit size, and kHeapTag last.
+  static constexpr std::size_t kBytes = 16;
+  static constexpr std::size_t kInPlace = kBytes - 1;
+  static constexpr char kHeapTag = char(0x80);
+
+  bool on_heap() const noexcept { return bytes_[kInPlace] == kHeapTag; }
+  const char* heap_data() const noexcept {
+    const char* p;
+    std::memcpy(&p, bytes_, sizeof p);
+    return p;
+  }
+  void set_in_place_size(std::size_t n) noexcept {
+    bytes_[n] = '\0';
+    bytes_[kInPlace] = static_cast<char>(kInPlace - n);
+  }
+  void assign(std::string_view text);
+
+  alignas(8) char bytes_[kBytes];
+};
+
 struct ScheduleDay {
   int offset = 0;                      // 0: every such weekday; +n/-n: nth / nth-last
   std::optional<Weekday> day_of_week;  // absent makes the rule invalid
@@ -87,20 +171,20 @@ struct ScheduleDay {
 };
 
 struct SchedulingRule {
-  std::string id;
-  std::string name;
+  CompactString id;
+  CompactString name;
   int priority = 0;
-  std::string state;  // "" means the rule is skipped
-  std::string source;
-  std::string condition;  // non-empty: cannot be evaluated here (condition_policy decides)
+  CompactString state;  // "" means the rule is skipped
+  CompactString source;
+  CompactString condition;  // non-empty: cannot be evaluated here (condition_policy decides)
   std::optional<RuleType> simple_rule_type;
-  std::string customer_state;
-  std::string flow_id;
-  std::string flow_params_json;  // Struct, as compact JSON text
+  CompactString customer_state;
+  CompactString flow_id;
+  CompactString flow_params_json;  // Struct, as compact JSON text
   bool is_all_day = false;
-  std::string start_date;  // YYYY-MM-DD, ISO date-time, or M/D/YYYY
-  std::string start_time;  // HH:MM, HH:MM:SS, h:mm AM|PM, or ISO date-time
-  std::string end_time;
+  CompactString start_date;  // YYYY-MM-DD, ISO date-time, or M/D/YYYY
+  CompactString start_time;  // HH:MM, HH:MM:SS, h:mm AM|PM, or ISO date-time
+  CompactString end_time;
   IntList by_set_position;
   IntList by_month;
   IntList by_week_no;
@@ -111,7 +195,7 @@ struct SchedulingRule {
   IntList by_minute;
   int interval = 0;  // < 1 means 1
   int count = 0;     // < 1 means unbounded
-  std::string until_date;
+  CompactString until_date;
   std::optional<Frequency> frequency;  // absent means None
 
   friend bool operator==(const SchedulingRule&, const SchedulingRule&) = default;
