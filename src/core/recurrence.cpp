@@ -4,6 +4,7 @@
 #include <cassert>
 #include <optional>
 
+#include "hoursd/core/schedule.hpp"
 #include "rrule/collector.hpp"
 #include "rrule/expand.hpp"
 #include "rrule/pattern.hpp"
@@ -47,7 +48,7 @@ using std::chrono::seconds;
 struct Recurrence::Impl {
   explicit Impl(const Zone* zone) : time(zone) {}
 
-  std::string text;
+  CompactString text;  // exactly its size: a snapshot holds a recurrence per time rule
   local_seconds dtstart;
   TimeBase time;
   sys_seconds dtstart_instant;
@@ -195,7 +196,7 @@ Result<std::vector<Recurrence::Start>> Recurrence::starts(date::sys_seconds from
   return out;
 }
 
-const std::string& Recurrence::text() const { return impl_->text; }
+std::string_view Recurrence::text() const { return impl_->text; }
 date::local_seconds Recurrence::dtstart() const { return impl_->dtstart; }
 const Zone* Recurrence::zone() const { return impl_->time.zone(); }
 const std::vector<std::string>& Recurrence::never_matching() const { return impl_->never_matching; }

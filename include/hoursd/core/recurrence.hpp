@@ -74,7 +74,7 @@ class Recurrence {
                                     std::size_t limit) const;
 
   /// The rule as parsed, in canonical RRULE text (for explain and messages).
-  const std::string& text() const;
+  std::string_view text() const;
   date::local_seconds dtstart() const;
   /// The zone given to parse(), or nullptr.
   const Zone* zone() const;
