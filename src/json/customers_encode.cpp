@@ -117,8 +117,4 @@ std::string encode_shared_customers(const std::vector<SharedCustomer>& customers
   return out;
 }
 
-void encode_shared_customers(const std::vector<SharedCustomer>& customers, std::string& out) {
-  encode_refs(customers, out);
-}
-
 }  // namespace hoursd

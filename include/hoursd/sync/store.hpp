@@ -56,6 +56,10 @@ inline constexpr const char* kSnapshotFile = "snapshot.json";
 /// issued from it, "hoursd-generation N\n".
 inline constexpr const char* kGenerationFile = "generation";
 
+/// The size of the chunks a snapshot file's body is encoded in, so that its text can be
+/// written as it is encoded (100,000 large customers make hundreds of megabytes).
+inline constexpr std::size_t kSnapshotChunkBytes = std::size_t{1} << 20;
+
 /// Writes `snapshot` to `dir` (created if missing) atomically, through a temp file of its
 /// own ("snapshot.json.hoursd-tmp.XXXXXX"), which is removed again when a step fails.
 /// Errors: ErrorCode::io_error naming the path and the step that failed.
