@@ -19,10 +19,10 @@
 // The header has a fixed width (kHeaderBytes: the length zero-padded to 20 digits), so a
 // writer leaves room for it, writes the body a chunk at a time as it is encoded, hashing and
 // counting it on the way, and writes the header over that room once the body is known:
-// encode_snapshot() collects the chunks in a string after such room, so the whole text is
-// never held twice. Files of earlier builds have the length unpadded; the parser reads both
-// (std::from_chars takes leading zeros), so both are v1 and either build reads the other's
-// files.
+// save_snapshot() streams the file this way, and encode_snapshot() collects the same chunks
+// in a string, so the whole text is never held twice, and in a save never at all. Files of
+// earlier builds have the length unpadded; the parser reads both (std::from_chars takes
+// leading zeros), so both are v1 and either build reads the other's files.
 
 #include "hoursd/sync/store.hpp"
 
