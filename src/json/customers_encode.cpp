@@ -88,19 +88,22 @@ json to_json(const T& x) {
   return writer.take();
 }
 
-/// One customer at a time, appended to `out`, so a large snapshot never holds a second full
-/// DOM. Invalid UTF-8 in a string is replaced rather than thrown: encoding has no error
-/// channel.
 void encode_refs(const CustomerRefs& customers, std::string& out) {
   out += '[';
   for (std::size_t i = 0; i < customers.size(); ++i) {
     if (i > 0) out += ',';
-    out += to_json(customers[i]).dump(-1, ' ', false, json::error_handler_t::replace);
+    encode_customer(customers[i], out);
   }
   out += ']';
 }
 
 }  // namespace
+
+/// One customer's DOM at a time, so a large snapshot never holds a second full DOM. Invalid
+/// UTF-8 in a string is replaced rather than thrown: encoding has no error channel.
+void encode_customer(const Customer& customer, std::string& out) {
+  out += to_json(customer).dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 std::string encode_customers(const std::vector<Customer>& customers) {
   std::string out;
@@ -112,10 +115,6 @@ std::string encode_shared_customers(const std::vector<SharedCustomer>& customers
   std::string out;
   encode_refs(customers, out);
   return out;
-}
-
-void encode_shared_customers(const std::vector<SharedCustomer>& customers, std::string& out) {
-  encode_refs(customers, out);
 }
 
 }  // namespace hoursd

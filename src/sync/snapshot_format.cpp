@@ -1,6 +1,6 @@
 // The snapshot file. Format, version 1, three lines:
 //
-//   hoursd-snapshot v1 <sha256 of the body, 64 lower-case hex> <body length in bytes>\n
+//   hoursd-snapshot v1 <sha256 of the body, 64 lower-case hex> <body length, 20 digits>\n
 //   {"generation":7,"syncedAt":"2026-03-08T07:00:00Z","source":"..."}\n
 //   [<customers in the upstream's CustomerInfo shape>]\n
 //
@@ -15,12 +15,22 @@
 // parse, one DOM. (Nesting the array in the metadata object cost a second parse and a dump,
 // and nearly doubled the load time of 10,000 customers.) Compact JSON never holds a raw
 // newline, so the first body line ends exactly where the metadata does.
+//
+// The header has a fixed width (kHeaderBytes: the length zero-padded to 20 digits), so a
+// writer leaves room for it, writes the body a chunk at a time as it is encoded, hashing and
+// counting it on the way, and writes the header over that room once the body is known:
+// save_snapshot() streams the file this way, and encode_snapshot() collects the same chunks
+// in a string, so the whole text is never held twice, and in a save never at all. Files of
+// earlier builds have the length unpadded; the parser reads both (std::from_chars takes
+// leading zeros), so both are v1 and either build reads the other's files.
 
 #include "hoursd/sync/store.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,11 +41,15 @@
 #include "hoursd/core/time_text.hpp"
 #include "hoursd/json/customers_json.hpp"
 #include "hoursd/json/json_limits.hpp"
+#include "snapshot_format.hpp"
 
 namespace hoursd {
 namespace {
 
 using json = nlohmann::json;
+using snapshot_format::ChunkSink;
+using snapshot_format::kHeaderBytes;
+using snapshot_format::SnapshotView;
 
 constexpr std::string_view kMagic = "hoursd-snapshot";
 constexpr std::string_view kVersion = "v1";
@@ -44,19 +58,43 @@ constexpr std::size_t kMaxHeaderBytes = 256;
 
 // ---- Encoding -----------------------------------------------------------------------------------
 
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  // Fails only when OpenSSL cannot allocate. The empty digest then matches no header, so
-  // such a file is rejected at load, never trusted.
-  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) len = 0;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 0xf];
+static_assert(kMagic.size() + 1 + kVersion.size() + 1 + 64 + 1 + 20 + 1 == kHeaderBytes);
+
+/// SHA-256 of bytes fed a piece at a time.
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    ok_ = ctx_ && EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) == 1;
   }
-  return out;
+  void update(std::string_view bytes) {
+    ok_ = ok_ && EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()) == 1;
+  }
+  /// The digest of every piece, as 64 lower-case hex digits. OpenSSL fails only when it cannot
+  /// allocate; the digest is then 64 'x', which no header accepts and no hex digest equals,
+  /// so such a file is rejected at load, never trusted. Call once.
+  std::string final_hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    ok_ = ok_ && EVP_DigestFinal_ex(ctx_.get(), md, &len) == 1 && len == 32;
+    if (!ok_) return std::string(64, 'x');
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < len; ++i) {
+      out += kHex[md[i] >> 4];
+      out += kHex[md[i] & 0xf];
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+  bool ok_ = false;
+};
+
+std::string sha256_hex(std::string_view bytes) {
+  Sha256 digest;
+  digest.update(bytes);
+  return digest.final_hex();
 }
 
 constexpr std::size_t kHashHexDigits = 32;
@@ -86,40 +124,56 @@ std::vector<ContentHash> parse_hashes(std::string_view hex, std::size_t count) {
   return out;
 }
 
-/// Appends the body to `out`: the metadata line, then the customers line.
-void append_body(std::string& out, std::uint64_t generation, date::sys_seconds synced_at,
-                 std::string_view source, const std::vector<SharedCustomer>& customers,
-                 const std::vector<ContentHash>& hashes) {
+/// The first body line, with its newline.
+std::string metadata_line(const SnapshotView& s) {
   nlohmann::ordered_json meta = {
-      {"generation", generation}, {"syncedAt", format_utc(synced_at)}, {"source", source}};
-  if (hashes.size() == customers.size()) meta["contentHashes"] = hashes_hex(hashes);
-  out += meta.dump(-1, ' ', false, json::error_handler_t::replace);
-  out += '\n';
-  encode_shared_customers(customers, out);
-  out += '\n';
+      {"generation", s.generation}, {"syncedAt", format_utc(s.synced_at)}, {"source", s.source}};
+  if (s.hashes.size() == s.customers.size()) meta["contentHashes"] = hashes_hex(s.hashes);
+  return meta.dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
 }
 
-/// Room for the header: the magic, the version, 64 hex digits and a 20-digit length.
-constexpr std::size_t kHeaderRoom = 128;
-static_assert(kMagic.size() + kVersion.size() + 64 + 20 + 4 <= kHeaderRoom);
-
-/// The header names the body's digest and length, so it can only be written after the
-/// body. The body is written after room for it, the header at the end of that room and
-/// the rest of the room cut: the file's text is held once (gen_deep's 10^5 customers make
-/// 300 MB), not as a body and a copy.
-std::string encode_file(std::uint64_t generation, date::sys_seconds synced_at,
-                        std::string_view source, const std::vector<SharedCustomer>& customers,
-                        const std::vector<ContentHash>& hashes) {
-  std::string out(kHeaderRoom, ' ');
-  append_body(out, generation, synced_at, source, customers, hashes);
-  const std::string_view body = std::string_view(out).substr(kHeaderRoom);
-  const std::string header = std::string(kMagic) + " " + std::string(kVersion) + " " +
-                             sha256_hex(body) + " " + std::to_string(body.size()) + "\n";
-  const std::size_t start = kHeaderRoom - header.size();
-  out.replace(start, header.size(), header);
-  out.erase(0, start);
-  return out;
+/// The header over a body of `length` bytes with digest `digest_hex`. The length is
+/// zero-padded to 20 digits (any std::uint64_t fits), so every header is kHeaderBytes long;
+/// parse_header() reads it like the unpadded length of earlier builds, so it is still v1.
+std::string header_line(std::string_view digest_hex, std::uint64_t length) {
+  std::string digits = std::to_string(length);
+  digits.insert(0, 20 - digits.size(), '0');
+  std::string line = std::string(kMagic) + " " + std::string(kVersion) + " " +
+                     std::string(digest_hex) + " " + digits + "\n";
+  assert(line.size() == kHeaderBytes);
+  return line;
 }
+
+/// The body being encoded: the text appended to buffer(), handed to the sink a chunk at a
+/// time, and hashed and counted on the way for the header.
+class ChunkedBody {
+ public:
+  ChunkedBody(std::size_t chunk_bytes, const ChunkSink& sink)
+      : chunk_bytes_(chunk_bytes), sink_(sink) {}
+  std::string& buffer() { return buffer_; }
+  /// Hands the buffer on once it holds a chunk.
+  Result<void> flush_if_full() {
+    if (buffer_.size() < chunk_bytes_) return {};
+    return flush();
+  }
+  /// Hands the buffer on as it is.
+  Result<void> flush() {
+    digest_.update(buffer_);
+    length_ += buffer_.size();
+    auto taken = sink_(buffer_);
+    buffer_.clear();  // keeps its capacity for the next chunk
+    return taken;
+  }
+  /// The header over every chunk handed on. Call once, after the last flush().
+  std::string header() { return header_line(digest_.final_hex(), length_); }
+
+ private:
+  const std::size_t chunk_bytes_;
+  const ChunkSink& sink_;
+  std::string buffer_;
+  Sha256 digest_;
+  std::uint64_t length_ = 0;
+};
 
 // ---- Decoding -----------------------------------------------------------------------------------
 // Each step returns a message without the file name; load_snapshot() adds it once.
@@ -289,10 +343,39 @@ Result<StoredSnapshot> decode_body(PaddedText body) {
 
 }  // namespace
 
+/// The metadata line, then the customers' array one customer at a time, as
+/// encode_shared_customers() writes it, and its newline.
+Result<std::string> snapshot_format::encode_body(const SnapshotView& snapshot,
+                                                 std::size_t chunk_bytes, const ChunkSink& sink) {
+  assert(chunk_bytes > 0);
+  ChunkedBody body(chunk_bytes, sink);
+  body.buffer() = metadata_line(snapshot);
+  body.buffer() += '[';
+  for (std::size_t i = 0; i < snapshot.customers.size(); ++i) {
+    if (auto taken = body.flush_if_full(); !taken) return fail(taken.error());
+    if (i > 0) body.buffer() += ',';
+    encode_customer(*snapshot.customers[i], body.buffer());
+  }
+  body.buffer() += "]\n";
+  if (auto taken = body.flush(); !taken) return fail(taken.error());
+  return body.header();
+}
+
+/// The chunks appended after room for the header, which is written over that room once the
+/// body is known: the text is held once, not as a body and a copy.
 std::string encode_snapshot(std::uint64_t generation, date::sys_seconds synced_at,
                             std::string_view source, const std::vector<SharedCustomer>& customers,
                             const std::vector<ContentHash>& hashes) {
-  return encode_file(generation, synced_at, source, customers, hashes);
+  std::string out(kHeaderBytes, ' ');
+  const ChunkSink append = [&out](std::string_view chunk) -> Result<void> {
+    out += chunk;
+    return {};
+  };
+  auto header = snapshot_format::encode_body({generation, synced_at, source, customers, hashes},
+                                             kSnapshotChunkBytes, append);
+  assert(header.has_value() && "appending to a string does not fail");
+  out.replace(0, kHeaderBytes, *header);
+  return out;
 }
 
 Result<StoredSnapshot> decode_snapshot(PaddedText bytes) {

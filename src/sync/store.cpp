@@ -7,6 +7,8 @@
 // truncate or rename the first one's half-written file; a failed save removes its temp file,
 // and one a crash left behind ("snapshot.json.hoursd-tmp.XXXXXX", never read by load) is
 // removed by remove_stale_temp_files() when serve starts, under the state directory's lock.
+// The snapshot goes into its temp file a chunk at a time as it is encoded, so its text (300 MB
+// for gen_deep's 100,000 customers) never exists whole in memory.
 //
 // The generation mark is a second file, "hoursd-generation N", written the same way before a
 // generation is published: snapshot.json can be lost or corrupt, the mark still says which
@@ -14,17 +16,23 @@
 
 #include "hoursd/sync/store.hpp"
 
+#include <cassert>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "hoursd/io/file.hpp"
 #include "hoursd/io/log.hpp"
+#include "snapshot_format.hpp"
 
 namespace hoursd {
 namespace {
@@ -50,13 +58,17 @@ Failure errno_failure(std::string_view what, const fs::path& path) {
 /// Closes `fd`, retrying nothing: on Linux the descriptor is gone even when close fails.
 bool close_fd(int fd) { return ::close(fd) == 0; }
 
-/// write(2) until every byte is out; it may write less than asked (signals, quotas).
-bool write_all(int fd, std::string_view bytes) {
+/// write(2), or pwrite(2) from byte `*at` when `at` is set, until every byte is out: either
+/// may write less than asked (a signal, a quota). False with errno set when one fails.
+bool write_all(int fd, std::string_view bytes, std::optional<std::uint64_t> at = {}) {
   while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    const ssize_t n = at ? ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(*at))
+                         : ::write(fd, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = EIO;  // no progress and no reason: do not report a stale errno
     if (n <= 0) return false;
     bytes.remove_prefix(static_cast<std::size_t>(n));
+    if (at) *at += static_cast<std::uint64_t>(n);
   }
   return true;
 }
@@ -73,6 +85,39 @@ Result<void> open_and_fsync(const fs::path& path, int flags, std::string_view wh
   return {};
 }
 
+class PosixStoreWriter final : public StoreWriter {
+ public:
+  PosixStoreWriter(int fd, fs::path path) : fd_(fd), path_(std::move(path)) {}
+  PosixStoreWriter(const PosixStoreWriter&) = delete;
+  PosixStoreWriter& operator=(const PosixStoreWriter&) = delete;
+  ~PosixStoreWriter() override {
+    if (fd_ >= 0) close_fd(fd_);
+  }
+
+  Result<void> append(std::string_view bytes) override {
+    assert(fd_ >= 0);
+    if (!write_all(fd_, bytes)) return errno_failure("write", path_);
+    return {};
+  }
+
+  Result<void> write_at(std::uint64_t offset, std::string_view bytes) override {
+    assert(fd_ >= 0);
+    if (!write_all(fd_, bytes, offset))
+      return errno_failure("write at byte " + std::to_string(offset) + " of", path_);
+    return {};
+  }
+
+  /// NFS may report a deferred write error only here.
+  Result<void> close() override {
+    if (!close_fd(std::exchange(fd_, -1))) return errno_failure("close", path_);
+    return {};
+  }
+
+ private:
+  int fd_;  // -1 once closed
+  fs::path path_;
+};
+
 class PosixStoreIo final : public StoreIo {
  public:
   /// mkstemp creates the file with O_EXCL and mode 0600 (snapshots hold customer data).
@@ -84,15 +129,10 @@ class PosixStoreIo final : public StoreIo {
     return fs::path(name);
   }
 
-  Result<void> write_file(const fs::path& path, const std::string& bytes) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  Result<std::unique_ptr<StoreWriter>> open_for_write(const fs::path& path) override {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0) return errno_failure("open", path);
-    bool ok = write_all(fd, bytes);
-    int saved = errno;
-    bool closed = close_fd(fd);  // NFS may report a deferred write error only here
-    if (!ok) errno = saved;
-    if (!ok || !closed) return errno_failure("write", path);
-    return {};
+    return std::unique_ptr<StoreWriter>(std::make_unique<PosixStoreWriter>(fd, path));
   }
 
   /// Reopens the file, as the interface splits writing from syncing. Linux (4.16 and later)
@@ -114,8 +154,7 @@ class PosixStoreIo final : public StoreIo {
   }
 };
 
-// ---- Writing a file whole
-// ------------------------------------------------------------------------
+// ---- Replacing a file ---------------------------------------------------------------------------
 
 /// True for "<snapshot.json|generation>.hoursd-tmp.*" and the fixed "snapshot.json.tmp" of
 /// earlier versions: the temp files of a save. Nothing else: an operator's
@@ -129,10 +168,22 @@ bool is_temp_name(std::string_view name) {
   return false;
 }
 
-/// Replaces `dir`/`name` with `bytes`: a temp file of its own, fsync, rename, fsync of the
-/// directory. A failure before the rename removes the temp file, so failed saves leave nothing
-/// behind. `what` starts every error message.
-Result<void> replace_file(const fs::path& dir, const char* name, const std::string& bytes,
+/// Writes a file's content into `file`, which is empty.
+using WriteContent = std::function<Result<void>(StoreWriter& file)>;
+
+/// Opens `path`, has `write` fill it and closes it; on failure too, the file is closed when
+/// this returns.
+Result<void> write_temp(StoreIo& io, const fs::path& path, const WriteContent& write) {
+  auto file = io.open_for_write(path);
+  if (!file) return fail(file.error());
+  if (auto written = write(**file); !written) return written;
+  return (*file)->close();
+}
+
+/// Replaces `dir`/`name` with what `write` writes: a temp file of its own, fsync, rename,
+/// fsync of the directory. A failure before the rename removes the temp file, so failed
+/// saves leave nothing behind. `what` starts every error message.
+Result<void> replace_file(const fs::path& dir, const char* name, const WriteContent& write,
                           StoreIo& io, const std::string& what) {
   auto step = [&](Result<void> r) -> Result<void> {
     if (r) return r;
@@ -141,7 +192,7 @@ Result<void> replace_file(const fs::path& dir, const char* name, const std::stri
   if (auto r = step(create_private_dir(dir)); !r) return r;
   auto temp = io.create_temp(dir, name);
   if (!temp) return step(fail(temp.error()));
-  auto written = step(io.write_file(*temp, bytes));
+  auto written = step(write_temp(io, *temp, write));
   if (written) written = step(io.fsync_file(*temp));
   if (written) written = step(io.rename(*temp, dir / name));
   if (!written) {
@@ -152,6 +203,23 @@ Result<void> replace_file(const fs::path& dir, const char* name, const std::stri
   return step(io.fsync_dir(dir));
 }
 
+/// The snapshot file, streamed: room for the header, the body a chunk at a time, then the
+/// header over that room, since it names the body's digest and length. A chunk is written
+/// before the next is encoded, so the file's text is never held whole.
+Result<void> write_snapshot(StoreWriter& file, const StoredSnapshot& s, std::size_t chunk_bytes) {
+  if (auto room = file.append(std::string(snapshot_format::kHeaderBytes, ' ')); !room) return room;
+  auto header = snapshot_format::encode_body(
+      {s.generation, s.synced_at, s.source, s.customers, s.hashes}, chunk_bytes,
+      [&file](std::string_view chunk) { return file.append(chunk); });
+  if (!header) return fail(header.error());
+  return file.write_at(0, *header);
+}
+
+/// Writes `text` whole: a file small enough to be one chunk.
+WriteContent whole(std::string text) {
+  return [text = std::move(text)](StoreWriter& file) { return file.append(text); };
+}
+
 }  // namespace
 
 StoreIo& posix_store_io() {
@@ -159,16 +227,17 @@ StoreIo& posix_store_io() {
   return io;
 }
 
-Result<void> save_snapshot(const fs::path& dir, const StoredSnapshot& snapshot, StoreIo& io) {
-  return replace_file(dir, kSnapshotFile,
-                      encode_snapshot(snapshot.generation, snapshot.synced_at, snapshot.source,
-                                      snapshot.customers, snapshot.hashes),
-                      io, "save snapshot");
+Result<void> save_snapshot(const fs::path& dir, const StoredSnapshot& snapshot, StoreIo& io,
+                           std::size_t chunk_bytes) {
+  return replace_file(
+      dir, kSnapshotFile,
+      [&](StoreWriter& file) { return write_snapshot(file, snapshot, chunk_bytes); }, io,
+      "save snapshot");
 }
 
 Result<void> save_generation_mark(const fs::path& dir, std::uint64_t generation, StoreIo& io) {
   return replace_file(dir, kGenerationFile,
-                      std::string(kMarkMagic) + " " + std::to_string(generation) + "\n", io,
+                      whole(std::string(kMarkMagic) + " " + std::to_string(generation) + "\n"), io,
                       "record generation " + std::to_string(generation));
 }
 

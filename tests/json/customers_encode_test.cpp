@@ -148,5 +148,16 @@ TEST(CustomersEncode, EncodeOmitsAbsentValuesAndWritesEnumsByName) {
             R"("frequency":"Weekly","simpleRuleType":"Time"}]}}])");
 }
 
+TEST(CustomersEncode, OneCustomerIsTheElementTheArrayHoldsForIt) {
+  const Customer a{.id = "a", .name = "Zürich"};
+  const Customer b{.id = "b", .schedule = Schedule{.force_closed = true}};
+  std::string out = "[";
+  encode_customer(a, out);
+  out += ',';
+  encode_customer(b, out);
+  out += ']';
+  EXPECT_EQ(out, encode_customers({a, b}));
+}
+
 }  // namespace
 }  // namespace hoursd

@@ -39,7 +39,8 @@ std::vector<SharedCustomer> three_customers() {
 const std::vector<ContentHash> kHashes = {
     {0x0123456789abcdef, 0xfedcba9876543210}, {kAllBits, 1}, {0, 0}};
 
-/// A v1 file around `meta`: the header over the body, the customers line as saves write it.
+/// A v1 file around `meta` as saves write it: the header over the body (its length
+/// zero-padded to 20 digits), the customers line.
 std::string file_with_meta(const std::string& meta) {
   const std::string body = meta + "\n" + encode_shared_customers(three_customers()) + "\n";
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -50,7 +51,9 @@ std::string file_with_meta(const std::string& meta) {
     digest += "0123456789abcdef"[md[i] >> 4];
     digest += "0123456789abcdef"[md[i] & 0xf];
   }
-  return "hoursd-snapshot v1 " + digest + " " + std::to_string(body.size()) + "\n" + body;
+  std::string length = std::to_string(body.size());
+  length.insert(0, 20 - length.size(), '0');
+  return "hoursd-snapshot v1 " + digest + " " + length + "\n" + body;
 }
 
 std::string meta_with_hashes(const std::string& hashes_json) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <memory>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -274,24 +276,74 @@ TEST_F(Store, StateDirectoryThatIsAFileFailsToSaveAndToLoad) {
 
 // ---- Failures while saving ----------------------------------------------------------------------
 
-enum class Step { write, fsync, rename, fsync_dir, none };
+enum class Step { write, close, fsync, rename, fsync_dir, none };
+
+Failure injected(const std::string& what, const fs::path& path) {
+  return fail(ErrorCode::io_error, what + " " + path.string() + ": injected failure");
+}
+
+/// What a FailingStoreWriter counts and where it fails; owned by its FailingStoreIo.
+struct WriteFaults {
+  std::optional<std::size_t> failing_write;  // 0-based, counting appends and write_at alike
+  bool failing_close = false;
+  std::size_t writes = 0;  // into every file opened, including the failing one
+};
+
+/// Forwards to a real open file. The write numbered `faults.failing_write` writes half its
+/// bytes and fails, as a full disk does; with `faults.failing_close`, close fails after
+/// closing.
+class FailingStoreWriter final : public StoreWriter {
+ public:
+  FailingStoreWriter(std::unique_ptr<StoreWriter> real, fs::path path, WriteFaults& faults)
+      : real_(std::move(real)), path_(std::move(path)), faults_(faults) {}
+
+  Result<void> append(std::string_view bytes) override {
+    if (!failing_now()) return real_->append(bytes);
+    if (auto r = real_->append(bytes.substr(0, bytes.size() / 2)); !r) return r;
+    return injected("write", path_);
+  }
+  Result<void> write_at(std::uint64_t offset, std::string_view bytes) override {
+    if (!failing_now()) return real_->write_at(offset, bytes);
+    if (auto r = real_->write_at(offset, bytes.substr(0, bytes.size() / 2)); !r) return r;
+    return injected("write", path_);
+  }
+  Result<void> close() override {
+    auto closed = real_->close();
+    if (closed && faults_.failing_close) return injected("close", path_);
+    return closed;
+  }
+
+ private:
+  bool failing_now() { return faults_.failing_write == faults_.writes++; }
+
+  std::unique_ptr<StoreWriter> real_;
+  fs::path path_;
+  WriteFaults& faults_;
+};
 
 /// Forwards to the real file operations and fails at step `fail_at` without performing it,
-/// except that a failing write leaves half the bytes behind, as a full disk does. Records
-/// every call so tests can check the order.
+/// except that a failing write leaves what was written before it and half its own bytes
+/// behind, as a full disk does; the write that fails is the one after the first
+/// `writes_before_failure`. Records every call so tests can check the order, and counts the
+/// writes.
 class FailingStoreIo final : public StoreIo {
  public:
-  explicit FailingStoreIo(Step fail_at) : fail_at_(fail_at) {}
+  explicit FailingStoreIo(Step fail_at, std::size_t writes_before_failure = 0) : fail_at_(fail_at) {
+    if (fail_at == Step::write) faults_.failing_write = writes_before_failure;
+    faults_.failing_close = fail_at == Step::close;
+  }
 
   Result<fs::path> create_temp(const fs::path& dir, const std::string& stem) override {
     calls.push_back("create " + stem + ".hoursd-tmp.XXXXXX");
     return real().create_temp(dir, stem);
   }
-  Result<void> write_file(const fs::path& path, const std::string& bytes) override {
+  /// Opening, writing and closing are the one step "write".
+  Result<std::unique_ptr<StoreWriter>> open_for_write(const fs::path& path) override {
     calls.push_back("write " + pattern(path));
-    if (fail_at_ != Step::write) return real().write_file(path, bytes);
-    if (auto r = real().write_file(path, bytes.substr(0, bytes.size() / 2)); !r) return r;
-    return injected("write", path);
+    auto file = real().open_for_write(path);
+    if (!file) return file;
+    return std::unique_ptr<StoreWriter>(
+        std::make_unique<FailingStoreWriter>(std::move(*file), path, faults_));
   }
   Result<void> fsync_file(const fs::path& path) override {
     calls.push_back("fsync " + pattern(path));
@@ -306,6 +358,9 @@ class FailingStoreIo final : public StoreIo {
     return fail_at_ == Step::fsync_dir ? injected("fsync", dir) : real().fsync_dir(dir);
   }
 
+  /// The appends and write_at calls into every file opened, the failing one included.
+  std::size_t writes() const { return faults_.writes; }
+
   std::vector<std::string> calls;
 
  private:
@@ -315,10 +370,8 @@ class FailingStoreIo final : public StoreIo {
     std::string name = path.filename().string();
     return name.substr(0, name.size() - 6) + "XXXXXX";
   }
-  static Failure injected(const std::string& what, const fs::path& path) {
-    return fail(ErrorCode::io_error, what + " " + path.string() + ": injected failure");
-  }
   Step fail_at_;
+  WriteFaults faults_;
 };
 
 TEST_F(Store, SaveWritesTempThenFsyncsRenamesAndFsyncsTheDirectory) {
@@ -351,6 +404,7 @@ struct FailureCase {
 };
 const FailureCase kFailureCases[] = {
     {Step::write, "write", false},
+    {Step::close, "close", false},
     {Step::fsync, "fsync", false},
     {Step::rename, "rename", false},
     // The rename has happened, so the new file is in place and complete; only its
@@ -367,7 +421,7 @@ TEST_F(Store, FailedSaveAtAnyStepLeavesAWholeSnapshotAndTheNextSaveSucceeds) {
     new_snapshot.customers.erase(new_snapshot.customers.begin());
     ASSERT_OK(save_snapshot(dir_, old_snapshot));
 
-    FailingStoreIo io(c.step);
+    FailingStoreIo io(c.step, /*writes_before_failure=*/1);  // the body, after the header's room
     auto saved = save_snapshot(dir_, new_snapshot, io);
     ASSERT_FALSE(saved.has_value());
     EXPECT_EQ(saved.error().code, ErrorCode::io_error);
@@ -455,7 +509,7 @@ TEST_F(Store, Issue10_DamagedGenerationMarkIsBadJsonNamingTheFile) {
 
 TEST_F(Store, Issue10_FailedGenerationMarkKeepsTheOldOneAndLeavesNoTempFile) {
   ASSERT_OK(save_generation_mark(dir_, 5));
-  for (Step step : {Step::write, Step::fsync, Step::rename}) {
+  for (Step step : {Step::write, Step::close, Step::fsync, Step::rename}) {
     FailingStoreIo io(step);
     EXPECT_FALSE(save_generation_mark(dir_, 6, io).has_value());
     auto mark = load_generation_mark(dir_);
@@ -670,6 +724,101 @@ TEST_F(Store, TenThousandCustomersSaveAndLoad) {
   ASSERT_EQ((*loaded)->customers.size(), 10'000u);
   EXPECT_EQ((*loaded)->customers[9'999]->id, "cust-9999");
   expect_same(**loaded, big);
+}
+
+// ---- Streamed saves -----------------------------------------------------------------------------
+// save_snapshot() encodes and writes the file a chunk at a time; a tiny chunk makes a few
+// customers span many chunks.
+
+constexpr std::size_t kTinyChunk = 64;
+
+/// `n` generated customers, each with a text hash of its own.
+StoredSnapshot hashed_snapshot(int n, std::uint64_t generation = 9) {
+  StoredSnapshot s{generation,
+                   utc("2026-03-08T07:00:00Z"),
+                   "https://api.example.test",
+                   test::share(generated_customers(n)),
+                   {}};
+  for (int i = 0; i < n; ++i)
+    s.hashes.push_back({static_cast<std::uint64_t>(i) + 1, ~static_cast<std::uint64_t>(i)});
+  return s;
+}
+
+std::string encoded(const StoredSnapshot& s) {
+  return encode_snapshot(s.generation, s.synced_at, s.source, s.customers, s.hashes);
+}
+
+TEST_F(Store, SnapshotSavedInManyChunksLoadsBackEqualWithItsHashes) {
+  const StoredSnapshot saved = hashed_snapshot(40);
+  FailingStoreIo io(Step::none);
+  ASSERT_OK(save_snapshot(dir_, saved, io, kTinyChunk));
+  EXPECT_GT(io.writes(), 40u) << "the body was not written in chunks";
+  auto loaded = load_snapshot(dir_);
+  ASSERT_OK(loaded);
+  ASSERT_TRUE(loaded->has_value());
+  expect_same(**loaded, saved);
+  EXPECT_EQ((*loaded)->hashes, saved.hashes);
+  auto decoded = decode_snapshot(read_bytes(file()));
+  ASSERT_OK(decoded);
+  expect_same(*decoded, saved);
+}
+
+TEST_F(Store, SavedFileIsEncodeSnapshotByteForByteWhateverTheChunkSize) {
+  const StoredSnapshot empty{0, utc("1970-01-01T00:00:00Z"), "", {}, {}};
+  for (const StoredSnapshot& s : {hashed_snapshot(25), sample_snapshot(), empty}) {
+    for (std::size_t chunk : {std::size_t{1}, kTinyChunk, std::size_t{5000}, kSnapshotChunkBytes}) {
+      SCOPED_TRACE("chunk " + std::to_string(chunk));
+      ASSERT_OK(save_snapshot(dir_, s, posix_store_io(), chunk));
+      EXPECT_EQ(read_bytes(file()), encoded(s));
+    }
+  }
+}
+
+TEST_F(Store, HeaderHasAFixedWidthWithTheLengthInTwentyDigits) {
+  ASSERT_OK(save_snapshot(dir_, sample_snapshot()));
+  const std::string complete = read_bytes(file());
+  const std::string header = complete.substr(0, body_offset(complete));
+  EXPECT_TRUE(std::regex_match(header, std::regex("hoursd-snapshot v1 [0-9a-f]{64} [0-9]{20}\n")))
+      << header;
+  EXPECT_EQ(std::stoull(header.substr(header.size() - 21)), complete.size() - header.size());
+  EXPECT_EQ(header.size(), encoded(hashed_snapshot(30)).find('\n') + 1) << "not fixed";
+}
+
+TEST_F(Store, HeaderOfEarlierBuildsWithAnUnpaddedLengthStillLoads) {
+  ASSERT_OK(save_snapshot(dir_, sample_snapshot()));
+  const std::string complete = read_bytes(file());
+  const std::string earlier = with_header(complete.substr(body_offset(complete)));
+  ASSERT_LT(earlier.size(), complete.size()) << "the length was not unpadded";
+  write_bytes(file(), earlier);
+  expect_loads(dir_, sample_snapshot());
+}
+
+TEST_F(Store, WriteFailingMidStreamLeavesNoTempFileAndTheOldSnapshot) {
+  const StoredSnapshot old_snapshot = sample_snapshot(1);
+  const StoredSnapshot new_snapshot = hashed_snapshot(20, 2);
+  FailingStoreIo counting(Step::none);
+  ASSERT_OK(save_snapshot(root_ / "count", new_snapshot, counting, kTinyChunk));
+  const std::size_t writes = counting.writes();  // room, the chunks, then the header
+  ASSERT_GT(writes, 20u);
+  // The room for the header, the first chunk, chunks in the middle, the last, the header.
+  for (std::size_t failing :
+       {std::size_t{0}, std::size_t{1}, std::size_t{7}, writes / 2, writes - 2, writes - 1}) {
+    SCOPED_TRACE("failing write " + std::to_string(failing));
+    fs::remove_all(dir_);
+    ASSERT_OK(save_snapshot(dir_, old_snapshot));
+    FailingStoreIo io(Step::write, failing);
+    auto saved = save_snapshot(dir_, new_snapshot, io, kTinyChunk);
+    ASSERT_FALSE(saved.has_value());
+    EXPECT_EQ(saved.error().code, ErrorCode::io_error);
+    EXPECT_NE(saved.error().message.find("save snapshot: write "), std::string::npos)
+        << saved.error().message;
+    EXPECT_NE(saved.error().message.find((dir_ / kSnapshotFile).string() + ".hoursd-tmp."),
+              std::string::npos)
+        << saved.error().message;
+    EXPECT_EQ(io.writes(), failing + 1) << "writes went on after the failure";
+    EXPECT_EQ(entries(), std::vector<std::string>{kSnapshotFile}) << "a temp file was left";
+    expect_loads(dir_, old_snapshot);
+  }
 }
 
 }  // namespace

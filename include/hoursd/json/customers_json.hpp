@@ -133,8 +133,8 @@ Result<DecodedCustomers> decode_customers(std::string_view json_text);
 std::string encode_customers(const std::vector<Customer>& customers);
 /// encode_customers() of shared customers.
 std::string encode_shared_customers(const std::vector<SharedCustomer>& customers);
-/// Appends encode_shared_customers(customers) to `out`, so a caller building a larger text
-/// (the persisted snapshot) holds it once.
-void encode_shared_customers(const std::vector<SharedCustomer>& customers, std::string& out);
+/// Appends `customer` as the one JSON object encode_customers() writes for it, so a caller
+/// can write a long array a slice at a time (the persisted snapshot, streamed to its file).
+void encode_customer(const Customer& customer, std::string& out);
 
 }  // namespace hoursd

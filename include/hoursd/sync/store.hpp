@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,8 +32,24 @@ struct StoredSnapshot {
   std::vector<ContentHash> hashes;
 };
 
+/// A file open for writing, from StoreIo::open_for_write(). Errors are ErrorCode::io_error
+/// naming the file and the step. Destroying it closes the file without reporting an error.
+/// One thread at a time.
+class StoreWriter {
+ public:
+  virtual ~StoreWriter() = default;
+  /// Writes `bytes` after every byte appended before.
+  virtual Result<void> append(std::string_view bytes) = 0;
+  /// Writes `bytes` from byte `offset` of the file, over bytes appended before.
+  /// REQUIRES: offset + bytes.size() <= the bytes appended so far.
+  virtual Result<void> write_at(std::uint64_t offset, std::string_view bytes) = 0;
+  /// Closes the file, reporting a write error the file system deferred until then (NFS).
+  /// REQUIRES: called once, last.
+  virtual Result<void> close() = 0;
+};
+
 /// The file operations a save performs, so tests can cut a write at any step. The
-/// default (posix_store_io()) uses mkstemp/write/fsync/rename. Implementations report
+/// default (posix_store_io()) uses mkstemp/write/pwrite/fsync/rename. Implementations report
 /// failure with ErrorCode::io_error.
 class StoreIo {
  public:
@@ -41,8 +58,10 @@ class StoreIo {
   /// six characters, so two writers never share a temp file) and returns its path.
   virtual Result<std::filesystem::path> create_temp(const std::filesystem::path& dir,
                                                     const std::string& stem) = 0;
-  /// Writes `bytes` to the existing file `path`, replacing what it held.
-  virtual Result<void> write_file(const std::filesystem::path& path, const std::string& bytes) = 0;
+  /// Opens the existing file `path` for writing, emptied, so it can be written a piece at a
+  /// time.
+  virtual Result<std::unique_ptr<StoreWriter>> open_for_write(
+      const std::filesystem::path& path) = 0;
   virtual Result<void> fsync_file(const std::filesystem::path& path) = 0;
   virtual Result<void> rename(const std::filesystem::path& from,
                               const std::filesystem::path& to) = 0;
@@ -56,12 +75,20 @@ inline constexpr const char* kSnapshotFile = "snapshot.json";
 /// issued from it, "hoursd-generation N\n".
 inline constexpr const char* kGenerationFile = "generation";
 
+/// The size of the chunks a snapshot file's body is encoded in; save_snapshot() writes each
+/// to the file as it is encoded, so the text (hundreds of megabytes for 100,000 large
+/// customers) is never held whole.
+inline constexpr std::size_t kSnapshotChunkBytes = std::size_t{1} << 20;
+
 /// Writes `snapshot` to `dir` (created if missing) atomically, through a temp file of its
-/// own ("snapshot.json.hoursd-tmp.XXXXXX"), which is removed again when a step fails.
+/// own ("snapshot.json.hoursd-tmp.XXXXXX"), which is removed again when a step fails. The
+/// file is encode_snapshot() of the same values, encoded and written in chunks of about
+/// `chunk_bytes` (tests make them small).
 /// Errors: ErrorCode::io_error naming the path and the step that failed.
-/// REQUIRES: the caller holds the state directory's DirLock.
+/// REQUIRES: the caller holds the state directory's DirLock; chunk_bytes > 0.
 Result<void> save_snapshot(const std::filesystem::path& dir, const StoredSnapshot& snapshot,
-                           StoreIo& io = posix_store_io());
+                           StoreIo& io = posix_store_io(),
+                           std::size_t chunk_bytes = kSnapshotChunkBytes);
 
 /// Records `generation` as the highest generation issued from `dir`, atomically and durably
 /// (temp file, fsync, rename, fsync of the directory) before that generation is published,
