@@ -31,6 +31,7 @@
 #include <charconv>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,14 +70,13 @@ class Sha256 {
   void update(std::string_view bytes) {
     ok_ = ok_ && EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()) == 1;
   }
-  /// The digest of every piece, as 64 lower-case hex digits. OpenSSL fails only when it cannot
-  /// allocate; the digest is then 64 'x', which no header accepts and no hex digest equals,
-  /// so such a file is rejected at load, never trusted. Call once.
+  /// The digest of every piece, as 64 lower-case hex digits; "" when OpenSSL failed, which it
+  /// does only when it cannot allocate. Call once.
   std::string final_hex() {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     ok_ = ok_ && EVP_DigestFinal_ex(ctx_.get(), md, &len) == 1 && len == 32;
-    if (!ok_) return std::string(64, 'x');
+    if (!ok_) return "";
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
     for (unsigned int i = 0; i < len; ++i) {
@@ -165,7 +165,13 @@ class ChunkedBody {
     return taken;
   }
   /// The header over every chunk handed on. Call once, after the last flush().
-  std::string header() { return header_line(digest_.final_hex(), length_); }
+  /// Errors: ErrorCode::io_error when the digest failed: a file without its digest would
+  /// replace a good one and then be refused at load.
+  Result<std::string> header() {
+    const std::string digest = digest_.final_hex();
+    if (digest.empty()) return fail(ErrorCode::io_error, "SHA-256 of the body failed");
+    return header_line(digest, length_);
+  }
 
  private:
   const std::size_t chunk_bytes_;
@@ -373,7 +379,8 @@ std::string encode_snapshot(std::uint64_t generation, date::sys_seconds synced_a
   };
   auto header = snapshot_format::encode_body({generation, synced_at, source, customers, hashes},
                                              kSnapshotChunkBytes, append);
-  assert(header.has_value() && "appending to a string does not fail");
+  // Appending to a string does not fail; the digest fails only when OpenSSL cannot allocate.
+  if (!header) throw std::bad_alloc();
   out.replace(0, kHeaderBytes, *header);
   return out;
 }

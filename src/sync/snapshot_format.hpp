@@ -39,7 +39,8 @@ using ChunkSink = std::function<Result<void>(std::string_view chunk)>;
 /// `chunk_bytes` (a chunk ends with the first customer that reaches that size, so a larger
 /// customer or the metadata line makes a larger chunk); holds one chunk at a time. Returns
 /// the header line (kHeaderBytes) naming the digest and length of all the chunks: the file
-/// is that line, then the chunks. Errors: the first one `sink` returns.
+/// is that line, then the chunks. Errors: the first one `sink` returns; ErrorCode::io_error
+/// when the digest fails (OpenSSL cannot allocate), so no file is saved without one.
 Result<std::string> encode_body(const SnapshotView& snapshot, std::size_t chunk_bytes,
                                 const ChunkSink& sink);
 

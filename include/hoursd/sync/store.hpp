@@ -110,7 +110,7 @@ Result<std::uint64_t> load_generation_mark(const std::filesystem::path& dir);
 std::size_t remove_stale_temp_files(const std::filesystem::path& dir);
 
 /// The bytes of a snapshot file holding these values: exactly what save_snapshot() writes,
-/// and what GET /v1/snapshot serves. Pure.
+/// and what GET /v1/snapshot serves. Pure; throws std::bad_alloc when memory runs out.
 std::string encode_snapshot(std::uint64_t generation, date::sys_seconds synced_at,
                             std::string_view source, const std::vector<SharedCustomer>& customers,
                             const std::vector<ContentHash>& hashes);
