@@ -37,10 +37,18 @@ std::string_view to_string(Weekday d) {
 }
 
 void IntList::assign(const int* values, std::size_t n) {
-  int* to = storage_.in_place;
-  if (n > kInline) to = storage_.heap = new int[n];
-  std::copy_n(values, n, to);
-  size_ = static_cast<std::uint32_t>(n);
+  if (n == 0) return;
+  if (n == 1) {
+    parts_[0] = kOneValue;
+    parts_[1] = values[0];
+    return;
+  }
+  if (n > std::size_t(std::numeric_limits<int>::max()))
+    throw std::length_error("IntList: too many values");
+  int* p = new int[n + 1];
+  p[0] = static_cast<int>(n);
+  std::copy_n(values, n, p + 1);
+  std::memcpy(parts_, &p, sizeof p);
 }
 
 std::ostream& operator<<(std::ostream& out, const CompactString& s) { return out << s.view(); }

@@ -1,6 +1,6 @@
 // OptionalSchedule: the value semantics of std::optional<Schedule> over storage that equal
-// schedules share. IntList: a compact list of ints, in place or on the heap. CompactString: a
-// 16-byte string, in place up to 15 bytes.
+// schedules share. IntList: a compact list of ints, one in place or more on the heap.
+// CompactString: a 16-byte string, in place up to 15 bytes.
 
 #include "hoursd/core/schedule.hpp"
 
@@ -69,10 +69,13 @@ TEST(OptionalSchedule, ShareTakesEqualStorageAndResetEmpties) {
 
 std::vector<int> values(const IntList& list) { return {list.begin(), list.end()}; }
 
-// Lists of up to two values are held in place, longer ones on the heap: each size is copied,
-// moved and assigned across the boundary (the sanitizer build checks the heap side).
+// One value is held in place, more on the heap: each size is copied, moved and assigned
+// across the boundary (the sanitizer build checks the heap side). A value in place is tagged
+// with a 1 beside it, so lists of 1s and 0s are among the cases.
 TEST(IntList, KeepsItsValuesThroughCopiesMovesAndAssignments) {
-  const std::vector<std::vector<int>> sizes = {{}, {7}, {-1, 31}, {1, 2, 3}, {5, 4, 3, 2, 1}};
+  EXPECT_EQ(sizeof(IntList), 8u);
+  const std::vector<std::vector<int>> sizes = {
+      {}, {7}, {1}, {-1}, {0}, {-1, 31}, {1, 1}, {1, 2, 3}, {0, 0}, {5, 4, 3, 2, 1}};
   for (const auto& a : sizes) {
     for (const auto& b : sizes) {
       SCOPED_TRACE(testing::Message() << a.size() << " values, then " << b.size());

@@ -9,6 +9,7 @@
 /// absent).
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -35,10 +36,10 @@ std::string_view to_string(Frequency f);
 std::string_view to_string(Weekday d);
 
 /// A list of ints that is set whole and then only read, as a contiguous range: a rule's
-/// BYxxx values, upstream and in a compiled pattern. Up to two values (most such lists; a
-/// DAILY or coarser pattern's hour, minute and second each) are held in place, more in one
-/// heap block: 16 bytes, where a std::vector takes 24 and a heap block for any value. A
-/// snapshot holds seven in each decoded rule and eight in each compiled recurrence.
+/// BYxxx values, upstream and in a compiled pattern. 8 bytes, where a std::vector takes 24:
+/// empty, one value held in place (a DAILY or coarser pattern's hour, minute and second
+/// each), or more in one heap block that holds their count first. A snapshot holds seven in
+/// each decoded rule and eight in each compiled recurrence.
 class IntList {
  public:
   IntList() = default;
@@ -47,23 +48,23 @@ class IntList {
     assign(values.data(), values.size());
   }
   IntList(const IntList& other) { assign(other.data(), other.size()); }
-  IntList(IntList&& other) noexcept : size_(other.size_), storage_(other.storage_) {
-    other.size_ = 0;
+  IntList(IntList&& other) noexcept : parts_{other.parts_[0], other.parts_[1]} {
+    other.parts_[0] = other.parts_[1] = 0;
   }
   IntList& operator=(IntList other) noexcept {  // copy or move, then swap
-    std::swap(size_, other.size_);
-    std::swap(storage_, other.storage_);
+    std::swap(parts_, other.parts_);
     return *this;
   }
-  ~IntList() {
-    if (size_ > kInline) delete[] storage_.heap;
-  }
+  ~IntList() { delete[] block(); }
 
-  const int* data() const { return size_ > kInline ? storage_.heap : storage_.in_place; }
+  const int* data() const { return is_block() ? block() + 1 : &parts_[1]; }
   const int* begin() const { return data(); }
-  const int* end() const { return data() + size_; }
-  std::size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
+  const int* end() const { return data() + size(); }
+  std::size_t size() const {
+    if (parts_[0] == kOneValue) return 1;
+    return is_block() ? static_cast<std::size_t>(block()[0]) : 0;
+  }
+  bool empty() const { return size() == 0; }
   int operator[](std::size_t i) const { return data()[i]; }
 
   friend bool operator==(const IntList& a, const IntList& b) {
@@ -71,14 +72,23 @@ class IntList {
   }
 
  private:
-  static constexpr std::size_t kInline = 2;
+  // Layout, as two ints: {0, 0} empty; {kOneValue, value}; else the address of the heap
+  // block {count, values...}. The block is aligned to 8 or more, so the low half of its
+  // address, the first int on a little-endian machine, is never the odd kOneValue.
+  static_assert(std::endian::native == std::endian::little && sizeof(int*) == 8);
+  static constexpr int kOneValue = 1;
+
+  /// The heap block, or nullptr when empty or holding one value in place.
+  int* block() const {
+    if (parts_[0] == kOneValue) return nullptr;
+    int* p;
+    std::memcpy(&p, parts_, sizeof p);
+    return p;
+  }
+  bool is_block() const { return block() != nullptr; }
   void assign(const int* values, std::size_t n);
 
-  std::uint32_t size_ = 0;
-  union Storage {
-    int in_place[kInline];
-    int* heap;  // size_ > kInline: owned, size_ values
-  } storage_{};
+  alignas(8) int parts_[2] = {0, 0};
 };
 
 /// An immutable-once-set string for the decoded model's many short texts (ids, names, states,
