@@ -91,11 +91,12 @@ class IntList {
   alignas(8) int parts_[2] = {0, 0};
 };
 
-/// An immutable-once-set string for the decoded model's many short texts (ids, names, states,
-/// dates, times): 16 bytes, where a std::string takes 32. Up to 15 bytes are held in place,
-/// longer texts in one heap block of exactly their size. A decoded rule has twelve, most of
-/// them empty or short, and a snapshot holds a million rules. Always NUL-terminated. Reads
-/// are through std::string_view (implicit), so it compares, hashes and prints as one.
+/// A string for the decoded model's many short texts (ids, names, states, dates, times),
+/// set whole and then read: 16 bytes, where a std::string takes 32. Up to 15 bytes are held
+/// in place, longer texts in one heap block of exactly their size. A decoded rule has twelve,
+/// most of them empty or short, and a snapshot holds a million rules. Always NUL-terminated.
+/// Reads go through std::string_view (an implicit conversion), so it compares and prints as
+/// its text, and a hash of its view() is the hash of the text.
 class CompactString {
  public:
   CompactString() noexcept { set_in_place_size(0); }
