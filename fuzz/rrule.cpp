@@ -35,7 +35,8 @@ std::string_view next_line(std::string_view& rest) {
 }
 
 [[noreturn]] void broken(const char* what, const Recurrence& r) {
-  std::fprintf(stderr, "fuzz_rrule: %s: %s\n", what, r.text().c_str());
+  const std::string_view text = r.text();
+  std::fprintf(stderr, "fuzz_rrule: %s: %.*s\n", what, int(text.size()), text.data());
   std::abort();
 }
 
