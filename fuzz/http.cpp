@@ -50,7 +50,8 @@ struct World {
     s->generation = 1;
     s->synced_at = clock.now() - std::chrono::seconds(60);
     s->source = "file:examples/customers.json";
-    s->customers = decoded->customers;
+    for (Customer& c : decoded->customers)
+      s->customers.push_back(std::make_shared<const Customer>(std::move(c)));
     s->compiled =
         compile(s->customers, config.engine, hoursd::default_zoneinfo_or_abort(), clock.now());
     snapshot = s;
