@@ -11,6 +11,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <system_error>
 #include <thread>
 
@@ -200,22 +201,17 @@ void for_each_item(std::size_t n, const std::function<void(std::size_t)>& work) 
     if (e) std::rethrow_exception(e);
 }
 
-/// The streaming decode of a split document; std::nullopt when an item does not parse (the
-/// caller then decodes the tree, which reports it). Items are hashed, and those whose hash
-/// `reuse` does not know decoded, apart from each other (for_each_item), then taken in order.
-std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
-                                                 const ReuseLookup& reuse, SchedulePool& pool) {
-  SharedDecode out;
-  if (split.list_members) {
-    auto members = parse_item(*split.list_members, 0);
-    if (!members) return std::nullopt;
-    auto page = decode_list_response(*members);  // paging fields, and `items` if no array
-    if (!page) return Result<SharedDecode>(fail(page.error()));
-    out.page = page->page;
-  }
-  const std::size_t n = split.items.size();
+/// Decodes the items `texts` of a split document, the first of them item `first_index`, and
+/// appends them to `out`; false when an item does not parse (the caller then decodes the
+/// tree, which reports it). Items are hashed, and those whose hash `reuse` does not know
+/// decoded, apart from each other (for_each_item), then taken in order. `depth`: how deep
+/// the items lie in the document.
+bool decode_texts(std::span<const std::string_view> texts, std::size_t first_index,
+                  std::size_t depth, const ReuseLookup& reuse, SchedulePool& pool,
+                  SharedDecode& out) {
+  const std::size_t n = texts.size();
   std::vector<ContentHash> hashes(n);
-  for_each_item(n, [&](std::size_t i) { hashes[i] = json_items::content_hash(split.items[i]); });
+  for_each_item(n, [&](std::size_t i) { hashes[i] = json_items::content_hash(texts[i]); });
   std::vector<SharedCustomer> known(n);
   std::vector<std::size_t> todo;  // the items to decode
   for (std::size_t i = 0; i < n; ++i) {
@@ -228,15 +224,15 @@ std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
   std::mutex pool_mutex;
   for_each_item(todo.size(), [&](std::size_t k) {
     ItemDecode& d = decoded[k];
-    d = decode_item(split.items[todo[k]], split.list_members ? 2 : 1, todo[k], pool, pool_mutex);
+    d = decode_item(texts[todo[k]], depth, first_index + todo[k], pool, pool_mutex);
     if (d.customer && d.customer->schedule && !d.schedule_known) {
       std::lock_guard lock(pool_mutex);
       pool.intern(d.schedule_hash, d.customer->schedule);
       if (d.schedule_text) pool.remember(*d.schedule_text, d.customer->schedule);
     }
   });
-  out.customers.reserve(n);
-  out.hashes.reserve(n);
+  out.customers.reserve(out.customers.size() + n);
+  out.hashes.reserve(out.hashes.size() + n);
   for (std::size_t i = 0, k = 0; i < n; ++i) {
     if (known[i]) {
       out.customers.push_back(std::move(known[i]));
@@ -245,7 +241,7 @@ std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
       continue;
     }
     ItemDecode& d = decoded[k++];
-    if (!d.parsed) return std::nullopt;
+    if (!d.parsed) return false;
     if (d.error) {
       out.errors.push_back(std::move(*d.error));
       continue;
@@ -253,6 +249,23 @@ std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
     out.customers.push_back(std::move(d.customer));
     out.hashes.push_back(hashes[i]);
   }
+  return true;
+}
+
+/// The streaming decode of a split document; std::nullopt when an item does not parse (the
+/// caller then decodes the tree, which reports it).
+std::optional<Result<SharedDecode>> decode_split(const json_items::Split& split,
+                                                 const ReuseLookup& reuse, SchedulePool& pool) {
+  SharedDecode out;
+  if (split.list_members) {
+    auto members = parse_item(*split.list_members, 0);
+    if (!members) return std::nullopt;
+    auto page = decode_list_response(*members);  // paging fields, and `items` if no array
+    if (!page) return Result<SharedDecode>(fail(page.error()));
+    out.page = page->page;
+  }
+  if (!decode_texts(split.items, 0, split.list_members ? 2 : 1, reuse, pool, out))
+    return std::nullopt;
   return Result<SharedDecode>(std::move(out));
 }
 
@@ -316,6 +329,24 @@ Result<SharedDecode> decode_shared_customers(PaddedText json_text, const ReuseLo
 Result<SharedDecode> decode_shared_customers(std::string_view json_text, const ReuseLookup& reuse,
                                              SchedulePool* pool) {
   return decode_shared(json_text, false, reuse, pool);
+}
+
+Result<std::optional<SharedDecode>> decode_shared_stream(const ReadMore& read,
+                                                         const ReuseLookup& reuse,
+                                                         SchedulePool* pool, std::size_t window) {
+  using Decoded = std::optional<SharedDecode>;
+  SchedulePool own_pool;
+  json_items::ArrayWindows windows(read, kMaxDocumentDepth, window);
+  SharedDecode out;
+  for (std::size_t first_index = 0;;) {
+    auto items = windows.next();
+    if (!items) return fail(items.error());
+    if (!*items) return Decoded();
+    if ((*items)->empty()) return Decoded(std::move(out));
+    if (!decode_texts(**items, first_index, 1, reuse, pool ? *pool : own_pool, out))
+      return Decoded();
+    first_index += (*items)->size();
+  }
 }
 
 Result<DecodedCustomers> decode_customers(std::string_view json_text) {

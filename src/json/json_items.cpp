@@ -4,6 +4,9 @@
 
 #include "json_items.hpp"
 
+#include <algorithm>
+#include <utility>
+
 #include <openssl/evp.h>
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
@@ -119,14 +122,21 @@ bool split_object(od::object object, std::size_t max_depth, Split& out) {
 constexpr std::string_view kSpace = " \t\n\r";
 
 /// The first cut at or after `from` in `body`: the index of a comma between a '}' and a
-/// '{', or body.size() when there is none.
-std::size_t next_cut(std::string_view body, std::size_t from) {
+/// '{', or body.size() when there is none. `resume`, when set, is set to where the search
+/// would start again once more text follows `body`: at a '}' whose comma or '{' may still
+/// come, else at body.size().
+std::size_t next_cut(std::string_view body, std::size_t from, std::size_t* resume = nullptr) {
+  if (resume != nullptr) *resume = std::max(from, body.size());
   for (std::size_t close = body.find('}', from); close != std::string_view::npos;
        close = body.find('}', close + 1)) {
     const std::size_t comma = body.find_first_not_of(kSpace, close + 1);
-    if (comma == std::string_view::npos || body[comma] != ',') continue;
-    const std::size_t open = body.find_first_not_of(kSpace, comma + 1);
-    if (open != std::string_view::npos && body[open] == '{') return comma;
+    const std::size_t open =
+        comma == std::string_view::npos ? comma : body.find_first_not_of(kSpace, comma + 1);
+    if (open == std::string_view::npos && (comma == open || body[comma] == ',')) {
+      if (resume != nullptr) *resume = close;  // only space, or a comma, after it so far
+      break;
+    }
+    if (body[comma] == ',' && body[open] == '{') return comma;
   }
   return body.size();
 }
@@ -167,6 +177,29 @@ Run collect_run(std::string_view run, std::size_t max_depth, od::parser& parser,
   return {false, static_cast<std::size_t>(out.back().data() + out.back().size() - run.data())};
 }
 
+/// Splits off the window of `body` (the text between an array's brackets) that starts at an
+/// item at `start` and ends at the first cut past start + window: appends its whole items to
+/// `out`, and returns where the next window starts, past body.size() when the array ends
+/// there. std::nullopt when the window does not parse (the caller then indexes the document
+/// at once). `first`: the window starts at the array's first item. REQUIRES: that cut lies in
+/// `body`, or `body` runs to the array's end.
+std::optional<std::size_t> next_window(std::string_view body, std::size_t start, bool first,
+                                       std::size_t window, std::size_t max_depth,
+                                       od::parser& parser, std::string& buffer,
+                                       std::vector<std::string_view>& out) {
+  const std::size_t cut = next_cut(body, std::min(start + window, body.size()));
+  const std::size_t before = out.size();
+  const Run run = collect_run(body.substr(start, cut - start), max_depth, parser, buffer, out);
+  if (!first && out.size() == before) return std::nullopt;  // no item after a comma
+  if (run.whole) return cut + 1;
+  if (run.end == 0) return std::nullopt;
+  // A cut within an item: go on after the last whole item and its comma.
+  const std::size_t comma = body.find_first_not_of(kSpace, start + run.end);
+  if (comma == std::string_view::npos || body[comma] != ',') return std::nullopt;
+  if (comma + 1 == body.size()) return std::nullopt;  // a trailing comma
+  return comma + 1;
+}
+
 /// Sets out.items and out.windows when `text` is an array longer than `window` bytes that
 /// the windows parse, and returns true; else returns false (the caller then indexes the
 /// document at once), leaving out.items in any state.
@@ -182,21 +215,10 @@ bool split_windows(std::string_view text, std::size_t max_depth, std::size_t win
   std::string buffer;
   out.windows = 0;
   for (std::size_t start = 0; start < body.size(); ++out.windows) {
-    const std::size_t cut = std::min(next_cut(body, start + window), body.size());
-    const std::size_t before = out.items.size();
-    const Run run =
-        collect_run(body.substr(start, cut - start), max_depth, parser, buffer, out.items);
-    if (start > 0 && out.items.size() == before) return false;  // no item after a comma
-    if (run.whole) {
-      start = cut + 1;
-      continue;
-    }
-    if (run.end == 0) return false;
-    // A cut within an item: go on after the last whole item and its comma.
-    const std::size_t comma = body.find_first_not_of(kSpace, start + run.end);
-    if (comma == std::string_view::npos || body[comma] != ',') return false;
-    start = comma + 1;
-    if (start == body.size()) return false;  // a trailing comma
+    const auto next =
+        next_window(body, start, start == 0, window, max_depth, parser, buffer, out.items);
+    if (!next) return false;
+    start = *next;
   }
   return true;
 }
@@ -233,6 +255,76 @@ std::optional<Split> split(std::string_view text, bool padded, std::size_t max_d
   // Trailing content: a location still in bounds after the root value.
   if (!ok || doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return std::nullopt;
   return out;
+}
+
+ArrayWindows::ArrayWindows(ReadMore read, std::size_t max_depth, std::size_t window)
+    : read_(std::move(read)), max_depth_(max_depth), window_(window) {}
+
+/// Reads the next piece of the document into text_: false at its end.
+Result<bool> ArrayWindows::read_more() {
+  auto n = read_(text_);
+  if (!n) return fail(n.error());
+  bytes_read_ += *n;
+  ended_ = *n == 0;
+  return !ended_;
+}
+
+/// Reads up to the array's '[' and drops it: false when the document does not start with one.
+Result<bool> ArrayWindows::open() {
+  for (;;) {
+    const std::size_t at = text_.find_first_not_of(kSpace);
+    if (at != std::string::npos) {
+      if (text_[at] != '[') return false;
+      text_.erase(0, at + 1);
+      opened_ = true;
+      return true;
+    }
+    auto more = read_more();
+    if (!more) return fail(more.error());
+    if (!*more) return false;
+  }
+}
+
+/// Reads until text_ holds the first cut past the window, or the document's end.
+Result<void> ArrayWindows::fill() {
+  std::size_t from = window_;
+  while (!ended_ && next_cut(text_, from, &from) == text_.size()) {
+    if (auto more = read_more(); !more) return fail(more.error());
+  }
+  PaddedText padded(text_);  // the items are read past their ends
+  return {};
+}
+
+Result<std::optional<std::vector<std::string_view>>> ArrayWindows::next() {
+  using Items = std::optional<std::vector<std::string_view>>;
+  if (done_) return Items(std::vector<std::string_view>{});
+  text_.erase(0, std::exchange(consumed_, 0));  // the last window's items are no longer used
+  if (!opened_) {
+    auto opened = open();
+    if (!opened) return fail(opened.error());
+    if (!*opened) return Items();
+  }
+  if (auto filled = fill(); !filled) return fail(filled.error());
+  std::string_view body = text_;
+  if (ended_) {  // the array's end is in text_: its ']' and nothing after
+    const std::size_t close = body.find_last_not_of(kSpace);
+    if (close == std::string_view::npos || body[close] != ']') return Items();
+    body = body.substr(0, close);
+    if (first_ && body.find_first_not_of(kSpace) == std::string_view::npos) {
+      done_ = true;  // an empty array
+      return Items(std::vector<std::string_view>{});
+    }
+  }
+  std::vector<std::string_view> items;
+  const auto next = next_window(body, 0, first_, window_, max_depth_, parser_, scratch_, items);
+  if (!next || items.empty()) return Items();  // none: only the end hands out none
+  first_ = false;
+  if (*next > body.size()) {
+    done_ = true;
+    return Items(std::move(items));
+  }
+  consumed_ = *next;
+  return Items(std::move(items));
 }
 
 std::optional<std::string_view> schedule_text(std::string_view item) {

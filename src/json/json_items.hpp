@@ -4,6 +4,7 @@
 // holds one customer's tree at a time, and a sync can skip customers whose text it has
 // seen before. Private to the json component.
 
+#include <simdjson.h>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,40 @@ inline constexpr std::size_t kSplitWindow = std::size_t{8} << 20;
 /// bounded however large the document is; the items are the same either way. Never throws.
 std::optional<Split> split(std::string_view text, bool padded, std::size_t max_depth,
                            std::size_t window = kSplitWindow);
+
+/// An array document read a window of whole items at a time, so that about two windows of
+/// its text are held at once however long it is: a customers file of hundreds of megabytes.
+/// The items are those split() gives the whole text. Not thread-safe.
+class ArrayWindows {
+ public:
+  /// `read` yields the document from its first byte; `window` > 0.
+  ArrayWindows(ReadMore read, std::size_t max_depth, std::size_t window);
+  /// The next window's items, each followed by PaddedText::kReadAhead readable bytes and
+  /// valid until the next call; none once the array has ended. std::nullopt when the
+  /// document is not an array, is malformed or has a window with no whole item: the caller
+  /// then splits or parses the whole text, which decides. Errors: those of `read`.
+  Result<std::optional<std::vector<std::string_view>>> next();
+  /// Bytes of the document read so far.
+  std::size_t bytes_read() const { return bytes_read_; }
+
+ private:
+  Result<bool> read_more();
+  Result<bool> open();
+  Result<void> fill();
+
+  ReadMore read_;
+  std::size_t max_depth_;
+  std::size_t window_;
+  std::string text_;     // the unsplit rest of the document, from the next window's start
+  std::string scratch_;  // a window as the parser takes it
+  simdjson::ondemand::parser parser_;
+  std::size_t bytes_read_ = 0;
+  std::size_t consumed_ = 0;  // where in text_ the next window starts
+  bool opened_ = false;       // the '[' has been read
+  bool first_ = true;         // no window has been split yet
+  bool ended_ = false;        // `read` has reached the document's end
+  bool done_ = false;         // every window has been handed out
+};
 
 /// The text of the value of `item`'s member "schedule" (its key compared unescaped), when
 /// `item` is an object with exactly one such member; std::nullopt otherwise. REQUIRES: `item`

@@ -13,26 +13,22 @@
 namespace hoursd {
 namespace {
 
-/// "file:PATH": the whole customer list in one JSON document, read anew by every fetch.
+/// "file:PATH": the whole customer list in one JSON document, read anew by every fetch, a
+/// window at a time when it is an array (decode_shared_stream()).
 class FileSource final : public Source {
  public:
   explicit FileSource(std::string path) : path_(std::move(path)) {}
 
   Result<FetchResult> fetch(std::stop_token) override {
     const auto started = std::chrono::steady_clock::now();
-    auto text = read_text();
-    if (!text) return fail(text.error());
-    static_assert(kReadSpare >= PaddedText::kReadAhead);  // so padding does not copy
-    auto decoded = decode_shared_customers(PaddedText(*text), reuse());
-    if (!decoded) return fail(ErrorCode::bad_json, describe() + ": " + decoded.error().message);
-    if (!decoded->errors.empty())
-      return fail(ErrorCode::bad_json,
-                  describe() + ": " + upstream::describe_decode_errors(decoded->errors));
+    std::size_t bytes = 0;
+    auto decoded = decode_streamed(bytes);
+    if (!decoded) return fail(decoded.error());
     FetchResult out;
     out.customers = std::move(decoded->customers);
     out.hashes = std::move(decoded->hashes);
     out.stats.pages = 1;
-    out.stats.bytes = text->size();
+    out.stats.bytes = bytes;
     out.stats.reused = decoded->reused;
     out.stats.duplicates = upstream::dedupe_by_id(out.customers, out.hashes);
     out.stats.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -43,14 +39,49 @@ class FileSource final : public Source {
   std::string describe() const override { return "file:" + path_; }
 
  private:
+  /// The file's customers, read a window at a time (an array, the usual file), or else read
+  /// whole and decoded as one text, which reports what is wrong with it. Sets `bytes` to how
+  /// many bytes the decode took.
+  Result<SharedDecode> decode_streamed(std::size_t& bytes) const {
+    auto file = FileReader::open(path_);
+    if (!file) return unreadable(file.error().code);
+    const ReadMore read = [&](std::string& out) -> Result<std::size_t> {
+      auto n = file->read_into(out, kStreamWindow);
+      if (n) bytes += *n;
+      return n;
+    };
+    auto streamed = decode_shared_stream(read, reuse());
+    if (!streamed) return unreadable(streamed.error().code);
+    if (*streamed) return checked(std::move(**streamed));
+    auto text = read_text();
+    if (!text) return fail(text.error());
+    bytes = text->size();
+    static_assert(kReadSpare >= PaddedText::kReadAhead);  // so padding does not copy
+    auto decoded = decode_shared_customers(PaddedText(*text), reuse());
+    if (!decoded) return fail(ErrorCode::bad_json, describe() + ": " + decoded.error().message);
+    return checked(std::move(*decoded));
+  }
+
+  /// `decoded`, or the error naming every customer that did not decode.
+  Result<SharedDecode> checked(SharedDecode decoded) const {
+    if (!decoded.errors.empty())
+      return fail(ErrorCode::bad_json,
+                  describe() + ": " + upstream::describe_decode_errors(decoded.errors));
+    return decoded;
+  }
+
   Result<std::string> read_text() const {
     auto text = read_file(path_, kNoSizeLimit);
-    if (!text && text.error().code == ErrorCode::not_found)
-      return fail(ErrorCode::not_found, describe() + ": no such file");
+    if (!text) return unreadable(text.error().code);
     // An empty file (often one caught mid-rewrite) is unreadable rather than bad JSON.
-    if (!text || text->empty())
-      return fail(ErrorCode::io_error, describe() + ": cannot read the file");
+    if (text->empty()) return unreadable(ErrorCode::io_error);
     return text;
+  }
+
+  /// The file is missing (ErrorCode::not_found), or else cannot be read.
+  Failure unreadable(ErrorCode code) const {
+    if (code == ErrorCode::not_found) return fail(code, describe() + ": no such file");
+    return fail(ErrorCode::io_error, describe() + ": cannot read the file");
   }
 
   const std::string path_;

@@ -3,6 +3,7 @@
 
 #include "hoursd/json/customers_json.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -217,6 +218,93 @@ TEST(SharedDecode, AnItemThatDoesNotParseAmongManyRefusesTheDocumentAsTheTreeDec
   EXPECT_NE(r.error().message.find("customers: not JSON (byte " + std::to_string(at) + "): "),
             std::string::npos)
       << r.error().message;
+}
+
+// ---- Read a window at a time -------------------------------------------------------------------
+
+/// A reader of `text` `piece` bytes at a time.
+ReadMore pieces_of(const std::string& text, std::size_t piece) {
+  return [&text, piece, at = std::size_t{0}](std::string& out) mutable -> Result<std::size_t> {
+    const std::size_t n = std::min(piece, text.size() - at);
+    out.append(text, at, n);
+    at += n;
+    return n;
+  };
+}
+
+/// decode_shared_stream() of `text`, as an outcome; "declined" when it leaves the document
+/// to the whole-text decode.
+std::string streamed_outcome(const std::string& text, std::size_t window, std::size_t piece,
+                             const ReuseLookup& reuse = {}) {
+  auto r = decode_shared_stream(pieces_of(text, piece), reuse, nullptr, window);
+  if (r && !*r) return "declined";
+  if (!r) return outcome_of(Result<SharedDecode>(fail(r.error())));
+  return outcome_of(Result<SharedDecode>(std::move(**r)));
+}
+
+// Whatever the window and however the text arrives, the stream decodes a document as the
+// whole text decodes, or leaves it to that decode; it declines only what is not an array of
+// customers that parses.
+TEST(SharedDecode, AStreamDecodesEveryDocumentAsTheWholeTextOrDeclines) {
+  int streamed = 0;
+  for (const auto& d : test::customer_documents()) {
+    for (std::size_t window : {std::size_t{1}, std::size_t{9}, std::size_t{40}, kStreamWindow}) {
+      const std::string got = streamed_outcome(d.text, window, window % 2 ? 1 : 5);
+      if (got == "declined") continue;
+      ++streamed;
+      EXPECT_EQ(got, d.outcome) << d.what << ", window " << window;
+    }
+  }
+  EXPECT_GT(streamed, 20);
+}
+
+/// The array of many_customers()'s ListResponse.
+std::string many_customers_array(std::size_t n, const std::string& last) {
+  const std::string list = many_customers(n, last);
+  const std::size_t open = list.find('[');
+  return list.substr(open, list.rfind(']') + 1 - open);
+}
+
+// Many customers in many windows: the same customers, hashes, errors and their indices
+// (counted across windows), and schedules shared across windows.
+TEST(SharedDecode, AStreamOfManyWindowsKeepsOrderIndicesHashesAndSharing) {
+  const std::string text = many_customers_array(9'000, R"({"id":"end"})");
+  const auto whole = decode_shared_customers(text);
+  ASSERT_OK(whole);
+  auto r = decode_shared_stream(pieces_of(text, 4'096), {}, nullptr, 20'000);
+  ASSERT_OK(r);
+  ASSERT_TRUE(*r);
+  const SharedDecode& s = **r;
+  EXPECT_EQ(outcome_of(Result<SharedDecode>(s)), outcome_of(whole));
+  EXPECT_EQ(s.hashes, whole->hashes);
+  ASSERT_EQ(s.errors.size(), 10u);
+  EXPECT_EQ(s.errors[9].index, 8'978u);
+  EXPECT_EQ(s.errors[9].message, whole->errors[9].message);
+  ASSERT_EQ(s.customers.size(), 9'001u - 10u);
+  ASSERT_EQ(s.customers[6]->id, "c7");
+  EXPECT_TRUE(s.customers[0]->schedule.shares_with(s.customers[6]->schedule));  // S0 both
+  ASSERT_EQ(s.customers[8'995 - 10]->id, "c8995");  // S0, many windows on
+  EXPECT_TRUE(s.customers[0]->schedule.shares_with(s.customers[8'995 - 10]->schedule));
+}
+
+// A customer whose hash the lookup knows is taken from it, in any window.
+TEST(SharedDecode, AStreamTakesAKnownHashFromTheLookupAndCountsIt) {
+  const std::string text = R"([{"id":"x"},{"id":"a"},{"id":"y"}])";
+  auto known = std::make_shared<const Customer>(Customer{.id = "known"});
+  RecordingLookup lookup{.known = kHashOfA, .customer = known};
+  auto r = decode_shared_stream(pieces_of(text, 3), lookup.lookup(), nullptr, 1);
+  ASSERT_OK(r);
+  ASSERT_TRUE(*r);
+  ASSERT_EQ((*r)->customers.size(), 3u);
+  EXPECT_EQ((*r)->customers[1], known);
+  EXPECT_EQ((*r)->reused, 1u);
+  EXPECT_EQ(lookup.asked.size(), 3u);
+}
+
+// An item that does not parse, in a late window, leaves the document to the whole decode.
+TEST(SharedDecode, AStreamDeclinesAnItemThatDoesNotParse) {
+  const std::string text = many_customers_array(9'000, R"({"id":"end","name":"\u12"})");
+  EXPECT_EQ(streamed_outcome(text, 20'000, 65'536), "declined");
 }
 
 // ---- Equal schedules held once ------------------------------------------------------------------

@@ -1,5 +1,6 @@
-// json_items::split() of a large array a window at a time: the items, or the refusal, are
-// those of indexing the whole document at once, wherever the windows are cut.
+// json_items::split() of a large array a window at a time, and json_items::ArrayWindows of
+// one read in pieces: the items, or the refusal, are those of indexing the whole document
+// at once, wherever the windows are cut.
 
 #include "json_items.hpp"
 
@@ -35,26 +36,70 @@ bool some_item_is_not_json(const std::vector<std::string>& items) {
                      [](const std::string& item) { return !nlohmann::json::accept(item); });
 }
 
-/// For every window from 1 byte to past the document, the windowed split of `text` gives the
-/// whole index's items or declines (the whole index then decides); where the whole index
-/// declines, it declines too or gives an item that is not JSON. On-Demand checks the
-/// nesting only at the document's end, and each window closes its own run.
-/// Returns how many of the splits were made in windows (not declined to the whole index).
-int expect_every_window_agrees(const std::string& text) {
-  const auto whole = items(text, kWhole);
-  int split_in_windows = 0;
-  for (std::size_t window = 1; window <= text.size() + 1; ++window) {
-    const auto split = json_items::split(text, false, kMaxDocumentDepth, window);
-    if (!split) continue;
-    if (split->windows > 0) ++split_in_windows;
-    const std::vector<std::string> windowed(split->items.begin(), split->items.end());
-    if (whole) {
-      EXPECT_EQ(windowed, *whole) << "window " << window << " of " << text;
-    } else {
-      EXPECT_TRUE(some_item_is_not_json(windowed)) << "window " << window << " of " << text;
+/// A reader of `text` `piece` bytes at a time.
+ReadMore pieces_of(const std::string& text, std::size_t piece) {
+  return [&text, piece, at = std::size_t{0}](std::string& out) mutable -> Result<std::size_t> {
+    const std::size_t n = std::min(piece, text.size() - at);
+    out.append(text, at, n);
+    at += n;
+    return n;
+  };
+}
+
+/// The items ArrayWindows gives `text` read `piece` bytes at a time with `window`, copied
+/// out; std::nullopt when it declines. Each window's items are checked to be readable past
+/// their ends (ASan sees the reads of a short buffer).
+std::optional<std::vector<std::string>> streamed_items(const std::string& text, std::size_t window,
+                                                       std::size_t piece) {
+  json_items::ArrayWindows windows(pieces_of(text, piece), kMaxDocumentDepth, window);
+  std::vector<std::string> out;
+  for (;;) {
+    auto next = windows.next();
+    EXPECT_TRUE(next) << next.error().message;  // this reader never fails
+    if (!next || !*next) return std::nullopt;
+    if ((*next)->empty()) break;
+    for (std::string_view item : **next) {
+      volatile char last = item.data()[item.size() + PaddedText::kReadAhead - 1];
+      (void)last;  // read as the decode's parser may: ASan fails a buffer short of it
+      out.emplace_back(item);
     }
   }
-  return split_in_windows;
+  EXPECT_EQ(windows.bytes_read(), text.size());
+  return out;
+}
+
+struct Agreement {
+  int windowed = 0;  // splits made in windows (not declined to the whole index)
+  int streamed = 0;  // streams that gave items (did not decline)
+};
+
+/// For every window from 1 byte to past the document, the windowed split of `text`, and the
+/// stream of it read in pieces, give the whole index's items or decline (the whole index
+/// then decides); where the whole index declines, they decline too or give an item that is
+/// not JSON. On-Demand checks the nesting only at the document's end, and each window
+/// closes its own run.
+Agreement expect_every_window_agrees(const std::string& text) {
+  const auto whole = items(text, kWhole);
+  Agreement agreed;
+  for (std::size_t window = 1; window <= text.size() + 1; ++window) {
+    std::vector<std::vector<std::string>> found;
+    if (const auto split = json_items::split(text, false, kMaxDocumentDepth, window)) {
+      if (split->windows > 0) ++agreed.windowed;
+      found.emplace_back(split->items.begin(), split->items.end());
+    }
+    if (auto streamed = streamed_items(text, window, window % 2 ? 1 : 7)) {
+      ++agreed.streamed;
+      found.push_back(std::move(*streamed));
+    }
+    for (const std::vector<std::string>& windowed : found) {
+      if (whole) {
+        EXPECT_EQ(windowed, *whole) << "window " << window << " of " << text;
+      } else {
+        EXPECT_TRUE(some_item_is_not_json(windowed)) << "window " << window << " of " << text;
+      }
+    }
+  }
+  return agreed;
 }
 
 TEST(JsonItems, EveryDocumentShapeSplitsAlikeInWindowsAndWhole) {
@@ -74,7 +119,9 @@ TEST(JsonItems, CutsInsideStringsOrNestedArraysGiveTheSameItems) {
       "{\"id\":\"c\"}\n,\n{\"id\":\"d\",\"s\":\"}, {\"}]";
   ASSERT_TRUE(items(text, kWhole));
   EXPECT_EQ(items(text, kWhole)->size(), 5u);
-  EXPECT_GT(expect_every_window_agrees(text), 0);
+  const Agreement agreed = expect_every_window_agrees(text);
+  EXPECT_GT(agreed.windowed, 0);
+  EXPECT_GT(agreed.streamed, 0);
 }
 
 TEST(JsonItems, MalformedArraysAreNeverAcceptedInWindows) {
@@ -110,6 +157,7 @@ TEST(JsonItems, MutatedArraysSplitAlikeInWindowsAndWhole) {
   const char kChars[] = "{}[],\" \\x";
   std::mt19937 rng(5545);
   int split_in_windows = 0;
+  int streamed = 0;
   for (const std::string& doc : base) {
     for (int round = 0; round < 300; ++round) {
       std::string text = doc;
@@ -123,10 +171,38 @@ TEST(JsonItems, MutatedArraysSplitAlikeInWindowsAndWhole) {
         }
       }
       SCOPED_TRACE(text);
-      split_in_windows += expect_every_window_agrees(text);
+      const Agreement agreed = expect_every_window_agrees(text);
+      split_in_windows += agreed.windowed;
+      streamed += agreed.streamed;
     }
   }
   EXPECT_GT(split_in_windows, 1'000);  // so the windows were tried, not always declined
+  EXPECT_GT(streamed, 1'000);
+}
+
+// The stream hands out no items for an empty array, declines what is not an array (the
+// whole text then decides, as for a ListResponse), and passes a read error on.
+TEST(JsonItems, StreamEndsDeclinesOrFailsAtTheDocumentsStart) {
+  for (const std::string empty : {"[]", " \n[ \t]\n"}) {
+    auto next = json_items::ArrayWindows(pieces_of(empty, 1), kMaxDocumentDepth, 4).next();
+    ASSERT_TRUE(next && *next) << empty;
+    EXPECT_TRUE((*next)->empty()) << empty;
+  }
+  for (const std::string other : {R"({"items":[{"id":"a"}]})", "", "  ", "[", "[{}", "1"}) {
+    EXPECT_EQ(streamed_items(other, 4, 1), std::nullopt) << other;
+  }
+  int calls = 0;
+  const ReadMore failing = [&](std::string& out) -> Result<std::size_t> {
+    if (++calls == 1) {
+      out += R"([{"id":"a"},{"id":"b"},)";
+      return out.size();
+    }
+    return fail(ErrorCode::io_error, "disk on fire");
+  };
+  json_items::ArrayWindows windows(failing, kMaxDocumentDepth, 100);
+  auto next = windows.next();  // the first window's cut, past 100 bytes, needs more
+  ASSERT_FALSE(next);
+  EXPECT_EQ(next.error().message, "disk on fire");
 }
 
 // Windows of whole items on a larger array, whose items hold arrays of objects (so that most

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "hoursd/core/result.hpp"
 
@@ -29,6 +30,30 @@ inline constexpr std::size_t kReadSpare = 64;
 /// Thread-safe; blocks on the read.
 Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes,
                               std::string_view what = {});
+
+/// A file read a piece at a time, for a text too large to hold whole (a customers file of
+/// hundreds of megabytes). Move-only; closes the file when destroyed. Thread-compatible.
+class FileReader {
+ public:
+  /// Opens the file at `path` for reading; `what` as for read_file(). Errors as read_file():
+  /// ErrorCode::not_found, or ErrorCode::io_error "cannot read WHAT: <strerror>".
+  static Result<FileReader> open(const std::filesystem::path& path, std::string_view what = {});
+  FileReader(FileReader&& other) noexcept
+      : fd_(std::exchange(other.fd_, -1)), name_(std::move(other.name_)) {}
+  FileReader& operator=(FileReader&&) = delete;
+  ~FileReader();
+
+  /// Appends up to `max` (> 0) more bytes of the file to `out`: how many, 0 at its end.
+  /// Errors: ErrorCode::io_error "cannot read WHAT: <strerror>".
+  Result<std::size_t> read_into(std::string& out, std::size_t max);
+  /// The file's size now, or 0 when fstat fails (a hint for reserving room, not a promise).
+  std::size_t size_hint() const;
+
+ private:
+  FileReader(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  int fd_;
+  std::string name_;
+};
 
 /// Creates `dir` and its missing parents. A directory this call creates gets mode 0700 (the
 /// state directory holds customer data); an existing one keeps its mode.

@@ -111,6 +111,25 @@ class PaddedText {
   std::string_view text_;
 };
 
+/// Reads more of a document: appends its next bytes to `out` and returns how many, 0 at its
+/// end. Errors: the reader's own (a file's read error), passed on.
+using ReadMore = std::function<Result<std::size_t>(std::string& out)>;
+
+/// How many bytes of a document decode_shared_stream() splits and decodes at once, by default:
+/// enough items (thousands) to decode on every core, few enough to hold twice.
+inline constexpr std::size_t kStreamWindow = std::size_t{16} << 20;
+
+/// decode_shared_customers() of the document `read` yields, read, split and decoded a
+/// window of whole items at a time, so that only about two windows of its text are held at
+/// once, however large it is. std::nullopt when it is not an array or is malformed (read up
+/// to where that shows): the caller then decodes the whole text, which reports the problem.
+/// Otherwise the result equals decode_shared_customers() of the whole text. Errors: those of
+/// `read`.
+Result<std::optional<SharedDecode>> decode_shared_stream(const ReadMore& read,
+                                                         const ReuseLookup& reuse = {},
+                                                         SchedulePool* pool = nullptr,
+                                                         std::size_t window = kStreamWindow);
+
 /// Decodes `json_text` one customer at a time (on every core when there are thousands): no
 /// tree of the whole document is built, and a customer whose text hash `reuse` knows is
 /// taken from it instead of being decoded. `reuse` is called on this thread only.
