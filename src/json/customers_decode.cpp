@@ -168,8 +168,9 @@ ItemDecode decode_item(std::string_view text, std::size_t depth, std::size_t ind
 }
 
 /// Below this many items, one thread hashes or decodes them: threads would cost more than
-/// they save.
-constexpr std::size_t kParallelDecodeMin = 4'096;
+/// they save. Starting a thread costs tens of microseconds, decoding an item about as much,
+/// so a page of 1,000 stays on one thread and a streamed window of 8 MiB does not.
+constexpr std::size_t kParallelDecodeMin = 1'024;
 
 /// Runs work(k) for every k in [0, n), on every core when n is at least kParallelDecodeMin:
 /// hashing a large set on each sync, decoding it on a start, a restart or a mass change.
@@ -231,8 +232,10 @@ bool decode_texts(std::span<const std::string_view> texts, std::size_t first_ind
       if (d.schedule_text) pool.remember(*d.schedule_text, d.customer->schedule);
     }
   });
-  out.customers.reserve(out.customers.size() + n);
-  out.hashes.reserve(out.hashes.size() + n);
+  if (out.customers.empty()) {  // a later window's customers grow the vectors as they go
+    out.customers.reserve(n);
+    out.hashes.reserve(n);
+  }
   for (std::size_t i = 0, k = 0; i < n; ++i) {
     if (known[i]) {
       out.customers.push_back(std::move(known[i]));

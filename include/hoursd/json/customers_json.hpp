@@ -116,8 +116,9 @@ class PaddedText {
 using ReadMore = std::function<Result<std::size_t>(std::string& out)>;
 
 /// How many bytes of a document decode_shared_stream() splits and decodes at once, by default:
-/// enough items (thousands) to decode on every core, few enough to hold twice.
-inline constexpr std::size_t kStreamWindow = std::size_t{16} << 20;
+/// enough items (thousands) to decode on every core, few enough that the text, its copy for
+/// the parser and the parser's index add tens of megabytes, not hundreds.
+inline constexpr std::size_t kStreamWindow = std::size_t{8} << 20;
 
 /// decode_shared_customers() of the document `read` yields, read, split and decoded a
 /// window of whole items at a time, so that only about two windows of its text are held at
