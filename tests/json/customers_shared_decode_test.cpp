@@ -21,6 +21,8 @@
 namespace hoursd {
 namespace {
 
+using test::pieces_of;
+
 std::string outcome_of(const Result<SharedDecode>& r) {
   return test::outcome(r, [](const auto& v) { return encode_shared_customers(v); });
 }
@@ -221,16 +223,6 @@ TEST(SharedDecode, AnItemThatDoesNotParseAmongManyRefusesTheDocumentAsTheTreeDec
 }
 
 // ---- Read a window at a time -------------------------------------------------------------------
-
-/// A reader of `text` `piece` bytes at a time.
-ReadMore pieces_of(const std::string& text, std::size_t piece) {
-  return [&text, piece, at = std::size_t{0}](std::string& out) mutable -> Result<std::size_t> {
-    const std::size_t n = std::min(piece, text.size() - at);
-    out.append(text, at, n);
-    at += n;
-    return n;
-  };
-}
 
 /// decode_shared_stream() of `text`, as an outcome; "declined" when it leaves the document
 /// to the whole-text decode.

@@ -20,6 +20,8 @@
 namespace hoursd {
 namespace {
 
+using test::pieces_of;
+
 constexpr std::size_t kWhole = std::size_t{1} << 40;  // a window no document reaches
 
 /// The items split() gives `text` with `window`, copied out; std::nullopt when it declines.
@@ -34,16 +36,6 @@ std::optional<std::vector<std::string>> items(const std::string& text, std::size
 bool some_item_is_not_json(const std::vector<std::string>& items) {
   return std::any_of(items.begin(), items.end(),
                      [](const std::string& item) { return !nlohmann::json::accept(item); });
-}
-
-/// A reader of `text` `piece` bytes at a time.
-ReadMore pieces_of(const std::string& text, std::size_t piece) {
-  return [&text, piece, at = std::size_t{0}](std::string& out) mutable -> Result<std::size_t> {
-    const std::size_t n = std::min(piece, text.size() - at);
-    out.append(text, at, n);
-    at += n;
-    return n;
-  };
 }
 
 /// The items ArrayWindows gives `text` read `piece` bytes at a time with `window`, copied

@@ -3,6 +3,7 @@
 // outcome the whole-tree decode gives it: the table both decodes (the streaming one and
 // the tree it falls back to) must agree with, byte for byte in every message.
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -31,6 +32,16 @@ std::string outcome(const Result<Decoded>& r, Encode encode) {
   auto field = [](const auto& v) { return v ? std::to_string(*v) : std::string("-"); };
   return out + "page: count " + field(r->page->total_count) + " pages " +
          field(r->page->total_pages) + " more " + field(r->page->has_more_pages);
+}
+
+/// A reader of `text` (which must outlive it) `piece` bytes at a time, as a stream takes it.
+inline ReadMore pieces_of(const std::string& text, std::size_t piece) {
+  return [&text, piece, at = std::size_t{0}](std::string& out) mutable -> Result<std::size_t> {
+    const std::size_t n = std::min(piece, text.size() - at);
+    out.append(text, at, n);
+    at += n;
+    return n;
+  };
 }
 
 /// `levels` nested arrays: "[[...]]".
