@@ -44,7 +44,9 @@ std::optional<Split> split(std::string_view text, bool padded, std::size_t max_d
 
 /// An array document read a window of whole items at a time, so that about two windows of
 /// its text are held at once however long it is: a customers file of hundreds of megabytes.
-/// The items are those split() gives the whole text. Not thread-safe.
+/// The items it hands out are those split() gives the whole text; or, of a document the
+/// whole index refuses, they include one that is not JSON on its own (On-Demand checks the
+/// nesting only at a run's end), which a decode refuses. Not thread-safe.
 class ArrayWindows {
  public:
   /// `read` yields the document from its first byte; `window` > 0.

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "hoursd/core/result.hpp"
 #include "hoursd/core/schedule.hpp"
 #include "hoursd/json/customers_json.hpp"
+#include "hoursd/sync/store.hpp"
 
 namespace hoursd::snapshot_format {
 
@@ -43,5 +45,11 @@ using ChunkSink = std::function<Result<void>(std::string_view chunk)>;
 /// when the digest fails (OpenSSL cannot allocate), so no file is saved without one.
 Result<std::string> encode_body(const SnapshotView& snapshot, std::size_t chunk_bytes,
                                 const ChunkSink& sink);
+
+/// The snapshot file that `read` yields, decoded a window of customers at a time (the
+/// whole text is never held), when it is whole and good: its length and digest match and
+/// every customer decodes. std::nullopt for any other file, and when a read fails: the
+/// caller then reads it whole, and decode_snapshot() says what is wrong with it.
+std::optional<StoredSnapshot> stream_snapshot(const ReadMore& read);
 
 }  // namespace hoursd::snapshot_format

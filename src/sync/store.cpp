@@ -277,6 +277,16 @@ std::size_t remove_stale_temp_files(const fs::path& dir) {
 
 Result<std::optional<StoredSnapshot>> load_snapshot(const fs::path& dir) {
   const fs::path path = dir / kSnapshotFile;
+  // A good snapshot is decoded as it is read, a window at a time, so that a restart never
+  // holds its whole text; any other file is read again whole below, and decode_snapshot()
+  // names what is wrong with it.
+  if (auto streaming = FileReader::open(path)) {
+    const ReadMore read = [&](std::string& out) {
+      return streaming->read_into(out, kStreamWindow);
+    };
+    if (auto streamed = snapshot_format::stream_snapshot(read))
+      return std::optional<StoredSnapshot>{std::move(*streamed)};
+  }
   // A missing file or state directory is "no snapshot yet". A state directory that is not
   // a directory is an error (io_error), not "no snapshot": it is a misconfiguration.
   auto file = read_file(path, kNoSizeLimit);

@@ -15,8 +15,10 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include "customer_documents.hpp"
 #include "hoursd/json/customers_json.hpp"
 #include "shared_customers.hpp"
+#include "snapshot_format.hpp"
 #include "test_util.hpp"
 
 // Customers are designated initializers that leave the other members at their defaults on
@@ -791,6 +793,54 @@ TEST_F(Store, HeaderOfEarlierBuildsWithAnUnpaddedLengthStillLoads) {
   ASSERT_LT(earlier.size(), complete.size()) << "the length was not unpadded";
   write_bytes(file(), earlier);
   expect_loads(dir_, sample_snapshot());
+}
+
+// ---- Loaded a window at a time ------------------------------------------------------------------
+
+/// snapshot_format::stream_snapshot() of `bytes` read `piece` bytes at a time.
+std::optional<StoredSnapshot> streamed(const std::string& bytes, std::size_t piece) {
+  return snapshot_format::stream_snapshot(test::pieces_of(bytes, piece));
+}
+
+// A good file, whatever the pieces it arrives in, streams to what decode_snapshot() gives;
+// so does a file of earlier builds, whose header's length is not padded.
+TEST_F(Store, AGoodFileStreamsToWhatTheWholeDecodeGives) {
+  const StoredSnapshot empty{0, utc("1970-01-01T00:00:00Z"), "", {}, {}};
+  const std::string sample = encoded(sample_snapshot());
+  for (const std::string& bytes : {encoded(hashed_snapshot(300)), sample, encoded(empty),
+                                   with_header(sample.substr(body_offset(sample)))}) {
+    const auto whole = decode_snapshot(bytes);
+    ASSERT_OK(whole);
+    for (std::size_t piece : {std::size_t{1}, std::size_t{100}, std::size_t{1} << 20}) {
+      const auto s = streamed(bytes, piece);
+      ASSERT_TRUE(s) << "piece " << piece;
+      expect_same(*s, *whole);
+      EXPECT_EQ(s->hashes, whole->hashes);
+    }
+  }
+}
+
+// A file the whole decode refuses never streams: cut at any length, a byte of its body
+// flipped anywhere, trailing bytes (space too: the length tells), or a customer that does
+// not decode under a good checksum. load_snapshot() then reads it whole and names the
+// problem (the tests above).
+TEST_F(Store, ADamagedFileNeverStreams) {
+  const std::string complete = encoded(sample_snapshot());
+  for (std::size_t length = 0; length < complete.size(); ++length)
+    ASSERT_FALSE(streamed(complete.substr(0, length), 7)) << "length " << length;
+  for (std::size_t i = 0; i < complete.size(); ++i) {
+    std::string damaged = complete;
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x20);
+    ASSERT_FALSE(streamed(damaged, 7)) << "byte " << i;
+  }
+  EXPECT_FALSE(streamed(complete + " ", 7));
+  EXPECT_FALSE(streamed(complete + "\n", 7));
+  EXPECT_FALSE(streamed(complete + "{}", 7));
+  const std::string body =
+      "{\"generation\":1,\"syncedAt\":\"2026-03-08T07:00:00Z\","
+      "\"source\":\"x\"}\n[{\"id\":7}]\n";
+  ASSERT_FALSE(decode_snapshot(with_header(body)));
+  EXPECT_FALSE(streamed(with_header(body), 7));
 }
 
 TEST_F(Store, WriteFailingMidStreamLeavesNoTempFileAndTheOldSnapshot) {
