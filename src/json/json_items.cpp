@@ -122,21 +122,14 @@ bool split_object(od::object object, std::size_t max_depth, Split& out) {
 constexpr std::string_view kSpace = " \t\n\r";
 
 /// The first cut at or after `from` in `body`: the index of a comma between a '}' and a
-/// '{', or body.size() when there is none. `resume`, when set, is set to where the search
-/// would start again once more text follows `body`: at a '}' whose comma or '{' may still
-/// come, else at body.size().
-std::size_t next_cut(std::string_view body, std::size_t from, std::size_t* resume = nullptr) {
-  if (resume != nullptr) *resume = std::max(from, body.size());
+/// '{', or body.size() when there is none.
+std::size_t next_cut(std::string_view body, std::size_t from) {
   for (std::size_t close = body.find('}', from); close != std::string_view::npos;
        close = body.find('}', close + 1)) {
     const std::size_t comma = body.find_first_not_of(kSpace, close + 1);
-    const std::size_t open =
-        comma == std::string_view::npos ? comma : body.find_first_not_of(kSpace, comma + 1);
-    if (open == std::string_view::npos && (comma == open || body[comma] == ',')) {
-      if (resume != nullptr) *resume = close;  // only space, or a comma, after it so far
-      break;
-    }
-    if (body[comma] == ',' && body[open] == '{') return comma;
+    if (comma == std::string_view::npos || body[comma] != ',') continue;
+    const std::size_t open = body.find_first_not_of(kSpace, comma + 1);
+    if (open != std::string_view::npos && body[open] == '{') return comma;
   }
   return body.size();
 }
@@ -270,6 +263,7 @@ Result<bool> ArrayWindows::read_more() {
 }
 
 /// Reads up to the array's '[' and drops it: false when the document does not start with one.
+/// Space before it is dropped as it is read, so each byte is looked at once.
 Result<bool> ArrayWindows::open() {
   for (;;) {
     const std::size_t at = text_.find_first_not_of(kSpace);
@@ -279,20 +273,49 @@ Result<bool> ArrayWindows::open() {
       opened_ = true;
       return true;
     }
+    text_.clear();
     auto more = read_more();
     if (!more) return fail(more.error());
     if (!*more) return false;
   }
 }
 
-/// Reads until text_ holds the first cut past the window, or the document's end.
-Result<void> ArrayWindows::fill() {
-  std::size_t from = window_;
-  while (!ended_ && next_cut(text_, from, &from) == text_.size()) {
+/// Reads until text_ holds the first cut past the window (what next_cut() finds: a '}', a
+/// ',' and a '{', space between them), or the document's end; true then. Each byte is looked
+/// at once, however the pieces fall. False when kMaxUncut windows (kMinUncutBytes at least)
+/// pass without a cut (one huge item, or items that are not objects): the whole-text path
+/// then takes the document, without the copy a window makes.
+Result<bool> ArrayWindows::fill() {
+  enum class Seen { nothing, close, comma } seen = Seen::nothing;
+  std::size_t at = window_;
+  for (;;) {
+    while (at < text_.size()) {
+      if (seen == Seen::nothing) {
+        const std::size_t close = text_.find('}', at);
+        at = close == std::string::npos ? text_.size() : close + 1;
+        if (close != std::string::npos) seen = Seen::close;
+        continue;
+      }
+      const std::size_t next = text_.find_first_not_of(kSpace, at);
+      if (next == std::string::npos) {
+        at = text_.size();
+      } else if (seen == Seen::close && text_[next] == ',') {
+        seen = Seen::comma;
+        at = next + 1;
+      } else if (seen == Seen::comma && text_[next] == '{') {
+        PaddedText padded(text_);  // the items are read past their ends
+        return true;
+      } else {
+        seen = Seen::nothing;  // `next` may be the '}' of the next cut
+        at = next;
+      }
+    }
+    if (ended_) break;
+    if (text_.size() > std::max(kMaxUncut * window_, kMinUncutBytes)) return false;
     if (auto more = read_more(); !more) return fail(more.error());
   }
-  PaddedText padded(text_);  // the items are read past their ends
-  return {};
+  PaddedText padded(text_);
+  return true;
 }
 
 Result<std::optional<std::vector<std::string_view>>> ArrayWindows::next() {
@@ -304,7 +327,9 @@ Result<std::optional<std::vector<std::string_view>>> ArrayWindows::next() {
     if (!opened) return fail(opened.error());
     if (!*opened) return Items();
   }
-  if (auto filled = fill(); !filled) return fail(filled.error());
+  auto filled = fill();
+  if (!filled) return fail(filled.error());
+  if (!*filled) return Items();
   std::string_view body = text_;
   if (ended_) {  // the array's end is in text_: its ']' and nothing after
     const std::size_t close = body.find_last_not_of(kSpace);

@@ -49,12 +49,19 @@ std::optional<Split> split(std::string_view text, bool padded, std::size_t max_d
 /// nesting only at a run's end), which a decode refuses. Not thread-safe.
 class ArrayWindows {
  public:
+  /// A window's text grows to at most this many windows while no cut is found, and never
+  /// declines below kMinUncutBytes, so that a small document streams whatever the window.
+  static constexpr std::size_t kMaxUncut = 4;
+  static constexpr std::size_t kMinUncutBytes = std::size_t{64} << 10;
+
   /// `read` yields the document from its first byte; `window` > 0.
   ArrayWindows(ReadMore read, std::size_t max_depth, std::size_t window);
   /// The next window's items, each followed by PaddedText::kReadAhead readable bytes and
   /// valid until the next call; none once the array has ended. std::nullopt when the
-  /// document is not an array, is malformed or has a window with no whole item: the caller
-  /// then splits or parses the whole text, which decides. Errors: those of `read`.
+  /// document is not an array, is malformed, has a window with no whole item, or runs on
+  /// for kMaxUncut windows without a place to cut (one huge item, items that are not
+  /// objects): the caller then splits or parses the whole text, which decides. Errors:
+  /// those of `read`.
   Result<std::optional<std::vector<std::string_view>>> next();
   /// Bytes of the document read so far.
   std::size_t bytes_read() const { return bytes_read_; }
@@ -62,7 +69,7 @@ class ArrayWindows {
  private:
   Result<bool> read_more();
   Result<bool> open();
-  Result<void> fill();
+  Result<bool> fill();
 
   ReadMore read_;
   std::size_t max_depth_;
