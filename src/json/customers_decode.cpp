@@ -167,19 +167,21 @@ ItemDecode decode_item(std::string_view text, std::size_t depth, std::size_t ind
   return out;
 }
 
-/// Below this many items, one thread hashes or decodes them: threads would cost more than
-/// they save. Starting a thread costs tens of microseconds, decoding an item about as much,
-/// so a page of 1,000 stays on one thread and a streamed window of 8 MiB does not.
-constexpr std::size_t kParallelDecodeMin = 1'024;
+/// Below this many bytes of item text, one thread hashes or decodes them: threads would cost
+/// more than they save. Starting a thread costs tens of microseconds, decoding 256 KiB of
+/// customers milliseconds. Counted in bytes, not items, so that a streamed window of large
+/// customers (a few hundred in 8 MiB) decodes on every core too.
+constexpr std::size_t kParallelDecodeBytes = std::size_t{256} << 10;
 
-/// Runs work(k) for every k in [0, n), on every core when n is at least kParallelDecodeMin:
-/// hashing a large set on each sync, decoding it on a start, a restart or a mass change.
-/// Lookups share the cores meanwhile; the time a sync takes, and so the time to ready,
-/// shrinks by about the core count. Each thread takes every threads-th k; a share no thread
-/// could be started for runs here. An exception on any thread is rethrown here.
-void for_each_item(std::size_t n, const std::function<void(std::size_t)>& work) {
+/// Runs work(k) for every k in [0, n), on every core when the n items hold at least
+/// kParallelDecodeBytes of text (`bytes`): hashing a large set on each sync, decoding it on a
+/// start, a restart or a mass change. Lookups share the cores meanwhile; the time a sync
+/// takes, and so the time to ready, shrinks by about the core count. Each thread takes every
+/// threads-th k; a share no thread could be started for runs here. An exception on any
+/// thread is rethrown here.
+void for_each_item(std::size_t n, std::size_t bytes, const std::function<void(std::size_t)>& work) {
   const std::size_t threads =
-      n < kParallelDecodeMin ? 1 : std::max(1u, std::thread::hardware_concurrency());
+      n < 2 || bytes < kParallelDecodeBytes ? 1 : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::exception_ptr> failed(threads);
   auto stride = [&](std::size_t t) {
     try {
@@ -211,19 +213,25 @@ bool decode_texts(std::span<const std::string_view> texts, std::size_t first_ind
                   std::size_t depth, const ReuseLookup& reuse, SchedulePool& pool,
                   SharedDecode& out) {
   const std::size_t n = texts.size();
+  std::size_t bytes = 0;
+  for (std::string_view text : texts) bytes += text.size();
   std::vector<ContentHash> hashes(n);
-  for_each_item(n, [&](std::size_t i) { hashes[i] = json_items::content_hash(texts[i]); });
+  for_each_item(n, bytes, [&](std::size_t i) { hashes[i] = json_items::content_hash(texts[i]); });
   std::vector<SharedCustomer> known(n);
   std::vector<std::size_t> todo;  // the items to decode
+  std::size_t todo_bytes = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (reuse) known[i] = reuse(hashes[i]);
-    if (!known[i]) todo.push_back(i);
+    if (!known[i]) {
+      todo.push_back(i);
+      todo_bytes += texts[i].size();
+    }
   }
   // Each schedule is interned as soon as it is decoded, so the copies of a template never
   // pile up: freed at once, their memory holds the next items instead of scattered holes.
   std::vector<ItemDecode> decoded(todo.size());
   std::mutex pool_mutex;
-  for_each_item(todo.size(), [&](std::size_t k) {
+  for_each_item(todo.size(), todo_bytes, [&](std::size_t k) {
     ItemDecode& d = decoded[k];
     d = decode_item(texts[todo[k]], depth, first_index + todo[k], pool, pool_mutex);
     if (d.customer && d.customer->schedule && !d.schedule_known) {

@@ -194,7 +194,7 @@ std::string many_customers(std::size_t n, const std::string& last) {
   return R"({"totalCount":1,"items":[)" + items + last + "]}";
 }
 
-// Past kParallelDecodeMin items, items are decoded on several threads: the customers, their
+// Past kParallelDecodeBytes of items, items are decoded on several threads: the customers, their
 // order, the errors and their indices are still what the whole-tree decode gives (the byte
 // order mark makes the splitter decline the document).
 TEST(SharedDecode, ManyItemsDecodeAsTheTreeDecodeDoesInOrderWithTheirErrors) {
