@@ -53,6 +53,18 @@ std::size_t FileReader::size_hint() const {
   return ::fstat(fd_, &st) == 0 && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
 }
 
+FileReader::Stamp FileReader::stamp() const {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return {};
+  return {static_cast<long long>(st.st_size),
+          static_cast<long long>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
+bool FileReader::changed_since_open() const {
+  const Stamp now = stamp();
+  return now.size < 0 || !(now == opened_);
+}
+
 Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes,
                               std::string_view what) {
   auto file = FileReader::open(path, what);

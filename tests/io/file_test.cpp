@@ -94,6 +94,29 @@ TEST_F(File, DirectoryIsAnIoErrorNamingThePath) {
   EXPECT_NE(text.error().message.find(dir_.string()), std::string::npos) << text.error().message;
 }
 
+// A reader reads a file in pieces, to its end, and knows when the file was written to since
+// it was opened.
+TEST_F(File, AReaderReadsInPiecesAndSeesTheFileChange) {
+  const fs::path path = write("pieces", "0123456789");
+  auto reader = FileReader::open(path);
+  ASSERT_OK(reader);
+  std::string text;
+  auto n = reader->read_into(text, 4);
+  ASSERT_OK(n);
+  EXPECT_EQ(*n, 4u);
+  while (true) {
+    auto more = reader->read_into(text, 4);
+    ASSERT_OK(more);
+    if (*more == 0) break;
+  }
+  EXPECT_EQ(text, "0123456789");
+  EXPECT_EQ(reader->size_hint(), 10u);
+  EXPECT_FALSE(reader->changed_since_open());
+  std::ofstream(path, std::ios::app) << "more";
+  EXPECT_TRUE(reader->changed_since_open());
+  EXPECT_EQ(FileReader::open(dir_ / "missing").error().code, ErrorCode::not_found);
+}
+
 TEST_F(File, FileOfExactlyMaxBytesIsRead) {
   const auto text = read_file(write("ten", "0123456789"), 10);
   ASSERT_OK(text);

@@ -142,20 +142,23 @@ TEST(Upstream, FileSourceMissingFileIsNotFound) {
   expect_failure(fetch(c), ErrorCode::not_found, "file:no/such/customers.json");
 }
 
-/// A file: source of a file holding `text`, named `name` in the test's temp directory.
-UpstreamConfig file_holding(const std::string& name, const std::string& text) {
+/// Fetches from a file: source of a file holding `text`, named `name` in the test's temp
+/// directory, and removes the file.
+Result<FetchResult> fetch_file_holding(const std::string& name, const std::string& text) {
   const auto path = std::filesystem::path(::testing::TempDir()) / ("hoursd-upstream-" + name);
   std::ofstream(path, std::ios::binary) << text;
   UpstreamConfig c;
   c.source = "file:" + path.string();
-  return c;
+  auto r = fetch(c);
+  std::filesystem::remove(path);
+  return r;
 }
 
 // An array is read a window at a time, a ListResponse whole: both report every byte.
 TEST(Upstream, FileSourceCountsTheBytesOfAnArrayAndOfAListResponse) {
   const std::string array = R"([{"id":"a"}, {"id":"b","name":"B"}])";
   for (const std::string& text : {array, R"({"items":)" + array + "}"}) {
-    auto r = fetch(file_holding("bytes.json", text));
+    auto r = fetch_file_holding("bytes.json", text);
     ASSERT_OK(r);
     EXPECT_EQ(ids_of(r->customers), (std::vector<std::string>{"a", "b"})) << text;
     EXPECT_EQ(r->stats.bytes, text.size()) << text;
@@ -164,15 +167,14 @@ TEST(Upstream, FileSourceCountsTheBytesOfAnArrayAndOfAListResponse) {
 
 // A malformed array is decoded whole after all, which says where it goes wrong.
 TEST(Upstream, FileSourceWithAMalformedArrayReportsWhereTheWholeDecodeFindsIt) {
-  auto r = fetch(file_holding("cut.json", R"([{"id":"a"},{"id":"b")"));
+  auto r = fetch_file_holding("cut.json", R"([{"id":"a"},{"id":"b")");
   expect_failure(r, ErrorCode::bad_json, "not JSON (byte ");
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "cut.json", r.error().message);
 }
 
 // An empty file, often one caught mid-rewrite, and a directory cannot be read.
 TEST(Upstream, FileSourceEmptyFileOrDirectoryIsUnreadable) {
-  expect_failure(fetch(file_holding("empty.json", "")), ErrorCode::io_error,
-                 "cannot read the file");
+  expect_failure(fetch_file_holding("empty.json", ""), ErrorCode::io_error, "cannot read the file");
   UpstreamConfig c;
   c.source = "file:" + ::testing::TempDir();
   expect_failure(fetch(c), ErrorCode::io_error, "cannot read the file");

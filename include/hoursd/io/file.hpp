@@ -39,7 +39,7 @@ class FileReader {
   /// ErrorCode::not_found, or ErrorCode::io_error "cannot read WHAT: <strerror>".
   static Result<FileReader> open(const std::filesystem::path& path, std::string_view what = {});
   FileReader(FileReader&& other) noexcept
-      : fd_(std::exchange(other.fd_, -1)), name_(std::move(other.name_)) {}
+      : fd_(std::exchange(other.fd_, -1)), name_(std::move(other.name_)), opened_(other.opened_) {}
   FileReader& operator=(FileReader&&) = delete;
   ~FileReader();
 
@@ -48,11 +48,21 @@ class FileReader {
   Result<std::size_t> read_into(std::string& out, std::size_t max);
   /// The file's size now, or 0 when fstat fails (a hint for reserving room, not a promise).
   std::size_t size_hint() const;
+  /// True when the file was written to since it was opened (its size or modification time
+  /// differ), or fstat fails: what was read may mix two versions of it.
+  bool changed_since_open() const;
 
  private:
-  FileReader(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  struct Stamp {
+    long long size = -1;
+    long long mtime_ns = -1;
+    friend bool operator==(const Stamp&, const Stamp&) = default;
+  };
+  FileReader(int fd, std::string name) : fd_(fd), name_(std::move(name)), opened_(stamp()) {}
+  Stamp stamp() const;
   int fd_;
   std::string name_;
+  Stamp opened_;
 };
 
 /// Creates `dir` and its missing parents. A directory this call creates gets mode 0700 (the
