@@ -12,11 +12,11 @@
 // so a torn write (shorter), a stray write (longer) and bit rot (digest) are each told apart
 // and reported, and nothing decoded is taken before the whole body is known good. A load
 // (stream_snapshot()) decodes the customers a window at a time while it counts and hashes
-// the body, and takes them only when the length and the digest match at the end. The metadata has
-// a line of its own so the customers array goes to decode_customers() as it stands: one
-// parse, one DOM. (Nesting the array in the metadata object cost a second parse and a dump,
-// and nearly doubled the load time of 10,000 customers.) Compact JSON never holds a raw
-// newline, so the first body line ends exactly where the metadata does.
+// the body, and takes them only when the length and the digest match at the end. The
+// metadata has a line of its own so the customers array goes to decode_customers() as it
+// stands: one parse, one DOM. (Nesting the array in the metadata object cost a second parse
+// and a dump, and nearly doubled the load time of 10,000 customers.) Compact JSON never
+// holds a raw newline, so the first body line ends exactly where the metadata does.
 //
 // The header has a fixed width (kHeaderBytes: the length zero-padded to 20 digits), so a
 // writer leaves room for it, writes the body a chunk at a time as it is encoded, hashing and
