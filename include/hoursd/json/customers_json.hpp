@@ -116,7 +116,7 @@ class PaddedText {
 using ReadMore = std::function<Result<std::size_t>(std::string& out)>;
 
 /// How many bytes of a document decode_shared_stream() splits and decodes at once, by default:
-/// enough items (thousands) to decode on every core, few enough that the text, its copy for
+/// enough text to decode on every core, few enough bytes that the text, its copy for
 /// the parser and the parser's index add tens of megabytes, not hundreds.
 inline constexpr std::size_t kStreamWindow = std::size_t{8} << 20;
 
@@ -131,7 +131,7 @@ Result<std::optional<SharedDecode>> decode_shared_stream(const ReadMore& read,
                                                          SchedulePool* pool = nullptr,
                                                          std::size_t window = kStreamWindow);
 
-/// Decodes `json_text` one customer at a time (on every core when there are thousands): no
+/// Decodes `json_text` one customer at a time (on every core from 256 KiB of them): no
 /// tree of the whole document is built, and a customer whose text hash `reuse` knows is
 /// taken from it instead of being decoded. `reuse` is called on this thread only.
 /// Decoded customers with equal schedules share them through `pool` (a pool of this call's
