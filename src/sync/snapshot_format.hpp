@@ -1,17 +1,20 @@
 #pragma once
-// The snapshot file's body written a chunk at a time (the format is in snapshot_format.cpp),
-// so that save_snapshot() streams it to its file and encode_snapshot() collects it in a
-// string through one encoder. Private to the sync component.
+// The snapshot file (the format is in snapshot_format.cpp): its body written a chunk at a
+// time, so that save_snapshot() streams it to its file and encode_snapshot() collects it in
+// a string through one encoder (snapshot_format.cpp); and read back a window at a time, or
+// whole (snapshot_decode.cpp). Private to the sync component.
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <date/date.h>
+#include <openssl/evp.h>
 
 #include "hoursd/core/result.hpp"
 #include "hoursd/core/schedule.hpp"
@@ -19,6 +22,48 @@
 #include "hoursd/sync/store.hpp"
 
 namespace hoursd::snapshot_format {
+
+inline constexpr std::string_view kMagic = "hoursd-snapshot";
+inline constexpr std::string_view kVersion = "v1";
+/// Digits of one content hash in the metadata's contentHashes.
+inline constexpr std::size_t kHashHexDigits = 32;
+
+/// SHA-256 of bytes fed a piece at a time.
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    ok_ = ctx_ && EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) == 1;
+  }
+  void update(std::string_view bytes) {
+    ok_ = ok_ && EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()) == 1;
+  }
+  /// The digest of every piece, as 64 lower-case hex digits; "" when OpenSSL failed, which it
+  /// does only when it cannot allocate. Call once.
+  std::string final_hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    ok_ = ok_ && EVP_DigestFinal_ex(ctx_.get(), md, &len) == 1 && len == 32;
+    if (!ok_) return "";
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < len; ++i) {
+      out += kHex[md[i] >> 4];
+      out += kHex[md[i] & 0xf];
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+  bool ok_ = false;
+};
+
+/// The SHA-256 of `bytes`, as Sha256::final_hex() gives it.
+inline std::string sha256_hex(std::string_view bytes) {
+  Sha256 digest;
+  digest.update(bytes);
+  return digest.final_hex();
+}
 
 /// The values a snapshot file holds, borrowed for the time of one encoding.
 struct SnapshotView {

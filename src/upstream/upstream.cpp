@@ -52,11 +52,13 @@ class FileSource final : public Source {
     };
     auto streamed = decode_shared_stream(read, reuse());
     if (!streamed) return unreadable(streamed.error().code);
-    // Decoding while reading gives a rewrite in place time to splice two versions of the
-    // file into one that parses: such a fetch fails, and the next sync reads it again.
-    if (*streamed && file->changed_since_open())
-      return fail(ErrorCode::io_error, describe() + ": the file changed while it was read");
-    if (*streamed) return checked(std::move(**streamed));
+    if (*streamed) {
+      // Decoding while reading gives a rewrite in place time to splice two versions of the
+      // file into one that parses: such a fetch fails, and the next sync reads it again.
+      if (file->changed_since_open())
+        return fail(ErrorCode::io_error, describe() + ": the file changed while it was read");
+      return checked(std::move(**streamed));
+    }
     auto text = read_text();
     if (!text) return fail(text.error());
     bytes = text->size();
