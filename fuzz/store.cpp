@@ -14,25 +14,19 @@
 #include <string>
 #include <string_view>
 
-#include <openssl/evp.h>
-
 #include "hoursd/sync/store.hpp"
+#include "snapshot_format.hpp"
 
 using namespace hoursd;
 
 namespace {
 
+/// The body's digest as the header names it (the store's own hasher); aborts when OpenSSL
+/// fails, so an input is never tried with a header it did not earn.
 std::string sha256_hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1) std::abort();
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
+  std::string hex = snapshot_format::sha256_hex(bytes);
+  if (hex.empty()) std::abort();
+  return hex;
 }
 
 /// A state directory of this process's own, made once.
