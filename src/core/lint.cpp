@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "hoursd/core/intervals.hpp"
 #include "hoursd/core/local_time.hpp"
 
 namespace hoursd {
@@ -33,11 +34,7 @@ class Sink {
     ++out_.dropped;
     out_.cut_short = true;
   }
-  /// The findings, in storage of their size: a snapshot keeps them for good.
-  ScheduleLint take() {
-    out_.kept.shrink_to_fit();
-    return std::move(out_);
-  }
+  ScheduleLint take() { return std::move(out_); }
 
  private:
   ScheduleLint out_;
@@ -200,9 +197,29 @@ ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<Interva
   return out.take();
 }
 
-std::vector<Lint> customer_lint(const CompiledCustomer& c) {
-  static const ScheduleLint kNone;
-  const ScheduleLint& schedule = c.schedule_lint ? *c.schedule_lint : kNone;
+namespace {
+
+/// The schedule lint of `c` (which has a schedule) as the compile that built its timeline
+/// found it: over that timeline's window, with that compile's instant as "now". A customer
+/// without a timeline (its rules expand past their bound) is compiled anew by every compile,
+/// so its window is the set's.
+ScheduleLint lint_schedule(const CompiledSet& set, const CompiledCustomer& c) {
+  const CompileOptions& o = set.options();
+  const Window window =
+      c.timeline.empty() ? Window{set.compiled_at() - o.lookback, set.compiled_at() + o.lookahead}
+                         : c.timeline.window();
+  const date::sys_seconds now = window.begin + o.lookback;
+  const EffectiveSchedule& s = *c.schedule;
+  if (s.force_closed) return schedule_lint(s, {}, c.timeline, now, o.horizon);
+  EvalContext ctx;
+  ctx.rebudget(kMaxOccurrencesPerCompile, kCompileBudgetName);
+  auto sets = rule_intervals(set, s, set.parent_of(c), window, ctx);
+  if (!sets) return {{{"invalid_value", "", sets.error().message}}};
+  return schedule_lint(s, *sets, c.timeline, now, o.horizon);
+}
+
+/// The customer's error issues as findings, then `schedule`'s, cut to the budget.
+std::vector<Lint> join(const CompiledCustomer& c, const ScheduleLint& schedule) {
   std::vector<Lint> out;
   std::size_t dropped = schedule.dropped;
   for (const Issue& i : c.issues) {
@@ -226,6 +243,23 @@ std::vector<Lint> customer_lint(const CompiledCustomer& c) {
                      " more lint findings were dropped: at most " +
                      std::to_string(kMaxLintPerCustomer) + " are kept per customer"});
   return out;
+}
+
+}  // namespace
+
+std::vector<Lint> customer_lint(const CompiledSet& set, const CompiledCustomer& c) {
+  return Linter(set)(c);
+}
+
+std::vector<Lint> Linter::operator()(const CompiledCustomer& c) {
+  if (!c.schedule) return join(c, {});
+  // A schedule with CustomerState rules reads the parent's timeline: its findings are the
+  // customer's own.
+  if (c.schedule->has_customer_state_rules) return join(c, lint_schedule(set_, c));
+  const std::pair<const void*, const void*> key{c.schedule.get(), &c.timeline.segments()};
+  auto it = found_.find(key);
+  if (it == found_.end()) it = found_.emplace(key, lint_schedule(set_, c)).first;
+  return join(c, it->second);
 }
 
 }  // namespace hoursd

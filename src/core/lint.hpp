@@ -1,10 +1,10 @@
 #pragma once
-// Private to the compiler: the lint findings of docs/semantics.md section 5, computed at
-// compile time.
+// Private to the core: the schedule lint of docs/semantics.md section 5, which
+// customer_lint() (compiled.hpp) finds on each call.
 
 #include <vector>
 
-#include "hoursd/core/compiler.hpp"
+#include "hoursd/core/compiled.hpp"
 #include "hoursd/core/timeline.hpp"
 
 namespace hoursd {

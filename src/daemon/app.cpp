@@ -118,7 +118,7 @@ Result<json> customer_json(const CompiledSet& set, const CompiledCustomer& c, da
   auto answer = state_at(set, c, at);
   if (!answer) return fail(answer.error());
   json out = state_json(c, *answer, answers);
-  out["lint"] = lint_json(customer_lint(c));
+  out["lint"] = lint_json(customer_lint(set, c));
   if (range && c.schedule) {
     auto list = transitions(set, c, *range, kMaxTransitions);
     if (!list) return fail(list.error());

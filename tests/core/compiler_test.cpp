@@ -270,7 +270,7 @@ TEST(Compiler, UnknownZoneMakesTheCustomerInvalid) {
   EXPECT_EQ(c.status, CustomerStatus::invalid);
   EXPECT_EQ(c.schedule, nullptr);
   EXPECT_TRUE(has_issue(c, Severity::error, "", "timeZoneId", "Mars/Olympus")) << dump_issues(c);
-  EXPECT_TRUE(has_lint_code(c, "unknown_zone")) << dump_lint(c);
+  EXPECT_TRUE(has_lint_code(set, c, "unknown_zone")) << dump_lint(set, c);
 }
 
 TEST(Compiler, WindowsZoneIdIsAccepted) {
@@ -381,7 +381,7 @@ TEST(Compiler, ParentChainDeeperThanTheBoundIsInvalidAndNamesItsFirstLinks) {
   ASSERT_EQ(c33.issues.size(), 1u) << dump_issues(c33);
   EXPECT_EQ(c33.issues[0].field, "parentCustomerId");
   EXPECT_EQ(c33.issues[0].message, want);
-  EXPECT_TRUE(has_lint_code(c33, "inheritance")) << dump_lint(c33);
+  EXPECT_TRUE(has_lint_code(set, c33, "inheritance")) << dump_lint(set, c33);
 }
 
 TEST(Compiler, ChainDepthBoundIsConfigurable) {

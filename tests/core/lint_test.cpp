@@ -42,10 +42,10 @@ TEST(Lint, LintFindsRulesWithNoOccurrenceInTheHorizon) {
                                  // Started yesterday evening, still running now.
                                  timed("running", "Open", "2024-05-01", "06:00", "13:00")}))});
   const CompiledCustomer& c = get(set, "C");
-  EXPECT_TRUE(has_lint(c, "no_occurrence_in_horizon", "past")) << dump_lint(c);
-  EXPECT_TRUE(has_lint(c, "no_occurrence_in_horizon", "far")) << dump_lint(c);
-  EXPECT_FALSE(has_lint(c, "no_occurrence_in_horizon", "soon")) << dump_lint(c);
-  EXPECT_FALSE(has_lint(c, "no_occurrence_in_horizon", "running")) << dump_lint(c);
+  EXPECT_TRUE(has_lint(set, c, "no_occurrence_in_horizon", "past")) << dump_lint(set, c);
+  EXPECT_TRUE(has_lint(set, c, "no_occurrence_in_horizon", "far")) << dump_lint(set, c);
+  EXPECT_FALSE(has_lint(set, c, "no_occurrence_in_horizon", "soon")) << dump_lint(set, c);
+  EXPECT_FALSE(has_lint(set, c, "no_occurrence_in_horizon", "running")) << dump_lint(set, c);
 }
 
 TEST(Lint, LintHorizonFollowsTheConfiguredHorizon) {
@@ -54,8 +54,8 @@ TEST(Lint, LintHorizonFollowsTheConfiguredHorizon) {
   const CompiledSet set = compile_all(
       {customer("C", "", schedule("UTC", {timed("far", "Open", "2025-07-01", "09:00", "17:00")}))},
       kNow, o);
-  EXPECT_FALSE(has_lint(get(set, "C"), "no_occurrence_in_horizon", "far"))
-      << dump_lint(get(set, "C"));
+  EXPECT_FALSE(has_lint(set, get(set, "C"), "no_occurrence_in_horizon", "far"))
+      << dump_lint(set, get(set, "C"));
 }
 
 TEST(Lint, LintFindsRulesShadowedByAnEarlierAlways) {
@@ -64,9 +64,9 @@ TEST(Lint, LintFindsRulesShadowedByAnEarlierAlways) {
                 schedule("UTC", {timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 5),
                                  always("open", "Open", 1), always("other", "Other", 7)}))});
   const CompiledCustomer& c = get(set, "C");
-  EXPECT_TRUE(has_lint(c, "rule_shadowed", "lunch")) << dump_lint(c);
-  EXPECT_TRUE(has_lint(c, "rule_shadowed", "other")) << dump_lint(c);
-  EXPECT_FALSE(has_lint(c, "rule_shadowed", "open")) << dump_lint(c);
+  EXPECT_TRUE(has_lint(set, c, "rule_shadowed", "lunch")) << dump_lint(set, c);
+  EXPECT_TRUE(has_lint(set, c, "rule_shadowed", "other")) << dump_lint(set, c);
+  EXPECT_FALSE(has_lint(set, c, "rule_shadowed", "open")) << dump_lint(set, c);
 }
 
 TEST(Lint, LintDoesNotCountASkippedAlwaysAsShadowing) {
@@ -75,7 +75,8 @@ TEST(Lint, LintDoesNotCountASkippedAlwaysAsShadowing) {
   const CompiledSet set = compile_all({customer(
       "C", "",
       schedule("UTC", {vip, timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 5)}))});
-  EXPECT_FALSE(has_lint(get(set, "C"), "rule_shadowed", "lunch")) << dump_lint(get(set, "C"));
+  EXPECT_FALSE(has_lint(set, get(set, "C"), "rule_shadowed", "lunch"))
+      << dump_lint(set, get(set, "C"));
 }
 
 TEST(Lint, LintDoesNotCallAnAlwaysAfterATimeRuleShadowed) {
@@ -84,7 +85,7 @@ TEST(Lint, LintDoesNotCallAnAlwaysAfterATimeRuleShadowed) {
                 schedule("UTC", {timed("lunch", "Lunch", "2024-05-02", "12:00", "13:00", 1),
                                  always("open", "Open", 5)}))});
   const CompiledCustomer& c = get(set, "C");
-  EXPECT_FALSE(has_lint_code(c, "rule_shadowed")) << dump_lint(c);
+  EXPECT_FALSE(has_lint_code(set, c, "rule_shadowed")) << dump_lint(set, c);
 }
 
 TEST(Lint, LintFindsSamePriorityRulesThatOverlapWithDifferentStates) {
@@ -104,11 +105,11 @@ TEST(Lint, LintFindsSamePriorityRulesThatOverlapWithDifferentStates) {
                schedule("UTC", {timed("a", "Open", "2024-05-02", "09:00", "12:00", 3),
                                 timed("b", "Lunch", "2024-05-02", "12:00", "13:00", 3)})),
   });
-  EXPECT_TRUE(has_lint_code(get(set, "differ"), "same_priority_overlap"))
-      << dump_lint(get(set, "differ"));
+  EXPECT_TRUE(has_lint_code(set, get(set, "differ"), "same_priority_overlap"))
+      << dump_lint(set, get(set, "differ"));
   for (const char* id : {"same-state", "other-priority", "no-overlap"}) {
-    EXPECT_FALSE(has_lint_code(get(set, id), "same_priority_overlap"))
-        << id << dump_lint(get(set, id));
+    EXPECT_FALSE(has_lint_code(set, get(set, id), "same_priority_overlap"))
+        << id << dump_lint(set, get(set, id));
   }
 }
 
@@ -124,9 +125,9 @@ TEST(Lint, LintFindsAStartInsideADstGap) {
                                       timed("across", "Night", "2024-03-10", "01:30", "05:00")}))},
                   now);
   const CompiledCustomer& c = get(set, "C");
-  EXPECT_TRUE(has_lint(c, "start_in_dst_gap", "gap")) << dump_lint(c);
-  EXPECT_FALSE(has_lint(c, "start_in_dst_gap", "after")) << dump_lint(c);
-  EXPECT_FALSE(has_lint(c, "start_in_dst_gap", "across")) << dump_lint(c);
+  EXPECT_TRUE(has_lint(set, c, "start_in_dst_gap", "gap")) << dump_lint(set, c);
+  EXPECT_FALSE(has_lint(set, c, "start_in_dst_gap", "after")) << dump_lint(set, c);
+  EXPECT_FALSE(has_lint(set, c, "start_in_dst_gap", "across")) << dump_lint(set, c);
 }
 
 TEST(Lint, LintLooksAtEveryOccurrenceOfRecurringRules) {
@@ -144,17 +145,17 @@ TEST(Lint, LintLooksAtEveryOccurrenceOfRecurringRules) {
                   utc("2024-03-01T12:00:00Z"));
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
-  EXPECT_TRUE(has_lint(c, "start_in_dst_gap", "gap")) << dump_lint(c);
-  EXPECT_TRUE(has_lint(c, "no_occurrence_in_horizon", "ended")) << dump_lint(c);
-  EXPECT_FALSE(has_lint(c, "no_occurrence_in_horizon", "day")) << dump_lint(c);
-  EXPECT_FALSE(has_lint(c, "start_in_dst_gap", "day")) << dump_lint(c);
+  EXPECT_TRUE(has_lint(set, c, "start_in_dst_gap", "gap")) << dump_lint(set, c);
+  EXPECT_TRUE(has_lint(set, c, "no_occurrence_in_horizon", "ended")) << dump_lint(set, c);
+  EXPECT_FALSE(has_lint(set, c, "no_occurrence_in_horizon", "day")) << dump_lint(set, c);
+  EXPECT_FALSE(has_lint(set, c, "start_in_dst_gap", "day")) << dump_lint(set, c);
 }
 
 TEST(Lint, LintSaysForceClosed) {
   Schedule s = schedule("UTC", {always("open", "Open")});
   s.force_closed = true;
   const CompiledSet set = compile_all({customer("C", "", s)});
-  EXPECT_TRUE(has_lint_code(get(set, "C"), "force_closed")) << dump_lint(get(set, "C"));
+  EXPECT_TRUE(has_lint_code(set, get(set, "C"), "force_closed")) << dump_lint(set, get(set, "C"));
 }
 
 TEST(Lint, LintReportsInheritanceProblems) {
@@ -162,7 +163,8 @@ TEST(Lint, LintReportsInheritanceProblems) {
       compile_all({customer("missing-parent", "P9", std::nullopt), customer("A", "B", std::nullopt),
                    customer("B", "A", std::nullopt)});
   for (const char* id : {"missing-parent", "A", "B"}) {
-    EXPECT_TRUE(has_lint_code(get(set, id), "inheritance")) << id << dump_lint(get(set, id));
+    EXPECT_TRUE(has_lint_code(set, get(set, id), "inheritance"))
+        << id << dump_lint(set, get(set, id));
   }
 }
 
@@ -172,8 +174,8 @@ TEST(Lint, LintReportsInvalidValuesByRule) {
                 schedule("UTC", {timed("bad", "Open", "2024-05-02", "9 o'clock", "17:00"),
                                  timed("good", "Open", "2024-05-02", "09:00", "17:00")}))});
   const CompiledCustomer& c = get(set, "C");
-  EXPECT_TRUE(has_lint(c, "invalid_value", "bad")) << dump_lint(c);
-  EXPECT_FALSE(has_lint(c, "invalid_value", "good")) << dump_lint(c);
+  EXPECT_TRUE(has_lint(set, c, "invalid_value", "bad")) << dump_lint(set, c);
+  EXPECT_FALSE(has_lint(set, c, "invalid_value", "good")) << dump_lint(set, c);
 }
 
 TEST(Lint, CleanScheduleHasNoLint) {
@@ -184,27 +186,73 @@ TEST(Lint, CleanScheduleHasNoLint) {
                                     all_day("holiday", "Holiday", "2024-07-04", 3)}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
-  EXPECT_TRUE(customer_lint(c).empty()) << dump_lint(c);
+  EXPECT_TRUE(customer_lint(set, c).empty()) << dump_lint(set, c);
 }
 
-TEST(Lint, ReusingAPreviousCompileDoesNotRepeatLint) {
+// Lint is found on each call, as the compile that built the timeline found it: a later
+// compile that takes the timeline over keeps the earlier one's window and "now".
+TEST(Lint, ATimelineTakenOverKeepsTheLintOfTheCompileThatBuiltIt) {
   SchedulingRule bad = timed("bad", "Open", "2024-13-01", "09:00", "17:00", 1);
-  std::vector<Customer> v = {customer("O", "", schedule("UTC", {bad, always("a", "Open", 2)})),
+  // One occurrence, 2024-05-02 09:00Z: within the horizon at kNow, past two days later.
+  SchedulingRule once = timed("once", "Open", "2024-05-02", "09:00", "17:00", 2);
+  std::vector<Customer> v = {customer("O", "", schedule("UTC", {bad, once})),
                              customer("K", "O", std::nullopt)};
   const CompiledSet first = compile(v, CompileOptions{}, test::tzdb(), kNow);
   const PreviousCompile prior{v, first};
-  const CompiledSet second = compile(v, CompileOptions{}, test::tzdb(), kNow, &prior);
-  // The schedule's lint is held once: by the owner, the inheritor and the compile that took
-  // their timeline over.
-  const auto& lint = get(first, "O").schedule_lint;
-  ASSERT_NE(lint, nullptr);
+  const date::sys_seconds later = kNow + std::chrono::days(2);
+  const CompiledSet second = compile(v, CompileOptions{}, test::tzdb(), later, &prior);
+  const CompiledSet fresh = compile(v, CompileOptions{}, test::tzdb(), later);
+  EXPECT_EQ(second.recompiled(), 0u);
   for (const char* id : {"O", "K"}) {
     SCOPED_TRACE(id);
-    EXPECT_EQ(customer_lint(get(second, id)).size(), customer_lint(get(first, id)).size());
-    EXPECT_EQ(get(first, id).schedule_lint, lint);
-    EXPECT_EQ(get(second, id).schedule_lint, lint);
+    EXPECT_TRUE(has_lint(first, get(first, id), "invalid_value", "bad"));
+    EXPECT_FALSE(has_lint(first, get(first, id), "no_occurrence_in_horizon", "once"))
+        << dump_lint(first, get(first, id));
+    const std::vector<Lint> a = customer_lint(first, get(first, id));
+    const std::vector<Lint> b = customer_lint(second, get(second, id));
+    ASSERT_EQ(a.size(), b.size()) << dump_lint(second, get(second, id));
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(a[k].code, b[k].code);
+      EXPECT_EQ(a[k].rule_id, b[k].rule_id);
+      EXPECT_EQ(a[k].message, b[k].message);
+    }
+    // A compile of its own two days later finds the occurrence past.
+    EXPECT_TRUE(has_lint(fresh, get(fresh, id), "no_occurrence_in_horizon", "once"))
+        << dump_lint(fresh, get(fresh, id));
   }
-  EXPECT_EQ(second.recompiled(), 0u);
+}
+
+// A Linter finds what customer_lint() finds, for owners, inheritors, equal schedules and
+// CustomerState rules, in any order of asking.
+TEST(Lint, ALinterGivesEachCustomersLint) {
+  SchedulingRule old = timed("old", "Open", "2020-01-01", "09:00", "17:00", 1);
+  SchedulingRule lunch = timed("lunch", "Lunch", "2024-05-01", "12:00", "13:00", 2);
+  lunch.frequency = Frequency::daily;
+  SchedulingRule follow = always("follow", "Open", 1);
+  follow.simple_rule_type = RuleType::customer_state;
+  follow.customer_state = "Lunch";
+  const std::vector<Customer> v = {customer("A", "", schedule("UTC", {old, lunch})),
+                                   customer("B", "", schedule("UTC", {old, lunch})),
+                                   customer("K", "A", std::nullopt),
+                                   customer("S", "A", schedule("", {follow, old})),
+                                   customer("T", "B", schedule("", {follow, old})),
+                                   customer("N", "", std::nullopt)};
+  const CompiledSet set = compile_all(v);
+  Linter lint_of(set);
+  for (const char* id : {"K", "A", "T", "B", "S", "N", "A"}) {
+    SCOPED_TRACE(id);
+    const std::vector<Lint> want = customer_lint(set, get(set, id));
+    const std::vector<Lint> got = lint_of(get(set, id));
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t k = 0; k < got.size(); ++k) {
+      EXPECT_EQ(got[k].code, want[k].code);
+      EXPECT_EQ(got[k].rule_id, want[k].rule_id);
+      EXPECT_EQ(got[k].message, want[k].message);
+    }
+  }
+  EXPECT_TRUE(has_lint(set, get(set, "K"), "no_occurrence_in_horizon", "old"));
+  EXPECT_TRUE(has_lint(set, get(set, "T"), "no_occurrence_in_horizon", "old"));
+  EXPECT_TRUE(customer_lint(set, get(set, "N")).empty());
 }
 
 // A customer's own findings come first, then its schedule's; without a schedule, only its own.
@@ -214,14 +262,14 @@ TEST(Lint, CustomerLintIsTheIssuesFindingsThenTheSchedules) {
   std::vector<Customer> v = {customer("O", "", schedule("UTC", {bad, old})),
                              customer("L", "missing", std::nullopt)};
   const CompiledSet set = compile(v, CompileOptions{}, test::tzdb(), kNow);
-  const std::vector<Lint> o = customer_lint(get(set, "O"));
-  ASSERT_EQ(o.size(), 2u) << dump_lint(get(set, "O"));
+  const std::vector<Lint> o = customer_lint(set, get(set, "O"));
+  ASSERT_EQ(o.size(), 2u) << dump_lint(set, get(set, "O"));
   EXPECT_EQ(o[0].code, "invalid_value");
   EXPECT_EQ(o[0].rule_id, "bad");
   EXPECT_EQ(o[1].code, "no_occurrence_in_horizon");
   EXPECT_EQ(o[1].rule_id, "old");
-  const std::vector<Lint> l = customer_lint(get(set, "L"));
-  ASSERT_EQ(l.size(), 1u) << dump_lint(get(set, "L"));
+  const std::vector<Lint> l = customer_lint(set, get(set, "L"));
+  ASSERT_EQ(l.size(), 1u) << dump_lint(set, get(set, "L"));
   EXPECT_EQ(l[0].code, "inheritance");
 }
 
@@ -242,7 +290,7 @@ TEST(Lint, LintKeepsAtMostTheBudgetAndSaysHowManyWereDropped) {
   for (const CompiledSet* set : {&first, &second}) {
     for (const char* id : {"O", "K"}) {
       SCOPED_TRACE(id);
-      const std::vector<Lint> lint = customer_lint(get(*set, id));
+      const std::vector<Lint> lint = customer_lint(*set, get(*set, id));
       ASSERT_EQ(lint.size(), kMaxLintPerCustomer + 1);
       EXPECT_EQ(lint.back().code, "lint_truncated");
       EXPECT_EQ(lint.back().message,
@@ -263,9 +311,9 @@ TEST(Lint, SamePriorityOverlapSearchStopsAtTheBudget) {
   }
   const CompiledSet set = compile_all({customer("C", "", schedule("UTC", rules))});
   const CompiledCustomer& c = get(set, "C");
-  const std::vector<Lint> lint = customer_lint(c);
+  const std::vector<Lint> lint = customer_lint(set, c);
   ASSERT_EQ(lint.size(), kMaxLintPerCustomer + 1);
-  EXPECT_TRUE(has_lint_code(c, "same_priority_overlap")) << dump_lint(c);
+  EXPECT_TRUE(has_lint_code(set, c, "same_priority_overlap")) << dump_lint(set, c);
   EXPECT_EQ(lint.back().code, "lint_truncated");
   EXPECT_TRUE(lint.back().message.view().starts_with("at least ")) << lint.back().message;
 }

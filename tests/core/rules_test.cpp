@@ -226,7 +226,7 @@ TEST(Rules, EveryBadValueMakesTheRuleInvalidWithAnErrorNamingRuleFieldAndValue) 
     EXPECT_FALSE(rule(c, "r1").evaluable) << what;
     EXPECT_TRUE(rule(c, "r2").evaluable) << what;
     EXPECT_TRUE(has_issue(c, Severity::error, "r1", k.field, k.value)) << what << dump_issues(c);
-    EXPECT_TRUE(has_lint(c, "invalid_value", "r1")) << what << dump_lint(c);
+    EXPECT_TRUE(has_lint(set, c, "invalid_value", "r1")) << what << dump_lint(set, c);
   }
 }
 
@@ -354,7 +354,7 @@ TEST(Rules, Issue9_WeekdayOffsetSixInAMonthIsValidNeverMatchesAndIsLinted) {
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
   ASSERT_TRUE(rule(c, "r1").evaluable);
   EXPECT_EQ(rule(c, "r1").recurrence->text(), "FREQ=MONTHLY;BYDAY=1WE,6WE");
-  EXPECT_TRUE(has_lint(c, "part_never_matches", "r1")) << dump_lint(c);
+  EXPECT_TRUE(has_lint(set, c, "part_never_matches", "r1")) << dump_lint(set, c);
   // The first Wednesday still opens: 2025-02-05 09:00 UTC.
   auto got = rule(c, "r1").recurrence->starts(test::utc("2025-02-01T00:00:00Z"),
                                               test::utc("2025-03-01T00:00:00Z"), 10);

@@ -46,22 +46,23 @@ inline std::string dump_issues(const CompiledCustomer& c) {
   return out;
 }
 
-inline bool has_lint(const CompiledCustomer& c, const std::string& code,
+inline bool has_lint(const CompiledSet& set, const CompiledCustomer& c, const std::string& code,
                      const std::string& rule_id) {
-  const std::vector<Lint> lint = customer_lint(c);
+  const std::vector<Lint> lint = customer_lint(set, c);
   return std::any_of(lint.begin(), lint.end(),
                      [&](const Lint& l) { return l.code == code && l.rule_id == rule_id; });
 }
 
-inline bool has_lint_code(const CompiledCustomer& c, const std::string& code) {
-  const std::vector<Lint> lint = customer_lint(c);
+inline bool has_lint_code(const CompiledSet& set, const CompiledCustomer& c,
+                          const std::string& code) {
+  const std::vector<Lint> lint = customer_lint(set, c);
   return std::any_of(lint.begin(), lint.end(), [&](const Lint& l) { return l.code == code; });
 }
 
 /// Every lint finding of `c`, one per line: for failure messages.
-inline std::string dump_lint(const CompiledCustomer& c) {
+inline std::string dump_lint(const CompiledSet& set, const CompiledCustomer& c) {
   std::string out;
-  for (const Lint& l : customer_lint(c))
+  for (const Lint& l : customer_lint(set, c))
     out += "\n  " + std::string(l.code) + " rule=" + l.rule_id + ": " + l.message;
   return out;
 }

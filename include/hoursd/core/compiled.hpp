@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,17 +67,13 @@ inline constexpr std::size_t kMaxLintPerCustomer = 1'000;
 
 /// A lint finding (docs/semantics.md section 5). `code` is stable, e.g. "rule_shadowed", and
 /// one of the fixed codes that document names (so a view of static text, not a copy).
-/// Its texts are compact (exactly their size, 16 bytes in place): a snapshot keeps a
-/// schedule's findings for as long as its timeline.
 struct Lint {
   std::string_view code;
   CompactString rule_id;
   CompactString message;
 };
 
-/// A schedule's lint findings as compiled, at most kMaxLintPerCustomer, and how many more
-/// were dropped. Held once: every customer whose timeline is the schedule's shares it, and
-/// so does a later compile that takes the timeline over.
+/// A schedule's lint findings, at most kMaxLintPerCustomer, and how many more were dropped.
 struct ScheduleLint {
   std::vector<Lint> kept;
   std::size_t dropped = 0;
@@ -140,8 +137,6 @@ struct CompiledCustomer {
   std::string date_last_modified;
   CustomerStatus status = CustomerStatus::unscheduled;
   std::vector<Issue> issues;  // inheritance problems plus the schedule's issues
-  /// The schedule's lint (customer_lint() adds the issues'); null when there is no schedule.
-  std::shared_ptr<const ScheduleLint> schedule_lint;
   /// Null when invalid or unscheduled.
   std::shared_ptr<const EffectiveSchedule> schedule;
   /// This customer's id, then each ancestor whose schedule it inherits, up to the owner.
@@ -154,11 +149,6 @@ struct CompiledCustomer {
   /// Precomputed segments around the compile instant (empty when there is no schedule).
   Timeline timeline;
 };
-
-/// A customer's lint (docs/semantics.md section 5): a finding for each of its error issues,
-/// then its schedule's lint, cut to kMaxLintPerCustomer, then one "lint_truncated" finding
-/// when any were dropped. Built on each call from what the compile kept. Pure.
-std::vector<Lint> customer_lint(const CompiledCustomer& c);
 
 class CompiledSet;
 
@@ -221,6 +211,30 @@ class CompiledSet {
   CompileOptions options_;
   date::sys_seconds compiled_at_{};
   std::size_t recompiled_ = 0;
+};
+
+/// A customer's lint (docs/semantics.md section 5): a finding for each of its error issues,
+/// then its schedule's lint, cut to kMaxLintPerCustomer, then one "lint_truncated" finding
+/// when any were dropped. Not kept by the compile: the schedule's findings are found again
+/// on each call, as the compile that built the customer's timeline would have found them
+/// (its window, and its compile instant as "now"), so a lint costs an expansion of the
+/// customer's rules over that window. REQUIRES: `c` is in `set`. Pure.
+std::vector<Lint> customer_lint(const CompiledSet& set, const CompiledCustomer& c);
+
+/// customer_lint() for many customers of one set (a dump, `hoursd lint`): a schedule's
+/// findings are found once for all the customers that share the schedule and its timeline
+/// (an owner and its inheritors, customers with equal schedules), and kept until the Linter
+/// goes. Not thread safe. REQUIRES: `set` outlives it.
+class Linter {
+ public:
+  explicit Linter(const CompiledSet& set) : set_(set) {}
+  /// customer_lint(set, c). REQUIRES: `c` is in the set.
+  std::vector<Lint> operator()(const CompiledCustomer& c);
+
+ private:
+  const CompiledSet& set_;
+  // By the schedule and its timeline's segments, which together fix the findings.
+  std::map<std::pair<const void*, const void*>, ScheduleLint> found_;
 };
 
 /// Who decides a segment: a rule, the default state, or forceClosed.

@@ -236,7 +236,7 @@ ApiResponse get_explain(Call& call) {
               {"schedule", schedule_json(**c, set.options().priority_order)},
               {"rules", std::move(*rules)},
               {"issues", issues_json((*c)->issues)},
-              {"lint", lint_json(customer_lint(**c))},
+              {"lint", lint_json(customer_lint(set, **c))},
               {"parentId", nullable((*c)->parent_id)},
               {"upstreamSchedule", upstream_schedule(*call.snapshot, **c)}};
   add_snapshot_fields(out, call);
@@ -266,7 +266,7 @@ ApiResponse post_evaluate(Call& call) {
               {"answer", state_json(c, *answer, call.config().answers)},
               {"schedule", schedule_json(c, set.options().priority_order)},
               {"issues", issues_json(c.issues)},
-              {"lint", lint_json(customer_lint(c))}};
+              {"lint", lint_json(customer_lint(set, c))}};
   out.update(*list);
   out["tzdata"] = call.env.tzdata_version;
   return json_response(out);
