@@ -15,11 +15,11 @@ namespace {
 using std::chrono::days;
 
 Transition make_transition(const EffectiveSchedule& s, const Timeline& tl, std::size_t i) {
-  const Segment& seg = tl.segments()[i];
+  const Segment seg = tl[i];
   Transition t;
   t.at = seg.begin;
   t.local = to_local(seg.begin, *s.zone.zone);
-  t.from_state = state_of(s, decider_of(s, tl.segments()[i - 1].decider));
+  t.from_state = state_of(s, decider_of(s, tl[i - 1].decider));
   t.to = decider_of(s, seg.decider);
   t.to_state = state_of(s, t.to);
   return t;
@@ -31,10 +31,10 @@ StateAnswer answer_from(const EffectiveSchedule& s, const Timeline& tl, date::sy
   StateAnswer a;
   a.at = t;
   a.evaluated = true;
-  a.decider = decider_of(s, tl.segments()[i].decider);
+  a.decider = decider_of(s, tl[i].decider);
   a.state = state_of(s, a.decider);
   if (since_known && i > 0) a.since = make_transition(s, tl, i);
-  if (next_known && i + 1 < tl.segments().size()) a.next = make_transition(s, tl, i + 1);
+  if (next_known && i + 1 < tl.size()) a.next = make_transition(s, tl, i + 1);
   return a;
 }
 
@@ -69,8 +69,7 @@ Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c, 
     // Both ends inside the window and within the horizon: exactly what the slow path,
     // whose window is [t - horizon, t + horizon], would find.
     const std::size_t i = pre.index_at(t);
-    if (i > 0 && i + 1 < pre.segments().size() && pre.segments()[i].begin > t - horizon &&
-        pre.end_of(i) <= t + horizon) {
+    if (i > 0 && i + 1 < pre.size() && pre[i].begin > t - horizon && pre.end_of(i) <= t + horizon) {
       return answer_from(s, pre, t, true, true);
     }
   }
@@ -83,7 +82,7 @@ Result<StateAnswer> state_at(const CompiledSet& set, const CompiledCustomer& c, 
     if (!tl) return fail(tl.error());
     const std::size_t i = tl->index_at(t);
     const bool since_known = i > 0 || back + 1 == steps.size();
-    const bool next_known = i + 1 < tl->segments().size() || ahead + 1 == steps.size();
+    const bool next_known = i + 1 < tl->size() || ahead + 1 == steps.size();
     if (since_known && next_known) return answer_from(s, *tl, t, true, true);
     if (!since_known) ++back;
     if (!next_known) ++ahead;
@@ -96,7 +95,7 @@ Result<std::vector<Transition>> transitions(const CompiledSet& set, const Compil
   if (!c.schedule) return out;
   auto tl = customer_timeline(set, c, window, ctx);
   if (!tl) return fail(tl.error());
-  for (std::size_t i = 1; i < tl->segments().size() && out.size() < limit; ++i) {
+  for (std::size_t i = 1; i < tl->size() && out.size() < limit; ++i) {
     out.push_back(make_transition(*c.schedule, *tl, i));
   }
   return out;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hoursd/core/local_time.hpp"
+#include "hoursd/core/time_text.hpp"
 
 namespace hoursd {
 namespace {
@@ -72,10 +73,9 @@ Result<IntervalSet> state_intervals(const CompiledSet& set, const CompiledCustom
   auto tl = customer_timeline(set, *parent, window, ctx);
   if (!tl) return fail(tl.error());
   IntervalSet out;
-  for (std::size_t i = 0; i < tl->segments().size(); ++i) {
-    auto state =
-        state_of(*parent->schedule, decider_of(*parent->schedule, tl->segments()[i].decider));
-    if (state && *state == wanted) out.push_back({tl->segments()[i].begin, tl->end_of(i)});
+  for (std::size_t i = 0; i < tl->size(); ++i) {
+    auto state = state_of(*parent->schedule, decider_of(*parent->schedule, (*tl)[i].decider));
+    if (state && *state == wanted) out.push_back({(*tl)[i].begin, tl->end_of(i)});
   }
   return unite(std::move(out));
 }
@@ -107,6 +107,11 @@ Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
 Result<Timeline> schedule_timeline(const CompiledSet& set, const EffectiveSchedule& schedule,
                                    const CompiledCustomer* parent, Window window,
                                    EvalContext& ctx) {
+  if (window.end - window.begin > kMaxTimelineSpan) {
+    return fail(ErrorCode::out_of_range, "a window from " + format_utc(window.begin) + " to " +
+                                             format_utc(window.end) +
+                                             " is longer than a timeline spans (136 years)");
+  }
   ctx.count_build();
   if (schedule.force_closed) return Timeline::constant(window, kForceClosedDecider);
   auto sets = rule_intervals(set, schedule, parent, window, ctx);

@@ -136,7 +136,7 @@ void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon, 
 void lint_shadowing(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
                     const Timeline& timeline, Sink& out) {
   std::set<std::int32_t> deciders;
-  for (const Segment& seg : timeline.segments()) deciders.insert(seg.decider);
+  for (std::size_t k = 0; k < timeline.size(); ++k) deciders.insert(timeline[k].decider);
   const CompiledRule* always = nullptr;
   for (std::size_t i = 0; i < s.rules.size(); ++i) {
     const CompiledRule& r = s.rules[i];
@@ -256,7 +256,7 @@ std::vector<Lint> Linter::operator()(const CompiledCustomer& c) {
   // A schedule with CustomerState rules reads the parent's timeline: its findings are the
   // customer's own.
   if (c.schedule->has_customer_state_rules) return join(c, lint_schedule(set_, c));
-  const std::pair<const void*, const void*> key{c.schedule.get(), &c.timeline.segments()};
+  const std::pair<const void*, const void*> key{c.schedule.get(), c.timeline.storage()};
   auto it = found_.find(key);
   if (it == found_.end()) it = found_.emplace(key, lint_schedule(set_, c)).first;
   return join(c, it->second);

@@ -20,18 +20,21 @@ IntervalSet unite(std::vector<Interval> intervals) {
   return out;
 }
 
-Timeline::Timeline(Window window, std::vector<Segment> segments) : window_(window) {
+Timeline::Timeline(Window window, const std::vector<Segment>& segments) : window_(window) {
   if (segments.empty()) return;
-  segments.shrink_to_fit();
-  segments_ = std::make_shared<const std::vector<Segment>>(std::move(segments));
+  assert(window.end - window.begin <= kMaxTimelineSpan);
+  std::vector<Packed> packed;
+  packed.reserve(segments.size());
+  for (const Segment& s : segments) {
+    packed.push_back({static_cast<std::uint32_t>((s.begin - window.begin).count()), s.decider});
+  }
+  segments_ = std::make_shared<const std::vector<Packed>>(std::move(packed));
 }
-
-const std::vector<Segment> Timeline::kNoSegments;
 
 Timeline Timeline::constant(Window window, std::int32_t decider) {
   std::vector<Segment> segments;
   if (window.begin < window.end) segments.push_back({window.begin, decider});
-  return Timeline(window, std::move(segments));
+  return Timeline(window, segments);
 }
 
 // Sweep over the elementary intervals between consecutive boundaries. One cursor per
@@ -64,30 +67,29 @@ Timeline Timeline::merge(Window window, std::span<const IntervalSet> by_priority
     }
     if (segments.empty() || segments.back().decider != decider) segments.push_back({p, decider});
   }
-  return Timeline(window, std::move(segments));
+  return Timeline(window, segments);
 }
 
 std::size_t Timeline::index_at(date::sys_seconds t) const {
   assert(window_.contains(t) && segments_);
-  const std::vector<Segment>& s = *segments_;
-  auto it = std::upper_bound(s.begin(), s.end(), t,
-                             [](date::sys_seconds v, const Segment& x) { return v < x.begin; });
+  const std::vector<Packed>& s = *segments_;
+  const auto offset = static_cast<std::uint32_t>((t - window_.begin).count());
+  auto it = std::upper_bound(s.begin(), s.end(), offset,
+                             [](std::uint32_t v, const Packed& x) { return v < x.offset; });
   return static_cast<std::size_t>(it - s.begin()) - 1;
 }
 
 date::sys_seconds Timeline::end_of(std::size_t i) const {
-  const std::vector<Segment>& s = segments();
-  return i + 1 < s.size() ? s[i + 1].begin : window_.end;
+  return i + 1 < size() ? (*this)[i + 1].begin : window_.end;
 }
 
 Timeline Timeline::slice(Window w) const {
   assert(covers(w));
   if (!(w.begin < w.end)) return Timeline(w, {});
-  const std::vector<Segment>& s = *segments_;
   std::size_t i = index_at(w.begin);
-  std::vector<Segment> out{{w.begin, s[i].decider}};
-  for (++i; i < s.size() && s[i].begin < w.end; ++i) out.push_back(s[i]);
-  return Timeline(w, std::move(out));
+  std::vector<Segment> out{{w.begin, (*this)[i].decider}};
+  for (++i; i < size() && (*this)[i].begin < w.end; ++i) out.push_back((*this)[i]);
+  return Timeline(w, out);
 }
 
 }  // namespace hoursd

@@ -483,7 +483,7 @@ Customer sharing(Customer c, const Customer& from) {
 }
 
 std::int32_t decider_at(const CompiledCustomer& c, date::sys_seconds t) {
-  return c.timeline.segments()[c.timeline.index_at(t)].decider;
+  return c.timeline[c.timeline.index_at(t)].decider;
 }
 
 TEST(Compiler, CustomersSharingAScheduleShareItsCompileAndTimeline) {
@@ -493,7 +493,7 @@ TEST(Compiler, CustomersSharingAScheduleShareItsCompileAndTimeline) {
   const CompiledCustomer& cb = get(set, "B");
   ASSERT_EQ(cb.status, CustomerStatus::ok) << dump_issues(cb);
   EXPECT_EQ(ca.schedule, cb.schedule);  // one compiled schedule
-  EXPECT_EQ(ca.timeline.segments().data(), cb.timeline.segments().data());
+  EXPECT_EQ(ca.timeline.storage(), cb.timeline.storage());
   EXPECT_EQ(ca.schedule_owner(), "A");
   EXPECT_EQ(cb.schedule_owner(), "B");
   EXPECT_EQ(cb.chain, std::vector<std::string>{"B"});
@@ -592,8 +592,7 @@ TEST(Compiler, ARefreshKeepsAnInheritorOnItsOwnersTimeline) {
     const PreviousCompile prior{v, first, part, 3};
     const CompiledSet next =
         compile(v, CompileOptions{}, test::tzdb(), kNow + std::chrono::hours(1), &prior);
-    EXPECT_EQ(get(next, "K").timeline.segments().data(), get(next, "O").timeline.segments().data())
-        << part;
+    EXPECT_EQ(get(next, "K").timeline.storage(), get(next, "O").timeline.storage()) << part;
   }
 }
 

@@ -112,6 +112,24 @@ TEST(Intervals, AlwaysMatchesAtEveryInstantAndHasNoTransitionWithinTheHorizon) {
   }
 }
 
+// A timeline spans at most kMaxTimelineSpan (136 years): a longer window is refused by
+// name, one just within it is built.
+TEST(Intervals, AWindowLongerThanATimelineSpansIsRefused) {
+  const CompiledSet set =
+      compile_one(schedule("UTC", {always("open", "Open")}), utc("2024-05-06T12:00:00Z"));
+  const CompiledCustomer& c = *set.find("C");
+  const date::sys_seconds begin = utc("1900-01-01T00:00:00Z");
+  auto too_long =
+      transitions(set, c, Window{begin, begin + kMaxTimelineSpan + std::chrono::seconds(1)}, 10);
+  ASSERT_FALSE(too_long);
+  EXPECT_EQ(too_long.error().code, ErrorCode::out_of_range);
+  EXPECT_NE(too_long.error().message.find("longer than a timeline spans"), std::string::npos)
+      << too_long.error().message;
+  auto within = transitions(set, c, Window{begin, begin + kMaxTimelineSpan}, 10);
+  ASSERT_TRUE(within) << within.error().message;
+  EXPECT_TRUE(within->empty());
+}
+
 TEST(Intervals, SkippedRulesNeverMatch) {
   SchedulingRule cond = always("vip", "VIP", 1);
   cond.condition = "caller.vip";
@@ -503,8 +521,8 @@ TEST(Intervals, MinutelyRuleWithoutGapsIsOneStretchWithNoTransition) {
   r.frequency = Frequency::minutely;
   const CompiledSet set = compile_one(schedule("UTC", {r}), utc("2024-05-06T12:00:00Z"));
   const Timeline& pre = get(set, "C").timeline;
-  ASSERT_EQ(pre.segments().size(), 1u);
-  EXPECT_EQ(pre.segments()[0].decider, 0);  // rule r throughout
+  ASSERT_EQ(pre.size(), 1u);
+  EXPECT_EQ(pre[0].decider, 0);  // rule r throughout
   EXPECT_EQ(transitions_of(set, "C", "2024-05-06T00:00:00Z", "2024-05-07T00:00:00Z"),
             std::vector<std::string>{});
   // Confirming that nothing changes within the 400-day horizon either way would expand

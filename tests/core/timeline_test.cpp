@@ -43,8 +43,8 @@ std::vector<std::string> describe(const std::vector<TextInterval>& text) {
 // A segment as text: "begin decider".
 std::vector<std::string> describe(const Timeline& t) {
   std::vector<std::string> out;
-  for (const Segment& s : t.segments()) {
-    out.push_back(format_utc(s.begin) + " " + std::to_string(s.decider));
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    out.push_back(format_utc(t[i].begin) + " " + std::to_string(t[i].decider));
   }
   return out;
 }
@@ -232,7 +232,7 @@ const IndexCase kIndexCases[] = {
 
 TEST(Timeline, IndexAtFindsTheSegmentHoldingTheInstantAtEveryBoundary) {
   const Timeline t = lookup_timeline();
-  ASSERT_EQ(t.segments().size(), 5u);
+  ASSERT_EQ(t.size(), 5u);
   for (const IndexCase& c : kIndexCases) {
     const std::size_t i = t.index_at(utc(c.t));
     EXPECT_EQ(i, c.index) << c.t;
@@ -274,8 +274,25 @@ TEST(Timeline, SliceCutsToTheWindowAndStartsWithTheDeciderAtItsBegin) {
     const Timeline s = t.slice(w);
     EXPECT_EQ(s.window(), w) << c.begin;
     EXPECT_EQ(describe(s), c.segments) << c.begin;
-    EXPECT_EQ(s.end_of(s.segments().size() - 1), utc(c.end)) << c.begin;
+    EXPECT_EQ(s.end_of(s.size() - 1), utc(c.end)) << c.begin;
   }
+}
+
+// Segment begins are held as 32-bit seconds from the window's begin: a window of 130 years
+// (past the 68 a signed offset would reach) keeps every boundary to the second, up to its
+// last one.
+TEST(Timeline, AWindowOfOneHundredThirtyYearsKeepsEveryBoundaryToTheSecond) {
+  const std::vector<IntervalSet> sets{{iv("1970-01-01T00:00:01Z", "2038-01-19T03:14:08Z"),
+                                       iv("2099-12-31T23:59:58Z", "2099-12-31T23:59:59Z")}};
+  const Timeline t = Timeline::merge(iv("1970-01-01T00:00:00Z", "2100-01-01T00:00:00Z"), sets);
+  EXPECT_EQ(describe(t),
+            (std::vector<std::string>{"1970-01-01T00:00:00Z -1", "1970-01-01T00:00:01Z 0",
+                                      "2038-01-19T03:14:08Z -1", "2099-12-31T23:59:58Z 0",
+                                      "2099-12-31T23:59:59Z -1"}));
+  EXPECT_EQ(t.index_at(utc("2099-12-31T23:59:58Z")), 3u);
+  EXPECT_EQ(t.index_at(utc("2099-12-31T23:59:59Z")), 4u);
+  EXPECT_EQ(t.index_at(utc("2038-01-19T03:14:07Z")), 1u);
+  EXPECT_EQ(format_utc(t.end_of(4)), "2100-01-01T00:00:00Z");
 }
 
 TEST(Timeline, SliceToAnEmptyWindowHasNoSegments) {

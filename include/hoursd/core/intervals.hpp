@@ -82,7 +82,8 @@ Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
 
 /// The timeline of `schedule` over `window`. `parent` is the customer whose state
 /// CustomerState rules compare against (nullptr: such rules never match). Errors: those of
-/// rule_intervals().
+/// rule_intervals(); ErrorCode::out_of_range when the window spans more than
+/// kMaxTimelineSpan.
 Result<Timeline> schedule_timeline(const CompiledSet& set, const EffectiveSchedule& schedule,
                                    const CompiledCustomer* parent, Window window, EvalContext& ctx);
 
