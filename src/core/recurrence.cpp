@@ -45,6 +45,10 @@ using rrule::kEnd;
 using rrule::TimeBase;
 using std::chrono::seconds;
 
+namespace {
+constexpr sys_seconds kNoLast = sys_seconds::max();  // neither UNTIL nor a COUNT end
+}  // namespace
+
 struct Recurrence::Impl {
   explicit Impl(const Zone* zone) : time(zone) {}
 
@@ -54,8 +58,9 @@ struct Recurrence::Impl {
   sys_seconds dtstart_instant;
   sys_seconds end_instant;  // where local year 10000 begins
   rrule::Pattern pattern;
-  std::optional<sys_seconds> last;  // UNTIL or the COUNT-th occurrence, inclusive
-  std::vector<std::string> never_matching;
+  // A snapshot holds a recurrence per time rule, so the rarely set parts take 8 bytes each.
+  sys_seconds last = kNoLast;  // UNTIL or the COUNT-th occurrence, inclusive
+  std::unique_ptr<const std::vector<std::string>> never_matching;  // null when none
   bool matches_nothing = false;  // every BYDAY is a 6th-or-later weekday in a month
 };
 
@@ -74,10 +79,10 @@ Result<std::vector<Candidate>> collect(const Impl& r, sys_seconds from, sys_seco
                                        std::size_t limit) {
   if (limit == 0 || from >= to || r.matches_nothing) return std::vector<Candidate>{};
   sys_seconds end = std::min(to, r.end_instant);
-  if (r.last) end = std::min(end, *r.last + seconds{1});
+  if (r.last != kNoLast) end = std::min(end, r.last + seconds{1});
   Collector out(r.pattern.set_pos, std::max(from, r.dtstart_instant), end, limit);
   if (!rrule::expand(r.pattern, r.time, r.dtstart, out)) return over_budget(r);
-  const bool unfinished = !r.last || *r.last >= r.end_instant;
+  const bool unfinished = r.last == kNoLast || r.last >= r.end_instant;
   if (to > r.end_instant && unfinished && !out.full()) {
     return fail(ErrorCode::out_of_range,
                 "rule " + r.text + ": occurrences after the year 9999 are not supported");
@@ -154,9 +159,10 @@ Result<Recurrence> Recurrence::parse(std::string_view rrule, date::local_seconds
   impl->dtstart_instant = impl->time.instant(dtstart);
   impl->end_instant = impl->time.instant(kEnd);
   impl->pattern = make_pattern(*parts, dtstart);
-  impl->never_matching = rrule::never_matching(*parts);
-  impl->matches_nothing =
-      !parts->by_day.empty() && impl->never_matching.size() == parts->by_day.size();
+  std::vector<std::string> never = rrule::never_matching(*parts);
+  impl->matches_nothing = !parts->by_day.empty() && never.size() == parts->by_day.size();
+  if (!never.empty())
+    impl->never_matching = std::make_unique<const std::vector<std::string>>(std::move(never));
   if (auto ok = check_interval(impl->pattern, dtstart); !ok) return fail(ok.error());
   if (parts->until) {
     auto last = until_end(*parts->until, impl->time);
@@ -166,7 +172,7 @@ Result<Recurrence> Recurrence::parse(std::string_view rrule, date::local_seconds
   if (parts->count) {
     auto last = count_end(*impl, *parts->count);
     if (!last) return fail(last.error());
-    impl->last = *last;
+    impl->last = last->value_or(kNoLast);
   }
   return Recurrence(std::move(impl));
 }
@@ -199,7 +205,10 @@ Result<std::vector<Recurrence::Start>> Recurrence::starts(date::sys_seconds from
 std::string_view Recurrence::text() const { return impl_->text; }
 date::local_seconds Recurrence::dtstart() const { return impl_->dtstart; }
 const Zone* Recurrence::zone() const { return impl_->time.zone(); }
-const std::vector<std::string>& Recurrence::never_matching() const { return impl_->never_matching; }
+const std::vector<std::string>& Recurrence::never_matching() const {
+  static const std::vector<std::string> kNone;
+  return impl_->never_matching ? *impl_->never_matching : kNone;
+}
 
 date::sys_seconds wall_clock_end(const Recurrence::Start& start, std::chrono::seconds length,
                                  const Zone& zone) {
