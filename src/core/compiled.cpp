@@ -24,12 +24,12 @@ std::string_view to_string(CustomerStatus s) {
 }
 
 const CompiledCustomer* CompiledSet::find(std::string_view id) const {
-  auto it = by_id_.find(std::string(id));
+  auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : &customers_[it->second];
 }
 
 const CompiledCustomer* CompiledSet::find_by_reference(std::string_view reference_id) const {
-  auto it = by_reference_.find(std::string(reference_id));
+  auto it = by_reference_.find(reference_id);
   return it == by_reference_.end() ? nullptr : &customers_[it->second];
 }
 

@@ -30,7 +30,7 @@ class Builder {
  public:
   Builder(const CustomerRefs& in, const CompileOptions& options, const ZoneDb& zones,
           const PreviousCompile* previous, CompiledSet& set, std::vector<CompiledCustomer>& out,
-          std::unordered_map<std::string, std::size_t>& by_id)
+          IdIndex& by_id)
       : in_(in),
         options_(options),
         zones_(zones),
@@ -163,7 +163,7 @@ class Builder {
     if (!has_own_schedule(in_[i]) || too_deep(i)) return;
     const Schedule& s = *in_[i].schedule;
     auto sched = std::make_shared<EffectiveSchedule>();
-    std::string zone_id = s.time_zone_id;
+    std::string zone_id(s.time_zone_id);
     sched->zone_source = "own";
     if (zone_id.empty()) cascade_zone(i, zone_id, *sched);
     auto [same, fresh] = compiled_own_.try_emplace(OwnKey{&s, sched->zone_source});
@@ -199,7 +199,7 @@ class Builder {
     bool invalid = false;
     sched->force_closed = s.force_closed;
     sched->default_state = s.default_state;
-    sched->force_closed_state = options_.force_closed_state.value_or(s.default_state);
+    sched->force_closed_state = options_.force_closed_state.value_or(std::string(s.default_state));
     auto zone = find_zone(zones_, zone_id);
     if (zone) {
       sched->zone = *zone;
@@ -249,7 +249,7 @@ class Builder {
     seen_[i] = i;
     std::size_t j = i;
     while (!has_own_schedule(in_[j])) {
-      const std::string& pid = in_[j].parent_customer_id;
+      const CompactString& pid = in_[j].parent_customer_id;
       if (pid.empty()) {
         if (j != i) c.chain = ids(path);
         return;  // unscheduled: nobody up the chain has a schedule
@@ -302,8 +302,8 @@ class Builder {
     CompiledCustomer& c = out_[i];
     auto o = owner_.find(i);
     if (!invalid_[i] && o != owner_.end()) {
-      for (const std::string& link : c.chain) {
-        const std::size_t k = by_id_.at(link);
+      for (const CompactString& link : c.chain) {
+        const std::size_t k = by_id_.find(link)->second;  // every link was found in step 3
         if (k != i && invalid_[k]) {
           invalidate(i, customer_error("parentCustomerId", "inherits from invalid " + link));
           break;
@@ -402,15 +402,15 @@ class Builder {
     return fresh ? kNone : first->second;
   }
 
-  std::vector<std::string> ids(const std::vector<std::size_t>& path) const {
-    std::vector<std::string> out;
+  std::vector<CompactString> ids(const std::vector<std::size_t>& path) const {
+    std::vector<CompactString> out;
     for (std::size_t k : path) out.push_back(in_[k].id);
     return out;
   }
 
-  static std::string arrow_join(const std::vector<std::string>& parts) {
+  static std::string arrow_join(const std::vector<CompactString>& parts) {
     std::string s;
-    for (const std::string& p : parts) s += (s.empty() ? "" : " -> ") + p;
+    for (const CompactString& p : parts) s.append(s.empty() ? "" : " -> ").append(p);
     return s;
   }
 
@@ -420,7 +420,7 @@ class Builder {
   const PreviousCompile* prev_;
   CompiledSet& set_;
   std::vector<CompiledCustomer>& out_;
-  std::unordered_map<std::string, std::size_t>& by_id_;
+  IdIndex& by_id_;
   std::vector<std::size_t> parent_;
   std::vector<bool> invalid_;
   std::vector<std::size_t> depth_;  // distinct ancestors
@@ -472,8 +472,8 @@ CompiledSet compile(const CustomerRefs& customers, const CompileOptions& options
   set.recompiled_ = builder.recompiled();
   set.by_reference_.reserve(set.customers_.size());
   for (std::size_t i = 0; i < set.customers_.size(); ++i) {
-    const std::string& ref = set.customers_[i].reference_id;
-    if (!ref.empty()) set.by_reference_.emplace(ref, i);  // the first one wins
+    const CompactString& ref = set.customers_[i].reference_id;
+    if (!ref.empty()) set.by_reference_.emplace(std::string(ref), i);  // the first one wins
   }
   return set;
 }

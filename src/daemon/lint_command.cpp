@@ -36,7 +36,7 @@ std::vector<LintFinding> customer_findings(Linter& lint_of, const CompiledCustom
   for (const Issue& i : c.issues) {
     std::string code = "compiler";
     if (i.severity == Severity::error) code = error_codes.emplace_back(issue_lint_code(i));
-    out.push_back({c.id, i.rule_id, i.field, i.severity, std::move(code), i.message});
+    out.push_back({std::string(c.id), i.rule_id, i.field, i.severity, std::move(code), i.message});
   }
   // customer_lint() starts with a finding per error issue, up to its budget.
   const std::vector<Lint> lint = lint_of(c);
@@ -44,8 +44,9 @@ std::vector<LintFinding> customer_findings(Linter& lint_of, const CompiledCustom
     const Lint& l = lint[k];
     if (std::find(error_codes.begin(), error_codes.end(), l.code) != error_codes.end()) continue;
     const bool info = l.code == "force_closed" || l.code == "lint_truncated";
-    out.push_back({c.id, std::string(l.rule_id), "", info ? Severity::info : Severity::warning,
-                   std::string(l.code), std::string(l.message)});
+    out.push_back({std::string(c.id), std::string(l.rule_id), "",
+                   info ? Severity::info : Severity::warning, std::string(l.code),
+                   std::string(l.message)});
   }
   return out;
 }

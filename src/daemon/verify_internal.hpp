@@ -35,7 +35,7 @@ std::vector<Customer> lineage(const std::vector<Customer>& customers, const std:
 
 /// hoursd's answer for customer `id` of `lineage` at `at`, compiled under `options`.
 /// Errors: ErrorCode::not_found when `id` is not in `lineage`; as state_at().
-Result<OurAnswer> answer_under(const std::vector<Customer>& lineage, const std::string& id,
+Result<OurAnswer> answer_under(const std::vector<Customer>& lineage, std::string_view id,
                                const CompileOptions& options, const ZoneDb& zones,
                                date::sys_seconds at);
 

@@ -71,12 +71,12 @@ std::vector<Customer> lineage(const std::vector<Customer>& customers, const std:
   return out;
 }
 
-Result<OurAnswer> answer_under(const std::vector<Customer>& lineage, const std::string& id,
+Result<OurAnswer> answer_under(const std::vector<Customer>& lineage, std::string_view id,
                                const CompileOptions& options, const ZoneDb& zones,
                                date::sys_seconds at) {
   const CompiledSet set = compile(lineage, options, zones, at);
   const CompiledCustomer* c = set.find(id);
-  if (!c) return fail(ErrorCode::not_found, "no customer with id " + id);
+  if (!c) return fail(ErrorCode::not_found, "no customer with id " + std::string(id));
   return our_answer(set, *c, at);
 }
 
@@ -122,7 +122,7 @@ Next compare_at(Run& run, const CompiledCustomer& c, const Probe& p) {
     return Next::go_on;
   }
   ++run.asked;
-  auto theirs = run.tester.test_schedule(c.id, p.at, std::nullopt);
+  auto theirs = run.tester.test_schedule(std::string(c.id), p.at, std::nullopt);
   if (!theirs) {
     // A rejected question (another 4xx) is this instant's failure; the run goes on.
     const Error& e = theirs.error();

@@ -44,7 +44,7 @@ std::string snapshot_data(const Snapshot* before, const Snapshot& after) {
   }
   json added = json::array(), removed = json::array(), changed = json::array();
   std::size_t n_added = 0, n_removed = 0, n_changed = 0, listed = 0;
-  const auto list = [&](json& into, std::size_t& count, const std::string& id) {
+  const auto list = [&](json& into, std::size_t& count, std::string_view id) {
     ++count;
     if (listed == kMaxListedIds) return;
     into.push_back(id);

@@ -35,8 +35,8 @@ std::string transition_data(const Snapshot& s, const CompiledCustomer& c, const 
 std::vector<std::string> tag_keys(const CompiledCustomer& c) {
   std::vector<std::string> out;
   for (const Tag& t : c.tags) {
-    out.push_back(t.id);
-    out.push_back(t.name);
+    out.emplace_back(t.id);
+    out.emplace_back(t.name);
   }
   return out;
 }
@@ -97,7 +97,8 @@ std::vector<DueTransition> TransitionQueue::pop_due(date::sys_seconds now,
     auto a = state_at(snapshot_->compiled, c, e.at);
     if (!a) continue;  // over budget: the customer drops out of the stream until a rebuild
     if (a->since && a->since->at == e.at) {
-      out.push_back({e.at, c.id, tag_keys(c), transition_data(*snapshot_, c, *a, answers)});
+      out.push_back(
+          {e.at, std::string(c.id), tag_keys(c), transition_data(*snapshot_, c, *a, answers)});
     }
     if (a->next && a->next->at > e.at) push(a->next->at, e.index);
   }

@@ -155,7 +155,7 @@ requires std::is_enum_v<E> Check read(const json& v, std::optional<E>& out) {
 }
 
 /// Tag colors are kept as text, normalized to the upstream spelling.
-Check read_tag_color(const json& v, std::string& out) {
+Check read_tag_color(const json& v, CompactString& out) {
   int index = 0;
   if (auto f = read_enum(v, kTagColors, index)) return f;
   out = kTagColors.names[index];
@@ -234,7 +234,7 @@ class Fields {
   void opaque(const char* key, Text& out) {
     get(key, out, read_opaque<Text>);
   }
-  void tag_color(const char* key, std::string& out) { get(key, out, read_tag_color); }
+  void tag_color(const char* key, CompactString& out) { get(key, out, read_tag_color); }
 
   template <class T, class Reader>
   void get(const char* key, T& out, Reader reader) {

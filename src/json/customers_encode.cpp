@@ -74,7 +74,7 @@ class Writer {
     put(j_, key, value);
   }
   void opaque(const char* key, std::string_view text) { put_opaque(j_, key, text); }
-  void tag_color(const char* key, const std::string& color) { put(j_, key, color); }
+  void tag_color(const char* key, std::string_view color) { put(j_, key, color); }
   json take() { return std::move(j_); }
 
  private:

@@ -130,7 +130,7 @@ std::size_t dedupe_by_id(std::vector<SharedCustomer>& customers, std::vector<Con
   kept.reserve(customers.size());
   kept_hashes.reserve(customers.size());
   for (std::size_t i = 0; i < customers.size(); ++i) {
-    const std::string& id = customers[i]->id;
+    const std::string_view id = customers[i]->id;
     auto [it, fresh] =
         id.empty() ? std::pair{position.end(), true} : position.try_emplace(id, kept.size());
     if (fresh) {

@@ -58,7 +58,7 @@ TEST(Compiler, AbsentScheduleWithAParentInheritsTheParentsScheduleWhole) {
   EXPECT_TRUE(c.schedule->force_closed);
   EXPECT_EQ(c.schedule->default_state, "Closed");
   EXPECT_EQ(rule_ids(*c.schedule), std::vector<std::string>{"r1"});
-  EXPECT_EQ(c.chain, (std::vector<std::string>{"C", "P"}));
+  EXPECT_EQ(c.chain, (std::vector<CompactString>{"C", "P"}));
 }
 
 TEST(Compiler, InheritTrueUsesTheParentsScheduleAndIgnoresItsOwnFields) {
@@ -73,7 +73,7 @@ TEST(Compiler, InheritTrueUsesTheParentsScheduleAndIgnoresItsOwnFields) {
   EXPECT_EQ(zone_name(c), "America/New_York");
   EXPECT_EQ(c.schedule->default_state, "Closed");
   EXPECT_EQ(rule_ids(*c.schedule), std::vector<std::string>{"r1"});
-  EXPECT_EQ(c.chain, (std::vector<std::string>{"C", "P"}));
+  EXPECT_EQ(c.chain, (std::vector<CompactString>{"C", "P"}));
 }
 
 TEST(Compiler, InheritanceChainNamesEveryCustomerUpToTheOwner) {
@@ -84,8 +84,8 @@ TEST(Compiler, InheritanceChainNamesEveryCustomerUpToTheOwner) {
                    customer("G", "", schedule("Asia/Kolkata", {always("r1", "Open")}))});
   const CompiledCustomer& c = get(set, "C");
   EXPECT_EQ(c.status, CustomerStatus::ok) << dump_issues(c);
-  EXPECT_EQ(c.chain, (std::vector<std::string>{"C", "P", "G"}));
-  EXPECT_EQ(get(set, "P").chain, (std::vector<std::string>{"P", "G"}));
+  EXPECT_EQ(c.chain, (std::vector<CompactString>{"C", "P", "G"}));
+  EXPECT_EQ(get(set, "P").chain, (std::vector<CompactString>{"P", "G"}));
   ASSERT_NE(c.schedule, nullptr);
   EXPECT_EQ(c.schedule_owner(), "G");
   EXPECT_EQ(zone_name(c), "Asia/Kolkata");
@@ -496,7 +496,7 @@ TEST(Compiler, CustomersSharingAScheduleShareItsCompileAndTimeline) {
   EXPECT_EQ(ca.timeline.storage(), cb.timeline.storage());
   EXPECT_EQ(ca.schedule_owner(), "A");
   EXPECT_EQ(cb.schedule_owner(), "B");
-  EXPECT_EQ(cb.chain, std::vector<std::string>{"B"});
+  EXPECT_EQ(cb.chain, std::vector<CompactString>{"B"});
 }
 
 // A shared schedule compiled first for a customer that is invalid for a reason of its own

@@ -205,7 +205,7 @@ TEST_F(AnswerCacheTest, AnswersEverySampleCustomerAsTheGeneralPathDoes) {
   for (const date::sys_seconds t : instants) {
     clock_.set(t);
     for (const CompiledCustomer& c : snapshot_->compiled.customers()) {
-      expect_same_for_every_route(c.id);
+      expect_same_for_every_route(std::string(c.id));
     }
   }
   EXPECT_GT(cache_.size(), 20u);

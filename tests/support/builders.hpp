@@ -93,9 +93,9 @@ inline Customer customer(std::string id, std::string parent, std::optional<Sched
   return c;
 }
 
-inline const CompiledCustomer& get(const CompiledSet& set, const std::string& id) {
+inline const CompiledCustomer& get(const CompiledSet& set, std::string_view id) {
   const CompiledCustomer* c = set.find(id);
-  if (c == nullptr) throw std::invalid_argument("no customer " + id);
+  if (c == nullptr) throw std::invalid_argument("no customer " + std::string(id));
   return *c;
 }
 

@@ -54,13 +54,13 @@ inline void expect_failure(const Result<FetchResult>& r, ErrorCode code, const s
 
 inline std::vector<std::string> ids_of(const std::vector<Customer>& customers) {
   std::vector<std::string> ids;
-  for (const auto& c : customers) ids.push_back(c.id);
+  for (const auto& c : customers) ids.emplace_back(c.id);
   return ids;
 }
 
 inline std::vector<std::string> ids_of(const std::vector<SharedCustomer>& customers) {
   std::vector<std::string> ids;
-  for (const auto& c : customers) ids.push_back(c->id);
+  for (const auto& c : customers) ids.emplace_back(c->id);
   return ids;
 }
 

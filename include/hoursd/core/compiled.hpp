@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -129,21 +130,21 @@ struct EffectiveSchedule {
 };
 
 struct CompiledCustomer {
-  std::string id;
-  std::string name;
-  std::string reference_id;
-  std::string parent_id;  // "" when none
+  CompactString id;
+  CompactString name;
+  CompactString reference_id;
+  CompactString parent_id;  // "" when none
   std::vector<Tag> tags;
-  std::string date_last_modified;
+  CompactString date_last_modified;
   CustomerStatus status = CustomerStatus::unscheduled;
   std::vector<Issue> issues;  // inheritance problems plus the schedule's issues
   /// Null when invalid or unscheduled.
   std::shared_ptr<const EffectiveSchedule> schedule;
   /// This customer's id, then each ancestor whose schedule it inherits, up to the owner.
-  std::vector<std::string> chain;
+  std::vector<CompactString> chain;
   /// The customer whose own schedule `schedule` is: this one, or the ancestor it inherits
   /// from. REQUIRES: schedule.
-  const std::string& schedule_owner() const { return chain.back(); }
+  const CompactString& schedule_owner() const { return chain.back(); }
   /// Index of the parent in CompiledSet::customers(), when the parent is synced.
   std::optional<std::size_t> parent;
   /// Precomputed segments around the compile instant (empty when there is no schedule).
@@ -151,6 +152,18 @@ struct CompiledCustomer {
 };
 
 class CompiledSet;
+
+/// A hash of text, so that a map keyed by std::string is looked up by any text (a
+/// std::string_view, a CompactString) without copying it into a std::string first.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+/// Positions by id: what CompiledSet finds customers with.
+using IdIndex = std::unordered_map<std::string, std::size_t, TextHash, std::equal_to<>>;
 
 /// A compile's input customers in order, by reference: a vector of values or of shared
 /// customers alike. The customers must outlive the view.
@@ -206,8 +219,8 @@ class CompiledSet {
   friend CompiledSet compile(const CustomerRefs&, const CompileOptions&, const ZoneDb&,
                              date::sys_seconds, const PreviousCompile*);
   std::vector<CompiledCustomer> customers_;
-  std::unordered_map<std::string, std::size_t> by_id_;
-  std::unordered_map<std::string, std::size_t> by_reference_;
+  IdIndex by_id_;
+  IdIndex by_reference_;
   CompileOptions options_;
   date::sys_seconds compiled_at_{};
   std::size_t recompiled_ = 0;

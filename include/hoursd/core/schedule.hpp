@@ -93,8 +93,9 @@ class IntList {
 
 /// A string for the decoded model's many short texts (ids, names, states, dates, times),
 /// set whole and then read: 16 bytes, where a std::string takes 32. Up to 15 bytes are held
-/// in place, longer texts in one heap block of exactly their size. A decoded rule has twelve,
-/// most of them empty or short, and a snapshot holds a million rules. Always NUL-terminated.
+/// in place, longer texts in one heap block of exactly their size. A decoded rule has twelve
+/// and a customer sixteen, most of them empty or short, and a snapshot holds a million rules.
+/// The compiled customer's ids and names are held the same way. Always NUL-terminated.
 /// Reads go through std::string_view (an implicit conversion), so it compares and prints as
 /// its text, and a hash of its view() is the hash of the text.
 class CompactString {
@@ -213,11 +214,11 @@ struct SchedulingRule {
 };
 
 struct Schedule {
-  std::string time_zone_id;  // IANA or Windows id; "" cascades to the parent's zone
+  CompactString time_zone_id;  // IANA or Windows id; "" cascades to the parent's zone
   bool inherit = false;
   bool force_closed = false;
   std::vector<SchedulingRule> rules;
-  std::string default_state;  // "" means null
+  CompactString default_state;  // "" means null
 
   friend bool operator==(const Schedule&, const Schedule&) = default;
 };
@@ -273,41 +274,41 @@ class OptionalSchedule {
 };
 
 struct Tag {
-  std::string id;
-  std::string name;
-  std::string color;  // TagColors name, kept as given
+  CompactString id;
+  CompactString name;
+  CompactString color;  // TagColors name, kept as given
 
   friend bool operator==(const Tag&, const Tag&) = default;
 };
 
 struct CustomerBreadcrumb {
-  std::string id;
-  std::string name;
+  CompactString id;
+  CompactString name;
 
   friend bool operator==(const CustomerBreadcrumb&, const CustomerBreadcrumb&) = default;
 };
 
 struct Customer {
-  std::string id;
-  std::string date_created;
-  std::string date_last_modified;
-  std::string created_by;
-  std::string last_modified_by;
-  std::string account_id;
-  std::string parent_customer_id;  // "" means no parent
+  CompactString id;
+  CompactString date_created;
+  CompactString date_last_modified;
+  CompactString created_by;
+  CompactString last_modified_by;
+  CompactString account_id;
+  CompactString parent_customer_id;  // "" means no parent
   std::vector<CustomerBreadcrumb> breadcrumb;
-  std::string account_name;
+  CompactString account_name;
   bool is_staging = false;
-  std::string name;
-  std::string reference_id;
-  std::string data_json;
+  CompactString name;
+  CompactString reference_id;
+  CompactString data_json;
   std::vector<Tag> tags;
   OptionalSchedule schedule;  // absent or null counts as {inherit: true}
-  std::string integration_data_json;
+  CompactString integration_data_json;
   bool override_billing_settings = false;
-  std::string billing_settings_json;
+  CompactString billing_settings_json;
   bool override_app_settings = false;
-  std::string app_settings_json;
+  CompactString app_settings_json;
 
   friend bool operator==(const Customer&, const Customer&) = default;
 };

@@ -173,7 +173,7 @@ Result<WhatIf> what_if_request(const Call& call) {
 // edit it and try it with POST /v1/evaluate. Null when there is none.
 json upstream_schedule(const Snapshot& snapshot, const CompiledCustomer& c) {
   if (!c.schedule) return nullptr;
-  const std::string& owner = c.schedule_owner();
+  const CompactString& owner = c.schedule_owner();
   // Compiled customers keep the input order, so the owner's index is its input's index.
   const CompiledCustomer* compiled = snapshot.compiled.find(owner);
   const auto index = compiled ? std::size_t(compiled - snapshot.compiled.customers().data()) : 0;
