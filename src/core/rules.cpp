@@ -267,7 +267,7 @@ CompiledRule compile_rule(const SchedulingRule& r, std::size_t index, const Comp
   RuleErrors errors(r);
   CompiledRule out;
   out.source = &r;
-  out.list_index = index;
+  out.list_index = static_cast<std::uint32_t>(index);  // compiled only within the budget
   const auto type = rule_type(r, errors);
   if (type) out.type = *type;
   if (type == RuleType::time) {

@@ -41,12 +41,6 @@ Fault mismatch(std::string_view expected, const json& v) {
 
 // ---- Scalars ------------------------------------------------------------------------------------
 
-Check read(const json& v, std::string& out) {
-  if (!v.is_string()) return mismatch("string", v);
-  out = v.get_ref<const std::string&>();
-  return std::nullopt;
-}
-
 Check read(const json& v, CompactString& out) {
   if (!v.is_string()) return mismatch("string", v);
   out = std::string_view(v.get_ref<const std::string&>());

@@ -49,10 +49,8 @@ Customer expected_acme() {
   SchedulingRule hours{
       .id = "r-hours",
       .name = "Business hours",
-      .priority = 10,
       .state = "Business Hours",
       .source = "portal",
-      .simple_rule_type = RuleType::time,
       .flow_id = "flow-main",
       .flow_params_json = R"({"greeting":{"stringValue":"Thanks for calling Acme"}})",
       .start_date = "2023-01-02",
@@ -63,27 +61,28 @@ Customer expected_acme() {
                  {0, Weekday::wednesday},
                  {0, Weekday::thursday},
                  {0, Weekday::friday}},
+      .priority = 10,
       .interval = 1,
+      .simple_rule_type = RuleType::time,
       .frequency = Frequency::weekly};
   SchedulingRule thanksgiving{.id = "r-thanksgiving",
                               .name = "Thanksgiving",
-                              .priority = 2,
                               .state = "Holiday",
-                              .simple_rule_type = RuleType::time,
-                              .is_all_day = true,
                               .start_date = "2023-11-23",
                               .by_month = {11},
                               .by_day = {{4, Weekday::thursday}},
+                              .priority = 2,
                               .count = 10,
-                              .frequency = Frequency::yearly};
+                              .simple_rule_type = RuleType::time,
+                              .frequency = Frequency::yearly,
+                              .is_all_day = true};
   SchedulingRule all_hands{.id = "r-standup",
                            .name = "Monthly all-hands",
-                           .priority = 5,
                            .state = "Meeting",
-                           .simple_rule_type = RuleType::time,
                            .start_date = "1/3/2023",
                            .start_time = "2:00 PM",
                            .end_time = "3:00 PM",
+                           .until_date = "2025-12-31",
                            .by_set_position = {1},
                            .by_week_no = {2},
                            .by_year_day = {-1},
@@ -91,17 +90,18 @@ Customer expected_acme() {
                            .by_day = {{0, Weekday::tuesday}},
                            .by_hour = {14},
                            .by_minute = {0, 30},
+                           .priority = 5,
                            .interval = 2,
-                           .until_date = "2025-12-31",
+                           .simple_rule_type = RuleType::time,
                            .frequency = Frequency::monthly};
   SchedulingRule emergency{.id = "r-emergency",
                            .name = "Emergency closure",
-                           .priority = 0,
                            .state = "Closed",
                            .source = "api",
                            .condition = "{{data.emergency}} == true",
-                           .simple_rule_type = RuleType::always,
-                           .flow_id = "flow-closed"};
+                           .flow_id = "flow-closed",
+                           .priority = 0,
+                           .simple_rule_type = RuleType::always};
   return Customer{
       .id = "cust-acme",
       .date_created = "2023-04-18T14:03:11.2170000Z",
@@ -148,12 +148,12 @@ Customer expected_acme_east() {
       .schedule = Schedule{.inherit = true,
                            .rules = {{.id = "r-follow",
                                       .name = "Follow parent",
-                                      .priority = 1,
                                       .state = "Open",
-                                      .simple_rule_type = RuleType::customer_state,
                                       .customer_state = "Business Hours",
                                       .flow_id = "flow-east",
-                                      .flow_params_json = "{}"}}},
+                                      .flow_params_json = "{}",
+                                      .priority = 1,
+                                      .simple_rule_type = RuleType::customer_state}}},
   };
 }
 
@@ -167,14 +167,14 @@ Customer expected_beta() {
 Customer expected_gamma() {
   SchedulingRule night{.id = "r-night",
                        .name = "Night shift",
-                       .priority = 3,
                        .state = "Night",
-                       .simple_rule_type = RuleType::time,
                        .start_date = "2024-01-01",
                        .start_time = "22:00",
                        .end_time = "06:00",
                        .by_day = {{0, Weekday::sunday}, {0, Weekday::saturday}},
+                       .priority = 3,
                        .interval = 1,
+                       .simple_rule_type = RuleType::time,
                        .frequency = Frequency::weekly};
   return Customer{.id = "cust-gamma",
                   .account_id = "acct-2",
@@ -339,7 +339,7 @@ TEST(CustomersDecode, IntegerAcceptsFloatWithIntegralValue) {
   auto c = decode_one(R"([{"schedule":{"rules":[{"priority":-3.0,"interval":2e0,
                                                    "byMonth":[12.0],"count":1E1}]}}])");
   EXPECT_EQ(c.schedule->rules[0],
-            (SchedulingRule{.priority = -3, .by_month = {12}, .interval = 2, .count = 10}));
+            (SchedulingRule{.by_month = {12}, .priority = -3, .interval = 2, .count = 10}));
 }
 
 TEST(CustomersDecode, OpaqueObjectsAreKeptAsCompactJson) {

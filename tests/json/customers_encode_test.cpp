@@ -24,18 +24,16 @@ namespace {
 Customer every_field_set() {
   SchedulingRule rule{.id = "r1",
                       .name = "Everything",
-                      .priority = -7,
                       .state = "Open",
                       .source = "portal",
                       .condition = "x == 1",
-                      .simple_rule_type = RuleType::customer_state,
                       .customer_state = "Parent Open",
                       .flow_id = "flow-1",
                       .flow_params_json = R"({"p":{"numberValue":1.5}})",
-                      .is_all_day = true,
                       .start_date = "2024-03-10",
                       .start_time = "02:30",
                       .end_time = "2:45 AM",
+                      .until_date = "2030-01-01",
                       .by_set_position = {1, -1},
                       .by_month = {3, 11},
                       .by_week_no = {10},
@@ -44,10 +42,12 @@ Customer every_field_set() {
                       .by_day = {{2, Weekday::sunday}, {-1, Weekday::friday}, {0, std::nullopt}},
                       .by_hour = {0, 23},
                       .by_minute = {0, 59},
+                      .priority = -7,
                       .interval = 3,
                       .count = 12,
-                      .until_date = "2030-01-01",
-                      .frequency = Frequency::none};
+                      .simple_rule_type = RuleType::customer_state,
+                      .frequency = Frequency::none,
+                      .is_all_day = true};
   return Customer{.id = "c1",
                   .date_created = "2020-01-01T00:00:00Z",
                   .date_last_modified = "/Date(1706779800000-0000)/",
@@ -140,8 +140,8 @@ TEST(CustomersEncode, EncodeOmitsAbsentValuesAndWritesEnumsByName) {
   EXPECT_EQ(encode_customers({Customer{.schedule = Schedule{}}}), R"([{"schedule":{}}])");
   Customer c{.id = "c",
              .data_json = R"({"a":1})",
-             .schedule = Schedule{.rules = {{.simple_rule_type = RuleType::time,
-                                             .by_day = {{0, Weekday::monday}},
+             .schedule = Schedule{.rules = {{.by_day = {{0, Weekday::monday}},
+                                             .simple_rule_type = RuleType::time,
                                              .frequency = Frequency::weekly}}}};
   EXPECT_EQ(encode_customers({c}),
             R"([{"data":{"a":1},"id":"c","schedule":{"rules":[{"byDay":[{"dayOfWeek":"Monday"}],)"

@@ -67,13 +67,13 @@ class Store : public testing::Test {
 SchedulingRule weekday_hours(std::string id, Weekday day) {
   return {.id = std::move(id),
           .name = "Weekdays",
-          .priority = 10,
           .state = "Business Hours",
-          .simple_rule_type = RuleType::time,
           .start_date = "2024-01-01",
           .start_time = "09:00",
           .end_time = "17:30",
           .by_day = {{0, day}},
+          .priority = 10,
+          .simple_rule_type = RuleType::time,
           .frequency = Frequency::weekly};
 }
 
@@ -83,16 +83,16 @@ StoredSnapshot sample_snapshot(std::uint64_t generation = 7) {
   SchedulingRule holiday{
       .id = "r-xmas",
       .name = "Heiligabend – geschlossen",
-      .priority = 100,
       .state = "Holiday",
-      .simple_rule_type = RuleType::time,
       .flow_id = "flow-holiday",
       .flow_params_json = R"({"greeting":{"stringValue":"Frohe Weihnachten 🎄"}})",
-      .is_all_day = true,
       .start_date = "2024-12-24",
       .by_month = {12},
       .by_month_day = {24},
-      .frequency = Frequency::yearly};
+      .priority = 100,
+      .simple_rule_type = RuleType::time,
+      .frequency = Frequency::yearly,
+      .is_all_day = true};
   Customer parent{.id = "c-zurich",
                   .date_created = "2023-05-01T08:00:00Z",
                   .account_id = "acct-1",

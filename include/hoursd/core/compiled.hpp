@@ -89,7 +89,9 @@ struct ScheduleLint {
 /// holds the decoded schedule too, so a rule's texts are held once.
 struct CompiledRule {
   const SchedulingRule* source = nullptr;  // REQUIRES of every accessor: set
-  std::size_t list_index = 0;              // position in the upstream rules list
+  // Position in the upstream rules list: below kMaxRulesPerSchedule, so 32 bits, packed
+  // with the next two fields (a snapshot holds a compiled rule per upstream rule).
+  std::uint32_t list_index = 0;
   RuleType type = RuleType::time;
   bool evaluable = false;
   std::string_view not_evaluable_reason;  // a fixed phrase; "" when evaluable
