@@ -29,12 +29,13 @@ bool has_own_schedule(const Customer& c) { return c.schedule && !c.schedule->inh
 class Builder {
  public:
   Builder(const CustomerRefs& in, const CompileOptions& options, const ZoneDb& zones,
-          const PreviousCompile* previous, CompiledSet& set, std::vector<CompiledCustomer>& out,
-          IdIndex& by_id)
+          const PreviousCompile* previous, const ParallelFor& parallel, CompiledSet& set,
+          std::vector<CompiledCustomer>& out, IdIndex& by_id)
       : in_(in),
         options_(options),
         zones_(zones),
         prev_(previous),
+        parallel_(parallel),
         set_(set),
         out_(out),
         by_id_(by_id) {}
@@ -47,6 +48,7 @@ class Builder {
     measure_depths();
     match_previous();
     for (std::size_t i = 0; i < in_.size(); ++i) compile_own(i);
+    compile_pending_rules();
     for (std::size_t i = 0; i < in_.size(); ++i) resolve_inheritance(i);
     find_dependency_cycles();
     for (std::size_t i = 0; i < in_.size(); ++i) set_status(i);
@@ -212,9 +214,24 @@ class Builder {
       sched->issues.push_back(customer_error("rules", within.error().message));
       invalid = true;  // its rules are not compiled at all
     } else {
-      compile_rules(in_[i].schedule.storage(), options_, *sched);
+      pending_rules_.push_back({in_[i].schedule.storage(), sched.get()});
     }
     return {std::move(sched), invalid};
+  }
+
+  // Step 2b. The rules of the schedules compiled anew, each schedule's on its own (its
+  // recurrences parsed, COUNT ends found: most of a compile's work), so through parallel_.
+  // Nothing reads a schedule's rules before this step.
+  void compile_pending_rules() {
+    const auto work = [this](std::size_t k) {
+      compile_rules(pending_rules_[k].source, options_, *pending_rules_[k].into);
+    };
+    if (parallel_) {
+      parallel_(pending_rules_.size(), work);
+    } else {
+      for (std::size_t k = 0; k < pending_rules_.size(); ++k) work(k);
+    }
+    pending_rules_.clear();
   }
 
   void cascade_zone(std::size_t i, std::string& zone_id, EffectiveSchedule& sched) {
@@ -418,6 +435,7 @@ class Builder {
   const CompileOptions& options_;
   const ZoneDb& zones_;
   const PreviousCompile* prev_;
+  const ParallelFor& parallel_;
   CompiledSet& set_;
   std::vector<CompiledCustomer>& out_;
   IdIndex& by_id_;
@@ -431,6 +449,13 @@ class Builder {
   std::size_t recompiled_ = 0;
   std::unordered_map<std::size_t, std::shared_ptr<const EffectiveSchedule>> own_;
   std::unordered_map<OwnKey, CompiledOwn, OwnKeyHash> compiled_own_;
+  // Schedules compiled anew whose rules step 2b compiles: the decoded schedule, and the
+  // EffectiveSchedule (held by compiled_own_) its rules go into.
+  struct PendingRules {
+    std::shared_ptr<const Schedule> source;
+    EffectiveSchedule* into;
+  };
+  std::vector<PendingRules> pending_rules_;
   std::unordered_map<std::size_t, std::size_t> owner_;
   std::unordered_map<const EffectiveSchedule*, std::size_t> first_with_;
   std::unordered_map<std::size_t, std::string> expand_error_;  // a rule expanded past its bound
@@ -463,11 +488,12 @@ std::size_t refresh_part_of(std::string_view id, std::size_t parts) {
 }
 
 CompiledSet compile(const CustomerRefs& customers, const CompileOptions& options,
-                    const ZoneDb& zones, date::sys_seconds now, const PreviousCompile* previous) {
+                    const ZoneDb& zones, date::sys_seconds now, const PreviousCompile* previous,
+                    const ParallelFor& parallel) {
   CompiledSet set;
   set.options_ = options;
   set.compiled_at_ = now;
-  Builder builder(customers, options, zones, previous, set, set.customers_, set.by_id_);
+  Builder builder(customers, options, zones, previous, parallel, set, set.customers_, set.by_id_);
   builder.run(now);
   set.recompiled_ = builder.recompiled();
   set.by_reference_.reserve(set.customers_.size());

@@ -8,14 +8,12 @@
 #include "hoursd/json/customers_json.hpp"
 
 #include <algorithm>
-#include <exception>
 #include <functional>
 #include <mutex>
 #include <span>
-#include <system_error>
-#include <thread>
 
 #include "customer_reader.hpp"
+#include "hoursd/io/parallel.hpp"
 #include "hoursd/json/json_limits.hpp"
 #include "json_items.hpp"
 
@@ -173,35 +171,16 @@ ItemDecode decode_item(std::string_view text, std::size_t depth, std::size_t ind
 /// customers (a few hundred in 8 MiB) decodes on every core too.
 constexpr std::size_t kParallelDecodeBytes = std::size_t{256} << 10;
 
-/// Runs work(k) for every k in [0, n), on every core when the n items hold at least
-/// kParallelDecodeBytes of text (`bytes`): hashing a large set on each sync, decoding it on a
-/// start, a restart or a mass change. Lookups share the cores meanwhile; the time a sync
-/// takes, and so the time to ready, shrinks by about the core count. Each thread takes every
-/// threads-th k; a share no thread could be started for runs here. An exception on any
-/// thread is rethrown here.
+/// Runs work(k) for every k in [0, n): on every core (on_every_core()) when the n items
+/// hold at least kParallelDecodeBytes of text (`bytes`): hashing a large set on each sync,
+/// decoding it on a start, a restart or a mass change. Lookups share the cores meanwhile; the
+/// time a sync takes, and so the time to ready, shrinks by about the core count.
 void for_each_item(std::size_t n, std::size_t bytes, const std::function<void(std::size_t)>& work) {
-  const std::size_t threads =
-      n < 2 || bytes < kParallelDecodeBytes ? 1 : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::exception_ptr> failed(threads);
-  auto stride = [&](std::size_t t) {
-    try {
-      for (std::size_t k = t; k < n; k += threads) work(k);
-    } catch (...) {
-      failed[t] = std::current_exception();
-    }
-  };
-  {
-    std::vector<std::jthread> helpers;
-    std::size_t t = 1;
-    try {
-      for (; t < threads; ++t) helpers.emplace_back(stride, t);
-    } catch (const std::system_error&) {  // no thread to be had: this one does the rest
-    }
-    for (; t < threads; ++t) stride(t);
-    stride(0);
+  if (n < 2 || bytes < kParallelDecodeBytes) {
+    for (std::size_t k = 0; k < n; ++k) work(k);
+  } else {
+    on_every_core(n, work);
   }
-  for (const std::exception_ptr& e : failed)
-    if (e) std::rethrow_exception(e);
 }
 
 /// Decodes the items `texts` of a split document, the first of them item `first_index`, and

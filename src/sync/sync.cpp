@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "hoursd/io/log.hpp"
+#include "hoursd/io/parallel.hpp"
 #include "hoursd/sync/store.hpp"
 
 namespace hoursd {
@@ -191,7 +192,10 @@ std::shared_ptr<Snapshot> Syncer::make_snapshot(std::uint64_t generation,
   snap->by_hash.reserve(snap->hashes.size());
   for (std::size_t i = 0; i < snap->hashes.size(); ++i)
     if (snap->hashes[i].known()) snap->by_hash.emplace(snap->hashes[i], i);
-  snap->compiled = compile(snap->customers, config_.engine, zones_, clock_.now(), previous);
+  // The rules of the schedules compiled anew (all of them on a start or a restart) are
+  // compiled on every core, as their customers were decoded.
+  snap->compiled =
+      compile(snap->customers, config_.engine, zones_, clock_.now(), previous, on_every_core);
   return snap;
 }
 

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "builders.hpp"
@@ -594,6 +596,51 @@ TEST(Compiler, ARefreshKeepsAnInheritorOnItsOwnersTimeline) {
         compile(v, CompileOptions{}, test::tzdb(), kNow + std::chrono::hours(1), &prior);
     EXPECT_EQ(get(next, "K").timeline.storage(), get(next, "O").timeline.storage()) << part;
   }
+}
+
+// The rules of own schedules are compiled through the ParallelFor given: run in reverse
+// order, or two at a time on threads, the set is the one compiled one after the other.
+TEST(Compiler, RulesCompiledThroughAParallelForInAnyOrderGiveTheSameSet) {
+  SchedulingRule bad = timed("bad", "Open", "2024-13-01", "09:00", "17:00", 1);
+  SchedulingRule weekly = timed("w", "Open", "2024-04-29", "09:00", "17:00", 2);
+  weekly.frequency = Frequency::weekly;
+  weekly.by_day = {{0, Weekday::monday}, {0, Weekday::friday}};
+  const std::vector<Customer> v = {
+      customer("A", "", schedule("Europe/Berlin", {bad, weekly})),
+      customer("B", "", schedule("Mars/Olympus", {weekly})),
+      customer("C", "A", schedule("", {follows("f", "Follow", "Open"), weekly})),
+      customer("D", "", schedule("America/New_York", {always("o", "Open")}, "Closed")),
+      customer("K", "A", std::nullopt)};
+  const CompiledSet serial = compile(v, CompileOptions{}, test::tzdb(), kNow);
+  std::size_t asked = 0;
+  const ParallelFor reverse = [&](std::size_t n, const std::function<void(std::size_t)>& work) {
+    asked += n;
+    for (std::size_t k = n; k-- > 0;) work(k);
+  };
+  const ParallelFor threads = [](std::size_t n, const std::function<void(std::size_t)>& work) {
+    std::vector<std::jthread> pool;
+    for (std::size_t k = 0; k < n; ++k) pool.emplace_back(work, k);
+  };
+  for (const ParallelFor* parallel : {&reverse, &threads}) {
+    const CompiledSet set = compile(v, CompileOptions{}, test::tzdb(), kNow, nullptr, *parallel);
+    for (const CompiledCustomer& want : serial.customers()) {
+      SCOPED_TRACE(want.id);
+      const CompiledCustomer& got = get(set, want.id);
+      EXPECT_EQ(got.status, want.status);
+      EXPECT_EQ(dump_issues(got), dump_issues(want));
+      EXPECT_EQ(dump_lint(set, got), dump_lint(serial, want));
+      ASSERT_EQ(got.schedule == nullptr, want.schedule == nullptr);
+      if (!want.schedule) continue;
+      EXPECT_EQ(rule_ids(*got.schedule), rule_ids(*want.schedule));
+      EXPECT_EQ(got.schedule->has_customer_state_rules, want.schedule->has_customer_state_rules);
+      ASSERT_EQ(got.timeline.size(), want.timeline.size());
+      for (std::size_t k = 0; k < want.timeline.size(); ++k) {
+        EXPECT_EQ(got.timeline[k].begin, want.timeline[k].begin);
+        EXPECT_EQ(got.timeline[k].decider, want.timeline[k].decider);
+      }
+    }
+  }
+  EXPECT_EQ(asked, 4u);  // every own schedule (an unknown zone too); K inherits A's
 }
 
 }  // namespace

@@ -198,6 +198,12 @@ struct PreviousCompile {
   std::size_t refresh_parts = 0;
 };
 
+/// Runs work(k) for every k in [0, n), each once, in any order and on any threads, and
+/// returns when all have run. compile() hands it work whose parts are independent; the shell
+/// says how many threads that takes (the core starts none). Empty: one after the other, here.
+using ParallelFor =
+    std::function<void(std::size_t n, const std::function<void(std::size_t)>& work)>;
+
 /// The part of `parts` (> 0) that a customer with this id is refreshed in: fixed for an id,
 /// and spread evenly over ids. Pure.
 std::size_t refresh_part_of(std::string_view id, std::size_t parts);
@@ -219,7 +225,7 @@ class CompiledSet {
 
  private:
   friend CompiledSet compile(const CustomerRefs&, const CompileOptions&, const ZoneDb&,
-                             date::sys_seconds, const PreviousCompile*);
+                             date::sys_seconds, const PreviousCompile*, const ParallelFor&);
   std::vector<CompiledCustomer> customers_;
   IdIndex by_id_;
   IdIndex by_reference_;

@@ -1,7 +1,7 @@
 #pragma once
 /// compile(customers) -> CompiledSet: every customer's effective schedule (inheritance, zone
-/// cascade), its rules validated and put in evaluation order, its status, errors, warnings
-/// and lint, and a precomputed timeline around the compile instant for fast lookups.
+/// cascade), its rules validated and put in evaluation order, its status, errors and
+/// warnings, and a precomputed timeline around the compile instant for fast lookups.
 /// Pure: the compile instant and the tz database come in as arguments. docs/semantics.md.
 
 #include <vector>
@@ -24,16 +24,18 @@ Result<void> check_rule_budget(const Schedule& schedule);
 
 /// Compiles `customers` as of instant `now`. Never fails as a whole: each customer carries
 /// its own status and issues. Customers with a duplicate id after the first are reported
-/// invalid. With `previous`, unchanged customers are taken over from it. Pure; safe to call
-/// from several threads.
+/// invalid. With `previous`, unchanged customers are taken over from it. The rules of the
+/// own schedules compiled anew are compiled through `parallel`; the result is the same
+/// whatever order it runs them in. Pure; safe to call from several threads.
 CompiledSet compile(const CustomerRefs& customers, const CompileOptions& options,
                     const ZoneDb& zones, date::sys_seconds now,
-                    const PreviousCompile* previous = nullptr);
+                    const PreviousCompile* previous = nullptr, const ParallelFor& parallel = {});
 /// compile() of customer values, so a braced list of customers can be passed.
 inline CompiledSet compile(const std::vector<Customer>& customers, const CompileOptions& options,
                            const ZoneDb& zones, date::sys_seconds now,
-                           const PreviousCompile* previous = nullptr) {
-  return compile(CustomerRefs(customers), options, zones, now, previous);
+                           const PreviousCompile* previous = nullptr,
+                           const ParallelFor& parallel = {}) {
+  return compile(CustomerRefs(customers), options, zones, now, previous, parallel);
 }
 
 }  // namespace hoursd
