@@ -4,7 +4,7 @@
 //   2. compile every own schedule, its zone cascading up the parent chain when empty;
 //   3. resolve inheritance to the schedule's owner (missing parent, cycle, invalid owner);
 //   4. find CustomerState dependency cycles;
-//   5. set statuses and precompute timelines (parents first).
+//   5. set statuses, precompute timelines (parents first) and lint.
 
 #include "hoursd/core/compiler.hpp"
 
@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "hoursd/core/intervals.hpp"
+#include "lint.hpp"
 #include "rules.hpp"
 
 namespace hoursd {
@@ -25,6 +26,11 @@ Issue customer_error(const char* field, std::string message) {
 }
 
 bool has_own_schedule(const Customer& c) { return c.schedule && !c.schedule->inherit; }
+
+/// Lint held once by every customer sharing the timeline it was found on (ScheduleLint).
+std::shared_ptr<const ScheduleLint> shared_lint(ScheduleLint lint) {
+  return std::make_shared<const ScheduleLint>(std::move(lint));
+}
 
 class Builder {
  public:
@@ -53,7 +59,7 @@ class Builder {
     find_dependency_cycles();
     for (std::size_t i = 0; i < in_.size(); ++i) set_status(i);
     const Window window{now - options_.lookback, now + options_.lookahead};
-    for (std::size_t i = 0; i < in_.size(); ++i) precompute(i, window);
+    for (std::size_t i = 0; i < in_.size(); ++i) precompute(i, window, now);
   }
 
  private:
@@ -357,19 +363,20 @@ class Builder {
   }
 
   // Step 5b. Parents first, so a CustomerState rule reads its parent's precomputed timeline.
-  void precompute(std::size_t i, Window window) {
+  void precompute(std::size_t i, Window window, date::sys_seconds now) {
     if (done_.size() != in_.size()) done_.assign(in_.size(), false);
     if (done_[i]) return;
     done_[i] = true;
-    if (out_[i].schedule) precompute_schedule(i, window);
+    if (out_[i].schedule) precompute_schedule(i, window, now);
   }
 
-  // The timeline of a customer with a schedule.
-  void precompute_schedule(std::size_t i, Window window) {
+  // The timeline and schedule lint of a customer with a schedule.
+  void precompute_schedule(std::size_t i, Window window, date::sys_seconds now) {
     CompiledCustomer& c = out_[i];
-    if (c.schedule->has_customer_state_rules && c.parent) precompute(*c.parent, window);
+    if (c.schedule->has_customer_state_rules && c.parent) precompute(*c.parent, window, now);
     if (const std::size_t first = first_with_same_schedule(i); first != kNone) {
       c.timeline = out_[first].timeline;
+      c.schedule_lint = out_[first].schedule_lint;
       if (auto e = expand_error_.find(first); e != expand_error_.end())
         c.issues.push_back(customer_error("rules", e->second));
       reused_[i] = reused_[first];
@@ -381,19 +388,24 @@ class Builder {
     const EffectiveSchedule& s = *c.schedule;
     if (s.force_closed) {  // no rule is evaluated, so none is expanded
       c.timeline = Timeline::constant(window, kForceClosedDecider);
+      c.schedule_lint = shared_lint(schedule_lint(s, {}, c.timeline, now, options_.horizon));
       return;
     }
-    ctx_.rebudget(kMaxOccurrencesPerCompile, kCompileBudgetName);
+    ctx_.rebudget(kMaxOccurrencesPerCompile, "occurrences per compiled customer");
     auto sets = rule_intervals(set_, s, set_.parent_of(c), window, ctx_);
     if (!sets) {  // a rule expands past its bound: lookups will report the same error
       expand_error_.emplace(i, sets.error().message);
       c.issues.push_back(customer_error("rules", sets.error().message));
+      ScheduleLint failed;
+      failed.expand_error = sets.error().message;
+      c.schedule_lint = shared_lint(std::move(failed));
       return;
     }
     c.timeline = Timeline::merge(window, *sets);
+    c.schedule_lint = shared_lint(schedule_lint(s, *sets, c.timeline, now, options_.horizon));
   }
 
-  // The previous compile's timeline still holds when the schedule object is the
+  // The previous compile's timeline and lint still hold when the schedule object is the
   // same and, for CustomerState rules, the parent's timeline was taken over too. Its window
   // is the previous compile's; lookups outside it are computed, so only speed depends on it.
   bool take_previous_timeline(std::size_t i) {
@@ -405,11 +417,12 @@ class Builder {
       return false;
     if (c.schedule->has_customer_state_rules && !(c.parent && reused_[*c.parent])) return false;
     c.timeline = old->timeline;
+    c.schedule_lint = old->schedule_lint;
     reused_[i] = true;
     return true;
   }
 
-  // A customer without CustomerState rules has exactly the timeline of the first
+  // A customer without CustomerState rules has exactly the timeline and lint of the first
   // customer precomputed with the same schedule object: its owner, an inheritor of the same
   // owner, or a customer with an equal own schedule. kNone when i is that first one (and
   // is about to be precomputed: nothing in between precomputes another customer).

@@ -4,9 +4,9 @@
 #include "lint.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
-#include "hoursd/core/intervals.hpp"
 #include "hoursd/core/local_time.hpp"
 
 namespace hoursd {
@@ -21,11 +21,11 @@ constexpr std::size_t kMaxStartsInGap = 4096;
 /// Collects findings up to kMaxLintPerCustomer and counts the rest.
 class Sink {
  public:
-  void add(Lint l) {
+  void add(LintFact f) {
     if (full()) {
       ++out_.dropped;
     } else {
-      out_.kept.push_back(std::move(l));
+      out_.kept.push_back(f);
     }
   }
   bool full() const { return out_.kept.size() >= kMaxLintPerCustomer; }
@@ -34,11 +34,22 @@ class Sink {
     ++out_.dropped;
     out_.cut_short = true;
   }
-  ScheduleLint take() { return std::move(out_); }
+  /// The findings, in storage of their size: a snapshot keeps them with the timeline.
+  ScheduleLint take() {
+    out_.kept.shrink_to_fit();
+    return std::move(out_);
+  }
 
  private:
   ScheduleLint out_;
 };
+
+using Kind = LintFact::Kind;
+
+/// A finding about rule `r` (an index, below kMaxRulesPerSchedule).
+LintFact fact(Kind kind, std::size_t r, std::size_t other = 0) {
+  return {kind, static_cast<std::uint16_t>(r), static_cast<std::uint16_t>(other), {}};
+}
 
 std::string label(const CompiledRule& r) {
   return "rule " + (r.id().empty() ? "#" + std::to_string(r.list_index) : r.id());
@@ -78,23 +89,21 @@ bool starts_in_gap(const CompiledRule& r, const Zone& zone, date::local_seconds 
 
 void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizon, Sink& out) {
   const Zone& zone = *s.zone.zone;
-  for (const CompiledRule& r : s.rules) {
+  for (std::size_t i = 0; i < s.rules.size(); ++i) {
+    const CompiledRule& r = s.rules[i];
     if (!r.evaluable || r.type != RuleType::time) continue;
-    if (!has_occurrence(r, zone, now - r.length, now + horizon)) {
-      out.add({"no_occurrence_in_horizon", r.id(),
-               label(r) + " has no occurrence in the next " + std::to_string(horizon.count()) +
-                   " days"});
-    }
+    if (!has_occurrence(r, zone, now - r.length, now + horizon))
+      out.add(fact(Kind::no_occurrence_in_horizon, i));
   }
 }
 
 /// BYDAY entries that can never match (a 6th weekday of a month): the rest of the rule applies.
 void lint_never_matching(const EffectiveSchedule& s, Sink& out) {
-  for (const CompiledRule& r : s.rules) {
+  for (std::size_t i = 0; i < s.rules.size(); ++i) {
+    const CompiledRule& r = s.rules[i];
     if (!r.evaluable || !r.recurrence) continue;
-    for (const std::string& why : r.recurrence->never_matching()) {
-      out.add({"part_never_matches", r.id(), label(r) + ": " + why});
-    }
+    const std::size_t parts = r.recurrence->never_matching().size();
+    for (std::size_t k = 0; k < parts; ++k) out.add(fact(Kind::part_never_matches, i, k));
   }
 }
 
@@ -120,14 +129,14 @@ void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon, 
   const auto gaps = dst_gaps(*s.zone.zone, now, horizon);
   // All-day rules too: where the gap is at midnight (America/Sao_Paulo until 2019) the
   // day itself starts late.
-  for (const CompiledRule& r : s.rules) {
+  for (std::size_t i = 0; i < s.rules.size(); ++i) {
+    const CompiledRule& r = s.rules[i];
     if (!r.evaluable || r.type != RuleType::time) continue;
     for (const auto& [begin, end] : gaps) {
       if (!starts_in_gap(r, *s.zone.zone, begin, end)) continue;
-      out.add({"start_in_dst_gap", r.id(),
-               label(r) + " has an occurrence starting inside the DST gap of " +
-                   date::format("%Y-%m-%d %H:%M", begin) +
-                   "; it starts at the end of the gap (RFC 5545 section 3.3.5)"});
+      LintFact f = fact(Kind::start_in_dst_gap, i);
+      f.gap = begin;
+      out.add(f);
       break;
     }
   }
@@ -137,21 +146,16 @@ void lint_shadowing(const EffectiveSchedule& s, const std::vector<IntervalSet>& 
                     const Timeline& timeline, Sink& out) {
   std::set<std::int32_t> deciders;
   for (std::size_t k = 0; k < timeline.size(); ++k) deciders.insert(timeline[k].decider);
-  const CompiledRule* always = nullptr;
+  std::optional<std::size_t> always;
   for (std::size_t i = 0; i < s.rules.size(); ++i) {
     const CompiledRule& r = s.rules[i];
     if (!r.evaluable) continue;
     if (always) {
-      out.add({"rule_shadowed", r.id(),
-               label(r) + " never decides: " + label(*always) + " (Always) is checked before it"});
+      out.add(fact(Kind::rule_shadowed, i, *always));
     } else if (!sets[i].empty() && !deciders.count(static_cast<std::int32_t>(i))) {
-      out.add({"rule_shadowed_in_window", r.id(),
-               label(r) + " matches but never decides between " +
-                   date::format("%Y-%m-%dT%H:%M:%SZ", timeline.window().begin) + " and " +
-                   date::format("%Y-%m-%dT%H:%M:%SZ", timeline.window().end) +
-                   ": higher-priority rules cover all its occurrences"});
+      out.add(fact(Kind::rule_shadowed_in_window, i));
     }
-    if (r.type == RuleType::always && !always) always = &r;
+    if (r.type == RuleType::always && !always) always = i;
   }
 }
 
@@ -166,12 +170,50 @@ void lint_same_priority(const EffectiveSchedule& s, const std::vector<IntervalSe
       if (!a.evaluable || !b.evaluable || a.state() == b.state()) continue;
       if (!intersects(sets[i], sets[j])) continue;
       if (out.full()) return out.drop_and_stop();
-      out.add({"same_priority_overlap", b.id(),
-               label(a) + " and " + label(b) + " share priority " + std::to_string(a.priority()) +
-                   ", overlap and give different states (" + a.state() + ", " + b.state() +
-                   "): list order decides"});
+      out.add(fact(Kind::same_priority_overlap, j, i));
     }
   }
+}
+
+std::string utc_text(date::sys_seconds t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+
+/// `f` in words, as docs/semantics.md section 5 lists them. `window`: the timeline's the
+/// finding was made on; `horizon`: the compile's.
+Lint words(const LintFact& f, const EffectiveSchedule& s, Window window, days horizon) {
+  if (f.kind == Kind::force_closed)
+    return {"force_closed", "", "forceClosed is set: no rule is evaluated"};
+  const CompiledRule& r = s.rules[f.rule];
+  switch (f.kind) {
+    case Kind::no_occurrence_in_horizon:
+      return {
+          "no_occurrence_in_horizon", r.id(),
+          label(r) + " has no occurrence in the next " + std::to_string(horizon.count()) + " days"};
+    case Kind::part_never_matches:
+      return {"part_never_matches", r.id(),
+              label(r) + ": " + r.recurrence->never_matching()[f.other]};
+    case Kind::rule_shadowed:
+      return {"rule_shadowed", r.id(),
+              label(r) + " never decides: " + label(s.rules[f.other]) +
+                  " (Always) is checked before it"};
+    case Kind::rule_shadowed_in_window:
+      return {"rule_shadowed_in_window", r.id(),
+              label(r) + " matches but never decides between " + utc_text(window.begin) + " and " +
+                  utc_text(window.end) + ": higher-priority rules cover all its occurrences"};
+    case Kind::same_priority_overlap: {
+      const CompiledRule& a = s.rules[f.other];
+      return {"same_priority_overlap", r.id(),
+              label(a) + " and " + label(r) + " share priority " + std::to_string(a.priority()) +
+                  ", overlap and give different states (" + a.state() + ", " + r.state() +
+                  "): list order decides"};
+    }
+    case Kind::start_in_dst_gap:
+      return {"start_in_dst_gap", r.id(),
+              label(r) + " has an occurrence starting inside the DST gap of " +
+                  date::format("%Y-%m-%d %H:%M", f.gap) +
+                  "; it starts at the end of the gap (RFC 5545 section 3.3.5)"};
+    case Kind::force_closed: break;  // above
+  }
+  return {};
 }
 
 }  // namespace
@@ -186,7 +228,7 @@ ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<Interva
                            const Timeline& timeline, date::sys_seconds now, days horizon) {
   Sink out;
   if (s.force_closed) {
-    out.add({"force_closed", "", "forceClosed is set: no rule is evaluated"});
+    out.add({Kind::force_closed, 0, 0, {}});
     return out.take();
   }
   lint_horizon(s, now, horizon, out);
@@ -197,69 +239,29 @@ ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<Interva
   return out.take();
 }
 
-namespace {
-
-/// The schedule lint of `c` (which has a schedule) as the compile that built its timeline
-/// found it: over that timeline's window, with that compile's instant as "now". A customer
-/// without a timeline (its rules expand past their bound) is compiled anew by every compile,
-/// so its window is the set's.
-ScheduleLint lint_schedule(const CompiledSet& set, const CompiledCustomer& c) {
-  const CompileOptions& o = set.options();
-  const Window window =
-      c.timeline.empty() ? Window{set.compiled_at() - o.lookback, set.compiled_at() + o.lookahead}
-                         : c.timeline.window();
-  const date::sys_seconds now = window.begin + o.lookback;
-  const EffectiveSchedule& s = *c.schedule;
-  if (s.force_closed) return schedule_lint(s, {}, c.timeline, now, o.horizon);
-  EvalContext ctx;
-  ctx.rebudget(kMaxOccurrencesPerCompile, kCompileBudgetName);
-  auto sets = rule_intervals(set, s, set.parent_of(c), window, ctx);
-  if (!sets) return {{{"invalid_value", "", sets.error().message}}};
-  return schedule_lint(s, *sets, c.timeline, now, o.horizon);
-}
-
-/// The customer's error issues as findings, then `schedule`'s, cut to the budget.
-std::vector<Lint> join(const CompiledCustomer& c, const ScheduleLint& schedule) {
+std::vector<Lint> customer_lint(const CompiledSet& set, const CompiledCustomer& c) {
+  static const ScheduleLint kNone;
+  const ScheduleLint& schedule = c.schedule_lint ? *c.schedule_lint : kNone;
   std::vector<Lint> out;
   std::size_t dropped = schedule.dropped;
-  for (const Issue& i : c.issues) {
-    if (i.severity != Severity::error) continue;
+  const auto add = [&](Lint l) {
     if (out.size() < kMaxLintPerCustomer) {
-      out.push_back({issue_lint_code(i), i.rule_id, i.message});
+      out.push_back(std::move(l));
     } else {
       ++dropped;
     }
-  }
-  for (const Lint& l : schedule.kept) {
-    if (out.size() < kMaxLintPerCustomer) {
-      out.push_back(l);
-    } else {
-      ++dropped;
-    }
-  }
+  };
+  for (const Issue& i : c.issues)
+    if (i.severity == Severity::error) add({issue_lint_code(i), i.rule_id, i.message});
+  if (!schedule.expand_error.empty()) add({"invalid_value", "", schedule.expand_error});
+  for (const LintFact& f : schedule.kept)
+    add(words(f, *c.schedule, c.timeline.window(), set.options().horizon));
   if (dropped == 0) return out;
   out.push_back({"lint_truncated", "",
                  std::string(schedule.cut_short ? "at least " : "") + std::to_string(dropped) +
                      " more lint findings were dropped: at most " +
                      std::to_string(kMaxLintPerCustomer) + " are kept per customer"});
   return out;
-}
-
-}  // namespace
-
-std::vector<Lint> customer_lint(const CompiledSet& set, const CompiledCustomer& c) {
-  return Linter(set)(c);
-}
-
-std::vector<Lint> Linter::operator()(const CompiledCustomer& c) {
-  if (!c.schedule) return join(c, {});
-  // A schedule with CustomerState rules reads the parent's timeline: its findings are the
-  // customer's own.
-  if (c.schedule->has_customer_state_rules) return join(c, lint_schedule(set_, c));
-  const std::pair<const void*, const void*> key{c.schedule.get(), c.timeline.storage()};
-  auto it = found_.find(key);
-  if (it == found_.end()) it = found_.emplace(key, lint_schedule(set_, c)).first;
-  return join(c, it->second);
 }
 
 }  // namespace hoursd

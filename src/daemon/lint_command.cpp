@@ -30,7 +30,7 @@ bool same(const LintFinding& a, const LintFinding& b) {
 /// schedule's lint follows; an entry with the code of an error already reported is that
 /// error again (a rule that expands past its bound is both an issue and schedule lint), so
 /// it is left out rather than reported a second time as a warning.
-std::vector<LintFinding> customer_findings(Linter& lint_of, const CompiledCustomer& c) {
+std::vector<LintFinding> customer_findings(const CompiledSet& set, const CompiledCustomer& c) {
   std::vector<LintFinding> out;
   std::vector<std::string> error_codes;
   for (const Issue& i : c.issues) {
@@ -39,7 +39,7 @@ std::vector<LintFinding> customer_findings(Linter& lint_of, const CompiledCustom
     out.push_back({std::string(c.id), i.rule_id, i.field, i.severity, std::move(code), i.message});
   }
   // customer_lint() starts with a finding per error issue, up to its budget.
-  const std::vector<Lint> lint = lint_of(c);
+  const std::vector<Lint> lint = customer_lint(set, c);
   for (std::size_t k = std::min(error_codes.size(), kMaxLintPerCustomer); k < lint.size(); ++k) {
     const Lint& l = lint[k];
     if (std::find(error_codes.begin(), error_codes.end(), l.code) != error_codes.end()) continue;
@@ -103,13 +103,12 @@ std::vector<LintFinding> lint_findings(const CompiledSet& set,
   std::vector<LintFinding> out;
   for (const DecodeError& e : decode_errors)
     out.push_back({e.customer_id, "", e.path, Severity::error, "decode_error", e.message});
-  Linter lint_of(set);
   for (const CompiledCustomer& c : set.customers()) {
-    std::vector<LintFinding> mine = customer_findings(lint_of, c);
+    std::vector<LintFinding> mine = customer_findings(set, c);
     const CompiledCustomer* owner =
         c.schedule && c.schedule_owner() != c.id ? set.find(c.schedule_owner()) : nullptr;
     if (owner) {
-      const std::vector<LintFinding> theirs = customer_findings(lint_of, *owner);
+      const std::vector<LintFinding> theirs = customer_findings(set, *owner);
       std::erase_if(mine, [&](const LintFinding& f) {
         return std::any_of(theirs.begin(), theirs.end(),
                            [&](const LintFinding& t) { return same(f, t); });

@@ -20,6 +20,7 @@ using test::all_day;
 using test::always;
 using test::compile_all;
 using test::customer;
+using test::daily;
 using test::dump_issues;
 using test::dump_lint;
 using test::get;
@@ -203,6 +204,13 @@ TEST(Lint, ATimelineTakenOverKeepsTheLintOfTheCompileThatBuiltIt) {
   const CompiledSet second = compile(v, CompileOptions{}, test::tzdb(), later, &prior);
   const CompiledSet fresh = compile(v, CompileOptions{}, test::tzdb(), later);
   EXPECT_EQ(second.recompiled(), 0u);
+  // Held once: by the owner, the inheritor and the compile that took their timeline over.
+  const auto& kept = get(first, "O").schedule_lint;
+  ASSERT_NE(kept, nullptr);
+  for (const char* id : {"O", "K"}) {
+    EXPECT_EQ(get(first, id).schedule_lint, kept) << id;
+    EXPECT_EQ(get(second, id).schedule_lint, kept) << id;
+  }
   for (const char* id : {"O", "K"}) {
     SCOPED_TRACE(id);
     EXPECT_TRUE(has_lint(first, get(first, id), "invalid_value", "bad"));
@@ -222,37 +230,43 @@ TEST(Lint, ATimelineTakenOverKeepsTheLintOfTheCompileThatBuiltIt) {
   }
 }
 
-// A Linter finds what customer_lint() finds, for owners, inheritors, equal schedules and
-// CustomerState rules, in any order of asking.
-TEST(Lint, ALinterGivesEachCustomersLint) {
-  SchedulingRule old = timed("old", "Open", "2020-01-01", "09:00", "17:00", 1);
-  SchedulingRule lunch = timed("lunch", "Lunch", "2024-05-01", "12:00", "13:00", 2);
-  lunch.frequency = Frequency::daily;
-  SchedulingRule follow = always("follow", "Open", 1);
-  follow.simple_rule_type = RuleType::customer_state;
-  follow.customer_state = "Lunch";
-  const std::vector<Customer> v = {customer("A", "", schedule("UTC", {old, lunch})),
-                                   customer("B", "", schedule("UTC", {old, lunch})),
-                                   customer("K", "A", std::nullopt),
-                                   customer("S", "A", schedule("", {follow, old})),
-                                   customer("T", "B", schedule("", {follow, old})),
-                                   customer("N", "", std::nullopt)};
-  const CompiledSet set = compile_all(v);
-  Linter lint_of(set);
-  for (const char* id : {"K", "A", "T", "B", "S", "N", "A"}) {
-    SCOPED_TRACE(id);
-    const std::vector<Lint> want = customer_lint(set, get(set, id));
-    const std::vector<Lint> got = lint_of(get(set, id));
-    ASSERT_EQ(got.size(), want.size());
-    for (std::size_t k = 0; k < got.size(); ++k) {
-      EXPECT_EQ(got[k].code, want[k].code);
-      EXPECT_EQ(got[k].rule_id, want[k].rule_id);
-      EXPECT_EQ(got[k].message, want[k].message);
-    }
-  }
-  EXPECT_TRUE(has_lint(set, get(set, "K"), "no_occurrence_in_horizon", "old"));
-  EXPECT_TRUE(has_lint(set, get(set, "T"), "no_occurrence_in_horizon", "old"));
-  EXPECT_TRUE(customer_lint(set, get(set, "N")).empty());
+// The compile keeps what each finding is about (LintFact) and customer_lint() words it: every
+// kind names the rules it is about, the window and the gap it was found in. Compiled at
+// 2024-05-01T12:00Z: the window is 2024-04-28T12:00Z to 2024-05-15T12:00Z, the horizon 400
+// days, and New York's clocks spring forward at 2025-03-09 02:00.
+TEST(Lint, EveryFindingIsWordedWithTheRulesItIsAbout) {
+  SchedulingRule p1 = daily("p1", "Lunch", "2024-05-01", "12:00", "13:00", 1);
+  SchedulingRule p1b = daily("p1b", "Open", "2024-05-01", "12:30", "13:30", 1);
+  SchedulingRule inner = daily("inner", "Open", "2024-05-01", "12:15", "12:45", 2);
+  SchedulingRule gap = daily("gap", "Night", "2024-05-01", "02:30", "03:00", 3);
+  SchedulingRule old = timed("old", "Open", "2020-01-01", "09:00", "17:00", 4);
+  SchedulingRule six = timed("six", "Evening", "2024-05-01", "20:00", "21:00", 5);
+  six.frequency = Frequency::monthly;
+  six.by_day = {{6, Weekday::wednesday}, {1, Weekday::wednesday}};
+  SchedulingRule after = daily("after", "Open", "2024-05-01", "09:00", "10:00", 7);
+  const CompiledSet set =
+      compile_all({customer("C", "",
+                            schedule("America/New_York", {p1, p1b, inner, gap, old, six,
+                                                          always("alw", "Closed", 6), after}))});
+  const std::vector<Lint> lint = customer_lint(set, get(set, "C"));
+  std::vector<std::string> got;
+  for (const Lint& l : lint)
+    got.push_back(std::string(l.code) + " " + std::string(l.rule_id) + ": " +
+                  std::string(l.message));
+  EXPECT_EQ(got,
+            (std::vector<std::string>{
+                "no_occurrence_in_horizon old: rule old has no occurrence in the next 400 days",
+                "part_never_matches six: rule six: BYDAY=6WE never matches: a month has at most "
+                "five of each weekday",
+                "rule_shadowed_in_window inner: rule inner matches but never decides between "
+                "2024-04-28T12:00:00Z and 2024-05-15T12:00:00Z: higher-priority rules cover "
+                "all its occurrences",
+                "rule_shadowed after: rule after never decides: rule alw (Always) is checked "
+                "before it",
+                "same_priority_overlap p1b: rule p1 and rule p1b share priority 1, overlap and "
+                "give different states (Lunch, Open): list order decides",
+                "start_in_dst_gap gap: rule gap has an occurrence starting inside the DST gap of "
+                "2025-03-09 02:00; it starts at the end of the gap (RFC 5545 section 3.3.5)"}));
 }
 
 // A customer's own findings come first, then its schedule's; without a schedule, only its own.

@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,9 +73,34 @@ struct Lint {
   CompactString message;
 };
 
-/// A schedule's lint findings, at most kMaxLintPerCustomer, and how many more were dropped.
+/// A schedule's lint finding as the compile keeps it: what it is and which rules it names,
+/// in 16 bytes. customer_lint() puts it into words when asked, so a snapshot does not hold a
+/// sentence per finding (some seven per schedule at the deep benchmark).
+struct LintFact {
+  enum class Kind : std::uint8_t {
+    no_occurrence_in_horizon,
+    part_never_matches,
+    rule_shadowed,
+    rule_shadowed_in_window,
+    same_priority_overlap,
+    start_in_dst_gap,
+    force_closed,
+  };
+  Kind kind = Kind::force_closed;
+  std::uint16_t rule = 0;     // the rule found (an index in the schedule's rules)
+  std::uint16_t other = 0;    // rule_shadowed: the Always rule before it; same_priority_overlap:
+                              // the first of the pair; part_never_matches: which of its parts
+  date::local_seconds gap{};  // start_in_dst_gap: where the gap begins, local time
+};
+static_assert(sizeof(LintFact) == 16);
+
+/// A schedule's lint as compiled, at most kMaxLintPerCustomer findings, and how many more
+/// were dropped. Held once: every customer whose timeline is the schedule's shares it, and
+/// so does a later compile that takes the timeline over.
 struct ScheduleLint {
-  std::vector<Lint> kept;
+  std::vector<LintFact> kept;
+  /// Set when a rule expands past its bound in the window: then the only finding.
+  std::string expand_error;
   std::size_t dropped = 0;
   /// True when the same-priority overlap search stopped at the budget: `dropped` is then a
   /// lower bound.
@@ -140,6 +164,8 @@ struct CompiledCustomer {
   CompactString date_last_modified;
   CustomerStatus status = CustomerStatus::unscheduled;
   std::vector<Issue> issues;  // inheritance problems plus the schedule's issues
+  /// The schedule's lint (customer_lint() adds the issues'); null when there is no schedule.
+  std::shared_ptr<const ScheduleLint> schedule_lint;
   /// Null when invalid or unscheduled.
   std::shared_ptr<const EffectiveSchedule> schedule;
   /// This customer's id, then each ancestor whose schedule it inherits, up to the owner.
@@ -149,7 +175,8 @@ struct CompiledCustomer {
   const CompactString& schedule_owner() const { return chain.back(); }
   /// Index of the parent in CompiledSet::customers(), when the parent is synced.
   std::optional<std::size_t> parent;
-  /// Precomputed segments around the compile instant (empty when there is no schedule).
+  /// Precomputed segments around the compile instant (empty when there is no schedule, or
+  /// when a rule expands past its bound in the window).
   Timeline timeline;
 };
 
@@ -236,27 +263,10 @@ class CompiledSet {
 
 /// A customer's lint (docs/semantics.md section 5): a finding for each of its error issues,
 /// then its schedule's lint, cut to kMaxLintPerCustomer, then one "lint_truncated" finding
-/// when any were dropped. Not kept by the compile: the schedule's findings are found again
-/// on each call, as the compile that built the customer's timeline would have found them
-/// (its window, and its compile instant as "now"), so a lint costs an expansion of the
-/// customer's rules over that window. REQUIRES: `c` is in `set`. Pure.
+/// when any were dropped. Worded on each call from what the compile kept (the horizon is the
+/// set's, a window finding names the customer's timeline's window). REQUIRES: `c` is in
+/// `set`. Pure.
 std::vector<Lint> customer_lint(const CompiledSet& set, const CompiledCustomer& c);
-
-/// customer_lint() for many customers of one set (a dump, `hoursd lint`): a schedule's
-/// findings are found once for all the customers that share the schedule and its timeline
-/// (an owner and its inheritors, customers with equal schedules), and kept until the Linter
-/// goes. Not thread safe. REQUIRES: `set` outlives it.
-class Linter {
- public:
-  explicit Linter(const CompiledSet& set) : set_(set) {}
-  /// customer_lint(set, c). REQUIRES: `c` is in the set.
-  std::vector<Lint> operator()(const CompiledCustomer& c);
-
- private:
-  const CompiledSet& set_;
-  // By the schedule and its timeline's segments, which together fix the findings.
-  std::map<std::pair<const void*, const void*>, ScheduleLint> found_;
-};
 
 /// Who decides a segment: a rule, the default state, or forceClosed.
 struct Decider {

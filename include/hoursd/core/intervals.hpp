@@ -25,8 +25,6 @@ inline constexpr std::size_t kMaxOccurrencesPerRequest = 100'000;
 /// what-if schedule (1,000 minutely rules, say) must not cost a compile gigabytes; past it
 /// the customer gets an over_budget issue and no precomputed timeline.
 inline constexpr std::size_t kMaxOccurrencesPerCompile = 1'000'000;
-/// Its name in the over_budget message (EvalContext::rebudget()).
-inline constexpr const char* kCompileBudgetName = "occurrences per compiled customer";
 
 /// The work of one request: occurrences expanded against its budget, and every customer
 /// timeline built on demand, so that each (customer, window) is built once however many

@@ -103,7 +103,7 @@ class IntList {
 /// A string for the decoded model's many short texts (ids, names, states, dates, times),
 /// set whole and then read: 16 bytes, where a std::string takes 32. Up to 15 bytes are held
 /// in place, longer texts in one heap block of exactly their size. A decoded rule has twelve
-/// and a customer sixteen, most of them empty or short, and a snapshot holds a million rules.
+/// and a customer fourteen, most of them empty or short, and a snapshot holds a million rules.
 /// The compiled customer's ids and names are held the same way. Always NUL-terminated.
 /// Reads go through std::string_view (an implicit conversion), so it compares and prints as
 /// its text, and a hash of its view() is the hash of the text.
@@ -191,8 +191,9 @@ struct ScheduleDay {
   friend bool operator==(const ScheduleDay&, const ScheduleDay&) = default;
 };
 
-/// Texts, then lists, then the numbers and flags packed into 16 bytes: a snapshot holds a
-/// million rules. The upstream order of the fields is in customers_members.hpp.
+/// Texts, then lists, then the numbers and flags packed into 24 bytes (40 when they sat between the
+/// texts): a snapshot holds a million rules. The upstream order of the fields is in
+/// customers_members.hpp.
 struct SchedulingRule {
   CompactString id;
   CompactString name;

@@ -85,6 +85,7 @@ class Timeline {
     std::uint32_t offset;  // seconds from window_.begin
     std::int32_t decider;
   };
+  static_assert(sizeof(Packed) == 8);
   Timeline(Window window, const std::vector<Segment>& segments);
 
   Window window_{};

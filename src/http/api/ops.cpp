@@ -44,7 +44,7 @@ json timeline_json(const CompiledSet& set, const CompiledCustomer& c) {
   return *list;
 }
 
-json customer_dump(const CompiledSet& set, Linter& lint_of, const CompiledCustomer& c) {
+json customer_dump(const CompiledSet& set, const CompiledCustomer& c) {
   json schedule = schedule_json(c, set.options().priority_order);
   if (c.schedule) {
     json rules = json::array();
@@ -61,17 +61,16 @@ json customer_dump(const CompiledSet& set, Linter& lint_of, const CompiledCustom
           {"chain", c.chain},
           {"schedule", std::move(schedule)},
           {"issues", issues_json(c.issues)},
-          {"lint", lint_json(lint_of(c))},
+          {"lint", lint_json(customer_lint(set, c))},
           {"timeline", timeline_json(set, c)}};
 }
 
 // The customers of one snapshot as the dump's JSON array, one small tree per entry.
 std::string customers_text(const CompiledSet& set) {
   std::string out = "[";
-  Linter lint_of(set);
   for (const CompiledCustomer& c : set.customers()) {
     if (out.size() > 1) out += ',';
-    out += customer_dump(set, lint_of, c).dump();
+    out += customer_dump(set, c).dump();
   }
   return out + "]";
 }
