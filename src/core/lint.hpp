@@ -1,6 +1,6 @@
 #pragma once
-// Private to the core: the schedule lint of docs/semantics.md section 5, which
-// customer_lint() (compiled.hpp) finds on each call.
+// Private to the compiler: the lint findings of docs/semantics.md section 5, found at
+// compile time and kept as LintFacts, which customer_lint() (compiled.hpp) puts into words.
 
 #include <vector>
 

@@ -75,7 +75,7 @@ struct Lint {
 
 /// A schedule's lint finding as the compile keeps it: what it is and which rules it names,
 /// in 16 bytes. customer_lint() puts it into words when asked, so a snapshot does not hold a
-/// sentence per finding (some seven per schedule at the deep benchmark).
+/// sentence per finding (some eight per own schedule at the deep benchmark).
 struct LintFact {
   enum class Kind : std::uint8_t {
     no_occurrence_in_horizon,
