@@ -1,4 +1,4 @@
-// The compiled model's lookups and names.
+// The compiled model's lookups and names, the view of a compile's input, and refresh parts.
 
 #include "hoursd/core/compiled.hpp"
 
@@ -21,6 +21,20 @@ std::string_view to_string(CustomerStatus s) {
     case CustomerStatus::unscheduled: return "unscheduled";
   }
   return "?";
+}
+
+CustomerRefs::CustomerRefs(const std::vector<Customer>& values) {
+  refs_.reserve(values.size());
+  for (const Customer& c : values) refs_.push_back(&c);
+}
+
+CustomerRefs::CustomerRefs(const std::vector<SharedCustomer>& shared) {
+  refs_.reserve(shared.size());
+  for (const SharedCustomer& c : shared) refs_.push_back(c.get());
+}
+
+std::size_t refresh_part_of(std::string_view id, std::size_t parts) {
+  return std::hash<std::string_view>{}(id) % parts;
 }
 
 const CompiledCustomer* CompiledSet::find(std::string_view id) const {

@@ -486,20 +486,6 @@ Result<void> check_rule_budget(const Schedule& schedule) {
                   " is over the budget of " + std::to_string(kMaxRulesPerSchedule));
 }
 
-CustomerRefs::CustomerRefs(const std::vector<Customer>& values) {
-  refs_.reserve(values.size());
-  for (const Customer& c : values) refs_.push_back(&c);
-}
-
-CustomerRefs::CustomerRefs(const std::vector<SharedCustomer>& shared) {
-  refs_.reserve(shared.size());
-  for (const SharedCustomer& c : shared) refs_.push_back(c.get());
-}
-
-std::size_t refresh_part_of(std::string_view id, std::size_t parts) {
-  return std::hash<std::string_view>{}(id) % parts;
-}
-
 CompiledSet compile(const CustomerRefs& customers, const CompileOptions& options,
                     const ZoneDb& zones, date::sys_seconds now, const PreviousCompile* previous,
                     const ParallelFor& parallel) {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "hoursd/core/local_time.hpp"
+#include "hoursd/core/time_text.hpp"
 
 namespace hoursd {
 namespace {
@@ -175,8 +176,6 @@ void lint_same_priority(const EffectiveSchedule& s, const std::vector<IntervalSe
   }
 }
 
-std::string utc_text(date::sys_seconds t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
-
 /// `f` in words, as docs/semantics.md section 5 lists them. `window`: the timeline's the
 /// finding was made on; `horizon`: the compile's.
 Lint words(const LintFact& f, const EffectiveSchedule& s, Window window, days horizon) {
@@ -197,8 +196,9 @@ Lint words(const LintFact& f, const EffectiveSchedule& s, Window window, days ho
                   " (Always) is checked before it"};
     case Kind::rule_shadowed_in_window:
       return {"rule_shadowed_in_window", r.id(),
-              label(r) + " matches but never decides between " + utc_text(window.begin) + " and " +
-                  utc_text(window.end) + ": higher-priority rules cover all its occurrences"};
+              label(r) + " matches but never decides between " + format_utc(window.begin) +
+                  " and " + format_utc(window.end) +
+                  ": higher-priority rules cover all its occurrences"};
     case Kind::same_priority_overlap: {
       const CompiledRule& a = s.rules[f.other];
       return {"same_priority_overlap", r.id(),
