@@ -228,15 +228,19 @@ class Builder {
   // Step 2b. The rules of the schedules compiled anew, each schedule's on its own (its
   // recurrences parsed, COUNT ends found: most of a compile's work), so through parallel_.
   // Nothing reads a schedule's rules before this step.
+  // Their recurrences wait in ctx_ for step 5, which expands each schedule once.
   void compile_pending_rules() {
     const auto work = [this](std::size_t k) {
-      compile_rules(pending_rules_[k].source, options_, *pending_rules_[k].into);
+      PendingRules& p = pending_rules_[k];
+      p.recurrences = compile_rules(p.source, options_, *p.into);
     };
     if (parallel_) {
       parallel_(pending_rules_.size(), work);
     } else {
       for (std::size_t k = 0; k < pending_rules_.size(); ++k) work(k);
     }
+    for (PendingRules& p : pending_rules_)
+      ctx_.remember_recurrences(*p.into, std::move(p.recurrences));
     pending_rules_.clear();
   }
 
@@ -388,21 +392,35 @@ class Builder {
     const EffectiveSchedule& s = *c.schedule;
     if (s.force_closed) {  // no rule is evaluated, so none is expanded
       c.timeline = Timeline::constant(window, kForceClosedDecider);
-      c.schedule_lint = shared_lint(schedule_lint(s, {}, c.timeline, now, options_.horizon));
+      c.schedule_lint = shared_lint(schedule_lint(s, {}, {}, c.timeline, now, options_.horizon));
       return;
     }
     ctx_.rebudget(kMaxOccurrencesPerCompile, "occurrences per compiled customer");
-    auto sets = rule_intervals(set_, s, set_.parent_of(c), window, ctx_);
-    if (!sets) {  // a rule expands past its bound: lookups will report the same error
-      expand_error_.emplace(i, sets.error().message);
-      c.issues.push_back(customer_error("rules", sets.error().message));
+    if (auto error = expand(i, window, now); !error.empty()) {
+      // A rule expands past its bound: lookups will report the same error.
+      expand_error_.emplace(i, error);
+      c.issues.push_back(customer_error("rules", error));
       ScheduleLint failed;
-      failed.expand_error = sets.error().message;
+      failed.expand_error = std::move(error);
       c.schedule_lint = shared_lint(std::move(failed));
-      return;
     }
+    // Only a schedule with CustomerState rules is expanded again, for its next customer.
+    if (!s.has_customer_state_rules) ctx_.forget_recurrences(s);
+  }
+
+  // Sets customer i's timeline and schedule lint from its rules' recurrences; "" when done,
+  // else the error that stopped it.
+  std::string expand(std::size_t i, Window window, date::sys_seconds now) {
+    CompiledCustomer& c = out_[i];
+    const EffectiveSchedule& s = *c.schedule;
+    auto recurrences = ctx_.recurrences(s);
+    if (!recurrences) return recurrences.error().message;
+    auto sets = rule_intervals(set_, s, set_.parent_of(c), window, ctx_);
+    if (!sets) return sets.error().message;
     c.timeline = Timeline::merge(window, *sets);
-    c.schedule_lint = shared_lint(schedule_lint(s, *sets, c.timeline, now, options_.horizon));
+    c.schedule_lint =
+        shared_lint(schedule_lint(s, **recurrences, *sets, c.timeline, now, options_.horizon));
+    return "";
   }
 
   // The previous compile's timeline and lint still hold when the schedule object is the
@@ -467,6 +485,7 @@ class Builder {
   struct PendingRules {
     std::shared_ptr<const Schedule> source;
     EffectiveSchedule* into;
+    Recurrences recurrences = {};  // compile_rules()'s
   };
   std::vector<PendingRules> pending_rules_;
   std::unordered_map<std::size_t, std::size_t> owner_;

@@ -4,6 +4,7 @@
 #include "hoursd/core/intervals.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,14 +36,16 @@ void append_interval(std::vector<Interval>& out, Interval i) {
 
 // Occurrences of a Time rule overlapping `window`, as instants. Each occurrence lasts the
 // rule's wall-clock length from its local start (wall_clock_end()).
-Result<IntervalSet> time_intervals(const CompiledRule& rule, const Zone& zone, Window window,
-                                   EvalContext& ctx) {
+// `recurrence`: the rule's (std::nullopt when it does not recur).
+Result<IntervalSet> time_intervals(const CompiledRule& rule,
+                                   const std::optional<Recurrence>& recurrence, const Zone& zone,
+                                   Window window, EvalContext& ctx) {
   std::vector<Interval> out;
   auto add = [&](const Recurrence::Start& s) {
     const Interval i{s.instant, wall_clock_end(s, rule.length, zone)};
     if (i.begin < window.end && window.begin < i.end) append_interval(out, i);
   };
-  if (!rule.recurrence) {
+  if (!recurrence) {
     add({rule.dtstart, to_instant(rule.dtstart, zone)});
     return unite(std::move(out));
   }
@@ -50,7 +53,7 @@ Result<IntervalSet> time_intervals(const CompiledRule& rule, const Zone& zone, W
   // by at most a day of UTC offset change.
   date::sys_seconds from = window.begin - rule.length - days(1);
   for (std::size_t total = 0;;) {
-    auto chunk = rule.recurrence->starts(from, window.end, kStartsPerChunk);
+    auto chunk = recurrence->starts(from, window.end, kStartsPerChunk);
     if (!chunk) return fail(chunk.error());
     if (auto spent = ctx.spend(chunk->size()); !spent) return fail(spent.error());
     for (const Recurrence::Start& s : *chunk) add(s);
@@ -86,6 +89,15 @@ Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
                                                 const EffectiveSchedule& schedule,
                                                 const CompiledCustomer* parent, Window window,
                                                 EvalContext& ctx) {
+  static const Recurrences kNone;
+  const Recurrences* recurrences = &kNone;
+  if (std::any_of(schedule.rules.begin(), schedule.rules.end(),
+                  [](const CompiledRule& r) { return r.evaluable && r.recurs; })) {
+    auto parsed = ctx.recurrences(schedule);
+    if (!parsed) return fail(parsed.error());
+    recurrences = *parsed;
+  }
+  static const std::optional<Recurrence> kOnce;
   std::vector<IntervalSet> sets(schedule.rules.size());
   for (std::size_t r = 0; r < schedule.rules.size(); ++r) {
     const CompiledRule& rule = schedule.rules[r];
@@ -93,7 +105,10 @@ Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
     Result<IntervalSet> got = IntervalSet{};
     switch (rule.type) {
       case RuleType::always: got = IntervalSet{window}; break;
-      case RuleType::time: got = time_intervals(rule, *schedule.zone.zone, window, ctx); break;
+      case RuleType::time:
+        got = time_intervals(rule, rule.recurs ? (*recurrences)[r] : kOnce, *schedule.zone.zone,
+                             window, ctx);
+        break;
       case RuleType::customer_state:
         got = state_intervals(set, parent, rule.customer_state(), window, ctx);
         break;
@@ -165,6 +180,17 @@ const Timeline* EvalContext::recall(const CompiledCustomer& c, Window w) const {
 
 const Timeline& EvalContext::remember(const CompiledCustomer& c, Window w, Timeline t) {
   return memo_.insert_or_assign(Key{&c, w.begin, w.end}, std::move(t)).first->second;
+}
+
+Result<const Recurrences*> EvalContext::recurrences(const EffectiveSchedule& s) {
+  if (auto known = recurrences_.find(&s); known != recurrences_.end()) return &known->second;
+  auto parsed = schedule_recurrences(s);
+  if (!parsed) return fail(parsed.error());
+  return &recurrences_.emplace(&s, std::move(*parsed)).first->second;
+}
+
+void EvalContext::remember_recurrences(const EffectiveSchedule& s, Recurrences r) {
+  recurrences_.insert_or_assign(&s, std::move(r));
 }
 
 }  // namespace hoursd

@@ -65,45 +65,45 @@ bool intersects(const IntervalSet& a, const IntervalSet& b) {
   return false;
 }
 
-/// Whether a Time rule has an occurrence starting in [from, to).
-bool has_occurrence(const CompiledRule& r, const Zone& zone, date::sys_seconds from,
-                    date::sys_seconds to) {
-  if (!r.recurrence) {
+/// Whether a Time rule, recurring as `rec`, has an occurrence starting in [from, to).
+bool has_occurrence(const CompiledRule& r, const std::optional<Recurrence>& rec, const Zone& zone,
+                    date::sys_seconds from, date::sys_seconds to) {
+  if (!rec) {
     const date::sys_seconds at = to_instant(r.dtstart, zone);
     return from <= at && at < to;
   }
-  auto found = r.recurrence->starts(from, to, 1);
+  auto found = rec->starts(from, to, 1);
   return found && !found->empty();
 }
 
 /// Whether a Time rule has an occurrence whose local start lies in the gap [begin, end): such a
 /// start is read as new time, at an instant in [to_instant(begin), + the gap's length).
-bool starts_in_gap(const CompiledRule& r, const Zone& zone, date::local_seconds begin,
-                   date::local_seconds end) {
-  if (!r.recurrence) return begin <= r.dtstart && r.dtstart < end;
+bool starts_in_gap(const CompiledRule& r, const std::optional<Recurrence>& rec, const Zone& zone,
+                   date::local_seconds begin, date::local_seconds end) {
+  if (!rec) return begin <= r.dtstart && r.dtstart < end;
   const date::sys_seconds from = to_instant(begin, zone);
-  auto found = r.recurrence->starts(from, from + (end - begin), kMaxStartsInGap);
+  auto found = rec->starts(from, from + (end - begin), kMaxStartsInGap);
   return found && std::any_of(found->begin(), found->end(), [&](const Recurrence::Start& s) {
            return begin <= s.local && s.local < end;
          });
 }
 
-void lint_horizon(const EffectiveSchedule& s, date::sys_seconds now, days horizon, Sink& out) {
+void lint_horizon(const EffectiveSchedule& s, const Recurrences& recurrences, date::sys_seconds now,
+                  days horizon, Sink& out) {
   const Zone& zone = *s.zone.zone;
   for (std::size_t i = 0; i < s.rules.size(); ++i) {
     const CompiledRule& r = s.rules[i];
     if (!r.evaluable || r.type != RuleType::time) continue;
-    if (!has_occurrence(r, zone, now - r.length, now + horizon))
+    if (!has_occurrence(r, recurrences[i], zone, now - r.length, now + horizon))
       out.add(fact(Kind::no_occurrence_in_horizon, i));
   }
 }
 
 /// BYDAY entries that can never match (a 6th weekday of a month): the rest of the rule applies.
-void lint_never_matching(const EffectiveSchedule& s, Sink& out) {
+void lint_never_matching(const EffectiveSchedule& s, const Recurrences& recurrences, Sink& out) {
   for (std::size_t i = 0; i < s.rules.size(); ++i) {
-    const CompiledRule& r = s.rules[i];
-    if (!r.evaluable || !r.recurrence) continue;
-    const std::size_t parts = r.recurrence->never_matching().size();
+    if (!s.rules[i].evaluable || !recurrences[i]) continue;
+    const std::size_t parts = recurrences[i]->never_matching().size();
     for (std::size_t k = 0; k < parts; ++k) out.add(fact(Kind::part_never_matches, i, k));
   }
 }
@@ -126,7 +126,8 @@ std::vector<std::pair<date::local_seconds, date::local_seconds>> dst_gaps(const 
   return gaps;
 }
 
-void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon, Sink& out) {
+void lint_gaps(const EffectiveSchedule& s, const Recurrences& recurrences, date::sys_seconds now,
+               days horizon, Sink& out) {
   const auto gaps = dst_gaps(*s.zone.zone, now, horizon);
   // All-day rules too: where the gap is at midnight (America/Sao_Paulo until 2019) the
   // day itself starts late.
@@ -134,7 +135,7 @@ void lint_gaps(const EffectiveSchedule& s, date::sys_seconds now, days horizon, 
     const CompiledRule& r = s.rules[i];
     if (!r.evaluable || r.type != RuleType::time) continue;
     for (const auto& [begin, end] : gaps) {
-      if (!starts_in_gap(r, *s.zone.zone, begin, end)) continue;
+      if (!starts_in_gap(r, recurrences[i], *s.zone.zone, begin, end)) continue;
       LintFact f = fact(Kind::start_in_dst_gap, i);
       f.gap = begin;
       out.add(f);
@@ -176,9 +177,21 @@ void lint_same_priority(const EffectiveSchedule& s, const std::vector<IntervalSe
   }
 }
 
+/// The sentence naming part `part` of rule `rule` that never matches, from `parsed`, the
+/// schedule's recurrences parsed again: the compile found the part in the same parse.
+std::string never_matching_part(const Result<Recurrences>& parsed, std::size_t rule,
+                                std::size_t part) {
+  if (!parsed) return parsed.error().message;
+  const std::optional<Recurrence>& rec = (*parsed)[rule];
+  if (!rec || part >= rec->never_matching().size()) return "part " + std::to_string(part);
+  return rec->never_matching()[part];
+}
+
 /// `f` in words, as docs/semantics.md section 5 lists them. `window`: the timeline's the
-/// finding was made on; `horizon`: the compile's.
-Lint words(const LintFact& f, const EffectiveSchedule& s, Window window, days horizon) {
+/// finding was made on; `horizon`: the compile's; `parsed`: the schedule's recurrences, for
+/// part_never_matches (parsed only when a finding of that kind is worded).
+Lint words(const LintFact& f, const EffectiveSchedule& s, Window window, days horizon,
+           const Result<Recurrences>& parsed) {
   if (f.kind == Kind::force_closed)
     return {"force_closed", "", "forceClosed is set: no rule is evaluated"};
   const CompiledRule& r = s.rules[f.rule];
@@ -189,7 +202,7 @@ Lint words(const LintFact& f, const EffectiveSchedule& s, Window window, days ho
           label(r) + " has no occurrence in the next " + std::to_string(horizon.count()) + " days"};
     case Kind::part_never_matches:
       return {"part_never_matches", r.id(),
-              label(r) + ": " + r.recurrence->never_matching()[f.other]};
+              label(r) + ": " + never_matching_part(parsed, f.rule, f.other)};
     case Kind::rule_shadowed:
       return {"rule_shadowed", r.id(),
               label(r) + " never decides: " + label(s.rules[f.other]) +
@@ -224,18 +237,19 @@ std::string_view issue_lint_code(const Issue& issue) {
   return "invalid_value";
 }
 
-ScheduleLint schedule_lint(const EffectiveSchedule& s, const std::vector<IntervalSet>& sets,
-                           const Timeline& timeline, date::sys_seconds now, days horizon) {
+ScheduleLint schedule_lint(const EffectiveSchedule& s, const Recurrences& recurrences,
+                           const std::vector<IntervalSet>& sets, const Timeline& timeline,
+                           date::sys_seconds now, days horizon) {
   Sink out;
   if (s.force_closed) {
     out.add({Kind::force_closed, 0, 0, {}});
     return out.take();
   }
-  lint_horizon(s, now, horizon, out);
-  lint_never_matching(s, out);
+  lint_horizon(s, recurrences, now, horizon, out);
+  lint_never_matching(s, recurrences, out);
   lint_shadowing(s, sets, timeline, out);
   lint_same_priority(s, sets, out);
-  lint_gaps(s, now, horizon, out);
+  lint_gaps(s, recurrences, now, horizon, out);
   return out.take();
 }
 
@@ -254,8 +268,12 @@ std::vector<Lint> customer_lint(const CompiledSet& set, const CompiledCustomer& 
   for (const Issue& i : c.issues)
     if (i.severity == Severity::error) add({issue_lint_code(i), i.rule_id, i.message});
   if (!schedule.expand_error.empty()) add({"invalid_value", "", schedule.expand_error});
+  Result<Recurrences> parsed = Recurrences{};
+  if (std::any_of(schedule.kept.begin(), schedule.kept.end(),
+                  [](const LintFact& f) { return f.kind == Kind::part_never_matches; }))
+    parsed = schedule_recurrences(*c.schedule);
   for (const LintFact& f : schedule.kept)
-    add(words(f, *c.schedule, c.timeline.window(), set.options().horizon));
+    add(words(f, *c.schedule, c.timeline.window(), set.options().horizon, parsed));
   if (dropped == 0) return out;
   out.push_back({"lint_truncated", "",
                  std::string(schedule.cut_short ? "at least " : "") + std::to_string(dropped) +

@@ -213,10 +213,25 @@ void compile_span(const SchedulingRule& r, CompiledRule& out, RuleErrors& errors
   out.length = *end > *start ? *end - *start : *end - *start + days(1);  // overnight
 }
 
+// The RRULE of a rule whose fields passed every check (compile_recurrence()), in `zone`.
+// The one place a rule's Recurrence is made, so parsing it again gives what the compile got.
+Result<Recurrence> parse_recurrence(const SchedulingRule& r, date::local_seconds dtstart,
+                                    const Zone* zone) {
+  const Frequency freq = r.frequency.value_or(Frequency::none);
+  std::string until;
+  if (!r.until_date.empty()) {
+    auto d = parse_date(r.until_date);
+    if (!d) return fail(ErrorCode::bad_rule, "untilDate " + d.error().message);
+    until = date::format("%Y%m%d", *d);  // a date UNTIL covers that whole local day
+  }
+  return Recurrence::parse(build_rrule(r, freq, until), dtstart, zone);
+}
+
 // The RRULE is parsed in the schedule's zone (nullptr when that is unknown: the customer is
-// then invalid and the rule only checked), so sub-daily rules step in elapsed time.
-void compile_recurrence(const SchedulingRule& r, const Zone* zone, CompiledRule& out,
-                        RuleErrors& errors) {
+// then invalid and the rule only checked), so sub-daily rules step in elapsed time. Returns
+// the Recurrence when the rule recurs and every check passed.
+std::optional<Recurrence> compile_recurrence(const SchedulingRule& r, const Zone* zone,
+                                             CompiledRule& out, RuleErrors& errors) {
   const Frequency freq = r.frequency.value_or(Frequency::none);
   if (freq == Frequency::none) {
     if (r.start_date.empty()) {
@@ -224,14 +239,15 @@ void compile_recurrence(const SchedulingRule& r, const Zone* zone, CompiledRule&
     } else if (has_recurrence_fields(r)) {
       errors.warn("frequency", "frequency is None: interval, count, untilDate and by* are ignored");
     }
-    return;
+    return std::nullopt;
   }
   if (freq == Frequency::secondly) {
     // Over two 400-day horizons a SECONDLY rule is some 69 million starts: past every
     // bound, so each lookup would fail. Refused here, by name, instead.
-    return errors.add("frequency",
-                      "frequency Secondly is not supported (too many occurrences "
-                      "to answer within the horizon); use Minutely or coarser");
+    errors.add("frequency",
+               "frequency Secondly is not supported (too many occurrences "
+               "to answer within the horizon); use Minutely or coarser");
+    return std::nullopt;
   }
   check_ranges(r, errors);
   check_by_day(r, freq, errors);
@@ -239,16 +255,20 @@ void compile_recurrence(const SchedulingRule& r, const Zone* zone, CompiledRule&
   if (r.count >= 1 && !r.until_date.empty()) {
     errors.add("untilDate", "count and untilDate cannot both be set (RFC 5545)");
   }
-  std::string until;
   if (!r.until_date.empty()) {
-    auto d = parse_date(r.until_date);
-    if (!d) return errors.add("untilDate", "untilDate " + d.error().message);
-    until = date::format("%Y%m%d", *d);  // a date UNTIL covers that whole local day
+    if (auto d = parse_date(r.until_date); !d) {
+      errors.add("untilDate", "untilDate " + d.error().message);
+      return std::nullopt;
+    }
   }
-  if (errors.has_errors()) return;  // field errors already name the problem
-  auto rec = Recurrence::parse(build_rrule(r, freq, until), out.dtstart, zone);
-  if (!rec) return errors.add("frequency", rec.error().message);
-  out.recurrence = std::move(*rec);
+  if (errors.has_errors()) return std::nullopt;  // field errors already name the problem
+  auto rec = parse_recurrence(r, out.dtstart, zone);
+  if (!rec) {
+    errors.add("frequency", rec.error().message);
+    return std::nullopt;
+  }
+  out.recurs = true;
+  return std::move(*rec);
 }
 
 // The rule's type; a missing one is read from the fields present, with a warning.
@@ -262,17 +282,25 @@ std::optional<RuleType> rule_type(const SchedulingRule& r, RuleErrors& errors) {
   return std::nullopt;
 }
 
-CompiledRule compile_rule(const SchedulingRule& r, std::size_t index, const CompileOptions& options,
-                          const Zone* zone, std::vector<Issue>& issues) {
+// A rule compiled, and its Recurrence when it recurs.
+struct RuleAndRecurrence {
+  CompiledRule rule;
+  std::optional<Recurrence> recurrence;
+};
+
+RuleAndRecurrence compile_rule(const SchedulingRule& r, std::size_t index,
+                               const CompileOptions& options, const Zone* zone,
+                               std::vector<Issue>& issues) {
   RuleErrors errors(r);
-  CompiledRule out;
+  RuleAndRecurrence both;
+  CompiledRule& out = both.rule;
   out.source = &r;
   out.list_index = static_cast<std::uint32_t>(index);  // compiled only within the budget
   const auto type = rule_type(r, errors);
   if (type) out.type = *type;
   if (type == RuleType::time) {
     compile_span(r, out, errors);
-    compile_recurrence(r, zone, out, errors);
+    both.recurrence = compile_recurrence(r, zone, out, errors);
   } else if (type == RuleType::customer_state && r.customer_state.empty()) {
     errors.add("customerState", "customerState is empty");
   }
@@ -291,27 +319,52 @@ CompiledRule compile_rule(const SchedulingRule& r, std::size_t index, const Comp
   }
   out.evaluable = out.not_evaluable_reason.empty();
   for (Issue& i : errors.take()) issues.push_back(std::move(i));
-  return out;
+  return both;
 }
 
 }  // namespace
 
-void compile_rules(std::shared_ptr<const Schedule> schedule, const CompileOptions& options,
-                   EffectiveSchedule& out) {
+Recurrences compile_rules(std::shared_ptr<const Schedule> schedule, const CompileOptions& options,
+                          EffectiveSchedule& out) {
   out.source = std::move(schedule);
   const std::vector<SchedulingRule>& rules = out.source->rules;
-  out.rules.reserve(rules.size());
+  std::vector<RuleAndRecurrence> compiled;
+  compiled.reserve(rules.size());
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    out.rules.push_back(compile_rule(rules[i], i, options, out.zone.zone, out.issues));
+    compiled.push_back(compile_rule(rules[i], i, options, out.zone.zone, out.issues));
   }
   const bool ascending = options.priority_order == PriorityOrder::ascending;
-  std::stable_sort(out.rules.begin(), out.rules.end(),
-                   [ascending](const CompiledRule& a, const CompiledRule& b) {
-                     return ascending ? a.priority() < b.priority() : a.priority() > b.priority();
+  std::stable_sort(compiled.begin(), compiled.end(),
+                   [ascending](const RuleAndRecurrence& a, const RuleAndRecurrence& b) {
+                     const int pa = a.rule.priority(), pb = b.rule.priority();
+                     return ascending ? pa < pb : pa > pb;
                    });
+  Recurrences recurrences;
+  out.rules.reserve(compiled.size());
+  recurrences.reserve(compiled.size());
+  for (RuleAndRecurrence& c : compiled) {
+    out.rules.push_back(c.rule);
+    recurrences.push_back(std::move(c.recurrence));
+  }
   out.has_customer_state_rules = std::any_of(
       out.rules.begin(), out.rules.end(),
       [](const CompiledRule& r) { return r.evaluable && r.type == RuleType::customer_state; });
+  return recurrences;
+}
+
+Result<Recurrences> schedule_recurrences(const EffectiveSchedule& s) {
+  Recurrences out(s.rules.size());
+  for (std::size_t i = 0; i < s.rules.size(); ++i) {
+    const CompiledRule& r = s.rules[i];
+    if (!r.recurs) continue;
+    auto parsed = parse_recurrence(*r.source, r.dtstart, s.zone.zone);
+    if (!parsed) {
+      return fail(ErrorCode::bad_rule,
+                  "rule " + r.id() + " no longer parses: " + parsed.error().message);
+    }
+    out[i] = std::move(*parsed);
+  }
+  return out;
 }
 
 }  // namespace hoursd

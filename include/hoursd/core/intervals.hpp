@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "hoursd/core/compiled.hpp"
@@ -59,6 +60,15 @@ class EvalContext {
   const Timeline& remember(const CompiledCustomer& c, Window w, Timeline t);
   void count_build() { ++timelines_built_; }
 
+  /// The recurrences of `s`'s rules: given to remember_recurrences(), or else parsed by
+  /// schedule_recurrences() on first use under this context. Errors: those of
+  /// schedule_recurrences(). The pointer stays valid until forget_recurrences(s).
+  Result<const Recurrences*> recurrences(const EffectiveSchedule& s);
+  /// Keeps `r` as the recurrences of `s`. REQUIRES: what schedule_recurrences(s) gives.
+  void remember_recurrences(const EffectiveSchedule& s, Recurrences r);
+  /// Lets go of `s`'s recurrences (the compile, once a schedule's timeline is built).
+  void forget_recurrences(const EffectiveSchedule& s) { recurrences_.erase(&s); }
+
  private:
   using Key = std::tuple<const CompiledCustomer*, date::sys_seconds, date::sys_seconds>;
   std::size_t max_occurrences_;
@@ -66,6 +76,7 @@ class EvalContext {
   std::size_t occurrences_ = 0;
   std::size_t timelines_built_ = 0;
   std::map<Key, Timeline> memo_;
+  std::unordered_map<const EffectiveSchedule*, Recurrences> recurrences_;
 };
 
 /// Per rule of `schedule` (same order), the instants in `window` where it matches; empty

@@ -78,7 +78,9 @@ std::string why(const RuleContext& ctx, const CompiledRule& rule, const Interval
          " is checked before it and decides";
 }
 
-json rule_explain(const RuleContext& ctx, const CompiledRule& rule, const IntervalSet& iv) {
+// `recurrence`: the rule's, parsed again (std::nullopt when it does not recur).
+json rule_explain(const RuleContext& ctx, const CompiledRule& rule,
+                  const std::optional<Recurrence>& recurrence, const IntervalSet& iv) {
   const bool matched = rule.evaluable && current_in(iv, ctx.t) != nullptr;
   json r = rule_summary(rule);
   r["matched"] = matched;
@@ -88,7 +90,7 @@ json rule_explain(const RuleContext& ctx, const CompiledRule& rule, const Interv
     r["allDay"] = rule.all_day();
     r["dtstart"] = date::format("%Y-%m-%dT%H:%M:%S", rule.dtstart);
     r["lengthSeconds"] = rule.length.count();
-    r["recurrence"] = rule.recurrence ? json(rule.recurrence->text()) : json(nullptr);
+    r["recurrence"] = recurrence ? json(recurrence->text()) : json(nullptr);
   }
   if (rule.type == RuleType::customer_state) r["customerState"] = rule.customer_state();
   // Occurrences of a Time rule (touching ones united), or the spans where the parent is
@@ -113,9 +115,11 @@ Result<json> rules_explain(const CompiledSet& set, const CompiledCustomer& c, co
   const CompiledCustomer* parent = set.parent_of(c);
   auto sets = rule_intervals(set, *c.schedule, parent, w, work);
   if (!sets) return fail(sets.error());
+  auto recurrences = work.recurrences(*c.schedule);
+  if (!recurrences) return fail(recurrences.error());
   const RuleContext ctx{*c.schedule, a, parent, a.at};
   for (std::size_t i = 0; i < c.schedule->rules.size(); ++i) {
-    out.push_back(rule_explain(ctx, c.schedule->rules[i], (*sets)[i]));
+    out.push_back(rule_explain(ctx, c.schedule->rules[i], (**recurrences)[i], (*sets)[i]));
   }
   return out;
 }
