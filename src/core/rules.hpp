@@ -12,6 +12,6 @@ namespace hoursd {
 /// Returns the rules' recurrences (in out.rules' order), which the compile expands for the
 /// schedule's timeline and lint and then lets go (CompiledRule::recurs).
 Recurrences compile_rules(std::shared_ptr<const Schedule> schedule, const CompileOptions& options,
-                   EffectiveSchedule& out);
+                          EffectiveSchedule& out);
 
 }  // namespace hoursd
