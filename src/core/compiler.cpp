@@ -32,6 +32,37 @@ std::shared_ptr<const ScheduleLint> shared_lint(ScheduleLint lint) {
   return std::make_shared<const ScheduleLint>(std::move(lint));
 }
 
+/// A schedule's timeline and lint over the compile's window, or the error of a rule that
+/// expanded past its bound (then no timeline, and lint that says so).
+struct Expanded {
+  Timeline timeline;
+  std::shared_ptr<const ScheduleLint> lint;
+  std::string error;
+};
+
+/// Expands `s`'s rules over `window` under `ctx` (whose budget is one customer's): `parent`
+/// is what its CustomerState rules read.
+Expanded expand_schedule(const CompiledSet& set, const EffectiveSchedule& s,
+                         const CompiledCustomer* parent, Window window, date::sys_seconds now,
+                         std::chrono::days horizon, EvalContext& ctx) {
+  Expanded out;
+  auto recurrences = ctx.recurrences(s);
+  auto sets = recurrences ? rule_intervals(set, s, parent, window, ctx)
+                          : Result<std::vector<IntervalSet>>(fail(recurrences.error()));
+  if (!sets) {
+    out.error = sets.error().message;
+    ScheduleLint failed;
+    failed.expand_error = out.error;
+    out.lint = shared_lint(std::move(failed));
+    return out;
+  }
+  out.timeline = Timeline::merge(window, *sets);
+  out.lint = shared_lint(schedule_lint(s, **recurrences, *sets, out.timeline, now, horizon));
+  return out;
+}
+
+constexpr const char* kCompileBudget = "occurrences per compiled customer";
+
 class Builder {
  public:
   Builder(const CustomerRefs& in, const CompileOptions& options, const ZoneDb& zones,
@@ -53,13 +84,14 @@ class Builder {
     index_ids();
     measure_depths();
     match_previous();
+    now_ = now;
+    window_ = {now - options_.lookback, now + options_.lookahead};
     for (std::size_t i = 0; i < in_.size(); ++i) compile_own(i);
     compile_pending_rules();
     for (std::size_t i = 0; i < in_.size(); ++i) resolve_inheritance(i);
     find_dependency_cycles();
     for (std::size_t i = 0; i < in_.size(); ++i) set_status(i);
-    const Window window{now - options_.lookback, now + options_.lookahead};
-    for (std::size_t i = 0; i < in_.size(); ++i) precompute(i, window, now);
+    for (std::size_t i = 0; i < in_.size(); ++i) precompute(i);
   }
 
  private:
@@ -227,20 +259,34 @@ class Builder {
 
   // Step 2b. The rules of the schedules compiled anew, each schedule's on its own (its
   // recurrences parsed, COUNT ends found: most of a compile's work), so through parallel_.
-  // Nothing reads a schedule's rules before this step.
-  // Their recurrences wait in ctx_ for step 5, which expands each schedule once.
+  // Nothing reads a schedule's rules before this step. A schedule that reads no parent
+  // (no CustomerState rules) is expanded here too, and its recurrences let go at once, on
+  // the thread that made them, so the next schedule's reuse their memory; step 5 takes its
+  // timeline. The others' recurrences wait in ctx_ for step 5.
   void compile_pending_rules() {
     const auto work = [this](std::size_t k) {
       PendingRules& p = pending_rules_[k];
-      p.recurrences = compile_rules(p.source, options_, *p.into);
+      Recurrences recurrences = compile_rules(p.source, options_, *p.into);
+      const EffectiveSchedule& s = *p.into;
+      if (!s.zone.zone || s.force_closed) return;  // invalid, or expands nothing
+      if (s.has_customer_state_rules) {
+        p.recurrences = std::move(recurrences);
+        return;
+      }
+      EvalContext ctx;
+      ctx.rebudget(kMaxOccurrencesPerCompile, kCompileBudget);
+      ctx.remember_recurrences(s, std::move(recurrences));
+      p.expanded = expand_schedule(set_, s, nullptr, window_, now_, options_.horizon, ctx);
     };
     if (parallel_) {
       parallel_(pending_rules_.size(), work);
     } else {
       for (std::size_t k = 0; k < pending_rules_.size(); ++k) work(k);
     }
-    for (PendingRules& p : pending_rules_)
-      ctx_.remember_recurrences(*p.into, std::move(p.recurrences));
+    for (PendingRules& p : pending_rules_) {
+      if (p.expanded) expanded_.emplace(p.into, std::move(*p.expanded));
+      if (!p.recurrences.empty()) ctx_.remember_recurrences(*p.into, std::move(p.recurrences));
+    }
     pending_rules_.clear();
   }
 
@@ -367,17 +413,17 @@ class Builder {
   }
 
   // Step 5b. Parents first, so a CustomerState rule reads its parent's precomputed timeline.
-  void precompute(std::size_t i, Window window, date::sys_seconds now) {
+  void precompute(std::size_t i) {
     if (done_.size() != in_.size()) done_.assign(in_.size(), false);
     if (done_[i]) return;
     done_[i] = true;
-    if (out_[i].schedule) precompute_schedule(i, window, now);
+    if (out_[i].schedule) precompute_schedule(i);
   }
 
   // The timeline and schedule lint of a customer with a schedule.
-  void precompute_schedule(std::size_t i, Window window, date::sys_seconds now) {
+  void precompute_schedule(std::size_t i) {
     CompiledCustomer& c = out_[i];
-    if (c.schedule->has_customer_state_rules && c.parent) precompute(*c.parent, window, now);
+    if (c.schedule->has_customer_state_rules && c.parent) precompute(*c.parent);
     if (const std::size_t first = first_with_same_schedule(i); first != kNone) {
       c.timeline = out_[first].timeline;
       c.schedule_lint = out_[first].schedule_lint;
@@ -391,36 +437,30 @@ class Builder {
     ++recompiled_;
     const EffectiveSchedule& s = *c.schedule;
     if (s.force_closed) {  // no rule is evaluated, so none is expanded
-      c.timeline = Timeline::constant(window, kForceClosedDecider);
-      c.schedule_lint = shared_lint(schedule_lint(s, {}, {}, c.timeline, now, options_.horizon));
+      c.timeline = Timeline::constant(window_, kForceClosedDecider);
+      c.schedule_lint = shared_lint(schedule_lint(s, {}, {}, c.timeline, now_, options_.horizon));
       return;
     }
-    ctx_.rebudget(kMaxOccurrencesPerCompile, "occurrences per compiled customer");
-    if (auto error = expand(i, window, now); !error.empty()) {
-      // A rule expands past its bound: lookups will report the same error.
-      expand_error_.emplace(i, error);
-      c.issues.push_back(customer_error("rules", error));
-      ScheduleLint failed;
-      failed.expand_error = std::move(error);
-      c.schedule_lint = shared_lint(std::move(failed));
+    if (auto done = expanded_.find(&s); done != expanded_.end()) {  // in step 2b
+      take_expanded(i, std::move(done->second));
+      expanded_.erase(done);
+      return;
     }
+    ctx_.rebudget(kMaxOccurrencesPerCompile, kCompileBudget);
+    take_expanded(
+        i, expand_schedule(set_, s, set_.parent_of(c), window_, now_, options_.horizon, ctx_));
     // Only a schedule with CustomerState rules is expanded again, for its next customer.
     if (!s.has_customer_state_rules) ctx_.forget_recurrences(s);
   }
 
-  // Sets customer i's timeline and schedule lint from its rules' recurrences; "" when done,
-  // else the error that stopped it.
-  std::string expand(std::size_t i, Window window, date::sys_seconds now) {
+  void take_expanded(std::size_t i, Expanded e) {
     CompiledCustomer& c = out_[i];
-    const EffectiveSchedule& s = *c.schedule;
-    auto recurrences = ctx_.recurrences(s);
-    if (!recurrences) return recurrences.error().message;
-    auto sets = rule_intervals(set_, s, set_.parent_of(c), window, ctx_);
-    if (!sets) return sets.error().message;
-    c.timeline = Timeline::merge(window, *sets);
-    c.schedule_lint =
-        shared_lint(schedule_lint(s, **recurrences, *sets, c.timeline, now, options_.horizon));
-    return "";
+    c.timeline = std::move(e.timeline);
+    c.schedule_lint = std::move(e.lint);
+    if (!e.error.empty()) {  // a rule expands past its bound: lookups will report the same
+      c.issues.push_back(customer_error("rules", e.error));
+      expand_error_.emplace(i, std::move(e.error));
+    }
   }
 
   // The previous compile's timeline and lint still hold when the schedule object is the
@@ -485,12 +525,17 @@ class Builder {
   struct PendingRules {
     std::shared_ptr<const Schedule> source;
     EffectiveSchedule* into;
-    Recurrences recurrences = {};  // compile_rules()'s
+    std::optional<Expanded> expanded = {};  // when it reads no parent
+    Recurrences recurrences = {};           // else compile_rules()'s, for step 5
   };
   std::vector<PendingRules> pending_rules_;
   std::unordered_map<std::size_t, std::size_t> owner_;
   std::unordered_map<const EffectiveSchedule*, std::size_t> first_with_;
   std::unordered_map<std::size_t, std::string> expand_error_;  // a rule expanded past its bound
+  // Expanded in step 2b, until step 5 gives them to their first customer.
+  std::unordered_map<const EffectiveSchedule*, Expanded> expanded_;
+  date::sys_seconds now_{};
+  Window window_{};
   // Parent timelines built on demand, each once (those not covered by a precomputed one,
   // e.g. taken over from a previous compile with its older window).
   EvalContext ctx_ = EvalContext::unbounded();
