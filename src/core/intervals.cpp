@@ -59,7 +59,7 @@ Result<IntervalSet> time_intervals(const CompiledRule& rule,
     for (const Recurrence::Start& s : *chunk) add(s);
     total += chunk->size();
     if (total > kMaxStartsPerWindow) {
-      return fail(ErrorCode::out_of_range, "rule " + rule.id() + ": more than " +
+      return fail(ErrorCode::out_of_range, "rule " + std::string(rule.id()) + ": more than " +
                                                std::to_string(kMaxStartsPerWindow) +
                                                " occurrences in one window");
     }

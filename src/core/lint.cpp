@@ -53,7 +53,7 @@ LintFact fact(Kind kind, std::size_t r, std::size_t other = 0) {
 }
 
 std::string label(const CompiledRule& r) {
-  return "rule " + (r.id().empty() ? "#" + std::to_string(r.list_index) : r.id());
+  return "rule " + (r.id().empty() ? "#" + std::to_string(r.list_index) : std::string(r.id()));
 }
 
 bool intersects(const IntervalSet& a, const IntervalSet& b) {
@@ -216,8 +216,8 @@ Lint words(const LintFact& f, const EffectiveSchedule& s, Window window, days ho
       const CompiledRule& a = s.rules[f.other];
       return {"same_priority_overlap", r.id(),
               label(a) + " and " + label(r) + " share priority " + std::to_string(a.priority()) +
-                  ", overlap and give different states (" + a.state() + ", " + r.state() +
-                  "): list order decides"};
+                  ", overlap and give different states (" + std::string(a.state()) + ", " +
+                  std::string(r.state()) + "): list order decides"};
     }
     case Kind::start_in_dst_gap:
       return {"start_in_dst_gap", r.id(),

@@ -288,13 +288,14 @@ struct RuleAndRecurrence {
   std::optional<Recurrence> recurrence;
 };
 
-RuleAndRecurrence compile_rule(const SchedulingRule& r, std::size_t index,
+// `r` is `source` unpacked.
+RuleAndRecurrence compile_rule(const SchedulingRule& r, RuleView source, std::size_t index,
                                const CompileOptions& options, const Zone* zone,
                                std::vector<Issue>& issues) {
   RuleErrors errors(r);
   RuleAndRecurrence both;
   CompiledRule& out = both.rule;
-  out.source = &r;
+  out.source = source;
   out.list_index = static_cast<std::uint32_t>(index);  // compiled only within the budget
   const auto type = rule_type(r, errors);
   if (type) out.type = *type;
@@ -327,11 +328,12 @@ RuleAndRecurrence compile_rule(const SchedulingRule& r, std::size_t index,
 Recurrences compile_rules(std::shared_ptr<const Schedule> schedule, const CompileOptions& options,
                           EffectiveSchedule& out) {
   out.source = std::move(schedule);
-  const std::vector<SchedulingRule>& rules = out.source->rules;
+  const RuleList& rules = out.source->rules;
   std::vector<RuleAndRecurrence> compiled;
   compiled.reserve(rules.size());
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    compiled.push_back(compile_rule(rules[i], i, options, out.zone.zone, out.issues));
+    compiled.push_back(
+        compile_rule(rules[i], rules.view(i), i, options, out.zone.zone, out.issues));
   }
   const bool ascending = options.priority_order == PriorityOrder::ascending;
   std::stable_sort(compiled.begin(), compiled.end(),
@@ -357,10 +359,10 @@ Result<Recurrences> schedule_recurrences(const EffectiveSchedule& s) {
   for (std::size_t i = 0; i < s.rules.size(); ++i) {
     const CompiledRule& r = s.rules[i];
     if (!r.recurs) continue;
-    auto parsed = parse_recurrence(*r.source, r.dtstart, s.zone.zone);
+    auto parsed = parse_recurrence(s.source->rules[r.list_index], r.dtstart, s.zone.zone);
     if (!parsed) {
       return fail(ErrorCode::bad_rule,
-                  "rule " + r.id() + " no longer parses: " + parsed.error().message);
+                  "rule " + std::string(r.id()) + " no longer parses: " + parsed.error().message);
     }
     out[i] = std::move(*parsed);
   }

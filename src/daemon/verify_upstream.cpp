@@ -28,8 +28,9 @@ std::string describe_decider(const Decider& d) {
   switch (d.kind) {
     case Decider::Kind::rule:
       return "rule " +
-             (d.rule->id().empty() ? "#" + std::to_string(d.rule->list_index) : d.rule->id()) +
-             " (" + d.rule->name() + ", priority " + std::to_string(d.rule->priority()) + ")";
+             (d.rule->id().empty() ? "#" + std::to_string(d.rule->list_index)
+                                   : std::string(d.rule->id())) +
+             " (" + std::string(d.rule->name()) + ", priority " + std::to_string(d.rule->priority()) + ")";
     case Decider::Kind::default_state: return "defaultState";
     case Decider::Kind::force_closed: return "forceClosed";
   }

@@ -40,11 +40,11 @@ json zone_json(const EffectiveSchedule& s) {
 }  // namespace
 
 json rule_json(const CompiledRule& r) {
-  return {{"id", r.id().view()},
-          {"name", r.name().view()},
+  return {{"id", r.id()},
+          {"name", r.name()},
           {"priority", r.priority()},
           {"type", std::string(to_string(r.type))},
-          {"flowId", r.flow_id().empty() ? json(nullptr) : json(r.flow_id().view())},
+          {"flowId", r.flow_id().empty() ? json(nullptr) : json(r.flow_id())},
           {"flowParams", flow_params(r.flow_params_json())}};
 }
 
@@ -189,7 +189,7 @@ void write_rule(std::string& out, const CompiledRule& r) {
   o.string("type", to_string(r.type));
   optional_string(o, "flowId", r.flow_id());
   // Stored as nlohmann's compact dump of the upstream object: already what dump() writes.
-  o.raw("flowParams", r.flow_params_json().empty() ? "null" : r.flow_params_json().view());
+  o.raw("flowParams", r.flow_params_json().empty() ? "null" : r.flow_params_json());
   o.close();
 }
 

@@ -203,6 +203,14 @@ Check read(const json& v, std::vector<T>& out) {
   return std::nullopt;
 }
 
+/// A schedule's rules are read as a vector, then packed.
+Check read(const json& v, RuleList& out) {
+  std::vector<SchedulingRule> rules;
+  if (auto f = read(v, rules)) return f;
+  out = RuleList(rules);
+  return std::nullopt;
+}
+
 /// A list of ints is read as a vector, then set whole.
 Check read(const json& v, IntList& out) {
   std::vector<int> values;

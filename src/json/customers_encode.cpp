@@ -54,6 +54,13 @@ void put(json& j, const char* key, const std::vector<T>& v) {
   j[key] = std::move(a);
 }
 
+void put(json& j, const char* key, const RuleList& rules) {
+  if (rules.empty()) return;
+  json a = json::array();
+  for (const SchedulingRule& r : rules) a.push_back(to_json(r));
+  j[key] = std::move(a);
+}
+
 /// Re-embeds JSON text kept by read_opaque(). Text that is not JSON, or nests deeper than
 /// kMaxJsonDepth (the later dump() recurses per level), breaks the Customer contract (a bug),
 /// so it is asserted and, in release builds, left out.

@@ -467,7 +467,7 @@ TEST(Compiler, PrecomputeOverTheOccurrenceBudgetIsAnIssueNotGigabytes) {
 
 TEST(Compiler, RuleBudgetIsCheckedWithoutCompiling) {
   Schedule s = schedule("UTC", {});
-  s.rules.assign(kMaxRulesPerSchedule, always("r", "Open"));
+  s.rules = std::vector<SchedulingRule>(kMaxRulesPerSchedule, always("r", "Open"));
   EXPECT_TRUE(check_rule_budget(s));
   s.rules.push_back(always("r", "Open"));
   auto over = check_rule_budget(s);

@@ -267,7 +267,9 @@ TEST(Evaluator, ReuseFollowsAChangedCustomerStateParent) {
   const CompiledSet first = compile(v1, CompileOptions{}, test::tzdb(), now);
   EXPECT_EQ(text(answer_at(first, "K", "2024-05-06T12:00:00Z").state), "Shut");
   std::vector<Customer> v2 = v1;
-  v2[0].schedule->rules[0].state = "Business Hours";
+  SchedulingRule edited = v2[0].schedule->rules[0];
+  edited.state = "Business Hours";
+  v2[0].schedule->rules.set(0, edited);
   v2[0].date_last_modified = "changed";
   const PreviousCompile prior{v1, first};
   const CompiledSet second = compile(v2, CompileOptions{}, test::tzdb(), now, &prior);

@@ -1,9 +1,11 @@
 // OptionalSchedule: the value semantics of std::optional<Schedule> over storage that equal
 // schedules share. IntList: a compact list of ints, one in place or more on the heap.
-// CompactString: a 16-byte string, in place up to 15 bytes.
+// CompactString: a 16-byte string, in place up to 15 bytes. RuleList: a schedule's rules
+// packed into one block.
 
 #include "hoursd/core/schedule.hpp"
 
+#include <climits>
 #include <cstring>
 #include <optional>
 #include <sstream>
@@ -28,7 +30,7 @@ TEST(OptionalSchedule, ACopySharesTheStorageUntilOneSideWrites) {
   EXPECT_FALSE(b.shares_with(a));
   EXPECT_EQ(a->default_state, "Open");
   EXPECT_EQ(b->default_state, "Closed");
-  (*a).rules.emplace_back();  // not shared any more: no copy needed, and none seen by b
+  (*a).rules.push_back({});  // not shared any more: no copy needed, and none seen by b
   EXPECT_EQ(a->rules.size(), 1u);
   EXPECT_TRUE(b->rules.empty());
 }
@@ -72,6 +74,108 @@ std::vector<int> values(const IntList& list) { return {list.begin(), list.end()}
 // One value is held in place, more on the heap: each size is copied, moved and assigned
 // across the boundary (the sanitizer build checks the heap side). A value in place is tagged
 // with a 1 beside it, so lists of 1s and 0s are among the cases.
+// Every field set, at the ends of its range: texts past one length byte (128) and two
+// (16,384), ints at INT_MIN and INT_MAX, negative list values, a day without a weekday.
+SchedulingRule every_field_set() {
+  return SchedulingRule{
+      .id = "r-every",
+      .name = "Every field",
+      .state = "Business Hours",
+      .source = std::string(128, 's'),
+      .condition = "x > 1",
+      .customer_state = "Parent Open",
+      .flow_id = "flow-1",
+      .flow_params_json = "{\"queue\":\"" + std::string(20'000, 'q') + "\"}",
+      .start_date = "2025-01-01",
+      .start_time = "09:00",
+      .end_time = "17:00",
+      .until_date = "2026-12-31",
+      .by_set_position = {-1, 1},
+      .by_month = {12},
+      .by_week_no = {-53, 53},
+      .by_year_day = {-366, 366, INT_MIN, INT_MAX},
+      .by_month_day = {-31},
+      .by_day = {{-5, Weekday::saturday}, {0, std::nullopt}, {INT_MAX, Weekday::sunday}},
+      .by_hour = {0, 23},
+      .by_minute = {59},
+      .priority = INT_MIN,
+      .interval = INT_MAX,
+      .count = -1,
+      .simple_rule_type = RuleType::customer_state,
+      .frequency = Frequency::yearly,
+      .is_all_day = true};
+}
+
+TEST(RuleList, UnpacksEveryFieldAsPacked) {
+  const std::vector<SchedulingRule> rules = {every_field_set(), SchedulingRule{},
+                                             SchedulingRule{.id = "r2",
+                                                            .priority = INT_MAX,
+                                                            .simple_rule_type = RuleType::always,
+                                                            .frequency = Frequency::none}};
+  const RuleList list(rules);
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list.unpack(), rules);
+  for (std::size_t i = 0; i < rules.size(); ++i) EXPECT_EQ(list[i], rules[i]) << i;
+  std::vector<SchedulingRule> iterated(list.begin(), list.end());
+  EXPECT_EQ(iterated, rules);
+  EXPECT_TRUE(RuleList().empty());
+  EXPECT_EQ(RuleList().unpack(), std::vector<SchedulingRule>{});
+}
+
+TEST(RuleList, EachEnumValueComesBack) {
+  std::vector<SchedulingRule> rules;
+  for (RuleType t : {RuleType::always, RuleType::customer_state, RuleType::time})
+    rules.push_back({.simple_rule_type = t});
+  for (int f = 0; f <= static_cast<int>(Frequency::yearly); ++f)
+    rules.push_back({.frequency = static_cast<Frequency>(f)});
+  for (int d = 0; d < 7; ++d) rules.push_back({.by_day = {{d - 3, static_cast<Weekday>(d)}}});
+  EXPECT_EQ(RuleList(rules).unpack(), rules);
+}
+
+TEST(RuleList, AViewReadsTheFieldsACompiledRuleAnswersWith) {
+  const SchedulingRule r = every_field_set();
+  const RuleList list{SchedulingRule{.id = "first", .state = "Open", .priority = 3}, r};
+  const RuleView v = list.view(1);
+  EXPECT_EQ(v.id(), r.id.view());
+  EXPECT_EQ(v.name(), r.name.view());
+  EXPECT_EQ(v.state(), r.state.view());
+  EXPECT_EQ(v.customer_state(), r.customer_state.view());
+  EXPECT_EQ(v.flow_id(), r.flow_id.view());
+  EXPECT_EQ(v.flow_params_json(), r.flow_params_json.view());
+  EXPECT_EQ(v.priority(), INT_MIN);
+  EXPECT_TRUE(v.is_all_day());
+  const RuleView first = list.view(0);
+  EXPECT_EQ(first.id(), "first");
+  EXPECT_EQ(first.state(), "Open");
+  EXPECT_EQ(first.name(), "");
+  EXPECT_EQ(first.priority(), 3);
+  EXPECT_FALSE(first.is_all_day());
+}
+
+TEST(RuleList, EqualityComparesRulesAndWritesPackAgain) {
+  const std::vector<SchedulingRule> rules = {every_field_set(), SchedulingRule{.id = "r2"}};
+  RuleList a(rules);
+  const RuleList b = a;  // a copy of its own
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, RuleList(rules));
+  SchedulingRule changed = rules[1];
+  changed.by_minute = {0};
+  a.set(1, changed);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a[1], changed);
+  EXPECT_EQ(b[1], rules[1]);
+  EXPECT_EQ(a[0], rules[0]);
+  a.set(1, rules[1]);
+  EXPECT_EQ(a, b);
+  a.push_back(SchedulingRule{});
+  EXPECT_EQ(a.size(), 3u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a[2], SchedulingRule{});
+  EXPECT_NE(RuleList{SchedulingRule{}}, RuleList{});
+  RuleList moved = std::move(a);
+  EXPECT_EQ(moved.size(), 3u);
+}
+
 TEST(IntList, KeepsItsValuesThroughCopiesMovesAndAssignments) {
   EXPECT_EQ(sizeof(IntList), 8u);
   const std::vector<std::vector<int>> sizes = {

@@ -182,7 +182,7 @@ TEST(LintCommand, Issue10_ARuleOverTheCompileBudgetIsOneErrorNotAlsoAWarning) {
   minutely.by_day.clear();
   minutely.start_time = "00:00";
   minutely.end_time = "00:01";
-  customers[0].schedule->rules.assign(90, minutely);
+  customers[0].schedule->rules = std::vector<SchedulingRule>(90, minutely);
   const CompiledSet set = compile(customers, CompileOptions{}, test::tzdb(), kNow);
   std::size_t errors = 0, about_budget = 0;
   for (const LintFinding& f : lint_findings(set, {})) {

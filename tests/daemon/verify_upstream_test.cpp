@@ -297,7 +297,9 @@ TEST(VerifyUpstream, ProbesReportAPlatformThatIgnoresForceClosed) {
 
 TEST(VerifyUpstream, ProbesReportAPlatformThatTakesTheFirstListedRuleNotAPriority) {
   ScriptedPlatform platform(reading(lunch_customers(1), [](Schedule& s) {
-    for (std::size_t i = 0; i < s.rules.size(); ++i) s.rules[i].priority = static_cast<int>(i);
+    std::vector<SchedulingRule> rules = s.rules.unpack();
+    for (std::size_t i = 0; i < rules.size(); ++i) rules[i].priority = static_cast<int>(i);
+    s.rules = rules;
   }));
   const std::string out = run_probes_against(platform, kExitFailure);
   EXPECT_NE(out.find("probe priority-direction at 2026-12-07T17:00:00Z: platform \"Probe "
@@ -320,9 +322,11 @@ TEST(VerifyUpstream, ProbesAskAboutByDayOffsetZeroOnAnInnerMondayOfAMonthlyRule)
             std::string::npos)
       << out;
   ScriptedPlatform as_first(reading(lunch_customers(1), [](Schedule& s) {
-    for (SchedulingRule& r : s.rules)
+    std::vector<SchedulingRule> rules = s.rules.unpack();
+    for (SchedulingRule& r : rules)
       for (ScheduleDay& d : r.by_day)
         if (r.frequency == Frequency::monthly && d.offset == 0) d.offset = 1;
+    s.rules = rules;
   }));
   out = run_probes_against(as_first, kExitFailure);
   EXPECT_NE(out.find("probe byday-offset-0 at 2026-12-14T17:00:00Z: platform \"Probe Closed\"; "
@@ -333,10 +337,12 @@ TEST(VerifyUpstream, ProbesAskAboutByDayOffsetZeroOnAnInnerMondayOfAMonthlyRule)
 
 TEST(VerifyUpstream, ProbesCatchAPlatformThatIgnoresPm) {
   ScriptedPlatform platform(reading(lunch_customers(1), [](Schedule& s) {
-    for (SchedulingRule& r : s.rules)
+    std::vector<SchedulingRule> rules = s.rules.unpack();
+    for (SchedulingRule& r : rules)
       for (CompactString* t : {&r.start_time, &r.end_time})
         if (t->view().ends_with(" PM") || t->view().ends_with(" AM"))
           *t = t->view().substr(0, t->size() - 3);
+    s.rules = rules;
   }));
   const std::string out = run_probes_against(platform, kExitFailure);
   EXPECT_NE(out.find("probe time-format-12h at 2026-12-07T19:00:00Z: platform \"Probe Closed\"; "

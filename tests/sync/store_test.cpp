@@ -704,10 +704,11 @@ std::vector<Customer> generated_customers(int n) {
     c.name = "Filiale Nr. " + std::to_string(i) + " – Zürich";
     c.reference_id = "REF-" + std::to_string(i);
     c.parent_customer_id = i == 0 ? "" : "cust-0";
-    auto& rules = c.schedule->rules;
+    std::vector<SchedulingRule> rules = c.schedule->rules.unpack();
     rules.insert(rules.begin() + 1, {weekday_hours("r-tue", Weekday::tuesday),
                                      weekday_hours("r-wed", Weekday::wednesday),
                                      weekday_hours("r-thu", Weekday::thursday)});
+    c.schedule->rules = rules;
     out.push_back(std::move(c));
   }
   return out;

@@ -178,7 +178,9 @@ TEST_F(SyncTest, OnlyChangedCustomersAndTheirDependentsAreRecompiled) {
   std::vector<Customer> v1 = fleet(5);
   v1.push_back(child_of("kid", "c0"));  // inherits c0's schedule
   std::vector<Customer> v2 = v1;
-  v2[0].schedule->rules[0].state = "Closed";
+  SchedulingRule edited = v2[0].schedule->rules[0];
+  edited.state = "Closed";
+  v2[0].schedule->rules.set(0, edited);
   v2[0].date_last_modified = "2026-11-02T00:00:00Z";
   source->push_customers(v1);
   source->push_customers(v2);

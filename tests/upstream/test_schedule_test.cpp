@@ -47,9 +47,10 @@ TEST(TestSchedule, BodyCarriesAnInlineScheduleAsTheUpstreamDto) {
 
 TEST(TestSchedule, BodyWritesAMonthlyByDayOffsetOfZeroButNotAWeeklyOne) {
   Schedule s = *test::generated_customers(1)[0].schedule;
-  s.rules.push_back(s.rules[0]);
-  s.rules[1].frequency = Frequency::monthly;
-  s.rules[1].by_day = {{0, Weekday::monday}, {2, Weekday::friday}};
+  SchedulingRule monthly_rule = s.rules[0];
+  monthly_rule.frequency = Frequency::monthly;
+  monthly_rule.by_day = {{0, Weekday::monday}, {2, Weekday::friday}};
+  s.rules.push_back(monthly_rule);
   const json body = json::parse(test_schedule_body(kNoonish, s));
   const json& weekly = body["schedule"]["rules"][0]["byDay"][0];
   const json& monthly = body["schedule"]["rules"][1]["byDay"];

@@ -109,10 +109,10 @@ struct ScheduleLint {
 
 /// A rule after validation. Rules that cannot decide (invalid, empty state, condition
 /// skipped) are kept so explain can say why, with `evaluable` false. The upstream rule's
-/// fields are read through `source`, not copied: the EffectiveSchedule holding this rule
-/// holds the decoded schedule too, so a rule's texts are held once.
+/// fields are read in place through `source`, not copied: the EffectiveSchedule holding this
+/// rule holds the decoded schedule too, so a rule's texts are held once.
 struct CompiledRule {
-  const SchedulingRule* source = nullptr;  // REQUIRES of every accessor: set
+  RuleView source;  // the rule in its schedule's RuleList; REQUIRES of every accessor: set
   // Position in the upstream rules list: below kMaxRulesPerSchedule, so 32 bits, packed
   // with the next three fields (a snapshot holds a compiled rule per upstream rule).
   std::uint32_t list_index = 0;
@@ -131,14 +131,14 @@ struct CompiledRule {
   std::chrono::seconds length{0};  // wall-clock length of every occurrence; one occurrence at
                                    // dtstart when !recurs
 
-  const CompactString& id() const { return source->id; }
-  const CompactString& name() const { return source->name; }
-  int priority() const { return source->priority; }
-  const CompactString& state() const { return source->state; }
-  const CompactString& customer_state() const { return source->customer_state; }
-  const CompactString& flow_id() const { return source->flow_id; }
-  const CompactString& flow_params_json() const { return source->flow_params_json; }
-  bool all_day() const { return source->is_all_day; }  // time rules only
+  std::string_view id() const { return source.id(); }
+  std::string_view name() const { return source.name(); }
+  int priority() const { return source.priority(); }
+  std::string_view state() const { return source.state(); }
+  std::string_view customer_state() const { return source.customer_state(); }
+  std::string_view flow_id() const { return source.flow_id(); }
+  std::string_view flow_params_json() const { return source.flow_params_json(); }
+  bool all_day() const { return source.is_all_day(); }  // time rules only
 };
 
 /// A schedule's rules' recurrences, in the order of its rules: std::nullopt for a rule that

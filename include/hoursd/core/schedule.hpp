@@ -9,11 +9,13 @@
 /// absent).
 
 #include <algorithm>
+#include <cstddef>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
 #include <iosfwd>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -225,11 +227,105 @@ struct SchedulingRule {
   friend bool operator==(const SchedulingRule&, const SchedulingRule&) = default;
 };
 
+/// One rule of a RuleList read in place: the fields a compiled rule answers with, as views
+/// into the list's block (valid while the list is). Default: no rule (REQUIRES of every
+/// accessor: made by RuleList::view()).
+class RuleView {
+ public:
+  RuleView() = default;
+  int priority() const;
+  bool is_all_day() const;
+  std::string_view state() const { return text(0); }
+  std::string_view id() const { return text(1); }
+  std::string_view name() const { return text(2); }
+  std::string_view customer_state() const { return text(3); }
+  std::string_view flow_id() const { return text(4); }
+  std::string_view flow_params_json() const { return text(5); }
+
+ private:
+  friend class RuleList;
+  explicit RuleView(const unsigned char* rule) : rule_(rule) {}
+  std::string_view text(std::size_t k) const;
+  const unsigned char* rule_ = nullptr;
+};
+
+/// A schedule's rules, packed into one heap block of exactly their size: each rule's
+/// numbers as variable-length integers, its texts and lists each preceded by its length,
+/// empty ones in one byte. A SchedulingRule takes 296 bytes plus its longer texts, and a
+/// snapshot holds a million rules; packed, a typical one takes about a hundred. Set whole
+/// and read: operator[] and iteration unpack a rule into a SchedulingRule (a copy), view()
+/// reads one in place. A write (push_back, set) packs the list again. Equal lists have equal
+/// bytes (each value has one packing), so comparing compares bytes.
+class RuleList {
+ public:
+  RuleList() = default;
+  RuleList(const std::vector<SchedulingRule>& rules);  // NOLINT: implicit, as the vector it replaces
+  RuleList(std::initializer_list<SchedulingRule> rules)
+      : RuleList(std::vector<SchedulingRule>(rules)) {}
+  RuleList(const RuleList& other);
+  RuleList(RuleList&& other) noexcept = default;
+  RuleList& operator=(RuleList other) noexcept {  // copy or move, then swap
+    std::swap(block_, other.block_);
+    return *this;
+  }
+  ~RuleList() = default;
+
+  std::size_t size() const;
+  bool empty() const { return size() == 0; }
+  /// REQUIRES: i < size(). Const, so that a write to a field of the copy, which would be
+  /// lost, does not compile.
+  const SchedulingRule operator[](std::size_t i) const;
+  RuleView view(std::size_t i) const;
+  std::vector<SchedulingRule> unpack() const;
+  /// Packs the list again with `rule` appended, or as the i-th rule (REQUIRES: i < size()).
+  void push_back(const SchedulingRule& rule);
+  void set(std::size_t i, const SchedulingRule& rule);
+
+  /// Iterates the rules unpacked, by value.
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = SchedulingRule;
+    using difference_type = std::ptrdiff_t;
+    using reference = const SchedulingRule;
+    using pointer = void;
+    iterator() = default;
+    const SchedulingRule operator*() const { return (*list_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator was = *this;
+      ++i_;
+      return was;
+    }
+    friend bool operator==(const iterator&, const iterator&) = default;
+
+   private:
+    friend class RuleList;
+    iterator(const RuleList* list, std::size_t i) : list_(list), i_(i) {}
+    const RuleList* list_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size()}; }
+
+  friend bool operator==(const RuleList& a, const RuleList& b);
+
+ private:
+  // Block: uint32 count, uint32 size of the whole block, uint32 offset of each rule from the
+  // block's start, then the rules. Null when empty.
+  std::size_t block_size() const;
+  const unsigned char* rule(std::size_t i) const;
+  std::unique_ptr<unsigned char[]> block_;
+};
+
 struct Schedule {
   CompactString time_zone_id;  // IANA or Windows id; "" cascades to the parent's zone
   bool inherit = false;
   bool force_closed = false;
-  std::vector<SchedulingRule> rules;
+  RuleList rules;
   CompactString default_state;  // "" means null
 
   friend bool operator==(const Schedule&, const Schedule&) = default;

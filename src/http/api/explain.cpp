@@ -55,7 +55,8 @@ std::string why_not_matched(const RuleContext& ctx, const CompiledRule& rule,
                             const IntervalSet& iv) {
   if (rule.type == RuleType::customer_state) {
     if (!ctx.parent) return "no parent, so a CustomerState rule never matches";
-    return "parent " + ctx.parent->id + " is not in state \"" + rule.customer_state() + "\" at t";
+    return "parent " + ctx.parent->id + " is not in state \"" + std::string(rule.customer_state()) +
+           "\" at t";
   }
   return next_in(iv, ctx.t) ? "no occurrence contains t"
                             : "no occurrence contains t, and none starts within the horizon";
@@ -74,7 +75,7 @@ std::string why(const RuleContext& ctx, const CompiledRule& rule, const Interval
     return "matches at t, and no rule checked before it matches, so it decides";
   }
   if (!ctx.answer.decider.rule) return "matches at t, but the state comes from the default";
-  return "matches at t, but rule " + ctx.answer.decider.rule->id() +
+  return "matches at t, but rule " + std::string(ctx.answer.decider.rule->id()) +
          " is checked before it and decides";
 }
 
