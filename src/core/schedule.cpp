@@ -84,10 +84,10 @@ namespace {
 
 using Texts = CompactString SchedulingRule::*;
 constexpr Texts kTexts[] = {
-    &SchedulingRule::state,      &SchedulingRule::id,        &SchedulingRule::name,
-    &SchedulingRule::customer_state, &SchedulingRule::flow_id, &SchedulingRule::flow_params_json,
-    &SchedulingRule::source,     &SchedulingRule::condition, &SchedulingRule::start_date,
-    &SchedulingRule::start_time, &SchedulingRule::end_time,  &SchedulingRule::until_date};
+    &SchedulingRule::state,          &SchedulingRule::id,        &SchedulingRule::name,
+    &SchedulingRule::customer_state, &SchedulingRule::flow_id,   &SchedulingRule::flow_params_json,
+    &SchedulingRule::source,         &SchedulingRule::condition, &SchedulingRule::start_date,
+    &SchedulingRule::start_time,     &SchedulingRule::end_time,  &SchedulingRule::until_date};
 using Lists = IntList SchedulingRule::*;
 constexpr Lists kLists[] = {&SchedulingRule::by_set_position, &SchedulingRule::by_month,
                             &SchedulingRule::by_week_no,      &SchedulingRule::by_year_day,
@@ -278,8 +278,7 @@ void RuleList::set(std::size_t i, const SchedulingRule& rule) {
 
 bool operator==(const RuleList& a, const RuleList& b) {
   return a.block_size() == b.block_size() &&
-         (a.block_size() == 0 ||
-          std::memcmp(a.block_.get(), b.block_.get(), a.block_size()) == 0);
+         (a.block_size() == 0 || std::memcmp(a.block_.get(), b.block_.get(), a.block_size()) == 0);
 }
 
 Schedule& OptionalSchedule::own() {

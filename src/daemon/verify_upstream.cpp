@@ -30,7 +30,8 @@ std::string describe_decider(const Decider& d) {
       return "rule " +
              (d.rule->id().empty() ? "#" + std::to_string(d.rule->list_index)
                                    : std::string(d.rule->id())) +
-             " (" + std::string(d.rule->name()) + ", priority " + std::to_string(d.rule->priority()) + ")";
+             " (" + std::string(d.rule->name()) + ", priority " +
+             std::to_string(d.rule->priority()) + ")";
     case Decider::Kind::default_state: return "defaultState";
     case Decider::Kind::force_closed: return "forceClosed";
   }

@@ -9,8 +9,8 @@
 /// absent).
 
 #include <algorithm>
-#include <cstddef>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -259,7 +259,8 @@ class RuleView {
 class RuleList {
  public:
   RuleList() = default;
-  RuleList(const std::vector<SchedulingRule>& rules);  // NOLINT: implicit, as the vector it replaces
+  // Implicit, as the vector it replaces.
+  RuleList(const std::vector<SchedulingRule>& rules);  // NOLINT
   RuleList(std::initializer_list<SchedulingRule> rules)
       : RuleList(std::vector<SchedulingRule>(rules)) {}
   RuleList(const RuleList& other);
