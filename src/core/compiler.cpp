@@ -1,14 +1,16 @@
 // compile(): effective schedules (docs/semantics.md section 1), statuses and the
 // precomputed timelines. Steps, each over the whole snapshot:
 //   1. index ids (a repeated id is invalid) and measure parent chains (too deep is invalid);
-//   2. compile every own schedule, its zone cascading up the parent chain when empty;
+//   2. compile every own schedule, its zone cascading up the parent chain when empty, and
+//      expand those that read no parent into their timelines and lint (2b, on every core);
 //   3. resolve inheritance to the schedule's owner (missing parent, cycle, invalid owner);
 //   4. find CustomerState dependency cycles;
-//   5. set statuses, precompute timelines (parents first) and lint.
+//   5. set statuses, precompute the other timelines (parents first) and lint.
 
 #include "hoursd/core/compiler.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <functional>
 #include <limits>
 
@@ -262,20 +264,21 @@ class Builder {
   // Nothing reads a schedule's rules before this step. A schedule that reads no parent
   // (no CustomerState rules) is expanded here too, and its recurrences let go at once, on
   // the thread that made them, so the next schedule's reuse their memory; step 5 takes its
-  // timeline. The others' recurrences wait in ctx_ for step 5.
+  // timeline. (Also when its customers turn out invalid in steps 3 and 4: then in vain.)
+  // The others' are let go too: step 5 parses them again, which expands nothing.
   void compile_pending_rules() {
     const auto work = [this](std::size_t k) {
       PendingRules& p = pending_rules_[k];
       Recurrences recurrences = compile_rules(p.source, options_, *p.into);
       const EffectiveSchedule& s = *p.into;
-      if (!s.zone.zone || s.force_closed) return;  // invalid, or expands nothing
-      if (s.has_customer_state_rules) {
-        p.recurrences = std::move(recurrences);
-        return;
-      }
+      // Invalid, expands nothing, or reads its parent's timeline (not built yet).
+      if (!s.zone.zone || s.force_closed || s.has_customer_state_rules) return;
+      assert(!s.has_customer_state_rules);  // so set_, still being built, is not read
       EvalContext ctx;
       ctx.rebudget(kMaxOccurrencesPerCompile, kCompileBudget);
-      ctx.remember_recurrences(s, std::move(recurrences));
+      // At most kMaxRulesPerSchedule of the budget, so never over it (were it, step 5 would
+      // expand the schedule again and report the error).
+      if (auto kept = ctx.remember_recurrences(s, std::move(recurrences)); !kept) return;
       p.expanded = expand_schedule(set_, s, nullptr, window_, now_, options_.horizon, ctx);
     };
     if (parallel_) {
@@ -285,7 +288,6 @@ class Builder {
     }
     for (PendingRules& p : pending_rules_) {
       if (p.expanded) expanded_.emplace(p.into, std::move(*p.expanded));
-      if (!p.recurrences.empty()) ctx_.remember_recurrences(*p.into, std::move(p.recurrences));
     }
     pending_rules_.clear();
   }
@@ -449,8 +451,7 @@ class Builder {
     ctx_.rebudget(kMaxOccurrencesPerCompile, kCompileBudget);
     take_expanded(
         i, expand_schedule(set_, s, set_.parent_of(c), window_, now_, options_.horizon, ctx_));
-    // Only a schedule with CustomerState rules is expanded again, for its next customer.
-    if (!s.has_customer_state_rules) ctx_.forget_recurrences(s);
+    ctx_.forget_recurrences();  // parsed again if needed: costs no expansion
   }
 
   void take_expanded(std::size_t i, Expanded e) {
@@ -526,7 +527,6 @@ class Builder {
     std::shared_ptr<const Schedule> source;
     EffectiveSchedule* into;
     std::optional<Expanded> expanded = {};  // when it reads no parent
-    Recurrences recurrences = {};           // else compile_rules()'s, for step 5
   };
   std::vector<PendingRules> pending_rules_;
   std::unordered_map<std::size_t, std::size_t> owner_;
@@ -536,8 +536,9 @@ class Builder {
   std::unordered_map<const EffectiveSchedule*, Expanded> expanded_;
   date::sys_seconds now_{};
   Window window_{};
-  // Parent timelines built on demand, each once (those not covered by a precomputed one,
-  // e.g. taken over from a previous compile with its older window).
+  // Step 5's expansions: parent timelines built on demand, each once (those not covered by
+  // a precomputed one, e.g. taken over from a previous compile with its older window), and
+  // the recurrences of the customer being expanded (let go after each customer).
   EvalContext ctx_ = EvalContext::unbounded();
 };
 

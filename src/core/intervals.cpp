@@ -89,6 +89,7 @@ Result<std::vector<IntervalSet>> rule_intervals(const CompiledSet& set,
                                                 const EffectiveSchedule& schedule,
                                                 const CompiledCustomer* parent, Window window,
                                                 EvalContext& ctx) {
+  // Parsed only when an evaluable rule recurs: only such rules index them below.
   static const Recurrences kNone;
   const Recurrences* recurrences = &kNone;
   if (std::any_of(schedule.rules.begin(), schedule.rules.end(),
@@ -182,15 +183,28 @@ const Timeline& EvalContext::remember(const CompiledCustomer& c, Window w, Timel
   return memo_.insert_or_assign(Key{&c, w.begin, w.end}, std::move(t)).first->second;
 }
 
+namespace {
+
+std::size_t recurring_rules(const EffectiveSchedule& s) {
+  return static_cast<std::size_t>(std::count_if(s.rules.begin(), s.rules.end(),
+                                                [](const CompiledRule& r) { return r.recurs; }));
+}
+
+}  // namespace
+
 Result<const Recurrences*> EvalContext::recurrences(const EffectiveSchedule& s) {
   if (auto known = recurrences_.find(&s); known != recurrences_.end()) return &known->second;
+  if (auto spent = spend(recurring_rules(s)); !spent) return fail(spent.error());
   auto parsed = schedule_recurrences(s);
   if (!parsed) return fail(parsed.error());
   return &recurrences_.emplace(&s, std::move(*parsed)).first->second;
 }
 
-void EvalContext::remember_recurrences(const EffectiveSchedule& s, Recurrences r) {
-  recurrences_.insert_or_assign(&s, std::move(r));
+Result<void> EvalContext::remember_recurrences(const EffectiveSchedule& s, Recurrences r) {
+  if (recurrences_.count(&s)) return {};
+  if (auto spent = spend(recurring_rules(s)); !spent) return fail(spent.error());
+  recurrences_.emplace(&s, std::move(r));
+  return {};
 }
 
 }  // namespace hoursd

@@ -150,6 +150,16 @@ Result<std::optional<sys_seconds>> count_end(const Impl& r, int count) {
 
 Result<Recurrence> Recurrence::parse(std::string_view rrule, date::local_seconds dtstart,
                                      const Zone* zone) {
+  return parse_rule(rrule, dtstart, zone, nullptr);
+}
+
+Result<Recurrence> Recurrence::parse_again(std::string_view rrule, date::local_seconds dtstart,
+                                           const Zone* zone, date::sys_seconds last) {
+  return parse_rule(rrule, dtstart, zone, &last);
+}
+
+Result<Recurrence> Recurrence::parse_rule(std::string_view rrule, date::local_seconds dtstart,
+                                          const Zone* zone, const date::sys_seconds* known_last) {
   auto parts = rrule::parse_rule_parts(rrule);
   if (!parts) return fail(parts.error());
   if (auto ok = check_supported(dtstart); !ok) return fail(ok.error());
@@ -169,7 +179,9 @@ Result<Recurrence> Recurrence::parse(std::string_view rrule, date::local_seconds
     if (!last) return fail(last.error());
     impl->last = *last;
   }
-  if (parts->count) {
+  if (parts->count && known_last) {
+    impl->last = *known_last;
+  } else if (parts->count) {
     auto last = count_end(*impl, *parts->count);
     if (!last) return fail(last.error());
     impl->last = last->value_or(kNoLast);
@@ -205,6 +217,7 @@ Result<std::vector<Recurrence::Start>> Recurrence::starts(date::sys_seconds from
 std::string_view Recurrence::text() const { return impl_->text; }
 date::local_seconds Recurrence::dtstart() const { return impl_->dtstart; }
 const Zone* Recurrence::zone() const { return impl_->time.zone(); }
+date::sys_seconds Recurrence::last() const { return impl_->last; }
 const std::vector<std::string>& Recurrence::never_matching() const {
   static const std::vector<std::string> kNone;
   return impl_->never_matching ? *impl_->never_matching : kNone;

@@ -213,18 +213,16 @@ void compile_span(const SchedulingRule& r, CompiledRule& out, RuleErrors& errors
   out.length = *end > *start ? *end - *start : *end - *start + days(1);  // overnight
 }
 
-// The RRULE of a rule whose fields passed every check (compile_recurrence()), in `zone`.
-// The one place a rule's Recurrence is made, so parsing it again gives what the compile got.
-Result<Recurrence> parse_recurrence(const SchedulingRule& r, date::local_seconds dtstart,
-                                    const Zone* zone) {
-  const Frequency freq = r.frequency.value_or(Frequency::none);
+// The RRULE text of a recurring rule: what the compile parses, and what
+// schedule_recurrences() parses again. Errors: a bad untilDate, named.
+Result<std::string> rrule_text(const SchedulingRule& r) {
   std::string until;
   if (!r.until_date.empty()) {
     auto d = parse_date(r.until_date);
     if (!d) return fail(ErrorCode::bad_rule, "untilDate " + d.error().message);
     until = date::format("%Y%m%d", *d);  // a date UNTIL covers that whole local day
   }
-  return Recurrence::parse(build_rrule(r, freq, until), dtstart, zone);
+  return build_rrule(r, r.frequency.value_or(Frequency::none), until);
 }
 
 // The RRULE is parsed in the schedule's zone (nullptr when that is unknown: the customer is
@@ -255,19 +253,19 @@ std::optional<Recurrence> compile_recurrence(const SchedulingRule& r, const Zone
   if (r.count >= 1 && !r.until_date.empty()) {
     errors.add("untilDate", "count and untilDate cannot both be set (RFC 5545)");
   }
-  if (!r.until_date.empty()) {
-    if (auto d = parse_date(r.until_date); !d) {
-      errors.add("untilDate", "untilDate " + d.error().message);
-      return std::nullopt;
-    }
+  const auto text = rrule_text(r);
+  if (!text) {
+    errors.add("untilDate", text.error().message);
+    return std::nullopt;
   }
   if (errors.has_errors()) return std::nullopt;  // field errors already name the problem
-  auto rec = parse_recurrence(r, out.dtstart, zone);
+  auto rec = Recurrence::parse(*text, out.dtstart, zone);
   if (!rec) {
     errors.add("frequency", rec.error().message);
     return std::nullopt;
   }
   out.recurs = true;
+  out.recurrence_last = rec->last();
   return std::move(*rec);
 }
 
@@ -307,18 +305,18 @@ RuleAndRecurrence compile_rule(const SchedulingRule& r, RuleView source, std::si
   }
 
   if (errors.has_errors()) {
-    out.not_evaluable_reason = "invalid";
+    out.skipped = CompiledRule::Skipped::invalid;
   } else if (r.state.empty()) {
-    out.not_evaluable_reason = "state is empty";
+    out.skipped = CompiledRule::Skipped::empty_state;
     errors.warn("state", "state is empty: the rule is skipped");
   } else if (!r.condition.empty() && options.condition_policy == ConditionPolicy::skip_rule) {
-    out.not_evaluable_reason = "condition cannot be evaluated here";
+    out.skipped = CompiledRule::Skipped::condition;
     errors.warn("condition",
                 "condition \"" + r.condition + "\" cannot be evaluated here: the rule is skipped");
   } else if (!r.condition.empty()) {
     errors.warn("condition", "condition \"" + r.condition + "\" is ignored (ignore-condition)");
   }
-  out.evaluable = out.not_evaluable_reason.empty();
+  out.evaluable = out.skipped == CompiledRule::Skipped::none;
   for (Issue& i : errors.take()) issues.push_back(std::move(i));
   return both;
 }
@@ -354,12 +352,24 @@ Recurrences compile_rules(std::shared_ptr<const Schedule> schedule, const Compil
   return recurrences;
 }
 
+std::string_view CompiledRule::not_evaluable_reason() const {
+  switch (skipped) {
+    case Skipped::none: return "";
+    case Skipped::invalid: return "invalid";
+    case Skipped::empty_state: return "state is empty";
+    case Skipped::condition: return "condition cannot be evaluated here";
+  }
+  return "";
+}
+
 Result<Recurrences> schedule_recurrences(const EffectiveSchedule& s) {
   Recurrences out(s.rules.size());
   for (std::size_t i = 0; i < s.rules.size(); ++i) {
     const CompiledRule& r = s.rules[i];
     if (!r.recurs) continue;
-    auto parsed = parse_recurrence(s.source->rules[r.list_index], r.dtstart, s.zone.zone);
+    auto text = rrule_text(s.source->rules[r.list_index]);
+    auto parsed = text ? Recurrence::parse_again(*text, r.dtstart, s.zone.zone, r.recurrence_last)
+                       : Result<Recurrence>(fail(text.error()));
     if (!parsed) {
       return fail(ErrorCode::bad_rule,
                   "rule " + std::string(r.id()) + " no longer parses: " + parsed.error().message);

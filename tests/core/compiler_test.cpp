@@ -643,5 +643,53 @@ TEST(Compiler, RulesCompiledThroughAParallelForInAnyOrderGiveTheSameSet) {
   EXPECT_EQ(asked, 4u);  // every own schedule (an unknown zone too); K inherits A's
 }
 
+// A compiled rule keeps no Recurrence: a refresh (every timeline rebuilt in step 5) parses
+// each again, with its COUNT end known, and must expand what the first compile expanded
+// (in step 2b, or in step 5 for CustomerState schedules). COUNT=3 ends inside the window,
+// so a COUNT end lost or wrong shows in the timeline; 6WE never matches, so lint words it.
+TEST(Compiler, RecurrencesParsedAgainExpandAsTheCompileDid) {
+  const std::string yesterday = date::format("%F", date::floor<date::days>(kNow) - date::days(1));
+  SchedulingRule three = timed("three", "Open", yesterday, "09:00", "17:00", 1);
+  three.frequency = Frequency::daily;
+  three.count = 3;
+  SchedulingRule until = timed("until", "Late", "2024-01-01", "16:00", "20:00", 1);
+  until.frequency = Frequency::daily;
+  until.until_date = date::format("%F", date::floor<date::days>(kNow) + date::days(5));
+  SchedulingRule sixth = timed("sixth", "Wed", "2024-01-03", "08:00", "09:00", 2);
+  sixth.frequency = Frequency::monthly;
+  sixth.by_day = {{6, Weekday::wednesday}, {1, Weekday::wednesday}};
+  SchedulingRule gap = timed("gap", "Night", "2024-01-01", "02:30", "03:30", 3);
+  gap.frequency = Frequency::daily;
+  const std::vector<Customer> v = {
+      customer("P", "", schedule("Europe/Berlin", {three, until, sixth, gap})),
+      customer("C", "P", schedule("", {follows("f", "Follow", "Open"), until, sixth})),
+      customer("S", "", schedule("Australia/Adelaide", {three, sixth}))};
+  const CompiledSet first = compile(v, CompileOptions{}, test::tzdb(), kNow);
+  const PreviousCompile prior{v, first, 0, 1};  // one part: every timeline built again
+  const CompiledSet again = compile(v, CompileOptions{}, test::tzdb(), kNow, &prior);
+  ASSERT_EQ(again.recompiled(), v.size());
+  for (const CompiledCustomer& want : first.customers()) {
+    SCOPED_TRACE(want.id);
+    const CompiledCustomer& got = get(again, want.id);
+    EXPECT_EQ(got.status, CustomerStatus::ok) << dump_issues(got);
+    EXPECT_EQ(dump_lint(again, got), dump_lint(first, want));
+    EXPECT_NE(dump_lint(first, want).find("never matches"), std::string::npos);
+    ASSERT_EQ(got.timeline.size(), want.timeline.size());
+    ASSERT_GT(want.timeline.size(), 1u);
+    for (std::size_t k = 0; k < want.timeline.size(); ++k) {
+      EXPECT_EQ(got.timeline[k].begin, want.timeline[k].begin);
+      EXPECT_EQ(got.timeline[k].decider, want.timeline[k].decider);
+    }
+  }
+  // "three" opens yesterday, today and tomorrow, and never after.
+  const CompiledCustomer& p = get(first, "P");
+  std::size_t opens = 0;
+  for (std::size_t k = 0; k < p.timeline.size(); ++k) {
+    const Decider d = decider_of(*p.schedule, p.timeline[k].decider);
+    if (d.rule && d.rule->id() == "three") ++opens;
+  }
+  EXPECT_EQ(opens, 3u);
+}
+
 }  // namespace
 }  // namespace hoursd

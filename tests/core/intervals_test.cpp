@@ -562,5 +562,36 @@ TEST(Intervals, OverlappingOccurrencesOfOneRuleAreOneStretch) {
                 "2024-05-06T13:00:00Z = 2024-05-06T13:00:00+00:00 Open->Closed [default]"}));
 }
 
+// A compiled rule keeps no Recurrence (compiled.hpp): a request parses its schedule's again,
+// once, and each recurring rule counts as one occurrence against the request's budget, so a
+// request cannot parse, or keep, more recurrences than its budget allows.
+TEST(Intervals, ARequestParsesRecurrencesOnceAndCountsThemAgainstItsBudget) {
+  std::vector<SchedulingRule> rules;
+  for (int k = 0; k < 6; ++k)
+    rules.push_back(daily("r" + std::to_string(k), "Open", "2024-05-06", "09:00", "17:00"));
+  rules.push_back(always("a", "Closed", 10));  // does not recur: not counted
+  const CompiledSet set = compile_one(schedule("UTC", rules));
+  const EffectiveSchedule& s = *get(set, "C").schedule;
+
+  EvalContext ctx(6);
+  auto parsed = ctx.recurrences(s);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(ctx.occurrences(), 6u);
+  ASSERT_EQ((*parsed)->size(), 7u);
+  for (std::size_t i = 0; i < s.rules.size(); ++i)
+    EXPECT_EQ((**parsed)[i].has_value(), s.rules[i].recurs) << i;
+  auto again = ctx.recurrences(s);  // kept: neither parsed nor counted again
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *parsed);
+  EXPECT_EQ(ctx.occurrences(), 6u);
+
+  EvalContext small(5);
+  auto over = small.recurrences(s);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::over_budget);
+  EvalContext given(5);
+  EXPECT_FALSE(given.remember_recurrences(s, *schedule_recurrences(s)));
+}
+
 }  // namespace
 }  // namespace hoursd

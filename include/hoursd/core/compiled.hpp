@@ -112,24 +112,32 @@ struct ScheduleLint {
 /// fields are read in place through `source`, not copied: the EffectiveSchedule holding this
 /// rule holds the decoded schedule too, so a rule's texts are held once.
 struct CompiledRule {
+  /// Why a rule is not evaluable (none: it is).
+  enum class Skipped : std::uint8_t { none, invalid, empty_state, condition };
+
   RuleView source;  // the rule in its schedule's RuleList; REQUIRES of every accessor: set
   // Position in the upstream rules list: below kMaxRulesPerSchedule, so 32 bits, packed
-  // with the next three fields (a snapshot holds a compiled rule per upstream rule).
+  // with the next four fields (a snapshot holds a compiled rule per upstream rule).
   std::uint32_t list_index = 0;
   RuleType type = RuleType::time;
   bool evaluable = false;
   /// A time rule whose frequency is not None, and whose RRULE parsed. Its Recurrence is not
   /// kept: the precomputed timeline answers lookups near the compile, and what expands the
-  /// rule again (a lookup outside it, a refresh) parses it again, once per EvalContext
+  /// rule again (a lookup outside it, a refresh, explain) parses it again with
+  /// Recurrence::parse_again(), which expands nothing, once per EvalContext
   /// (schedule_recurrences()). Kept, recurrences took about 2 KB a customer at the deep
   /// benchmark.
   bool recurs = false;
-  std::string_view not_evaluable_reason;  // a fixed phrase; "" when evaluable
+  Skipped skipped = Skipped::none;
 
   // Time rules only.
   date::local_seconds dtstart{};
-  std::chrono::seconds length{0};  // wall-clock length of every occurrence; one occurrence at
-                                   // dtstart when !recurs
+  std::chrono::seconds length{0};       // wall-clock length of every occurrence; one occurrence at
+                                        // dtstart when !recurs
+  date::sys_seconds recurrence_last{};  // when recurs: its Recurrence's last()
+
+  /// A fixed phrase saying why the rule is not evaluable; "" when it is.
+  std::string_view not_evaluable_reason() const;
 
   std::string_view id() const { return source.id(); }
   std::string_view name() const { return source.name(); }
@@ -281,8 +289,9 @@ class CompiledSet {
 /// A customer's lint (docs/semantics.md section 5): a finding for each of its error issues,
 /// then its schedule's lint, cut to kMaxLintPerCustomer, then one "lint_truncated" finding
 /// when any were dropped. Worded on each call from what the compile kept (the horizon is the
-/// set's, a window finding names the customer's timeline's window). REQUIRES: `c` is in
-/// `set`. Pure.
+/// set's, a window finding names the customer's timeline's window); a part_never_matches
+/// finding parses the schedule's recurrences again (schedule_recurrences()) to name the
+/// part. REQUIRES: `c` is in `set`. Pure.
 std::vector<Lint> customer_lint(const CompiledSet& set, const CompiledCustomer& c);
 
 /// Who decides a segment: a rule, the default state, or forceClosed.

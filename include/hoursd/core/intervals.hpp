@@ -61,13 +61,16 @@ class EvalContext {
   void count_build() { ++timelines_built_; }
 
   /// The recurrences of `s`'s rules: given to remember_recurrences(), or else parsed by
-  /// schedule_recurrences() on first use under this context. Errors: those of
-  /// schedule_recurrences(). The pointer stays valid until forget_recurrences(s).
+  /// schedule_recurrences() on first use under this context. Each recurring rule counts as
+  /// one occurrence against the budget, so a request's parses, and the recurrences it
+  /// keeps, are bounded too. Errors: those of schedule_recurrences() and spend(). The
+  /// pointer stays valid until forget_recurrences().
   Result<const Recurrences*> recurrences(const EffectiveSchedule& s);
-  /// Keeps `r` as the recurrences of `s`. REQUIRES: what schedule_recurrences(s) gives.
-  void remember_recurrences(const EffectiveSchedule& s, Recurrences r);
-  /// Lets go of `s`'s recurrences (the compile, once a schedule's timeline is built).
-  void forget_recurrences(const EffectiveSchedule& s) { recurrences_.erase(&s); }
+  /// Keeps `r` as the recurrences of `s`, counted as recurrences() counts them, unless some
+  /// are kept already. REQUIRES: what schedule_recurrences(s) gives. Errors: those of spend().
+  Result<void> remember_recurrences(const EffectiveSchedule& s, Recurrences r);
+  /// Lets go of every schedule's recurrences (the compile, after each customer).
+  void forget_recurrences() { recurrences_.clear(); }
 
  private:
   using Key = std::tuple<const CompiledCustomer*, date::sys_seconds, date::sys_seconds>;

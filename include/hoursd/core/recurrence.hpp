@@ -60,6 +60,13 @@ class Recurrence {
   static Result<Recurrence> parse(std::string_view rrule, date::local_seconds dtstart,
                                   const Zone* zone = nullptr);
 
+  /// parse() again, given last() of an earlier parse of the same rule, DTSTART and zone: a
+  /// COUNT rule's COUNT-th occurrence is then not searched for again, so the parse expands
+  /// nothing (a compiled rule parsed again for a request, see CompiledRule::recurs).
+  /// REQUIRES: `last` is that parse's last(). Errors: as parse().
+  static Result<Recurrence> parse_again(std::string_view rrule, date::local_seconds dtstart,
+                                        const Zone* zone, date::sys_seconds last);
+
   /// A floating rule's starts s with from <= s < to, ascending, at most `limit` of them.
   /// REQUIRES: zone() == nullptr.
   /// Errors: ErrorCode::out_of_range when more than kMaxExpansionSteps candidates would be
@@ -78,6 +85,9 @@ class Recurrence {
   date::local_seconds dtstart() const;
   /// The zone given to parse(), or nullptr.
   const Zone* zone() const;
+  /// The last instant an occurrence may start at (UNTIL, or the COUNT-th occurrence), or
+  /// date::sys_seconds::max() when the rule has neither or COUNT is never reached.
+  date::sys_seconds last() const;
   /// Parts of the rule that can never match, each named in a sentence (e.g. "BYDAY=6WE never
   /// matches: a month has at most five of each weekday"); the rest of the rule still applies.
   const std::vector<std::string>& never_matching() const;
@@ -86,6 +96,9 @@ class Recurrence {
 
  private:
   explicit Recurrence(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  // parse() and parse_again(): `known_last`, when set, is last() of an earlier parse.
+  static Result<Recurrence> parse_rule(std::string_view rrule, date::local_seconds dtstart,
+                                       const Zone* zone, const date::sys_seconds* known_last);
   std::shared_ptr<const Impl> impl_;
 };
 

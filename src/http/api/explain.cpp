@@ -66,7 +66,7 @@ std::string why(const RuleContext& ctx, const CompiledRule& rule, const Interval
                 bool matched) {
   if (!rule.evaluable) {
     const std::string details = issues_of(ctx.schedule, rule);
-    return "not evaluable: " + std::string(rule.not_evaluable_reason) +
+    return "not evaluable: " + std::string(rule.not_evaluable_reason()) +
            (details.empty() ? "" : " (" + details + ")");
   }
   if (ctx.schedule.force_closed) return "forceClosed is set, so no rule is consulted";
@@ -219,7 +219,7 @@ json rule_summary(const CompiledRule& rule) {
   r["state"] = nullable(rule.state());
   r["listIndex"] = rule.list_index;
   r["evaluable"] = rule.evaluable;
-  r["notEvaluableReason"] = nullable(rule.not_evaluable_reason);
+  r["notEvaluableReason"] = nullable(rule.not_evaluable_reason());
   return r;
 }
 
