@@ -1,5 +1,6 @@
 #include "hoursd/core/schedule.hpp"
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -146,6 +147,7 @@ class Unpacker {
   std::uint64_t number() {
     std::uint64_t v = 0;
     for (int shift = 0;; shift += 7) {
+      assert(shift < 64 && "a packed number runs on: the block is not a Packer's");
       const unsigned char b = *at_++;
       v |= std::uint64_t(b & 0x7f) << shift;
       if (!(b & 0x80)) return v;
@@ -250,6 +252,7 @@ std::size_t RuleList::block_size() const {
 }
 
 const unsigned char* RuleList::rule(std::size_t i) const {
+  assert(i < size());
   return block_.get() + read_u32(block_.get() + kHeader + i * sizeof(std::uint32_t));
 }
 
@@ -260,7 +263,7 @@ RuleView RuleList::view(std::size_t i) const { return RuleView(rule(i)); }
 std::vector<SchedulingRule> RuleList::unpack() const {
   std::vector<SchedulingRule> out;
   out.reserve(size());
-  for (std::size_t i = 0; i < size(); ++i) out.push_back((*this)[i]);
+  for (std::size_t i = 0; i < size(); ++i) out.push_back(Unpacker(rule(i)).rule());  // moved
   return out;
 }
 

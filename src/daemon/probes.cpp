@@ -236,8 +236,8 @@ struct ProbeRun {
 std::optional<std::string> offered_force_closed_state(const Schedule& s,
                                                       const std::optional<std::string>& platform) {
   if (!platform || *platform == s.default_state) return std::nullopt;
-  for (const SchedulingRule& r : s.rules)
-    if (r.state == *platform) return std::nullopt;
+  for (std::size_t i = 0; i < s.rules.size(); ++i)
+    if (s.rules.view(i).state() == *platform) return std::nullopt;
   return platform;
 }
 

@@ -6,6 +6,7 @@
 #include "hoursd/json/customers_json.hpp"
 
 #include <cassert>
+#include <ranges>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -46,18 +47,13 @@ void put(json& j, const char* key, const std::optional<T>& x) {
 void put(json& j, const char* key, const OptionalSchedule& x) {
   if (x) j[key] = to_json(*x);
 }
-template <UpstreamObject T>
-void put(json& j, const char* key, const std::vector<T>& v) {
-  if (v.empty()) return;
+/// A list of objects: a std::vector, or a schedule's RuleList.
+template <std::ranges::input_range R>
+requires UpstreamObject<std::ranges::range_value_t<R>>
+void put(json& j, const char* key, const R& v) {
+  if (std::ranges::empty(v)) return;
   json a = json::array();
   for (const auto& item : v) a.push_back(to_json(item));
-  j[key] = std::move(a);
-}
-
-void put(json& j, const char* key, const RuleList& rules) {
-  if (rules.empty()) return;
-  json a = json::array();
-  for (const SchedulingRule& r : rules) a.push_back(to_json(r));
   j[key] = std::move(a);
 }
 

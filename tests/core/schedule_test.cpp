@@ -71,9 +71,6 @@ TEST(OptionalSchedule, ShareTakesEqualStorageAndResetEmpties) {
 
 std::vector<int> values(const IntList& list) { return {list.begin(), list.end()}; }
 
-// One value is held in place, more on the heap: each size is copied, moved and assigned
-// across the boundary (the sanitizer build checks the heap side). A value in place is tagged
-// with a 1 beside it, so lists of 1s and 0s are among the cases.
 // Every field set, at the ends of its range: texts past one length byte (128) and two
 // (16,384), ints at INT_MIN and INT_MAX, negative list values, a day without a weekday.
 SchedulingRule every_field_set() {
@@ -176,6 +173,9 @@ TEST(RuleList, EqualityComparesRulesAndWritesPackAgain) {
   EXPECT_EQ(moved.size(), 3u);
 }
 
+// One value is held in place, more on the heap: each size is copied, moved and assigned
+// across the boundary (the sanitizer build checks the heap side). A value in place is tagged
+// with a 1 beside it, so lists of 1s and 0s are among the cases.
 TEST(IntList, KeepsItsValuesThroughCopiesMovesAndAssignments) {
   EXPECT_EQ(sizeof(IntList), 8u);
   const std::vector<std::vector<int>> sizes = {

@@ -313,6 +313,7 @@ TEST(SharedDecode, CustomersWithEqualSchedulesShareOneAndOthersKeepTheirOwn) {
   const auto& c = r->customers;
   EXPECT_TRUE(c[0]->schedule.shares_with(c[1]->schedule));
   EXPECT_FALSE(c[0]->schedule.shares_with(c[2]->schedule));
+  ASSERT_EQ(c[2]->schedule->rules.size(), 1u);
   EXPECT_EQ(c[2]->schedule->rules[0].state, "Shut");
   EXPECT_FALSE(c[3]->schedule);
   EXPECT_EQ(outcome_of(r), outcome_of(decode_customers(encode_shared_customers(c))));

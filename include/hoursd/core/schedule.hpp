@@ -49,8 +49,8 @@ std::string_view to_string(Weekday d);
 /// A list of ints that is set whole and then only read, as a contiguous range: a rule's
 /// BYxxx values, upstream and in a compiled pattern. 8 bytes, where a std::vector takes 24:
 /// empty, one value held in place (a DAILY or coarser pattern's hour, minute and second
-/// each), or more in one heap block that holds their count first. A snapshot holds seven in
-/// each decoded rule and eight in each compiled recurrence.
+/// each), or more in one heap block that holds their count first. A rule unpacked from its
+/// RuleList holds seven, and a Recurrence's pattern eight.
 class IntList {
  public:
   IntList() = default;
@@ -104,11 +104,11 @@ class IntList {
 
 /// A string for the decoded model's many short texts (ids, names, states, dates, times),
 /// set whole and then read: 16 bytes, where a std::string takes 32. Up to 15 bytes are held
-/// in place, longer texts in one heap block of exactly their size. A decoded rule has twelve
-/// and a customer fourteen, most of them empty or short, and a snapshot holds a million rules.
-/// The compiled customer's ids and names are held the same way. Always NUL-terminated.
-/// Reads go through std::string_view (an implicit conversion), so it compares and prints as
-/// its text, and a hash of its view() is the hash of the text.
+/// in place, longer texts in one heap block of exactly their size. A customer has fourteen,
+/// most of them empty or short, and a snapshot holds one per customer; a rule unpacked from
+/// its RuleList has twelve. The compiled customer's ids and names are held the same way. Always
+/// NUL-terminated. Reads go through std::string_view (an implicit conversion), so it compares and
+/// prints as its text, and a hash of its view() is the hash of the text.
 class CompactString {
  public:
   CompactString() noexcept { set_in_place_size(0); }
@@ -193,9 +193,9 @@ struct ScheduleDay {
   friend bool operator==(const ScheduleDay&, const ScheduleDay&) = default;
 };
 
-/// Texts, then lists, then the numbers and flags packed into 24 bytes (40 when they sat between the
-/// texts): a snapshot holds a million rules. The upstream order of the fields is in
-/// customers_members.hpp.
+/// One upstream rule, as decoded and as a RuleList unpacks it (a schedule holds its rules
+/// packed). Texts, then lists, then the numbers and flags in 24 bytes. The upstream order of
+/// the fields is in customers_members.hpp.
 struct SchedulingRule {
   CompactString id;
   CompactString name;
